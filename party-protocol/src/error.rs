@@ -1,0 +1,303 @@
+//! Stable error codes and the error body every failed request returns:
+//! `{"error": "<code>", "message": "<human sentence>"}`.
+//!
+//! Codes are part of the contract: clients match on them, so a code is never
+//! renamed. Each code carries its HTTP status here so the server and clients
+//! cannot disagree about it.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Every error a client can receive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ErrorCode {
+    // Requests and auth.
+    /// The body or a path/query parameter is malformed; the message names the field.
+    InvalidRequest,
+    /// The body is larger than the server accepts.
+    PayloadTooLarge,
+    /// No route matches the path.
+    NotFound,
+    /// Missing, malformed, expired or revoked access token.
+    Unauthorized,
+    /// Username/email and password do not match.
+    InvalidCredentials,
+    /// The refresh token is unknown, expired or was already used.
+    InvalidRefreshToken,
+    /// The username is taken (compared case-insensitively).
+    UsernameTaken,
+    /// The email is registered to another player.
+    EmailTaken,
+    /// The username does not follow the rules.
+    InvalidUsername,
+    /// The password does not follow the rules.
+    InvalidPassword,
+    /// Only a guest account can be upgraded.
+    NotAGuest,
+    /// Too many requests; see `Retry-After`.
+    RateLimited,
+
+    // Money.
+    /// The wallet cannot pay the entry cost.
+    InsufficientBalance,
+    /// The daily bonus was claimed today, the account is new today, or the player is a guest.
+    DailyBonusUnavailable,
+
+    // Rounds.
+    /// The player already has an active round.
+    AlreadyInRound,
+    /// Too many prompts of this player are still waiting for copies and votes.
+    MaxOutstandingPrompts,
+    /// No prompt is available for this player.
+    NoPromptsAvailable,
+    /// No phraseset is available for this player to vote on.
+    NoPhrasesetsAvailable,
+    /// The round does not exist or belongs to someone else.
+    RoundNotFound,
+    /// The phraseset does not exist.
+    PhrasesetNotFound,
+    /// The round was already submitted, abandoned or expired.
+    RoundNotActive,
+    /// The submission arrived after the round's time and grace ran out.
+    Expired,
+    /// The phrase breaks a phrase rule; the message says which.
+    InvalidPhrase,
+    /// The copy equals the original or the other copy.
+    DuplicatePhrase,
+    /// A vote must name one of the three phrases shown.
+    InvalidVote,
+    /// Phraseset results are published only after finalization.
+    ResultsNotAvailable,
+    /// Only contributors and voters may see a phraseset's results.
+    NotAContributor,
+
+    // Party mode.
+    SessionNotFound,
+    SessionAlreadyStarted,
+    SessionFull,
+    AlreadyJoined,
+    NotHost,
+    NotEnoughPlayers,
+    WrongPhase,
+    AlreadySubmitted,
+    CopiesComplete,
+    VotesComplete,
+    NotAParticipant,
+    AlreadyInParty,
+    InvalidPartyConfig,
+    PartyModeDisabled,
+
+    // Server side.
+    /// The server is shutting down or the database is unavailable.
+    ServiceUnavailable,
+    /// Something went wrong on the server; details are in its log, never here.
+    InternalError,
+}
+
+impl ErrorCode {
+    /// The HTTP status that accompanies this code.
+    pub const fn http_status(self) -> u16 {
+        use ErrorCode as E;
+        match self {
+            E::InvalidRequest
+            | E::InvalidUsername
+            | E::InvalidPassword
+            | E::InsufficientBalance
+            | E::NoPromptsAvailable
+            | E::NoPhrasesetsAvailable
+            | E::RoundNotActive
+            | E::Expired
+            | E::InvalidPhrase
+            | E::DuplicatePhrase
+            | E::InvalidVote
+            | E::DailyBonusUnavailable
+            | E::MaxOutstandingPrompts
+            | E::NotAGuest
+            | E::SessionAlreadyStarted
+            | E::SessionFull
+            | E::NotEnoughPlayers
+            | E::WrongPhase
+            | E::AlreadySubmitted
+            | E::CopiesComplete
+            | E::VotesComplete
+            | E::InvalidPartyConfig => 400,
+            E::Unauthorized | E::InvalidCredentials | E::InvalidRefreshToken => 401,
+            E::NotHost | E::NotAParticipant | E::NotAContributor | E::ResultsNotAvailable => 403,
+            E::NotFound | E::RoundNotFound | E::PhrasesetNotFound | E::SessionNotFound => 404,
+            E::UsernameTaken
+            | E::EmailTaken
+            | E::AlreadyInRound
+            | E::AlreadyJoined
+            | E::AlreadyInParty => 409,
+            E::PayloadTooLarge => 413,
+            E::RateLimited => 429,
+            E::InternalError => 500,
+            E::ServiceUnavailable | E::PartyModeDisabled => 503,
+        }
+    }
+
+    /// The code as it appears on the wire.
+    pub fn as_str(self) -> &'static str {
+        // Serializing a unit variant to a string cannot fail; the match keeps
+        // this allocation-free and in step with the serde names (a test checks).
+        use ErrorCode as E;
+        match self {
+            E::InvalidRequest => "invalid_request",
+            E::PayloadTooLarge => "payload_too_large",
+            E::NotFound => "not_found",
+            E::Unauthorized => "unauthorized",
+            E::InvalidCredentials => "invalid_credentials",
+            E::InvalidRefreshToken => "invalid_refresh_token",
+            E::UsernameTaken => "username_taken",
+            E::EmailTaken => "email_taken",
+            E::InvalidUsername => "invalid_username",
+            E::InvalidPassword => "invalid_password",
+            E::NotAGuest => "not_a_guest",
+            E::RateLimited => "rate_limited",
+            E::InsufficientBalance => "insufficient_balance",
+            E::DailyBonusUnavailable => "daily_bonus_unavailable",
+            E::AlreadyInRound => "already_in_round",
+            E::MaxOutstandingPrompts => "max_outstanding_prompts",
+            E::NoPromptsAvailable => "no_prompts_available",
+            E::NoPhrasesetsAvailable => "no_phrasesets_available",
+            E::RoundNotFound => "round_not_found",
+            E::PhrasesetNotFound => "phraseset_not_found",
+            E::RoundNotActive => "round_not_active",
+            E::Expired => "expired",
+            E::InvalidPhrase => "invalid_phrase",
+            E::DuplicatePhrase => "duplicate_phrase",
+            E::InvalidVote => "invalid_vote",
+            E::ResultsNotAvailable => "results_not_available",
+            E::NotAContributor => "not_a_contributor",
+            E::SessionNotFound => "session_not_found",
+            E::SessionAlreadyStarted => "session_already_started",
+            E::SessionFull => "session_full",
+            E::AlreadyJoined => "already_joined",
+            E::NotHost => "not_host",
+            E::NotEnoughPlayers => "not_enough_players",
+            E::WrongPhase => "wrong_phase",
+            E::AlreadySubmitted => "already_submitted",
+            E::CopiesComplete => "copies_complete",
+            E::VotesComplete => "votes_complete",
+            E::NotAParticipant => "not_a_participant",
+            E::AlreadyInParty => "already_in_party",
+            E::InvalidPartyConfig => "invalid_party_config",
+            E::PartyModeDisabled => "party_mode_disabled",
+            E::ServiceUnavailable => "service_unavailable",
+            E::InternalError => "internal_error",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The body of every error response.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiErrorBody {
+    pub error: ErrorCode,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: &[ErrorCode] = &[
+        ErrorCode::InvalidRequest,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::NotFound,
+        ErrorCode::Unauthorized,
+        ErrorCode::InvalidCredentials,
+        ErrorCode::InvalidRefreshToken,
+        ErrorCode::UsernameTaken,
+        ErrorCode::EmailTaken,
+        ErrorCode::InvalidUsername,
+        ErrorCode::InvalidPassword,
+        ErrorCode::NotAGuest,
+        ErrorCode::RateLimited,
+        ErrorCode::InsufficientBalance,
+        ErrorCode::DailyBonusUnavailable,
+        ErrorCode::AlreadyInRound,
+        ErrorCode::MaxOutstandingPrompts,
+        ErrorCode::NoPromptsAvailable,
+        ErrorCode::NoPhrasesetsAvailable,
+        ErrorCode::RoundNotFound,
+        ErrorCode::PhrasesetNotFound,
+        ErrorCode::RoundNotActive,
+        ErrorCode::Expired,
+        ErrorCode::InvalidPhrase,
+        ErrorCode::DuplicatePhrase,
+        ErrorCode::InvalidVote,
+        ErrorCode::ResultsNotAvailable,
+        ErrorCode::NotAContributor,
+        ErrorCode::SessionNotFound,
+        ErrorCode::SessionAlreadyStarted,
+        ErrorCode::SessionFull,
+        ErrorCode::AlreadyJoined,
+        ErrorCode::NotHost,
+        ErrorCode::NotEnoughPlayers,
+        ErrorCode::WrongPhase,
+        ErrorCode::AlreadySubmitted,
+        ErrorCode::CopiesComplete,
+        ErrorCode::VotesComplete,
+        ErrorCode::NotAParticipant,
+        ErrorCode::AlreadyInParty,
+        ErrorCode::InvalidPartyConfig,
+        ErrorCode::PartyModeDisabled,
+        ErrorCode::ServiceUnavailable,
+        ErrorCode::InternalError,
+    ];
+
+    #[test]
+    fn as_str_matches_the_serde_name_for_every_code() {
+        for code in ALL {
+            let json = serde_json::to_string(code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            let back: ErrorCode = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, *code);
+        }
+    }
+
+    #[test]
+    fn only_internal_error_is_a_500() {
+        for code in ALL {
+            let status = code.http_status();
+            assert!((400..600).contains(&status), "{code} has status {status}");
+            assert_eq!(status == 500, *code == ErrorCode::InternalError, "{code}");
+        }
+    }
+
+    #[test]
+    fn plan_codes_keep_the_plan_statuses() {
+        assert_eq!(ErrorCode::SessionNotFound.http_status(), 404);
+        assert_eq!(ErrorCode::SessionAlreadyStarted.http_status(), 400);
+        assert_eq!(ErrorCode::SessionFull.http_status(), 400);
+        assert_eq!(ErrorCode::AlreadyJoined.http_status(), 409);
+        assert_eq!(ErrorCode::NotHost.http_status(), 403);
+        assert_eq!(ErrorCode::NotEnoughPlayers.http_status(), 400);
+        assert_eq!(ErrorCode::WrongPhase.http_status(), 400);
+        assert_eq!(ErrorCode::InsufficientBalance.http_status(), 400);
+        assert_eq!(ErrorCode::RateLimited.http_status(), 429);
+        assert_eq!(ErrorCode::Unauthorized.http_status(), 401);
+    }
+
+    #[test]
+    fn error_body_round_trips() {
+        let body = ApiErrorBody {
+            error: ErrorCode::WrongPhase,
+            message: "Not now.".into(),
+        };
+        let json = serde_json::to_value(&body).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"error": "wrong_phase", "message": "Not now."})
+        );
+    }
+}

@@ -1,0 +1,36 @@
+//! The wire contract of Quipflip Party.
+//!
+//! Every JSON body the server accepts or returns, the error codes, and the
+//! domain values that are parsed (not merely validated) at the boundary live
+//! here, so the server and every client agree by construction. The crate does
+//! no I/O.
+//!
+//! Layout:
+//! - [`error`]: the stable `snake_case` error codes and the `{error, message}` body.
+//! - [`ids`]: typed UUID identifiers.
+//! - [`coins`]: the flipcoin amount type.
+//! - [`username`], [`phrase`]: user-typed text parsed into normalized values.
+//! - [`account`]: registration, login, tokens, balance and dashboard bodies.
+//! - [`round`]: prompt / copy / vote round bodies and phraseset results.
+//! - [`time_format`]: RFC 3339 (UTC) serialization used for every timestamp.
+
+pub mod account;
+pub mod coins;
+pub mod error;
+pub mod ids;
+pub mod phrase;
+pub mod round;
+pub mod time_format;
+pub mod username;
+
+pub use coins::Coins;
+pub use error::{ApiErrorBody, ErrorCode};
+pub use ids::{PhrasesetId, PlayerId, RoundId};
+pub use phrase::Phrase;
+pub use username::Username;
+
+/// Version of this wire contract; bumped on any incompatible change.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Every route lives under this prefix.
+pub const API_PREFIX: &str = "/qf";

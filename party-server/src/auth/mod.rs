@@ -1,0 +1,4 @@
+//! Credentials: opaque tokens and password hashing.
+
+pub mod password;
+pub mod tokens;

@@ -1,0 +1,269 @@
+//! Server configuration: command-line flags, environment variables and
+//! defaults, plus every game number in one [`GameRules`] struct.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, ValueEnum};
+use serde::{Deserialize, Serialize};
+
+/// The Quipflip Party game server.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "party-server", version, about, long_about = None)]
+pub struct Config {
+    /// Address to listen on; port 0 picks a free port (the chosen address is printed).
+    #[arg(long, env = "PARTY_BIND", default_value = "127.0.0.1:8000")]
+    pub bind: SocketAddr,
+
+    /// Database URL: `sqlite://PATH` or `postgres://USER@HOST/DB`.
+    /// Defaults to `sqlite://<data-dir>/party.db`.
+    #[arg(long, env = "PARTY_DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Directory for the default SQLite database.
+    #[arg(long, env = "PARTY_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Per-IP and per-player request limits (`off` for local load tests).
+    #[arg(long, env = "PARTY_RATE_LIMITS", value_enum, default_value_t = Switch::On)]
+    pub rate_limits: Switch,
+
+    /// Party Mode endpoints (`off` answers them with 503 `party_mode_disabled`).
+    #[arg(long, env = "PARTY_MODE", value_enum, default_value_t = Switch::On)]
+    pub party_mode: Switch,
+
+    /// JSON file overriding any of the game rules (costs, timers, limits).
+    #[arg(long, env = "PARTY_RULES")]
+    pub rules_file: Option<PathBuf>,
+
+    /// Testing only: time stands still unless advanced through
+    /// `POST /qf/test/clock`, and the `/qf/test/*` routes are enabled.
+    #[arg(long, env = "PARTY_MANUAL_CLOCK", default_value_t = false)]
+    pub manual_clock: bool,
+
+    /// Log filter, in `tracing` env-filter syntax.
+    #[arg(long, env = "RUST_LOG", default_value = "info,sqlx=warn")]
+    pub log: String,
+
+    /// The game numbers, loaded from `rules_file` over the defaults.
+    #[arg(skip)]
+    pub rules: GameRules,
+}
+
+/// An on/off switch that reads well in flags and environment variables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Switch {
+    On,
+    Off,
+}
+
+impl Switch {
+    pub fn is_on(self) -> bool {
+        self == Switch::On
+    }
+}
+
+impl Config {
+    /// Parses flags and environment, then loads the rules file if any.
+    pub fn load() -> anyhow::Result<Self> {
+        let mut config = Config::parse();
+        config.load_rules()?;
+        Ok(config)
+    }
+
+    /// Reads `rules_file` (if set) over the default rules.
+    pub fn load_rules(&mut self) -> anyhow::Result<()> {
+        if let Some(path) = &self.rules_file {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("cannot read rules file {}: {e}", path.display()))?;
+            self.rules = serde_json::from_str(&text)
+                .map_err(|e| anyhow::anyhow!("bad rules file {}: {e}", path.display()))?;
+        }
+        self.rules.check()?;
+        Ok(())
+    }
+
+    /// The database URL to use, defaulting to a SQLite file in the data directory.
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            let dir = self.data_dir.clone().unwrap_or_else(default_data_dir);
+            format!("sqlite://{}", dir.join("party.db").display())
+        })
+    }
+}
+
+/// `$XDG_DATA_HOME/quipflip-party`, else `~/.local/share/quipflip-party`, else `./data`.
+pub fn default_data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
+        return Path::new(&dir).join("quipflip-party");
+    }
+    if let Some(home) = std::env::var_os("HOME").filter(|d| !d.is_empty()) {
+        return Path::new(&home).join(".local/share/quipflip-party");
+    }
+    PathBuf::from("data")
+}
+
+/// Every number of the game (game-rules.md), in one place. Tests read these
+/// instead of repeating literals; a rules file can override any of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GameRules {
+    pub starting_wallet: i64,
+    pub daily_bonus: i64,
+
+    pub prompt_cost: i64,
+    pub copy_cost: i64,
+    pub copy_cost_discounted: i64,
+    /// The copy discount applies when more than this many prompts wait for copies.
+    pub copy_discount_threshold: i64,
+    pub vote_cost: i64,
+    pub vote_payout_correct: i64,
+    /// Kept by the house when a prompt or copy round is abandoned or times out.
+    pub abandon_penalty: i64,
+
+    pub prompt_seconds: i64,
+    pub copy_seconds: i64,
+    pub vote_seconds: i64,
+    pub grace_seconds: i64,
+
+    pub prize_pool_base: i64,
+    pub points_per_correct_vote: i64,
+    pub points_per_fooled_vote: i64,
+    /// Share of a payout's net gain that goes to the vault, in percent.
+    pub vault_rake_percent: i64,
+
+    pub max_outstanding_prompts: i64,
+    pub max_outstanding_prompts_guest: i64,
+    /// A prompt a player abandoned is not offered to them again for this long.
+    pub copy_abandon_cooldown_seconds: i64,
+
+    pub finalize_at_votes: i64,
+    pub finalize_after_fifth_vote_seconds: i64,
+    pub finalize_after_third_vote_seconds: i64,
+
+    pub access_token_minutes: i64,
+    pub refresh_token_days: i64,
+    pub ws_token_seconds: i64,
+
+    /// Requests per minute per IP on sign-up and login routes.
+    pub auth_requests_per_minute_per_ip: u32,
+    /// Requests per second per player on authenticated routes (burst = 2×).
+    pub requests_per_second_per_player: u32,
+    /// Largest accepted request body.
+    pub max_body_bytes: usize,
+    /// How often the sweeper looks for due work when nothing wakes it.
+    pub sweep_interval_ms: u64,
+}
+
+impl Default for GameRules {
+    fn default() -> Self {
+        Self {
+            starting_wallet: 5000,
+            daily_bonus: 100,
+            prompt_cost: 100,
+            copy_cost: 50,
+            copy_cost_discounted: 40,
+            copy_discount_threshold: 10,
+            vote_cost: 10,
+            vote_payout_correct: 20,
+            abandon_penalty: 5,
+            prompt_seconds: 180,
+            copy_seconds: 180,
+            vote_seconds: 60,
+            grace_seconds: 5,
+            prize_pool_base: 200,
+            points_per_correct_vote: 1,
+            points_per_fooled_vote: 2,
+            vault_rake_percent: 30,
+            max_outstanding_prompts: 10,
+            max_outstanding_prompts_guest: 3,
+            copy_abandon_cooldown_seconds: 24 * 3600,
+            finalize_at_votes: 20,
+            finalize_after_fifth_vote_seconds: 5 * 60,
+            finalize_after_third_vote_seconds: 60 * 60,
+            access_token_minutes: 120,
+            refresh_token_days: 30,
+            ws_token_seconds: 60,
+            auth_requests_per_minute_per_ip: 30,
+            requests_per_second_per_player: 20,
+            max_body_bytes: 16 * 1024,
+            sweep_interval_ms: 500,
+        }
+    }
+}
+
+impl GameRules {
+    /// Rejects rule sets that would break the money invariants.
+    pub fn check(&self) -> anyhow::Result<()> {
+        let positive = [
+            ("prompt_cost", self.prompt_cost),
+            ("copy_cost", self.copy_cost),
+            ("copy_cost_discounted", self.copy_cost_discounted),
+            ("vote_cost", self.vote_cost),
+            ("prompt_seconds", self.prompt_seconds),
+            ("copy_seconds", self.copy_seconds),
+            ("vote_seconds", self.vote_seconds),
+            ("finalize_at_votes", self.finalize_at_votes),
+        ];
+        for (name, value) in positive {
+            anyhow::ensure!(value > 0, "rule {name} must be positive");
+        }
+        anyhow::ensure!(
+            self.copy_cost_discounted <= self.copy_cost,
+            "the discounted copy cost cannot exceed the copy cost"
+        );
+        anyhow::ensure!(
+            (0..=100).contains(&self.vault_rake_percent),
+            "vault_rake_percent is a percentage"
+        );
+        anyhow::ensure!(
+            self.abandon_penalty >= 0 && self.abandon_penalty <= self.copy_cost_discounted,
+            "the abandon penalty must be between 0 and the cheapest entry"
+        );
+        // A correct vote takes (payout - cost) from the pool; the pool must
+        // survive `finalize_at_votes` correct votes without going negative.
+        let drain = (self.vote_payout_correct - self.vote_cost).max(0) * self.finalize_at_votes;
+        anyhow::ensure!(
+            drain <= self.prize_pool_base,
+            "the prize pool ({}) cannot cover {} correct votes",
+            self.prize_pool_base,
+            self.finalize_at_votes
+        );
+        Ok(())
+    }
+
+    pub fn copy_cost_for(&self, discount: bool) -> i64 {
+        if discount {
+            self.copy_cost_discounted
+        } else {
+            self.copy_cost
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_rules_are_consistent() {
+        GameRules::default().check().unwrap();
+    }
+
+    #[test]
+    fn a_pool_too_small_for_its_votes_is_refused() {
+        let rules = GameRules {
+            prize_pool_base: 100,
+            ..GameRules::default()
+        };
+        assert!(rules.check().is_err());
+    }
+
+    #[test]
+    fn partial_rules_files_override_only_what_they_name() {
+        let rules: GameRules = serde_json::from_str(r#"{"vote_seconds": 30}"#).unwrap();
+        assert_eq!(rules.vote_seconds, 30);
+        assert_eq!(rules.prompt_cost, GameRules::default().prompt_cost);
+        assert!(serde_json::from_str::<GameRules>(r#"{"no_such_rule": 1}"#).is_err());
+    }
+}

@@ -1,0 +1,129 @@
+//! Extractors that turn every malformed input into the protocol's error
+//! body instead of axum's plain-text rejections, and the auth extractor.
+
+use std::net::SocketAddr;
+
+use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use party_protocol::ErrorCode;
+use serde::de::DeserializeOwned;
+
+use super::AppState;
+use crate::auth::tokens::parse_bearer;
+use crate::error::Error;
+use crate::service::AuthPlayer;
+
+/// A JSON body; bad JSON → `400 invalid_request` naming the field, too big →
+/// `413 payload_too_large`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(json_error(&rejection)),
+        }
+    }
+}
+
+fn json_error(rejection: &JsonRejection) -> Error {
+    if rejection.status().as_u16() == 413 {
+        return Error::api(ErrorCode::PayloadTooLarge, "The request body is too large.");
+    }
+    let detail = match rejection {
+        JsonRejection::JsonDataError(e) => e.body_text(),
+        JsonRejection::JsonSyntaxError(e) => e.body_text(),
+        JsonRejection::MissingJsonContentType(_) => {
+            "Expected a JSON body (Content-Type: application/json).".into()
+        }
+        other => other.body_text(),
+    };
+    // axum's text looks like "Failed to deserialize the JSON body into the
+    // target type: phrase: invalid type: ..."; keep the part naming the field.
+    let detail = detail
+        .split_once("target type: ")
+        .map_or(detail.as_str(), |(_, rest)| rest)
+        .to_owned();
+    Error::invalid_request(detail)
+}
+
+/// A path parameter; a malformed id → `400 invalid_request`.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiPath<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(ApiPath(value)),
+            Err(rejection) => Err(path_error(&rejection)),
+        }
+    }
+}
+
+fn path_error(rejection: &PathRejection) -> Error {
+    Error::invalid_request(format!("path: {}", rejection.body_text()))
+}
+
+/// The authenticated caller. Missing, malformed, unknown or expired token →
+/// `401 unauthorized`; over the per-player rate → `429 rate_limited`.
+impl FromRequestParts<AppState> for AuthPlayer {
+    type Rejection = Error;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_bearer)
+            .ok_or_else(|| {
+                Error::api(
+                    ErrorCode::Unauthorized,
+                    "Sign in first (Authorization: Bearer <token>).",
+                )
+            })?;
+        let player = state.game.authenticate(token).await?.ok_or_else(|| {
+            Error::api(
+                ErrorCode::Unauthorized,
+                "Your session has expired. Please sign in again.",
+            )
+        })?;
+        state.limits.check_player(player.player_id)?;
+        Ok(player)
+    }
+}
+
+/// Applies the per-IP limit of the sign-up and login routes.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthRateLimited;
+
+impl FromRequestParts<AppState> for AuthRateLimited {
+    type Rejection = Error;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(ConnectInfo(addr)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() {
+            state.limits.check_auth_ip(addr.ip())?;
+        }
+        Ok(AuthRateLimited)
+    }
+}

@@ -1,0 +1,79 @@
+//! The HTTP surface: routes under `/qf`, thin handlers over [`Game`].
+
+mod accounts;
+pub mod extract;
+mod ops;
+pub mod rate_limit;
+mod rounds;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use party_protocol::ErrorCode;
+use tokio::sync::Notify;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::clock::ManualClock;
+use crate::error::Error;
+use crate::service::Game;
+use rate_limit::RateLimits;
+
+/// Shared state of every handler.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub game: Game,
+    pub limits: RateLimits,
+    /// Set in `--manual-clock` mode: tests move time through `/qf/test/clock`.
+    pub manual_clock: Option<ManualClock>,
+    /// Wakes the sweeper early (after the manual clock moves).
+    pub sweeper_wake: Arc<Notify>,
+}
+
+/// Builds the router. Needs no socket, so it can be exercised directly.
+pub fn router(state: AppState) -> Router {
+    let max_body = state.game.rules.max_body_bytes;
+    let mut qf = Router::new()
+        .route("/health", get(ops::health))
+        .route("/player", post(accounts::register))
+        .route("/player/guest", post(accounts::guest))
+        .route("/player/upgrade", post(accounts::upgrade))
+        .route("/player/balance", get(accounts::balance))
+        .route("/player/dashboard", get(accounts::dashboard))
+        .route("/player/current-round", get(rounds::current_round))
+        .route(
+            "/player/claim-daily-bonus",
+            post(accounts::claim_daily_bonus),
+        )
+        .route("/auth/login", post(accounts::login))
+        .route("/auth/refresh", post(accounts::refresh))
+        .route("/auth/logout", post(accounts::logout))
+        .route("/auth/ws-token", get(accounts::ws_token))
+        .route("/rounds/available", get(rounds::available))
+        .route("/rounds/prompt", post(rounds::start_prompt))
+        .route("/rounds/copy", post(rounds::start_copy))
+        .route("/rounds/vote", post(rounds::start_vote))
+        .route("/rounds/{round_id}", get(rounds::details))
+        .route("/rounds/{round_id}/submit", post(rounds::submit))
+        .route("/rounds/{round_id}/abandon", post(rounds::abandon))
+        .route("/phrasesets/{phraseset_id}/vote", post(rounds::vote))
+        .route("/phrasesets/{phraseset_id}/results", get(rounds::results));
+    if state.manual_clock.is_some() {
+        qf = qf
+            .route("/test/clock", post(ops::advance_clock))
+            .route("/test/audit", get(ops::audit));
+    }
+    Router::new()
+        .nest(party_protocol::API_PREFIX, qf)
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(CatchPanicLayer::custom(ops::panic_response))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn not_found() -> Error {
+    Error::api(ErrorCode::NotFound, "No such endpoint.")
+}

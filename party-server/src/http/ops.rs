@@ -1,0 +1,81 @@
+//! Operational routes: health, and the testing routes of `--manual-clock` mode.
+
+use std::any::Any;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use party_protocol::ErrorCode;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::AppState;
+use super::extract::ApiJson;
+use crate::error::{Error, Result};
+use crate::service::sweeper::SweepReport;
+use crate::store::LedgerAudit;
+
+/// `GET /qf/health`: 200 with the database kind, or 503 when the database does not answer.
+pub async fn health(State(state): State<AppState>) -> Response {
+    let database = state.game.store.backend().name();
+    match state.game.store.ping().await {
+        Ok(()) => Json(json!({"status": "ok", "database": database})).into_response(),
+        Err(err) => {
+            tracing::warn!(error = %err, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"status": "unavailable", "database": database})),
+            )
+                .into_response()
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AdvanceClock {
+    pub seconds: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ClockAdvanced {
+    pub now_ms: i64,
+    pub sweep: SweepReport,
+}
+
+/// `POST /qf/test/clock {"seconds": N}`: moves the manual clock forward and
+/// runs the sweeper once at the new time, so the effects are visible as
+/// soon as the call returns.
+pub async fn advance_clock(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<AdvanceClock>,
+) -> Result<Json<ClockAdvanced>> {
+    let clock = state
+        .manual_clock
+        .as_ref()
+        .ok_or_else(|| Error::api(ErrorCode::NotFound, "No such endpoint."))?;
+    let now = clock.advance_ms(req.seconds.saturating_mul(1000));
+    let sweep = state.game.advance_due().await?;
+    state.sweeper_wake.notify_one();
+    Ok(Json(ClockAdvanced {
+        now_ms: now.0,
+        sweep,
+    }))
+}
+
+/// `GET /qf/test/audit`: the ledger audit (conservation and per-account replay).
+pub async fn audit(State(state): State<AppState>) -> Result<Json<LedgerAudit>> {
+    let mut tx = state.game.store.read().await?;
+    Ok(Json(tx.audit().await?))
+}
+
+/// A panic in a handler becomes a logged 500 with the standard body.
+#[allow(clippy::needless_pass_by_value)] // the signature CatchPanicLayer expects
+pub fn panic_response(err: Box<dyn Any + Send + 'static>) -> Response {
+    let detail = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown panic");
+    Error::internal(format!("handler panicked: {detail}")).into_response()
+}

@@ -1,0 +1,108 @@
+//! Request rate limits (api.md): per IP on sign-up and login routes, per
+//! player on authenticated routes. `PARTY_RATE_LIMITS=off` disables both.
+
+use std::hash::Hash;
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use governor::clock::{Clock as _, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use party_protocol::PlayerId;
+
+use crate::config::GameRules;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone)]
+pub struct RateLimits {
+    inner: Option<Arc<Limiters>>,
+}
+
+#[derive(Debug)]
+struct Limiters {
+    auth_per_ip: DefaultKeyedRateLimiter<IpAddr>,
+    per_player: DefaultKeyedRateLimiter<PlayerId>,
+}
+
+impl RateLimits {
+    pub fn new(enabled: bool, rules: &GameRules) -> Self {
+        let nz = |n: u32| NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN);
+        let inner = enabled.then(|| {
+            Arc::new(Limiters {
+                auth_per_ip: RateLimiter::keyed(Quota::per_minute(nz(
+                    rules.auth_requests_per_minute_per_ip
+                ))),
+                per_player: RateLimiter::keyed(
+                    Quota::per_second(nz(rules.requests_per_second_per_player))
+                        .allow_burst(nz(rules.requests_per_second_per_player.saturating_mul(2))),
+                ),
+            })
+        });
+        Self { inner }
+    }
+
+    pub fn check_auth_ip(&self, ip: IpAddr) -> Result<()> {
+        match &self.inner {
+            Some(l) => check(&l.auth_per_ip, &ip),
+            None => Ok(()),
+        }
+    }
+
+    pub fn check_player(&self, player: PlayerId) -> Result<()> {
+        match &self.inner {
+            Some(l) => check(&l.per_player, &player),
+            None => Ok(()),
+        }
+    }
+
+    /// Forgets keys that are back at full quota, so memory stays bounded.
+    pub fn shrink(&self) {
+        if let Some(l) = &self.inner {
+            l.auth_per_ip.retain_recent();
+            l.per_player.retain_recent();
+        }
+    }
+}
+
+fn check<K: Hash + Eq + Clone>(limiter: &DefaultKeyedRateLimiter<K>, key: &K) -> Result<()> {
+    limiter.check_key(key).map_err(|not_until| {
+        let wait = not_until.wait_time_from(DefaultClock::default().now());
+        Error::rate_limited(wait.as_secs() + u64::from(wait.subsec_nanos() > 0))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use party_protocol::ErrorCode;
+
+    #[test]
+    fn limits_refuse_past_the_quota_with_retry_after() {
+        let rules = GameRules {
+            auth_requests_per_minute_per_ip: 2,
+            ..GameRules::default()
+        };
+        let limits = RateLimits::new(true, &rules);
+        let ip: IpAddr = "127.0.0.1".parse().unwrap();
+        assert!(limits.check_auth_ip(ip).is_ok());
+        assert!(limits.check_auth_ip(ip).is_ok());
+        let err = limits.check_auth_ip(ip).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::RateLimited);
+        assert!(matches!(err, Error::Api { retry_after: Some(s), .. } if s >= 1));
+        // Another IP has its own quota.
+        assert!(limits.check_auth_ip("127.0.0.2".parse().unwrap()).is_ok());
+    }
+
+    #[test]
+    fn disabled_limits_never_refuse() {
+        let rules = GameRules {
+            auth_requests_per_minute_per_ip: 1,
+            ..GameRules::default()
+        };
+        let limits = RateLimits::new(false, &rules);
+        let ip: IpAddr = "127.0.0.1".parse().unwrap();
+        for _ in 0..10 {
+            assert!(limits.check_auth_ip(ip).is_ok());
+        }
+    }
+}

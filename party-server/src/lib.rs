@@ -1,0 +1,27 @@
+//! The Quipflip Party server.
+//!
+//! Layout:
+//! - [`config`]: flags, environment and the [`config::GameRules`] numbers.
+//! - [`clock`]: the injectable time source.
+//! - [`game`]: pure rules — phrase validation, dictionary, prize arithmetic, prompt library.
+//! - [`store`]: the storage interface over SQLite and PostgreSQL.
+//! - [`service`]: use cases, one transaction each, and the background sweeper.
+//! - [`http`]: routes, extractors and handlers.
+//! - [`startup`]: wiring, serving and graceful shutdown.
+//!
+//! Requests flow `http` → `service` → `store`; `service` asks `game` to
+//! decide and `store` to persist.
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod game;
+pub mod http;
+pub mod service;
+pub mod startup;
+pub mod store;
+
+pub use config::Config;
+pub use error::{Error, Result};
+pub use startup::Application;

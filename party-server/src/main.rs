@@ -1,0 +1,53 @@
+//! `party-server`: parses the configuration, sets up logging, serves.
+
+use std::io::Write;
+
+use party_server::{Application, Config};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let config = match Config::load() {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("party-server: {err:#}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    // Logs go to stderr; stdout carries only the "listening on" line that
+    // scripts and tests read to learn the port.
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_writer(std::io::stderr)
+        .init();
+    match serve(&config).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!(error = %err, "party-server failed");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: &Config) -> party_server::Result<()> {
+    let app = Application::build(config).await?;
+    let addr = app.local_addr()?;
+    tracing::info!(%addr, database = %redact(&config.database_url()), "listening");
+    println!("party-server listening on http://{addr}");
+    let _ = std::io::stdout().flush();
+    app.run(party_server::startup::shutdown_signal()).await
+}
+
+/// Hides a password in a database URL before it is logged.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}

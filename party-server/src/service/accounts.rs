@@ -1,0 +1,387 @@
+//! Accounts and authentication (api.md "Accounts", game-rules §1–§2).
+
+use party_protocol::account::{
+    AuthResponse, BalanceResponse, DailyBonusResponse, DashboardResponse, LoginRequest,
+    MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, RegisterRequest, TokenResponse,
+    WsTokenResponse,
+};
+use party_protocol::{Coins, ErrorCode, PlayerId};
+use rand::Rng;
+
+use super::Game;
+use super::rounds::{availability_in, current_round_in};
+use crate::auth::tokens;
+use crate::clock::Millis;
+use crate::error::{Error, Result};
+use crate::store::{Account, PlayerRow, TokenKind, Transfer, Tx, is_unique_violation};
+
+/// The player behind a valid access token.
+#[derive(Debug, Clone)]
+pub struct AuthPlayer {
+    pub player_id: PlayerId,
+    pub username: String,
+    pub is_guest: bool,
+    /// Hash of the access token used, so logout can revoke exactly it.
+    pub token_hash: String,
+}
+
+fn check_password(password: &str) -> Result<()> {
+    let len = password.chars().count();
+    if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&len) {
+        return Err(Error::api(
+            ErrorCode::InvalidPassword,
+            format!("A password needs {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters."),
+        ));
+    }
+    Ok(())
+}
+
+/// Emails are optional; when given they must look like one and are stored lower-case.
+fn check_email(email: Option<&str>) -> Result<Option<String>> {
+    let Some(email) = email.map(str::trim).filter(|e| !e.is_empty()) else {
+        return Ok(None);
+    };
+    let plausible = email.len() <= MAX_EMAIL_CHARS
+        && !email.contains(char::is_whitespace)
+        && email.split_once('@').is_some_and(|(user, domain)| {
+            !user.is_empty() && domain.contains('.') && !domain.starts_with('.')
+        });
+    if !plausible {
+        return Err(Error::invalid_request(
+            "email: this does not look like an email address.",
+        ));
+    }
+    Ok(Some(email.to_ascii_lowercase()))
+}
+
+fn taken(err: Error, email: Option<&str>) -> Error {
+    if is_unique_violation(&err) {
+        let message = err.to_string();
+        if email.is_some() && message.contains("email") {
+            return Error::api(ErrorCode::EmailTaken, "That email is already registered.");
+        }
+        return Error::api(ErrorCode::UsernameTaken, "That username is taken.");
+    }
+    err
+}
+
+impl Game {
+    /// `POST /player`.
+    pub async fn register(&self, req: RegisterRequest) -> Result<AuthResponse> {
+        check_password(&req.password)?;
+        let email = check_email(req.email.as_deref())?;
+        let hash = self.hasher.hash(req.password).await?;
+        let now = self.now();
+        let id = PlayerId::new();
+        let mut tx = self.store.begin().await?;
+        tx.insert_player(
+            id,
+            req.username.as_str(),
+            email.as_deref(),
+            Some(&hash),
+            false,
+            false,
+            now,
+        )
+        .await
+        .map_err(|e| taken(e, email.as_deref()))?;
+        self.grant_starting_wallet(&mut tx, id, now).await?;
+        let response = self.issue_tokens(&mut tx, id, now).await?;
+        tx.commit().await?;
+        Ok(response)
+    }
+
+    /// `POST /player/guest`: a playable account in one call, with a generated name.
+    pub async fn create_guest(&self) -> Result<AuthResponse> {
+        let now = self.now();
+        let id = PlayerId::new();
+        // Six random digits: a clash is rare, and a retry with new digits settles it.
+        for _ in 0..5 {
+            let name = format!("Guest{:06}", rand::rng().random_range(0..1_000_000));
+            let mut tx = self.store.begin().await?;
+            match tx
+                .insert_player(id, &name, None, None, true, false, now)
+                .await
+            {
+                Err(e) if is_unique_violation(&e) => continue,
+                other => other?,
+            }
+            self.grant_starting_wallet(&mut tx, id, now).await?;
+            let response = self.issue_tokens(&mut tx, id, now).await?;
+            tx.commit().await?;
+            return Ok(response);
+        }
+        Err(Error::api(
+            ErrorCode::ServiceUnavailable,
+            "Could not find a free guest name; try again.",
+        ))
+    }
+
+    /// `POST /player/upgrade`: the guest keeps its id, balance and history.
+    pub async fn upgrade_guest(
+        &self,
+        auth: &AuthPlayer,
+        req: RegisterRequest,
+    ) -> Result<AuthResponse> {
+        if !auth.is_guest {
+            return Err(Error::api(
+                ErrorCode::NotAGuest,
+                "This account is already registered.",
+            ));
+        }
+        check_password(&req.password)?;
+        let email = check_email(req.email.as_deref())?;
+        let hash = self.hasher.hash(req.password).await?;
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        let upgraded = tx
+            .upgrade_guest(
+                auth.player_id,
+                req.username.as_str(),
+                email.as_deref(),
+                &hash,
+            )
+            .await
+            .map_err(|e| taken(e, email.as_deref()))?;
+        if !upgraded {
+            return Err(Error::api(
+                ErrorCode::NotAGuest,
+                "This account is already registered.",
+            ));
+        }
+        let response = self.issue_tokens(&mut tx, auth.player_id, now).await?;
+        tx.commit().await?;
+        Ok(response)
+    }
+
+    /// `POST /auth/login`, by username or email.
+    pub async fn login(&self, req: LoginRequest) -> Result<AuthResponse> {
+        let mut tx = self.store.read().await?;
+        let player = match (req.username.as_deref(), req.email.as_deref()) {
+            (Some(name), _) => tx.player_by_username(name).await?,
+            (None, Some(email)) => tx.player_by_email(email).await?,
+            (None, None) => {
+                return Err(Error::invalid_request(
+                    "username: give a username or an email.",
+                ));
+            }
+        };
+        drop(tx);
+        let stored = player.as_ref().and_then(|p| p.password_hash.clone());
+        if !self.hasher.verify(req.password, stored).await? {
+            return Err(Error::api(
+                ErrorCode::InvalidCredentials,
+                "Wrong username or password.",
+            ));
+        }
+        let player = player.ok_or_else(|| {
+            Error::api(ErrorCode::InvalidCredentials, "Wrong username or password.")
+        })?;
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        let response = self.issue_tokens(&mut tx, player.id(), now).await?;
+        tx.commit().await?;
+        Ok(response)
+    }
+
+    /// `POST /auth/refresh`: the old refresh token is revoked as the new pair is issued.
+    pub async fn refresh(&self, refresh_token: &str) -> Result<TokenResponse> {
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        let player = tx
+            .consume_refresh_token(&tokens::hash(refresh_token), now)
+            .await?
+            .ok_or_else(|| Error::api(ErrorCode::InvalidRefreshToken, "Please sign in again."))?;
+        let auth = self.issue_tokens(&mut tx, player, now).await?;
+        tx.commit().await?;
+        Ok(TokenResponse {
+            access_token: auth.access_token,
+            refresh_token: auth.refresh_token,
+            expires_in: auth.expires_in,
+            token_type: "bearer".into(),
+        })
+    }
+
+    /// `POST /auth/logout`.
+    pub async fn logout(&self, auth: &AuthPlayer) -> Result<()> {
+        let mut tx = self.store.begin().await?;
+        tx.revoke_tokens(auth.player_id, &auth.token_hash, self.now())
+            .await?;
+        tx.commit().await
+    }
+
+    /// `GET /auth/ws-token`.
+    pub async fn ws_token(&self, auth: &AuthPlayer) -> Result<WsTokenResponse> {
+        let now = self.now();
+        let token = tokens::mint(TokenKind::WebSocket);
+        let mut tx = self.store.begin().await?;
+        tx.insert_token(
+            TokenKind::WebSocket,
+            &token.hash,
+            auth.player_id,
+            now.plus_secs(self.rules.ws_token_seconds),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(WsTokenResponse {
+            token: token.secret,
+            expires_in: self.rules.ws_token_seconds,
+        })
+    }
+
+    /// Resolves an access token to its player (the auth extractor's lookup).
+    pub async fn authenticate(&self, token: &str) -> Result<Option<AuthPlayer>> {
+        let hash = tokens::hash(token);
+        let mut tx = self.store.read().await?;
+        Ok(tx
+            .token_owner(TokenKind::Access, &hash, self.now())
+            .await?
+            .map(|p| AuthPlayer {
+                player_id: p.id(),
+                username: p.username,
+                is_guest: p.is_guest,
+                token_hash: hash,
+            }))
+    }
+
+    /// `GET /player/balance`.
+    pub async fn balance(&self, player: PlayerId) -> Result<BalanceResponse> {
+        let mut tx = self.store.read().await?;
+        let row = tx.player(player).await?.ok_or_else(gone)?;
+        Ok(BalanceResponse {
+            wallet: Coins::new(row.wallet),
+            vault: Coins::new(row.vault),
+            balance: Coins::new(row.wallet),
+            outstanding_prompts: tx.outstanding_prompts(player).await?,
+            daily_bonus_available: self.bonus_available(&row),
+        })
+    }
+
+    /// `GET /player/dashboard`.
+    pub async fn dashboard(&self, player: PlayerId) -> Result<DashboardResponse> {
+        let mut tx = self.store.read().await?;
+        let row = tx.player(player).await?.ok_or_else(gone)?;
+        Ok(DashboardResponse {
+            player_id: player,
+            username: row.username.clone(),
+            is_guest: row.is_guest,
+            created_at: Millis(row.created_at).to_datetime(),
+            wallet: Coins::new(row.wallet),
+            vault: Coins::new(row.vault),
+            balance: Coins::new(row.wallet),
+            outstanding_prompts: tx.outstanding_prompts(player).await?,
+            daily_bonus_available: self.bonus_available(&row),
+            current_round: current_round_in(&mut tx, player).await?,
+            round_availability: availability_in(&mut tx, &self.rules, player, self.now()).await?,
+            active_party: None,
+        })
+    }
+
+    /// `POST /player/claim-daily-bonus`: registered players, once per UTC
+    /// day, never on the day they signed up.
+    pub async fn claim_daily_bonus(&self, player: PlayerId) -> Result<DailyBonusResponse> {
+        let now = self.now();
+        let today = now.utc_day();
+        let mut tx = self.store.begin().await?;
+        let row = tx.player(player).await?.ok_or_else(gone)?;
+        if !self.bonus_available(&row) || !tx.mark_daily_bonus(player, today).await? {
+            return Err(Error::api(
+                ErrorCode::DailyBonusUnavailable,
+                if row.is_guest {
+                    "Guests get no daily bonus; register to collect it."
+                } else {
+                    "Your daily bonus is not available yet. Come back tomorrow."
+                },
+            ));
+        }
+        let amount = self.rules.daily_bonus;
+        let balances = tx
+            .transfer(
+                &Transfer {
+                    from: Account::House,
+                    to: Account::Wallet(player),
+                    amount,
+                    kind: "daily_bonus",
+                    reference: None,
+                    idempotency_key: Some(format!("daily:{player}:{today}")),
+                },
+                now,
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(DailyBonusResponse {
+            amount: Coins::new(amount),
+            wallet: Coins::new(balances.map_or(row.wallet + amount, |b| b.0)),
+        })
+    }
+
+    fn bonus_available(&self, row: &PlayerRow) -> bool {
+        let today = self.now().utc_day();
+        !row.is_guest
+            && !row.is_bot
+            && Millis(row.created_at).utc_day() < today
+            && row.last_bonus_day.is_none_or(|day| day < today)
+    }
+
+    async fn grant_starting_wallet(
+        &self,
+        tx: &mut Tx,
+        player: PlayerId,
+        now: Millis,
+    ) -> Result<()> {
+        tx.transfer(
+            &Transfer {
+                from: Account::House,
+                to: Account::Wallet(player),
+                amount: self.rules.starting_wallet,
+                kind: "signup_grant",
+                reference: None,
+                idempotency_key: Some(format!("grant:{player}")),
+            },
+            now,
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn issue_tokens(
+        &self,
+        tx: &mut Tx,
+        player: PlayerId,
+        now: Millis,
+    ) -> Result<AuthResponse> {
+        let access = tokens::mint(TokenKind::Access);
+        let refresh = tokens::mint(TokenKind::Refresh);
+        let access_secs = self.rules.access_token_minutes * 60;
+        tx.insert_token(
+            TokenKind::Access,
+            &access.hash,
+            player,
+            now.plus_secs(access_secs),
+        )
+        .await?;
+        tx.insert_token(
+            TokenKind::Refresh,
+            &refresh.hash,
+            player,
+            now.plus_secs(self.rules.refresh_token_days * 86_400),
+        )
+        .await?;
+        let row = tx.player(player).await?.ok_or_else(gone)?;
+        Ok(AuthResponse {
+            player_id: player,
+            username: row.username,
+            access_token: access.secret,
+            refresh_token: refresh.secret,
+            expires_in: access_secs,
+            wallet: Coins::new(row.wallet),
+            vault: Coins::new(row.vault),
+            balance: Coins::new(row.wallet),
+            is_guest: row.is_guest,
+        })
+    }
+}
+
+fn gone() -> Error {
+    Error::api(ErrorCode::Unauthorized, "This account no longer exists.")
+}

@@ -1,0 +1,214 @@
+//! Phrasesets: creation when a prompt has its two copies, finalization
+//! with the prize split (game-rules §5), and published results.
+
+use party_protocol::round::{PhraseResult, PhraseRole, PhrasesetResults, RoundStatus, VoterResult};
+use party_protocol::{Coins, ErrorCode, PhrasesetId, PlayerId};
+use uuid::Uuid;
+
+use super::Game;
+use super::rounds::{pay_from_pool, settle_ended_round};
+use crate::clock::Millis;
+use crate::config::GameRules;
+use crate::error::{Error, Result};
+use crate::game::scoring::{VoteTally, split_payout, split_prize};
+use crate::store::{Account, PhrasesetRow, RoundRow, Transfer, Tx};
+
+/// Creates the phraseset of a prompt whose two copies are in, and funds its
+/// pool from the house: the three entry fees it holds, plus the copy
+/// discount subsidy when copies were cheaper.
+pub(super) async fn create_phraseset(
+    tx: &mut Tx,
+    rules: &GameRules,
+    prompt: &RoundRow,
+    copies: &[RoundRow],
+    now: Millis,
+) -> Result<PhrasesetId> {
+    let [copy1, copy2] = copies else {
+        return Err(Error::internal(format!(
+            "expected two copies, found {}",
+            copies.len()
+        )));
+    };
+    let phrase = |r: &RoundRow| {
+        r.submitted_phrase
+            .clone()
+            .ok_or_else(|| Error::internal("submitted round without phrase"))
+    };
+    let id = PhrasesetId::new();
+    let row = PhrasesetRow {
+        phraseset_id: id.as_uuid(),
+        prompt_round_id: prompt.round_id,
+        copy_round_1: copy1.round_id,
+        copy_round_2: copy2.round_id,
+        prompt_id: prompt
+            .prompt_id
+            .ok_or_else(|| Error::internal("prompt round without prompt"))?,
+        prompt_text: prompt.prompt_text.clone().unwrap_or_default(),
+        original_phrase: phrase(prompt)?,
+        copy_phrase_1: phrase(copy1)?,
+        copy_phrase_2: phrase(copy2)?,
+        original_player_id: prompt.player_id,
+        copy_player_1: copy1.player_id,
+        copy_player_2: copy2.player_id,
+        prompt_cost: prompt.cost,
+        copy_cost_1: copy1.cost,
+        copy_cost_2: copy2.cost,
+        status: "open".into(),
+        prize_pool: 0,
+        vote_count: 0,
+        original_votes: 0,
+        copy_votes_1: 0,
+        copy_votes_2: 0,
+        third_vote_at: None,
+        fifth_vote_at: None,
+        created_at: now.0,
+        finalized_at: None,
+        final_pool: None,
+    };
+    tx.insert_phraseset(&row).await?;
+    let entries = (prompt.cost + copy1.cost + copy2.cost).min(rules.prize_pool_base);
+    let subsidy = rules.prize_pool_base - entries;
+    for (amount, kind) in [(entries, "pool_funding"), (subsidy, "copy_subsidy")] {
+        tx.transfer(
+            &Transfer {
+                from: Account::House,
+                to: Account::Pool(id),
+                amount,
+                kind,
+                reference: Some(id.as_uuid()),
+                idempotency_key: Some(format!("{kind}:{id}")),
+            },
+            now,
+        )
+        .await?;
+    }
+    Ok(id)
+}
+
+/// Finalizes an open phraseset: splits the pool between the three authors
+/// (split rule applied to each), leaves the rounding remainder in the pool,
+/// and closes any vote round still open on it with a full refund. Returns
+/// false if the set was already final.
+pub(crate) async fn finalize_phraseset(
+    tx: &mut Tx,
+    rules: &GameRules,
+    id: PhrasesetId,
+    now: Millis,
+) -> Result<bool> {
+    let Some(set) = tx.phraseset_for_update(id).await? else {
+        return Ok(false);
+    };
+    if !set.is_open() || !tx.mark_finalized(id, set.prize_pool, now).await? {
+        return Ok(false);
+    }
+    let tally = VoteTally {
+        original: i64::from(set.original_votes),
+        copy1: i64::from(set.copy_votes_1),
+        copy2: i64::from(set.copy_votes_2),
+    };
+    let prize = split_prize(rules, set.prize_pool, tally);
+    let shares = [
+        ("original", set.original_player_id, set.prompt_cost),
+        ("copy1", set.copy_player_1, set.copy_cost_1),
+        ("copy2", set.copy_player_2, set.copy_cost_2),
+    ];
+    for ((role, player, cost), gross) in shares.into_iter().zip(prize.payouts) {
+        let split = split_payout(rules, gross, cost);
+        pay_from_pool(
+            tx,
+            id,
+            PlayerId::from_uuid(player),
+            split.wallet,
+            split.vault,
+            "prize_payout",
+            &format!("prize:{id}:{role}"),
+            id.as_uuid(),
+            now,
+        )
+        .await?;
+    }
+    for round in tx.active_vote_rounds_on(id).await? {
+        if let Some(ended) = tx.end_round(round, RoundStatus::Cancelled, now).await? {
+            settle_ended_round(tx, rules, &ended, RoundStatus::Cancelled, now).await?;
+        }
+    }
+    Ok(true)
+}
+
+impl Game {
+    /// `GET /phrasesets/{id}/results`: for contributors and voters, after finalization.
+    pub async fn phraseset_results(
+        &self,
+        player: PlayerId,
+        id: PhrasesetId,
+    ) -> Result<PhrasesetResults> {
+        let mut tx = self.store.read().await?;
+        let set = tx
+            .phraseset(id)
+            .await?
+            .ok_or_else(|| Error::api(ErrorCode::PhrasesetNotFound, "No such phraseset."))?;
+        let votes = tx.votes_on(id).await?;
+        let has_voted = votes.iter().any(|v| v.player_id == player.as_uuid());
+        if !set.has_contributor(player) && !has_voted {
+            return Err(Error::api(
+                ErrorCode::NotAContributor,
+                "Only the authors and voters of a phraseset can see its results.",
+            ));
+        }
+        if set.is_open() {
+            return Err(Error::api(
+                ErrorCode::ResultsNotAvailable,
+                "Results are published when voting on this phraseset ends.",
+            ));
+        }
+        let final_pool = set.final_pool.unwrap_or_default();
+        let tally = VoteTally {
+            original: i64::from(set.original_votes),
+            copy1: i64::from(set.copy_votes_1),
+            copy2: i64::from(set.copy_votes_2),
+        };
+        let prize = split_prize(&self.rules, final_pool, tally);
+        let authors: [Uuid; 3] = [set.original_player_id, set.copy_player_1, set.copy_player_2];
+        let names = tx.usernames(&authors).await?;
+        let roles = [PhraseRole::Original, PhraseRole::Copy1, PhraseRole::Copy2];
+        let texts = [&set.original_phrase, &set.copy_phrase_1, &set.copy_phrase_2];
+        let counts = [tally.original, tally.copy1, tally.copy2];
+        let phrases = (0..3)
+            .map(|i| PhraseResult {
+                phrase: texts[i].clone(),
+                role: roles[i],
+                author_id: PlayerId::from_uuid(authors[i]),
+                author_username: names[i].clone(),
+                votes: counts[i],
+                points: prize.points[i],
+                payout: Coins::new(prize.payouts[i]),
+            })
+            .collect();
+        let your_role = authors
+            .iter()
+            .position(|a| *a == player.as_uuid())
+            .map(|i| roles[i]);
+        let your_payout = tx.paid_from_pool(id, player).await?;
+        Ok(PhrasesetResults {
+            phraseset_id: id,
+            prompt_text: set.prompt_text,
+            vote_count: i64::from(set.vote_count),
+            final_pool: Coins::new(final_pool),
+            pool_remainder: Coins::new(prize.remainder),
+            finalized_at: Millis(set.finalized_at.unwrap_or_default()).to_datetime(),
+            phrases,
+            votes: votes
+                .into_iter()
+                .map(|v| VoterResult {
+                    player_id: PlayerId::from_uuid(v.player_id),
+                    username: v.username,
+                    voted_phrase: v.voted_phrase,
+                    correct: v.correct,
+                    payout: Coins::new(v.payout),
+                })
+                .collect(),
+            your_role,
+            your_payout: Coins::new(your_payout),
+        })
+    }
+}

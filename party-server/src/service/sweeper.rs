@@ -1,0 +1,92 @@
+//! The background sweeper: expires rounds whose time ran out and finalizes
+//! phrasesets whose time-based finalization is due, on its own, without
+//! anyone polling.
+//!
+//! [`Game::advance_due`] is one step (tests call it directly through the
+//! manual clock); [`run`] repeats it until shutdown, waking on its interval
+//! or when told to.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use super::Game;
+use super::phrasesets::finalize_phraseset;
+use super::rounds::expire_round;
+use crate::error::Result;
+
+/// How much work one step may do before yielding (keeps transactions short
+/// and lets requests interleave).
+const BATCH: i64 = 200;
+
+/// What one sweep did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SweepReport {
+    pub rounds_expired: u64,
+    pub phrasesets_finalized: u64,
+}
+
+impl Game {
+    /// Applies everything due at the current time. Each round and each
+    /// phraseset is settled in its own transaction.
+    pub async fn advance_due(&self) -> Result<SweepReport> {
+        let rules = &self.rules;
+        let now = self.now();
+        let mut report = SweepReport::default();
+        let overdue = {
+            let mut tx = self.store.read().await?;
+            tx.overdue_rounds(now.minus_secs(rules.grace_seconds), BATCH)
+                .await?
+        };
+        for round in overdue {
+            let mut tx = self.store.begin().await?;
+            if expire_round(&mut tx, rules, round, now).await? {
+                report.rounds_expired += 1;
+            }
+            tx.commit().await?;
+        }
+        let due = {
+            let mut tx = self.store.read().await?;
+            tx.phrasesets_due(
+                now.minus_secs(rules.finalize_after_fifth_vote_seconds),
+                now.minus_secs(rules.finalize_after_third_vote_seconds),
+                BATCH,
+            )
+            .await?
+        };
+        for set in due {
+            let mut tx = self.store.begin().await?;
+            if finalize_phraseset(&mut tx, rules, set, now).await? {
+                report.phrasesets_finalized += 1;
+            }
+            tx.commit().await?;
+        }
+        if report != SweepReport::default() {
+            tracing::info!(?report, "sweep");
+        }
+        Ok(report)
+    }
+}
+
+/// Runs the sweeper until `shutdown` fires.
+pub async fn run(game: Game, wake: Arc<Notify>, shutdown: CancellationToken) {
+    let interval = Duration::from_millis(game.rules.sweep_interval_ms.max(10));
+    loop {
+        match game.advance_due().await {
+            // A full batch means more may be waiting: go again at once.
+            Ok(r) if r.rounds_expired as i64 >= BATCH || r.phrasesets_finalized as i64 >= BATCH => {
+                continue;
+            }
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "sweep failed; retrying"),
+        }
+        tokio::select! {
+            () = shutdown.cancelled() => break,
+            () = wake.notified() => {}
+            () = tokio::time::sleep(interval) => {}
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! Building and running the server: bind, connect, migrate, seed, serve,
+//! and shut down gracefully.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::clock::{Clock, ManualClock, SystemClock};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::game::prompts;
+use crate::http::rate_limit::RateLimits;
+use crate::http::{AppState, router};
+use crate::service::{Game, sweeper};
+use crate::store::Store;
+
+/// A server that is bound and connected, ready to [`Application::run`].
+#[derive(Debug)]
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    /// Binds the listener (port 0 picks a free port), connects to the
+    /// database, applies migrations and loads the prompt library.
+    pub async fn build(config: &Config) -> Result<Self> {
+        let url = config.database_url();
+        let store = Store::connect(&url).await?;
+        let mut tx = store.begin().await?;
+        let added = tx.seed_prompts(&prompts::library()).await?;
+        tx.commit().await?;
+        tracing::info!(
+            database = store.backend().name(),
+            prompts_added = added,
+            "database ready"
+        );
+
+        let manual_clock = config.manual_clock.then(ManualClock::starting_now);
+        let clock: Arc<dyn Clock> = match &manual_clock {
+            Some(manual) => Arc::new(manual.clone()),
+            None => Arc::new(SystemClock),
+        };
+        // Build the word set now rather than on the first submitted phrase.
+        crate::game::dictionary::preload();
+        let game = Game::new(store, clock, config.rules.clone());
+        let state = AppState {
+            limits: RateLimits::new(config.rate_limits.is_on(), &game.rules),
+            game,
+            manual_clock,
+            sweeper_wake: Arc::new(Notify::new()),
+        };
+        let listener = TcpListener::bind(config.bind)
+            .await
+            .map_err(|e| Error::internal(format!("cannot listen on {}: {e}", config.bind)))?;
+        Ok(Self { listener, state })
+    }
+
+    pub fn local_addr(&self) -> Result<SocketAddr> {
+        self.listener
+            .local_addr()
+            .map_err(|e| Error::internal(format!("no local address: {e}")))
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests
+    /// finish, stops the background tasks and closes the database.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
+        let Application { listener, state } = self;
+        let cancel = CancellationToken::new();
+        let tasks = TaskTracker::new();
+        tasks.spawn(sweeper::run(
+            state.game.clone(),
+            state.sweeper_wake.clone(),
+            cancel.clone(),
+        ));
+        tasks.spawn(housekeeping(state.clone(), cancel.clone()));
+        tasks.close();
+
+        let store = state.game.store.clone();
+        let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+        let stop = cancel.clone();
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                tracing::info!("shutting down: finishing in-flight requests");
+                stop.cancel();
+            })
+            .await
+            .map_err(|e| Error::internal(format!("server error: {e}")))?;
+        cancel.cancel();
+        tasks.wait().await;
+        store.close().await;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Periodic clean-up that needs no precision: expired tokens, idle rate-limit keys.
+async fn housekeeping(state: AppState, cancel: CancellationToken) {
+    loop {
+        tokio::select! {
+            () = cancel.cancelled() => break,
+            () = tokio::time::sleep(Duration::from_secs(60)) => {}
+        }
+        state.limits.shrink();
+        let now = state.game.now();
+        let purge = async {
+            let mut tx = state.game.store.begin().await?;
+            let purged = tx.purge_expired_tokens(now).await?;
+            tx.commit().await?;
+            Ok::<_, Error>(purged)
+        };
+        if let Err(err) = purge.await {
+            tracing::warn!(error = %err, "token purge failed");
+        }
+    }
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sig) => {
+                sig.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}

@@ -1,0 +1,200 @@
+//! The double-entry ledger: every coin movement is a [`Transfer`] between two
+//! [`Account`]s, applied to the stored balances and recorded as one row, in
+//! the caller's transaction.
+
+use party_protocol::{ErrorCode, PhrasesetId, PlayerId};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::{Tx, exec_on, on_conn};
+use crate::clock::Millis;
+use crate::error::{Error, Result};
+
+/// One side of a coin movement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Account {
+    Wallet(PlayerId),
+    Vault(PlayerId),
+    Pool(PhrasesetId),
+    /// The game itself: it grants starting coins and bonuses, holds entry
+    /// fees until they fund a pool or are refunded, and keeps penalties.
+    House,
+}
+
+impl Account {
+    fn kind(self) -> &'static str {
+        match self {
+            Account::Wallet(_) => "wallet",
+            Account::Vault(_) => "vault",
+            Account::Pool(_) => "pool",
+            Account::House => "house",
+        }
+    }
+
+    fn id(self) -> Option<Uuid> {
+        match self {
+            Account::Wallet(p) | Account::Vault(p) => Some(p.as_uuid()),
+            Account::Pool(ps) => Some(ps.as_uuid()),
+            Account::House => None,
+        }
+    }
+
+    fn player(self) -> Option<PlayerId> {
+        match self {
+            Account::Wallet(p) | Account::Vault(p) => Some(p),
+            Account::Pool(_) | Account::House => None,
+        }
+    }
+}
+
+/// A coin movement to record.
+#[derive(Debug, Clone)]
+pub struct Transfer<'a> {
+    pub from: Account,
+    pub to: Account,
+    pub amount: i64,
+    /// The ledger type: `prompt_entry`, `vote_payout`, `refund`, …
+    pub kind: &'a str,
+    /// The round, vote or phraseset the movement is about.
+    pub reference: Option<Uuid>,
+    /// Set for payouts: a second transfer with the same key is refused by the database.
+    pub idempotency_key: Option<String>,
+}
+
+/// The result of checking the books.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LedgerAudit {
+    pub wallets: i64,
+    pub vaults: i64,
+    pub pools: i64,
+    pub house: i64,
+    /// wallets + vaults + pools + house: always exactly zero.
+    pub sum: i64,
+    /// Players whose stored wallet or vault differs from their ledger history.
+    pub mismatched_players: i64,
+    /// Phrasesets whose stored pool differs from their ledger history.
+    pub mismatched_pools: i64,
+    pub entries: i64,
+}
+
+impl LedgerAudit {
+    pub fn balanced(&self) -> bool {
+        self.sum == 0 && self.mismatched_players == 0 && self.mismatched_pools == 0
+    }
+}
+
+impl Tx {
+    /// Applies a transfer. A debit that would make a wallet, vault or pool
+    /// negative is refused (`insufficient_balance` for a wallet) and nothing
+    /// is written. Returns the player's wallet and vault after, when a player
+    /// is on either side.
+    pub async fn transfer(&mut self, t: &Transfer<'_>, now: Millis) -> Result<Option<(i64, i64)>> {
+        if t.amount == 0 {
+            return Ok(None);
+        }
+        if t.amount < 0 {
+            return Err(Error::internal(format!(
+                "negative transfer of {} ({})",
+                t.amount, t.kind
+            )));
+        }
+        let from_balances = self.apply(t.from, -t.amount).await?;
+        let to_balances = self.apply(t.to, t.amount).await?;
+        let player = t.from.player().or(t.to.player());
+        let balances = from_balances.or(to_balances);
+        let sql = "INSERT INTO ledger (created_at, kind, amount, from_account, from_id, to_account, to_id, \
+                   player_id, wallet_after, vault_after, reference_id, idempotency_key) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+        exec_on!(self, conn => sqlx::query(sql)
+            .bind(now.0)
+            .bind(t.kind)
+            .bind(t.amount)
+            .bind(t.from.kind())
+            .bind(t.from.id())
+            .bind(t.to.kind())
+            .bind(t.to.id())
+            .bind(player.map(|p| p.as_uuid()))
+            .bind(balances.map(|b| b.0))
+            .bind(balances.map(|b| b.1))
+            .bind(t.reference)
+            .bind(t.idempotency_key.as_deref())
+            .execute(conn)
+            .await)?;
+        Ok(balances)
+    }
+
+    /// Changes one account's stored balance by `delta`; debits are
+    /// conditional, so a balance can only go negative if the CHECK
+    /// constraint is bypassed — and then the database refuses.
+    async fn apply(&mut self, account: Account, delta: i64) -> Result<Option<(i64, i64)>> {
+        let (sql, id) = match account {
+            Account::House => return Ok(None),
+            Account::Wallet(p) => (
+                "UPDATE players SET wallet = wallet + $2 WHERE player_id = $1 AND wallet + $2 >= 0 \
+                 RETURNING wallet, vault",
+                p.as_uuid(),
+            ),
+            Account::Vault(p) => (
+                "UPDATE players SET vault = vault + $2 WHERE player_id = $1 AND vault + $2 >= 0 \
+                 RETURNING wallet, vault",
+                p.as_uuid(),
+            ),
+            Account::Pool(ps) => (
+                "UPDATE phrasesets SET prize_pool = prize_pool + $2 WHERE phraseset_id = $1 \
+                 AND prize_pool + $2 >= 0 RETURNING prize_pool, prize_pool",
+                ps.as_uuid(),
+            ),
+        };
+        let row: Option<(i64, i64)> = on_conn!(self, conn => sqlx::query_as(sql).bind(id).bind(delta).fetch_optional(conn).await)?;
+        match (row, account) {
+            (Some(balances), Account::Wallet(_) | Account::Vault(_)) => Ok(Some(balances)),
+            (Some(_), _) => Ok(None),
+            (None, Account::Wallet(_)) => Err(Error::api(
+                ErrorCode::InsufficientBalance,
+                format!("Your wallet cannot cover {} FC.", -delta),
+            )),
+            (None, _) => Err(Error::internal(format!(
+                "{} cannot go below zero",
+                account.kind()
+            ))),
+        }
+    }
+
+    /// Sums every account and replays the ledger per account.
+    pub async fn audit(&mut self) -> Result<LedgerAudit> {
+        let totals = "SELECT \
+            CAST(COALESCE((SELECT SUM(wallet) FROM players), 0) AS BIGINT), \
+            CAST(COALESCE((SELECT SUM(vault) FROM players), 0) AS BIGINT), \
+            CAST(COALESCE((SELECT SUM(prize_pool) FROM phrasesets), 0) AS BIGINT), \
+            CAST(COALESCE((SELECT SUM(CASE WHEN to_account = 'house' THEN amount ELSE 0 END) \
+                 - SUM(CASE WHEN from_account = 'house' THEN amount ELSE 0 END) FROM ledger), 0) AS BIGINT), \
+            CAST((SELECT COUNT(*) FROM ledger) AS BIGINT)";
+        let (wallets, vaults, pools, house, entries): (i64, i64, i64, i64, i64) =
+            on_conn!(self, conn => sqlx::query_as(totals).fetch_one(conn).await)?;
+        let players = "SELECT CAST(COUNT(*) AS BIGINT) FROM players p WHERE \
+            p.wallet <> COALESCE((SELECT SUM(CASE WHEN l.to_account = 'wallet' THEN l.amount ELSE 0 END) \
+                - SUM(CASE WHEN l.from_account = 'wallet' THEN l.amount ELSE 0 END) \
+                FROM ledger l WHERE l.player_id = p.player_id), 0) \
+            OR p.vault <> COALESCE((SELECT SUM(CASE WHEN l.to_account = 'vault' THEN l.amount ELSE 0 END) \
+                - SUM(CASE WHEN l.from_account = 'vault' THEN l.amount ELSE 0 END) \
+                FROM ledger l WHERE l.player_id = p.player_id), 0)";
+        let mismatched_players: i64 =
+            on_conn!(self, conn => sqlx::query_scalar(players).fetch_one(conn).await)?;
+        let pools_sql = "SELECT CAST(COUNT(*) AS BIGINT) FROM phrasesets ps WHERE ps.prize_pool <> COALESCE(( \
+            SELECT SUM(CASE WHEN l.to_account = 'pool' AND l.to_id = ps.phraseset_id THEN l.amount ELSE 0 END) \
+                 - SUM(CASE WHEN l.from_account = 'pool' AND l.from_id = ps.phraseset_id THEN l.amount ELSE 0 END) \
+            FROM ledger l WHERE l.to_id = ps.phraseset_id OR l.from_id = ps.phraseset_id), 0)";
+        let mismatched_pools: i64 =
+            on_conn!(self, conn => sqlx::query_scalar(pools_sql).fetch_one(conn).await)?;
+        Ok(LedgerAudit {
+            wallets,
+            vaults,
+            pools,
+            house,
+            sum: wallets + vaults + pools + house,
+            mismatched_players,
+            mismatched_pools,
+            entries,
+        })
+    }
+}

@@ -1,0 +1,228 @@
+//! Storage: one interface, two databases.
+//!
+//! [`Store`] is a connection pool (SQLite or PostgreSQL) and [`Tx`] an open
+//! transaction on it. Everything the game reads or writes is a method on
+//! `Tx`, grouped by table in the submodules. The SQL text is shared — sqlx
+//! accepts `$N` placeholders on both databases, times are integer
+//! milliseconds and ids are UUIDs on both — and [`on_conn!`] runs the same
+//! statement on whichever connection the transaction holds, so each query
+//! is written once and type-checked against both drivers. Where the
+//! dialects differ (row locks, DDL) the code says so. Each database has its
+//! own migrations folder under `migrations/`.
+//!
+//! SQLite runs with WAL, `synchronous=NORMAL`, foreign keys and a busy
+//! timeout, one writer connection (so write transactions queue in process
+//! instead of fighting over the file lock) and a separate pool of readers.
+
+mod ledger;
+mod phrasesets;
+mod players;
+mod rounds;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
+
+pub use ledger::{Account, LedgerAudit, Transfer};
+pub use phrasesets::{PhrasesetRow, VoteRow};
+pub use players::{PlayerRow, TokenKind};
+pub use rounds::{NewRound, RoundRow};
+
+use crate::error::{Error, Result};
+
+/// Runs `$body` with `$conn` bound to the transaction's connection, whichever
+/// database it is on. The body is compiled once per driver.
+macro_rules! on_conn {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match $tx {
+            $crate::store::Tx::Sqlite(inner) => {
+                let $conn = &mut **inner;
+                $body
+            }
+            $crate::store::Tx::Postgres(inner) => {
+                let $conn = &mut **inner;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use on_conn;
+
+/// Like [`on_conn!`] for statements run with `execute`: yields the number
+/// of rows affected (the two drivers' result types differ).
+macro_rules! exec_on {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match $tx {
+            $crate::store::Tx::Sqlite(inner) => {
+                let $conn = &mut **inner;
+                $body.map(|r| r.rows_affected())
+            }
+            $crate::store::Tx::Postgres(inner) => {
+                let $conn = &mut **inner;
+                $body.map(|r| r.rows_affected())
+            }
+        }
+    };
+}
+pub(crate) use exec_on;
+
+/// Which database a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A pool of connections to the game database.
+#[derive(Debug, Clone)]
+pub enum Store {
+    Sqlite {
+        /// Exactly one connection: SQLite allows one writer at a time, and
+        /// queueing here is cheaper than retrying on `SQLITE_BUSY`.
+        writer: SqlitePool,
+        readers: SqlitePool,
+    },
+    Postgres(PgPool),
+}
+
+/// An open transaction. Dropping it without [`Tx::commit`] rolls it back.
+#[derive(Debug)]
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+impl Store {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`), creating the SQLite
+    /// file and its directory if needed, and applies pending migrations.
+    pub async fn connect(url: &str) -> Result<Store> {
+        let store = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            POSTGRES_MIGRATIONS.run(&pool).await?;
+            Store::Postgres(pool)
+        } else if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5));
+            if let Some(dir) = options
+                .get_filename()
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    Error::internal(format!("cannot create {}: {e}", dir.display()))
+                })?;
+            }
+            let writer = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(options.clone())
+                .await?;
+            SQLITE_MIGRATIONS.run(&writer).await?;
+            let readers = SqlitePoolOptions::new()
+                .max_connections(4)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(options.read_only(true))
+                .await?;
+            Store::Sqlite { writer, readers }
+        } else {
+            return Err(Error::internal(format!(
+                "unsupported database URL (use sqlite:// or postgres://): {url}"
+            )));
+        };
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Store::Sqlite { .. } => Backend::Sqlite,
+            Store::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Begins a write transaction.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match self {
+            // IMMEDIATE takes the write lock up front, so a transaction that
+            // reads and then writes can never fail half-way on a lock upgrade.
+            Store::Sqlite { writer, .. } => Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
+            Store::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// Begins a read-only transaction (a consistent snapshot).
+    pub async fn read(&self) -> Result<Tx> {
+        Ok(match self {
+            Store::Sqlite { readers, .. } => Tx::Sqlite(readers.begin().await?),
+            Store::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        let mut tx = self.read().await?;
+        exec_on!(&mut tx, conn => sqlx::query("SELECT 1").execute(conn).await)?;
+        Ok(())
+    }
+
+    /// Closes every connection (on shutdown, after in-flight requests finish).
+    pub async fn close(&self) {
+        match self {
+            Store::Sqlite { writer, readers } => {
+                readers.close().await;
+                writer.close().await;
+            }
+            Store::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// Whether `err` is a unique-constraint violation.
+pub fn is_unique_violation(err: &Error) -> bool {
+    matches!(err, Error::Database(sqlx::Error::Database(db)) if db.is_unique_violation())
+}
+
+/// Whether `err` is a CHECK-constraint violation (a balance or pool going negative).
+pub fn is_check_violation(err: &Error) -> bool {
+    matches!(err, Error::Database(sqlx::Error::Database(db)) if db.is_check_violation())
+}

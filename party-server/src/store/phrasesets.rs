@@ -1,0 +1,293 @@
+//! Phrasesets and votes.
+
+use party_protocol::{PhrasesetId, PlayerId, RoundId};
+use uuid::Uuid;
+
+use super::{Tx, exec_on, on_conn};
+use crate::clock::Millis;
+use crate::error::Result;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PhrasesetRow {
+    pub phraseset_id: Uuid,
+    pub prompt_round_id: Uuid,
+    pub copy_round_1: Uuid,
+    pub copy_round_2: Uuid,
+    pub prompt_id: i64,
+    pub prompt_text: String,
+    pub original_phrase: String,
+    pub copy_phrase_1: String,
+    pub copy_phrase_2: String,
+    pub original_player_id: Uuid,
+    pub copy_player_1: Uuid,
+    pub copy_player_2: Uuid,
+    pub prompt_cost: i64,
+    pub copy_cost_1: i64,
+    pub copy_cost_2: i64,
+    pub status: String,
+    pub prize_pool: i64,
+    pub vote_count: i32,
+    pub original_votes: i32,
+    pub copy_votes_1: i32,
+    pub copy_votes_2: i32,
+    pub third_vote_at: Option<i64>,
+    pub fifth_vote_at: Option<i64>,
+    pub created_at: i64,
+    pub finalized_at: Option<i64>,
+    pub final_pool: Option<i64>,
+}
+
+impl PhrasesetRow {
+    pub fn id(&self) -> PhrasesetId {
+        PhrasesetId::from_uuid(self.phraseset_id)
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.status == "open"
+    }
+
+    /// Whether the player wrote one of the three phrases.
+    pub fn has_contributor(&self, player: PlayerId) -> bool {
+        let p = player.as_uuid();
+        self.original_player_id == p || self.copy_player_1 == p || self.copy_player_2 == p
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct VoteRow {
+    pub vote_id: Uuid,
+    pub player_id: Uuid,
+    pub username: String,
+    pub voted_phrase: String,
+    pub correct: bool,
+    pub payout: i64,
+    pub created_at: i64,
+}
+
+const PHRASESET_COLUMNS: &str = "phraseset_id, prompt_round_id, copy_round_1, copy_round_2, prompt_id, \
+    prompt_text, original_phrase, copy_phrase_1, copy_phrase_2, original_player_id, copy_player_1, copy_player_2, \
+    prompt_cost, copy_cost_1, copy_cost_2, status, prize_pool, vote_count, original_votes, copy_votes_1, \
+    copy_votes_2, third_vote_at, fifth_vote_at, created_at, finalized_at, final_pool";
+
+impl Tx {
+    /// Inserts an open phraseset with an empty pool (the caller funds it
+    /// through the ledger).
+    pub async fn insert_phraseset(&mut self, ps: &PhrasesetRow) -> Result<()> {
+        let sql = "INSERT INTO phrasesets (phraseset_id, prompt_round_id, copy_round_1, copy_round_2, prompt_id, \
+                   prompt_text, original_phrase, copy_phrase_1, copy_phrase_2, original_player_id, copy_player_1, \
+                   copy_player_2, prompt_cost, copy_cost_1, copy_cost_2, status, prize_pool, created_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'open', 0, $16)";
+        exec_on!(self, conn => sqlx::query(sql)
+            .bind(ps.phraseset_id)
+            .bind(ps.prompt_round_id)
+            .bind(ps.copy_round_1)
+            .bind(ps.copy_round_2)
+            .bind(ps.prompt_id)
+            .bind(&ps.prompt_text)
+            .bind(&ps.original_phrase)
+            .bind(&ps.copy_phrase_1)
+            .bind(&ps.copy_phrase_2)
+            .bind(ps.original_player_id)
+            .bind(ps.copy_player_1)
+            .bind(ps.copy_player_2)
+            .bind(ps.prompt_cost)
+            .bind(ps.copy_cost_1)
+            .bind(ps.copy_cost_2)
+            .bind(ps.created_at)
+            .execute(conn)
+            .await)?;
+        Ok(())
+    }
+
+    pub async fn phraseset(&mut self, id: PhrasesetId) -> Result<Option<PhrasesetRow>> {
+        let sql = format!("SELECT {PHRASESET_COLUMNS} FROM phrasesets WHERE phraseset_id = $1");
+        Ok(
+            on_conn!(self, conn => sqlx::query_as::<_, PhrasesetRow>(&sql)
+            .bind(id.as_uuid())
+            .fetch_optional(conn)
+            .await)?,
+        )
+    }
+
+    /// Loads a phraseset and, on PostgreSQL, locks it until the transaction
+    /// ends, so votes and finalization on one set happen one at a time.
+    pub async fn phraseset_for_update(&mut self, id: PhrasesetId) -> Result<Option<PhrasesetRow>> {
+        let lock = match self {
+            Tx::Postgres(_) => " FOR UPDATE",
+            Tx::Sqlite(_) => "",
+        };
+        let sql =
+            format!("SELECT {PHRASESET_COLUMNS} FROM phrasesets WHERE phraseset_id = $1{lock}");
+        Ok(
+            on_conn!(self, conn => sqlx::query_as::<_, PhrasesetRow>(&sql)
+            .bind(id.as_uuid())
+            .fetch_optional(conn)
+            .await)?,
+        )
+    }
+
+    /// The phraseset this player should vote on next: not one they wrote or
+    /// were ever shown; first sets with 5+ votes (oldest fifth vote first),
+    /// then 3–4 votes (oldest third vote first), then any at random.
+    pub async fn next_phraseset_to_vote(
+        &mut self,
+        player: PlayerId,
+    ) -> Result<Option<PhrasesetRow>> {
+        let sql = format!(
+            "SELECT {PHRASESET_COLUMNS} FROM phrasesets ps WHERE ps.status = 'open' \
+             AND ps.original_player_id <> $1 AND ps.copy_player_1 <> $1 AND ps.copy_player_2 <> $1 \
+             AND NOT EXISTS (SELECT 1 FROM rounds v WHERE v.phraseset_id = ps.phraseset_id AND v.player_id = $1) \
+             ORDER BY CASE WHEN ps.vote_count >= 5 THEN 0 WHEN ps.vote_count >= 3 THEN 1 ELSE 2 END, \
+             CASE WHEN ps.vote_count >= 5 THEN ps.fifth_vote_at WHEN ps.vote_count >= 3 THEN ps.third_vote_at \
+             ELSE 0 END, random() LIMIT 1"
+        );
+        Ok(
+            on_conn!(self, conn => sqlx::query_as::<_, PhrasesetRow>(&sql)
+            .bind(player.as_uuid())
+            .fetch_optional(conn)
+            .await)?,
+        )
+    }
+
+    /// How many open phrasesets this player could vote on.
+    pub async fn phrasesets_waiting_for(&mut self, player: PlayerId) -> Result<i64> {
+        Ok(on_conn!(self, conn => sqlx::query_scalar(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM phrasesets ps WHERE ps.status = 'open' \
+             AND ps.original_player_id <> $1 AND ps.copy_player_1 <> $1 AND ps.copy_player_2 <> $1 \
+             AND NOT EXISTS (SELECT 1 FROM rounds v WHERE v.phraseset_id = ps.phraseset_id AND v.player_id = $1)")
+            .bind(player.as_uuid())
+            .fetch_one(conn)
+            .await)?)
+    }
+
+    pub async fn insert_vote(
+        &mut self,
+        vote_id: Uuid,
+        phraseset: PhrasesetId,
+        player: PlayerId,
+        round: RoundId,
+        phrase: &str,
+        correct: bool,
+        payout: i64,
+        now: Millis,
+    ) -> Result<()> {
+        exec_on!(self, conn => sqlx::query(
+            "INSERT INTO votes (vote_id, phraseset_id, player_id, round_id, voted_phrase, correct, payout, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(vote_id)
+            .bind(phraseset.as_uuid())
+            .bind(player.as_uuid())
+            .bind(round.as_uuid())
+            .bind(phrase)
+            .bind(correct)
+            .bind(payout)
+            .bind(now.0)
+            .execute(conn)
+            .await)?;
+        Ok(())
+    }
+
+    /// Counts a vote for phrase `slot` (0 original, 1 and 2 the copies) and
+    /// stamps the third and fifth vote times. Returns the new vote count.
+    pub async fn count_vote(
+        &mut self,
+        phraseset: PhrasesetId,
+        slot: usize,
+        now: Millis,
+    ) -> Result<i32> {
+        let column = match slot {
+            0 => "original_votes",
+            1 => "copy_votes_1",
+            _ => "copy_votes_2",
+        };
+        let sql = format!(
+            "UPDATE phrasesets SET vote_count = vote_count + 1, {column} = {column} + 1, \
+             third_vote_at = CASE WHEN vote_count + 1 = 3 THEN $2 ELSE third_vote_at END, \
+             fifth_vote_at = CASE WHEN vote_count + 1 = 5 THEN $2 ELSE fifth_vote_at END \
+             WHERE phraseset_id = $1 RETURNING vote_count"
+        );
+        Ok(on_conn!(self, conn => sqlx::query_scalar(&sql)
+            .bind(phraseset.as_uuid())
+            .bind(now.0)
+            .fetch_one(conn)
+            .await)?)
+    }
+
+    /// Marks an open phraseset finalized (compare-and-set); false if it already was.
+    pub async fn mark_finalized(
+        &mut self,
+        phraseset: PhrasesetId,
+        final_pool: i64,
+        now: Millis,
+    ) -> Result<bool> {
+        let done = exec_on!(self, conn => sqlx::query(
+            "UPDATE phrasesets SET status = 'finalized', finalized_at = $2, final_pool = $3 \
+             WHERE phraseset_id = $1 AND status = 'open'")
+            .bind(phraseset.as_uuid())
+            .bind(now.0)
+            .bind(final_pool)
+            .execute(conn)
+            .await)?;
+        Ok(done == 1)
+    }
+
+    /// Open phrasesets whose time-based finalization is due.
+    pub async fn phrasesets_due(
+        &mut self,
+        fifth_vote_before: Millis,
+        third_vote_before: Millis,
+        limit: i64,
+    ) -> Result<Vec<PhrasesetId>> {
+        let ids: Vec<Uuid> = on_conn!(self, conn => sqlx::query_scalar(
+            "SELECT phraseset_id FROM phrasesets WHERE status = 'open' AND ( \
+               (vote_count >= 5 AND fifth_vote_at <= $1) OR \
+               (vote_count BETWEEN 3 AND 4 AND third_vote_at <= $2)) \
+             ORDER BY created_at LIMIT $3")
+            .bind(fifth_vote_before.0)
+            .bind(third_vote_before.0)
+            .bind(limit)
+            .fetch_all(conn)
+            .await)?;
+        Ok(ids.into_iter().map(PhrasesetId::from_uuid).collect())
+    }
+
+    /// The votes on a phraseset with the voters' names, in order.
+    pub async fn votes_on(&mut self, phraseset: PhrasesetId) -> Result<Vec<VoteRow>> {
+        Ok(on_conn!(self, conn => sqlx::query_as::<_, VoteRow>(
+            "SELECT v.vote_id, v.player_id, p.username, v.voted_phrase, v.correct, v.payout, v.created_at \
+             FROM votes v JOIN players p ON p.player_id = v.player_id WHERE v.phraseset_id = $1 \
+             ORDER BY v.created_at, v.vote_id")
+            .bind(phraseset.as_uuid())
+            .fetch_all(conn)
+            .await)?)
+    }
+
+    /// Usernames of the given players, in the same order.
+    pub async fn usernames(&mut self, players: &[Uuid]) -> Result<Vec<String>> {
+        let mut names = Vec::with_capacity(players.len());
+        for id in players {
+            let name: Option<String> = on_conn!(self, conn => sqlx::query_scalar(
+                "SELECT username FROM players WHERE player_id = $1")
+                .bind(id)
+                .fetch_optional(conn)
+                .await)?;
+            names.push(name.unwrap_or_default());
+        }
+        Ok(names)
+    }
+
+    /// Total paid to `player` out of the phraseset's pool (prizes and vote payouts).
+    pub async fn paid_from_pool(
+        &mut self,
+        phraseset: PhrasesetId,
+        player: PlayerId,
+    ) -> Result<i64> {
+        Ok(on_conn!(self, conn => sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger WHERE from_account = 'pool' \
+             AND from_id = $1 AND player_id = $2")
+            .bind(phraseset.as_uuid())
+            .bind(player.as_uuid())
+            .fetch_one(conn)
+            .await)?)
+    }
+}

@@ -1,0 +1,226 @@
+//! Players and their tokens.
+
+use party_protocol::PlayerId;
+use uuid::Uuid;
+
+use super::{Tx, exec_on, on_conn};
+use crate::clock::Millis;
+use crate::error::Result;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PlayerRow {
+    pub player_id: Uuid,
+    pub username: String,
+    pub email: Option<String>,
+    pub password_hash: Option<String>,
+    pub is_guest: bool,
+    pub is_bot: bool,
+    pub wallet: i64,
+    pub vault: i64,
+    pub created_at: i64,
+    pub last_bonus_day: Option<i64>,
+}
+
+impl PlayerRow {
+    pub fn id(&self) -> PlayerId {
+        PlayerId::from_uuid(self.player_id)
+    }
+}
+
+/// The three kinds of opaque token; each has its own table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Access,
+    Refresh,
+    WebSocket,
+}
+
+const PLAYER_COLUMNS: &str = "player_id, username, email, password_hash, is_guest, is_bot, wallet, vault, created_at, last_bonus_day";
+
+impl Tx {
+    /// Inserts a player with empty balances (the starting grant is a ledger
+    /// transfer made by the caller).
+    pub async fn insert_player(
+        &mut self,
+        id: PlayerId,
+        username: &str,
+        email: Option<&str>,
+        password_hash: Option<&str>,
+        is_guest: bool,
+        is_bot: bool,
+        now: Millis,
+    ) -> Result<()> {
+        let sql = "INSERT INTO players (player_id, username, username_canonical, email, password_hash, \
+                   is_guest, is_bot, wallet, vault, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0, $8)";
+        exec_on!(self, conn => sqlx::query(sql)
+            .bind(id.as_uuid())
+            .bind(username)
+            .bind(username.to_ascii_lowercase())
+            .bind(email)
+            .bind(password_hash)
+            .bind(is_guest)
+            .bind(is_bot)
+            .bind(now.0)
+            .execute(conn)
+            .await)?;
+        Ok(())
+    }
+
+    pub async fn player(&mut self, id: PlayerId) -> Result<Option<PlayerRow>> {
+        let sql = format!("SELECT {PLAYER_COLUMNS} FROM players WHERE player_id = $1");
+        Ok(on_conn!(self, conn => sqlx::query_as::<_, PlayerRow>(&sql)
+            .bind(id.as_uuid())
+            .fetch_optional(conn)
+            .await)?)
+    }
+
+    pub async fn player_by_username(&mut self, username: &str) -> Result<Option<PlayerRow>> {
+        let sql = format!("SELECT {PLAYER_COLUMNS} FROM players WHERE username_canonical = $1");
+        Ok(on_conn!(self, conn => sqlx::query_as::<_, PlayerRow>(&sql)
+            .bind(username.trim().to_ascii_lowercase())
+            .fetch_optional(conn)
+            .await)?)
+    }
+
+    pub async fn player_by_email(&mut self, email: &str) -> Result<Option<PlayerRow>> {
+        let sql = format!("SELECT {PLAYER_COLUMNS} FROM players WHERE email = $1");
+        Ok(on_conn!(self, conn => sqlx::query_as::<_, PlayerRow>(&sql)
+            .bind(email.trim().to_ascii_lowercase())
+            .fetch_optional(conn)
+            .await)?)
+    }
+
+    /// Turns a guest into a registered player. Returns false if the player
+    /// was not a guest (so nothing changed).
+    pub async fn upgrade_guest(
+        &mut self,
+        id: PlayerId,
+        username: &str,
+        email: Option<&str>,
+        password_hash: &str,
+    ) -> Result<bool> {
+        let sql = "UPDATE players SET username = $2, username_canonical = $3, email = $4, \
+                   password_hash = $5, is_guest = FALSE WHERE player_id = $1 AND is_guest";
+        let done = exec_on!(self, conn => sqlx::query(sql)
+            .bind(id.as_uuid())
+            .bind(username)
+            .bind(username.to_ascii_lowercase())
+            .bind(email)
+            .bind(password_hash)
+            .execute(conn)
+            .await)?;
+        Ok(done == 1)
+    }
+
+    /// Records today's daily bonus, unless it was already claimed today
+    /// (compare-and-set: two concurrent claims cannot both succeed).
+    pub async fn mark_daily_bonus(&mut self, id: PlayerId, day: i64) -> Result<bool> {
+        let sql = "UPDATE players SET last_bonus_day = $2 WHERE player_id = $1 \
+                   AND (last_bonus_day IS NULL OR last_bonus_day < $2)";
+        let done = exec_on!(self, conn => sqlx::query(sql)
+            .bind(id.as_uuid())
+            .bind(day)
+            .execute(conn)
+            .await)?;
+        Ok(done == 1)
+    }
+
+    pub async fn insert_token(
+        &mut self,
+        kind: TokenKind,
+        token_hash: &str,
+        player: PlayerId,
+        expires_at: Millis,
+    ) -> Result<()> {
+        let sql = match kind {
+            TokenKind::Access => {
+                "INSERT INTO access_tokens (token_hash, player_id, expires_at) VALUES ($1, $2, $3)"
+            }
+            TokenKind::Refresh => {
+                "INSERT INTO refresh_tokens (token_hash, player_id, expires_at) VALUES ($1, $2, $3)"
+            }
+            TokenKind::WebSocket => {
+                "INSERT INTO ws_tokens (token_hash, player_id, expires_at) VALUES ($1, $2, $3)"
+            }
+        };
+        exec_on!(self, conn => sqlx::query(sql)
+            .bind(token_hash)
+            .bind(player.as_uuid())
+            .bind(expires_at.0)
+            .execute(conn)
+            .await)?;
+        Ok(())
+    }
+
+    /// The player owning an unexpired access or WebSocket token.
+    pub async fn token_owner(
+        &mut self,
+        kind: TokenKind,
+        token_hash: &str,
+        now: Millis,
+    ) -> Result<Option<PlayerRow>> {
+        let table = match kind {
+            TokenKind::Access => "access_tokens",
+            TokenKind::WebSocket => "ws_tokens",
+            TokenKind::Refresh => "refresh_tokens",
+        };
+        let sql = format!(
+            "SELECT p.player_id, p.username, p.email, p.password_hash, p.is_guest, p.is_bot, p.wallet, p.vault, \
+             p.created_at, p.last_bonus_day FROM {table} t JOIN players p ON p.player_id = t.player_id \
+             WHERE t.token_hash = $1 AND t.expires_at > $2"
+        );
+        Ok(on_conn!(self, conn => sqlx::query_as::<_, PlayerRow>(&sql)
+            .bind(token_hash)
+            .bind(now.0)
+            .fetch_optional(conn)
+            .await)?)
+    }
+
+    /// Revokes a live refresh token and returns its owner: the token can be
+    /// used exactly once, even by two concurrent requests.
+    pub async fn consume_refresh_token(
+        &mut self,
+        token_hash: &str,
+        now: Millis,
+    ) -> Result<Option<PlayerId>> {
+        let sql = "UPDATE refresh_tokens SET revoked_at = $2 WHERE token_hash = $1 \
+                   AND revoked_at IS NULL AND expires_at > $2 RETURNING player_id";
+        let owner: Option<Uuid> = on_conn!(self, conn => sqlx::query_scalar(sql)
+            .bind(token_hash)
+            .bind(now.0)
+            .fetch_optional(conn)
+            .await)?;
+        Ok(owner.map(PlayerId::from_uuid))
+    }
+
+    /// Revokes every refresh token of the player and deletes the access token used.
+    pub async fn revoke_tokens(
+        &mut self,
+        player: PlayerId,
+        access_hash: &str,
+        now: Millis,
+    ) -> Result<()> {
+        exec_on!(self, conn => sqlx::query(
+            "UPDATE refresh_tokens SET revoked_at = $2 WHERE player_id = $1 AND revoked_at IS NULL")
+            .bind(player.as_uuid())
+            .bind(now.0)
+            .execute(&mut *conn)
+            .await)?;
+        exec_on!(self, conn => sqlx::query("DELETE FROM access_tokens WHERE token_hash = $1")
+            .bind(access_hash)
+            .execute(conn)
+            .await)?;
+        Ok(())
+    }
+
+    /// Deletes tokens that expired before `now` (housekeeping).
+    pub async fn purge_expired_tokens(&mut self, now: Millis) -> Result<u64> {
+        let mut purged = 0;
+        for table in ["access_tokens", "ws_tokens", "refresh_tokens"] {
+            let sql = format!("DELETE FROM {table} WHERE expires_at <= $1");
+            let done = exec_on!(self, conn => sqlx::query(&sql).bind(now.0).execute(conn).await)?;
+            purged += done;
+        }
+        Ok(purged)
+    }
+}
