@@ -2,6 +2,9 @@
 //! database per test (SQLite always; PostgreSQL too when
 //! `PARTY_TEST_POSTGRES_URL` is set).
 
+// Test code may panic on a broken precondition: that is how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
+
 mod support;
 
 mod cycles;

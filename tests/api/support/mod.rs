@@ -190,9 +190,8 @@ impl TestApp {
             .expect("server did not start within 60 s")
             .expect("read stdout")
             .expect("server exited before listening");
-        let url = line
+        let (_, url) = line
             .rsplit_once(' ')
-            .map(|(_, url)| url.to_owned())
             .unwrap_or_else(|| panic!("unexpected first line: {line}"));
         self.base = format!("{url}/qf");
         self.child = Some(child);
