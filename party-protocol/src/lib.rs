@@ -12,12 +12,16 @@
 //! - [`username`], [`phrase`]: user-typed text parsed into normalized values.
 //! - [`account`]: registration, login, tokens, balance and dashboard bodies.
 //! - [`round`]: prompt / copy / vote round bodies and phraseset results.
+//! - [`party`]: Party Mode bodies, phases and the party code.
+//! - [`party_ws`]: the party WebSocket messages.
 //! - [`time_format`]: RFC 3339 (UTC) serialization used for every timestamp.
 
 pub mod account;
 pub mod coins;
 pub mod error;
 pub mod ids;
+pub mod party;
+pub mod party_ws;
 pub mod phrase;
 pub mod round;
 pub mod time_format;

@@ -153,6 +153,23 @@ pub struct GameRules {
     pub max_body_bytes: usize,
     /// How often the sweeper looks for due work when nothing wakes it.
     pub sweep_interval_ms: u64,
+
+    /// Party Mode: the configurable ranges and their defaults (plan §11.2).
+    pub party_min_players: i64,
+    pub party_max_players: i64,
+    pub party_max_prompts_per_player: i64,
+    pub party_max_votes_per_player: i64,
+    pub party_default_votes_per_player: i64,
+    pub party_min_phase_seconds: i64,
+    pub party_max_phase_seconds: i64,
+    /// Seconds a server-side bot waits before playing a phase's tasks.
+    pub party_bot_delay_seconds: i64,
+    /// A session without activity for this long is abandoned with refunds.
+    pub party_idle_timeout_seconds: i64,
+    /// A lobby that never started is removed after this long.
+    pub party_open_max_age_seconds: i64,
+    /// Party creations allowed per player per hour (a game rule: always on).
+    pub party_creations_per_hour: i64,
 }
 
 impl Default for GameRules {
@@ -188,6 +205,17 @@ impl Default for GameRules {
             requests_per_second_per_player: 20,
             max_body_bytes: 16 * 1024,
             sweep_interval_ms: 500,
+            party_min_players: 3,
+            party_max_players: 8,
+            party_max_prompts_per_player: 3,
+            party_max_votes_per_player: 5,
+            party_default_votes_per_player: 3,
+            party_min_phase_seconds: 30,
+            party_max_phase_seconds: 3600,
+            party_bot_delay_seconds: 2,
+            party_idle_timeout_seconds: 2 * 3600,
+            party_open_max_age_seconds: 24 * 3600,
+            party_creations_per_hour: 5,
         }
     }
 }

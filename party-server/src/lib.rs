@@ -18,6 +18,7 @@ pub mod config;
 pub mod error;
 pub mod game;
 pub mod http;
+pub mod party;
 pub mod service;
 pub mod startup;
 pub mod store;

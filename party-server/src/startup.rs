@@ -54,6 +54,7 @@ impl Application {
             game,
             manual_clock,
             sweeper_wake: Arc::new(Notify::new()),
+            party_mode: config.party_mode.is_on(),
         };
         let listener = TcpListener::bind(config.bind)
             .await

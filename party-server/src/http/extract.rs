@@ -127,3 +127,34 @@ impl FromRequestParts<AppState> for AuthRateLimited {
         Ok(AuthRateLimited)
     }
 }
+
+/// A JSON body that may be absent: an empty body gives `T::default()`;
+/// anything else must be valid JSON for `T` (same errors as [`ApiJson`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OptionalJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for OptionalJson<T>
+where
+    T: DeserializeOwned + Default,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status().as_u16() == 413 {
+                    Error::api(ErrorCode::PayloadTooLarge, "The request body is too large.")
+                } else {
+                    Error::invalid_request(rejection.body_text())
+                }
+            })?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(OptionalJson(T::default()));
+        }
+        serde_json::from_slice(&bytes)
+            .map(OptionalJson)
+            .map_err(|e| Error::invalid_request(format!("body: {e}")))
+    }
+}

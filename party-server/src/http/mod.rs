@@ -3,6 +3,7 @@
 mod accounts;
 pub mod extract;
 mod ops;
+mod party;
 pub mod rate_limit;
 mod rounds;
 
@@ -10,7 +11,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use party_protocol::ErrorCode;
 use tokio::sync::Notify;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -28,8 +29,19 @@ pub struct AppState {
     pub limits: RateLimits,
     /// Set in `--manual-clock` mode: tests move time through `/qf/test/clock`.
     pub manual_clock: Option<ManualClock>,
-    /// Wakes the sweeper early (after the manual clock moves).
+    /// Wakes the sweeper early (after the manual clock moves, or when a
+    /// party changed and its bots or deadlines may be due).
     pub sweeper_wake: Arc<Notify>,
+    /// Party Mode on (the plan's rollback switch, §10.3).
+    pub party_mode: bool,
+}
+
+impl AppState {
+    /// Called after a party changed: lets the sweeper look for bot turns
+    /// right away instead of at its next tick.
+    pub fn notify_party(&self, _session: uuid::Uuid) {
+        self.sweeper_wake.notify_one();
+    }
 }
 
 /// Builds the router. Needs no socket, so it can be exercised directly.
@@ -59,7 +71,31 @@ pub fn router(state: AppState) -> Router {
         .route("/rounds/{round_id}/submit", post(rounds::submit))
         .route("/rounds/{round_id}/abandon", post(rounds::abandon))
         .route("/phrasesets/{phraseset_id}/vote", post(rounds::vote))
-        .route("/phrasesets/{phraseset_id}/results", get(rounds::results));
+        .route("/phrasesets/{phraseset_id}/results", get(rounds::results))
+        .route("/party/create", post(party::create))
+        .route("/party/join", post(party::join))
+        .route("/party/active", get(party::active))
+        .route("/party/{session_id}/ready", post(party::ready))
+        .route("/party/{session_id}/start", post(party::start))
+        .route("/party/{session_id}/status", get(party::status))
+        .route("/party/{session_id}/results", get(party::results))
+        .route("/party/{session_id}/leave", post(party::leave))
+        .route("/party/{session_id}/bots", post(party::add_bots))
+        .route("/party/{session_id}/play-again", post(party::play_again))
+        .route(
+            "/party/{session_id}/participants/{player_id}",
+            delete(party::kick),
+        )
+        .route(
+            "/party/{session_id}/rounds/prompt",
+            post(party::start_prompt),
+        )
+        .route("/party/{session_id}/rounds/copy", post(party::start_copy))
+        .route("/party/{session_id}/rounds/vote", post(party::start_vote))
+        .route(
+            "/party/{session_id}/rounds/{round_id}/submit",
+            post(party::submit),
+        );
     if state.manual_clock.is_some() {
         qf = qf
             .route("/test/clock", post(ops::advance_clock))

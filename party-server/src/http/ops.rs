@@ -55,6 +55,7 @@ pub async fn advance_clock(
         .as_ref()
         .ok_or_else(|| Error::api(ErrorCode::NotFound, "No such endpoint."))?;
     let now = clock.advance_ms(req.seconds.saturating_mul(1000));
+    // The sweep runs here, on the request, so the caller sees its effects.
     let sweep = state.game.advance_due().await?;
     state.sweeper_wake.notify_one();
     Ok(Json(ClockAdvanced {

@@ -1,9 +1,9 @@
 //! Accounts and authentication (api.md "Accounts", game-rules §1–§2).
 
 use party_protocol::account::{
-    AuthResponse, BalanceResponse, DailyBonusResponse, DashboardResponse, LoginRequest,
-    MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, RegisterRequest, TokenResponse,
-    WsTokenResponse,
+    ActiveParty, AuthResponse, BalanceResponse, DailyBonusResponse, DashboardResponse,
+    LoginRequest, MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, RegisterRequest,
+    TokenResponse, WsTokenResponse,
 };
 use party_protocol::{Coins, ErrorCode, PlayerId};
 use rand::Rng;
@@ -273,7 +273,12 @@ impl Game {
             daily_bonus_available: self.bonus_available(&row),
             current_round: current_round_in(&mut tx, player).await?,
             round_availability: availability_in(&mut tx, &self.rules, player, self.now()).await?,
-            active_party: None,
+            active_party: tx.active_session_of(player).await?.map(|s| ActiveParty {
+                session_id: s.session_id,
+                party_code: s.party_code.clone(),
+                current_phase: s.phase().as_str().to_owned(),
+                status: s.state().as_str().to_owned(),
+            }),
         })
     }
 

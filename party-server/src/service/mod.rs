@@ -3,6 +3,7 @@
 //! handlers call these and do nothing else.
 
 mod accounts;
+mod party;
 mod phrasesets;
 mod rounds;
 pub mod sweeper;
@@ -15,6 +16,7 @@ use crate::config::GameRules;
 use crate::store::Store;
 
 pub use accounts::AuthPlayer;
+pub use party::PartySweep;
 
 /// Everything the use cases need: storage, time and the rules.
 #[derive(Debug, Clone)]

@@ -64,8 +64,12 @@ pub(super) async fn create_phraseset(
         created_at: now.0,
         finalized_at: None,
         final_pool: None,
+        party_session_id: prompt.party_session_id,
     };
     tx.insert_phraseset(&row).await?;
+    if let Some(session) = prompt.party_session_id {
+        tx.insert_party_phraseset(session, id, now).await?;
+    }
     let entries = (prompt.cost + copy1.cost + copy2.cost).min(rules.prize_pool_base);
     let subsidy = rules.prize_pool_base - entries;
     for (amount, kind) in [(entries, "pool_funding"), (subsidy, "copy_subsidy")] {

@@ -58,6 +58,7 @@ impl Game {
             discount: None,
             phraseset_id: None,
             phrases: None,
+            party_session_id: None,
         };
         insert_and_pay(&mut tx, &round, "prompt_entry", now).await?;
         tx.commit().await?;
@@ -120,6 +121,7 @@ impl Game {
             discount: Some(discount),
             phraseset_id: None,
             phrases: None,
+            party_session_id: None,
         };
         insert_and_pay(&mut tx, &round, "copy_entry", now).await?;
         tx.commit().await?;
@@ -166,6 +168,7 @@ impl Game {
             discount: None,
             phraseset_id: Some(set.id()),
             phrases: Some(phrases.clone()),
+            party_session_id: None,
         };
         insert_and_pay(&mut tx, &round, "vote_entry", now).await?;
         tx.commit().await?;
@@ -191,6 +194,18 @@ impl Game {
         let mut tx = self.store.begin().await?;
         let round = own_round(&mut tx, player, round_id).await?;
         let kind = round.kind()?;
+        if let Some(session) = round.party_session_id {
+            // A party round counts for its party: submit it the party's way.
+            drop(tx);
+            let out = self
+                .submit_party_round(player, session, round_id, phrase)
+                .await?;
+            return Ok(SubmitResponse {
+                success: out.success,
+                phrase: out.phrase,
+                round_type: out.round_type,
+            });
+        }
         let stored = match kind {
             RoundType::Vote => {
                 let set = round
@@ -321,20 +336,24 @@ pub(super) async fn availability_in(
     })
 }
 
-fn unknown_player() -> Error {
+pub(super) fn unknown_player() -> Error {
     Error::api(ErrorCode::Unauthorized, "This account no longer exists.")
 }
 
 /// The caller's round, or `round_not_found` — also for someone else's
 /// round, so ids of other players' rounds reveal nothing.
-async fn own_round(tx: &mut Tx, player: PlayerId, round_id: RoundId) -> Result<RoundRow> {
+pub(super) async fn own_round(
+    tx: &mut Tx,
+    player: PlayerId,
+    round_id: RoundId,
+) -> Result<RoundRow> {
     tx.round(round_id)
         .await?
         .filter(|r| r.player() == player)
         .ok_or_else(|| Error::api(ErrorCode::RoundNotFound, "No such round of yours."))
 }
 
-async fn ensure_no_active_round(tx: &mut Tx, player: PlayerId) -> Result<()> {
+pub(super) async fn ensure_no_active_round(tx: &mut Tx, player: PlayerId) -> Result<()> {
     if tx.active_round(player).await?.is_some() {
         return Err(already_in_round());
     }
@@ -352,7 +371,12 @@ fn already_in_round() -> Error {
 /// caller's transaction. The unique index on active rounds is the real
 /// guard against two concurrent starts; its violation is reported as
 /// `already_in_round`.
-async fn insert_and_pay(tx: &mut Tx, round: &NewRound, kind: &str, now: Millis) -> Result<()> {
+pub(super) async fn insert_and_pay(
+    tx: &mut Tx,
+    round: &NewRound,
+    kind: &str,
+    now: Millis,
+) -> Result<()> {
     tx.insert_round(round).await.map_err(|e| {
         if is_unique_violation(&e) {
             already_in_round()
@@ -376,7 +400,7 @@ async fn insert_and_pay(tx: &mut Tx, round: &NewRound, kind: &str, now: Millis) 
 }
 
 /// Submissions are accepted until `expires_at` plus the grace period.
-fn ensure_open(rules: &GameRules, round: &RoundRow, now: Millis) -> Result<()> {
+pub(super) fn ensure_open(rules: &GameRules, round: &RoundRow, now: Millis) -> Result<()> {
     match round.state()? {
         RoundStatus::Active => {}
         RoundStatus::Submitted => {
@@ -412,12 +436,17 @@ fn rejection(r: &Rejection) -> Error {
     Error::api(code, r.message())
 }
 
-fn stored_phrase(text: &str) -> Result<Phrase> {
+pub(super) fn stored_phrase(text: &str) -> Result<Phrase> {
     Phrase::parse(text)
         .map_err(|e| Error::internal(format!("stored phrase {text:?} no longer parses: {e}")))
 }
 
-async fn submit_prompt(tx: &mut Tx, round: &RoundRow, raw: &str, now: Millis) -> Result<String> {
+pub(super) async fn submit_prompt(
+    tx: &mut Tx,
+    round: &RoundRow,
+    raw: &str,
+    now: Millis,
+) -> Result<String> {
     let prompt_text = round.prompt_text.as_deref().unwrap_or_default();
     let phrase = validation::validate_prompt_phrase(raw, prompt_text).map_err(|r| rejection(&r))?;
     if !tx.submit_round(round.id(), phrase.as_str(), now).await? {
@@ -429,7 +458,7 @@ async fn submit_prompt(tx: &mut Tx, round: &RoundRow, raw: &str, now: Millis) ->
     Ok(phrase.as_str().to_owned())
 }
 
-async fn submit_copy(
+pub(super) async fn submit_copy(
     tx: &mut Tx,
     rules: &GameRules,
     round: &RoundRow,
@@ -584,7 +613,8 @@ pub(super) async fn submit_vote(
         .await?;
     }
     let votes = tx.count_vote(phraseset, slot, now).await?;
-    if i64::from(votes) >= rules.finalize_at_votes {
+    // Party phrasesets settle when their party reaches RESULTS, never by vote count.
+    if i64::from(votes) >= rules.finalize_at_votes && set.party_session_id.is_none() {
         finalize_phraseset(tx, rules, phraseset, now).await?;
     }
     Ok(VoteResponse {
@@ -631,7 +661,7 @@ pub(super) async fn pay_from_pool(
 /// Expires the player's own active round if its time and grace ran out, so
 /// a returning player is never blocked by a round the sweeper has not
 /// reached yet.
-async fn close_own_overdue_round(
+pub(super) async fn close_own_overdue_round(
     tx: &mut Tx,
     rules: &GameRules,
     player: PlayerId,
@@ -683,6 +713,10 @@ pub(super) async fn settle_ended_round(
     {
         tx.release_copy_slot(RoundId::from_uuid(prompt)).await?;
     }
+    if round.party_session_id.is_some() {
+        // The party's copy or vote work goes back to the player's list.
+        tx.finish_assignment(round.id(), false).await?;
+    }
     tx.transfer(
         &Transfer {
             from: Account::House,
@@ -698,7 +732,7 @@ pub(super) async fn settle_ended_round(
     Ok((refund, round.cost - refund))
 }
 
-fn details(round: &RoundRow) -> Result<RoundDetails> {
+pub(super) fn details(round: &RoundRow) -> Result<RoundDetails> {
     let kind = round.kind()?;
     Ok(RoundDetails {
         round_id: round.id(),

@@ -13,9 +13,9 @@ use serde::Serialize;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-use super::Game;
 use super::phrasesets::finalize_phraseset;
 use super::rounds::expire_round;
+use super::{Game, PartySweep};
 use crate::error::Result;
 
 /// How much work one step may do before yielding (keeps transactions short
@@ -27,15 +27,22 @@ const BATCH: i64 = 200;
 pub struct SweepReport {
     pub rounds_expired: u64,
     pub phrasesets_finalized: u64,
+    pub parties: PartySweep,
 }
 
 impl Game {
-    /// Applies everything due at the current time. Each round and each
-    /// phraseset is settled in its own transaction.
+    /// Applies everything due at the current time: party deadlines, bot
+    /// turns and timeouts, then round expiry and phraseset finalization.
+    /// Each party, round and phraseset is settled in its own transaction.
     pub async fn advance_due(&self) -> Result<SweepReport> {
         let rules = &self.rules;
         let now = self.now();
-        let mut report = SweepReport::default();
+        // Parties first: a deadline closes the party's open rounds with the
+        // party's own rules before the generic expiry below would.
+        let mut report = SweepReport {
+            parties: self.advance_parties().await?,
+            ..SweepReport::default()
+        };
         let overdue = {
             let mut tx = self.store.read().await?;
             tx.overdue_rounds(now.minus_secs(rules.grace_seconds), BATCH)
@@ -64,7 +71,7 @@ impl Game {
             }
             tx.commit().await?;
         }
-        if report != SweepReport::default() {
+        if report.rounds_expired + report.phrasesets_finalized > 0 || !report.parties.is_empty() {
             tracing::info!(?report, "sweep");
         }
         Ok(report)

@@ -15,6 +15,7 @@
 //! instead of fighting over the file lock) and a separate pool of readers.
 
 mod ledger;
+mod party;
 mod phrasesets;
 mod players;
 mod rounds;
@@ -27,6 +28,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
 
 pub use ledger::{Account, LedgerAudit, Transfer};
+pub use party::{
+    AssignmentRow, MoneyRow, NewSession, ParticipantRow, SessionRow, SubmissionKind, VoteStatsRow,
+};
 pub use phrasesets::{PhrasesetRow, VoteRow};
 pub use players::{PlayerRow, TokenKind};
 pub use rounds::{NewRound, RoundRow};

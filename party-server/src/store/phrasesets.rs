@@ -35,6 +35,7 @@ pub struct PhrasesetRow {
     pub created_at: i64,
     pub finalized_at: Option<i64>,
     pub final_pool: Option<i64>,
+    pub party_session_id: Option<Uuid>,
 }
 
 impl PhrasesetRow {
@@ -64,10 +65,10 @@ pub struct VoteRow {
     pub created_at: i64,
 }
 
-const PHRASESET_COLUMNS: &str = "phraseset_id, prompt_round_id, copy_round_1, copy_round_2, prompt_id, \
+pub(super) const PHRASESET_COLUMNS: &str = "phraseset_id, prompt_round_id, copy_round_1, copy_round_2, prompt_id, \
     prompt_text, original_phrase, copy_phrase_1, copy_phrase_2, original_player_id, copy_player_1, copy_player_2, \
     prompt_cost, copy_cost_1, copy_cost_2, status, prize_pool, vote_count, original_votes, copy_votes_1, \
-    copy_votes_2, third_vote_at, fifth_vote_at, created_at, finalized_at, final_pool";
+    copy_votes_2, third_vote_at, fifth_vote_at, created_at, finalized_at, final_pool, party_session_id";
 
 impl Tx {
     /// Inserts an open phraseset with an empty pool (the caller funds it
@@ -75,8 +76,9 @@ impl Tx {
     pub async fn insert_phraseset(&mut self, ps: &PhrasesetRow) -> Result<()> {
         let sql = "INSERT INTO phrasesets (phraseset_id, prompt_round_id, copy_round_1, copy_round_2, prompt_id, \
                    prompt_text, original_phrase, copy_phrase_1, copy_phrase_2, original_player_id, copy_player_1, \
-                   copy_player_2, prompt_cost, copy_cost_1, copy_cost_2, status, prize_pool, created_at) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'open', 0, $16)";
+                   copy_player_2, prompt_cost, copy_cost_1, copy_cost_2, status, prize_pool, created_at, \
+                   party_session_id) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'open', 0, $16, $17)";
         exec_on!(self, conn => sqlx::query(sql)
             .bind(ps.phraseset_id)
             .bind(ps.prompt_round_id)
@@ -94,6 +96,7 @@ impl Tx {
             .bind(ps.copy_cost_1)
             .bind(ps.copy_cost_2)
             .bind(ps.created_at)
+            .bind(ps.party_session_id)
             .execute(conn)
             .await)?;
         Ok(())
@@ -134,7 +137,7 @@ impl Tx {
         player: PlayerId,
     ) -> Result<Option<PhrasesetRow>> {
         let sql = format!(
-            "SELECT {PHRASESET_COLUMNS} FROM phrasesets ps WHERE ps.status = 'open' \
+            "SELECT {PHRASESET_COLUMNS} FROM phrasesets ps WHERE ps.status = 'open' AND ps.party_session_id IS NULL \
              AND ps.original_player_id <> $1 AND ps.copy_player_1 <> $1 AND ps.copy_player_2 <> $1 \
              AND NOT EXISTS (SELECT 1 FROM rounds v WHERE v.phraseset_id = ps.phraseset_id AND v.player_id = $1) \
              ORDER BY CASE WHEN ps.vote_count >= 5 THEN 0 WHEN ps.vote_count >= 3 THEN 1 ELSE 2 END, \
@@ -152,7 +155,7 @@ impl Tx {
     /// How many open phrasesets this player could vote on.
     pub async fn phrasesets_waiting_for(&mut self, player: PlayerId) -> Result<i64> {
         Ok(on_conn!(self, conn => sqlx::query_scalar(
-            "SELECT CAST(COUNT(*) AS BIGINT) FROM phrasesets ps WHERE ps.status = 'open' \
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM phrasesets ps WHERE ps.status = 'open' AND ps.party_session_id IS NULL \
              AND ps.original_player_id <> $1 AND ps.copy_player_1 <> $1 AND ps.copy_player_2 <> $1 \
              AND NOT EXISTS (SELECT 1 FROM rounds v WHERE v.phraseset_id = ps.phraseset_id AND v.player_id = $1)")
             .bind(player.as_uuid())
@@ -239,7 +242,7 @@ impl Tx {
         limit: i64,
     ) -> Result<Vec<PhrasesetId>> {
         let ids: Vec<Uuid> = on_conn!(self, conn => sqlx::query_scalar(
-            "SELECT phraseset_id FROM phrasesets WHERE status = 'open' AND ( \
+            "SELECT phraseset_id FROM phrasesets WHERE status = 'open' AND party_session_id IS NULL AND ( \
                (vote_count >= 5 AND fifth_vote_at <= $1) OR \
                (vote_count BETWEEN 3 AND 4 AND third_vote_at <= $2)) \
              ORDER BY created_at LIMIT $3")

@@ -32,6 +32,7 @@ pub struct RoundRow {
     pub phrase_a: Option<String>,
     pub phrase_b: Option<String>,
     pub phrase_c: Option<String>,
+    pub party_session_id: Option<Uuid>,
 }
 
 impl RoundRow {
@@ -78,11 +79,13 @@ pub struct NewRound {
     pub discount: Option<bool>,
     pub phraseset_id: Option<PhrasesetId>,
     pub phrases: Option<[String; 3]>,
+    /// Set for rounds played inside a party.
+    pub party_session_id: Option<Uuid>,
 }
 
-const ROUND_COLUMNS: &str = "round_id, player_id, round_type, status, cost, created_at, expires_at, ended_at, \
+pub(super) const ROUND_COLUMNS: &str = "round_id, player_id, round_type, status, cost, created_at, expires_at, ended_at, \
     prompt_id, prompt_text, submitted_phrase, queued_at, copy_claims, copies_done, prompt_round_id, \
-    original_phrase, discount, phraseset_id, phrase_a, phrase_b, phrase_c";
+    original_phrase, discount, phraseset_id, phrase_a, phrase_b, phrase_c, party_session_id";
 
 impl Tx {
     /// Loads the library into the `prompts` table (new prompts only).
@@ -116,8 +119,8 @@ impl Tx {
     pub async fn insert_round(&mut self, r: &NewRound) -> Result<()> {
         let sql = "INSERT INTO rounds (round_id, player_id, round_type, status, cost, created_at, expires_at, \
                    prompt_id, prompt_text, prompt_round_id, original_phrase, discount, phraseset_id, \
-                   phrase_a, phrase_b, phrase_c) \
-                   VALUES ($1, $2, $3, 'active', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+                   phrase_a, phrase_b, phrase_c, party_session_id) \
+                   VALUES ($1, $2, $3, 'active', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
         let [a, b, c] = r
             .phrases
             .clone()
@@ -138,6 +141,7 @@ impl Tx {
             .bind(a.as_deref())
             .bind(b.as_deref())
             .bind(c.as_deref())
+            .bind(r.party_session_id)
             .execute(conn)
             .await)?;
         Ok(())
@@ -235,11 +239,12 @@ impl Tx {
         Ok(done == 1)
     }
 
-    /// Prompts waiting in the copy queue (submitted, with a free copy slot).
+    /// Prompts waiting in the solo copy queue (submitted, with a free copy
+    /// slot). Party prompts are copied only by their party, by assignment.
     pub async fn prompts_waiting(&mut self) -> Result<i64> {
         Ok(on_conn!(self, conn => sqlx::query_scalar(
             "SELECT CAST(COUNT(*) AS BIGINT) FROM rounds WHERE round_type = 'prompt' AND status = 'submitted' \
-             AND copy_claims < 2")
+             AND copy_claims < 2 AND party_session_id IS NULL")
             .fetch_one(conn)
             .await)?)
     }
@@ -253,7 +258,7 @@ impl Tx {
     ) -> Result<Option<RoundRow>> {
         let sql = format!(
             "SELECT {ROUND_COLUMNS} FROM rounds p WHERE p.round_type = 'prompt' AND p.status = 'submitted' \
-             AND p.copy_claims < 2 AND p.player_id <> $1 AND NOT EXISTS ( \
+             AND p.copy_claims < 2 AND p.player_id <> $1 AND p.party_session_id IS NULL AND NOT EXISTS ( \
                SELECT 1 FROM rounds c WHERE c.prompt_round_id = p.round_id AND c.player_id = $1 \
                AND (c.status IN ('active', 'submitted') OR c.ended_at >= $2)) \
              ORDER BY p.queued_at, p.round_id LIMIT 1"
@@ -308,12 +313,12 @@ impl Tx {
             .await)?)
     }
 
-    /// Prompts of this player still in play: submitted and not yet finalized.
+    /// Solo prompts of this player still in play: submitted and not yet finalized.
     pub async fn outstanding_prompts(&mut self, player: PlayerId) -> Result<i64> {
         Ok(on_conn!(self, conn => sqlx::query_scalar(
             "SELECT CAST(COUNT(*) AS BIGINT) FROM rounds r LEFT JOIN phrasesets ps ON ps.prompt_round_id = r.round_id \
              WHERE r.player_id = $1 AND r.round_type = 'prompt' AND r.status = 'submitted' \
-             AND (ps.status IS NULL OR ps.status = 'open')")
+             AND r.party_session_id IS NULL AND (ps.status IS NULL OR ps.status = 'open')")
             .bind(player.as_uuid())
             .fetch_one(conn)
             .await)?)

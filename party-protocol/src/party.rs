@@ -1,0 +1,583 @@
+//! Party Mode bodies (plan §4 and api.md "Party Mode beyond the plan").
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::coins::Coins;
+use crate::ids::{PhrasesetId, PlayerId, RoundId};
+use crate::round::RoundDetails;
+
+/// A party's phase.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum PartyPhase {
+    Lobby,
+    Prompt,
+    Copy,
+    Vote,
+    Results,
+    Completed,
+}
+
+impl PartyPhase {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PartyPhase::Lobby => "LOBBY",
+            PartyPhase::Prompt => "PROMPT",
+            PartyPhase::Copy => "COPY",
+            PartyPhase::Vote => "VOTE",
+            PartyPhase::Results => "RESULTS",
+            PartyPhase::Completed => "COMPLETED",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            PartyPhase::Lobby,
+            PartyPhase::Prompt,
+            PartyPhase::Copy,
+            PartyPhase::Vote,
+            PartyPhase::Results,
+            PartyPhase::Completed,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
+    }
+}
+
+impl fmt::Display for PartyPhase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A party session's status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SessionStatus {
+    Open,
+    InProgress,
+    Completed,
+    Abandoned,
+}
+
+impl SessionStatus {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SessionStatus::Open => "OPEN",
+            SessionStatus::InProgress => "IN_PROGRESS",
+            SessionStatus::Completed => "COMPLETED",
+            SessionStatus::Abandoned => "ABANDONED",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            SessionStatus::Open,
+            SessionStatus::InProgress,
+            SessionStatus::Completed,
+            SessionStatus::Abandoned,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
+    }
+}
+
+/// A participant's status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ParticipantStatus {
+    Joined,
+    Ready,
+    Active,
+    Completed,
+    /// Left after the start; remaining tasks are forfeited.
+    Left,
+}
+
+impl ParticipantStatus {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ParticipantStatus::Joined => "JOINED",
+            ParticipantStatus::Ready => "READY",
+            ParticipantStatus::Active => "ACTIVE",
+            ParticipantStatus::Completed => "COMPLETED",
+            ParticipantStatus::Left => "LEFT",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            ParticipantStatus::Joined,
+            ParticipantStatus::Ready,
+            ParticipantStatus::Active,
+            ParticipantStatus::Completed,
+            ParticipantStatus::Left,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
+    }
+}
+
+/// Whether a participant's client is connected (presence only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ConnectionStatus {
+    Connected,
+    Disconnected,
+}
+
+/// A party code: 4 letters without O/I/L and 4 digits 2–9, matched
+/// case-insensitively (stored upper-case).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PartyCode(String);
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("A party code is 4 letters and 4 digits, like ABCD2345.")]
+pub struct PartyCodeError;
+
+/// Letters used in party codes: no O, I or L (they look like digits).
+pub const PARTY_CODE_LETTERS: &str = "ABCDEFGHJKMNPQRSTUVWXYZ";
+/// Digits used in party codes: no 0 or 1.
+pub const PARTY_CODE_DIGITS: &str = "23456789";
+
+impl PartyCode {
+    pub fn parse(raw: &str) -> Result<Self, PartyCodeError> {
+        let code: String = raw
+            .trim()
+            .chars()
+            .filter(|c| *c != '-' && *c != ' ')
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let bytes = code.as_bytes();
+        let ok = bytes.len() == 8
+            && bytes[..4]
+                .iter()
+                .all(|b| PARTY_CODE_LETTERS.as_bytes().contains(b))
+            && bytes[4..]
+                .iter()
+                .all(|b| PARTY_CODE_DIGITS.as_bytes().contains(b));
+        if ok {
+            Ok(Self(code))
+        } else {
+            Err(PartyCodeError)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for PartyCode {
+    type Error = PartyCodeError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<PartyCode> for String {
+    fn from(code: PartyCode) -> String {
+        code.0
+    }
+}
+
+impl fmt::Display for PartyCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// `POST /party/create`. Every field is optional; omitted ones take the defaults.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePartyRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_players: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_players: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompts_per_player: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copies_per_player: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub votes_per_player: Option<i64>,
+    /// Length of each phase in seconds; default: quota × the round timer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase_seconds: Option<i64>,
+}
+
+/// `POST /party/join`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinPartyRequest {
+    pub party_code: String,
+}
+
+/// `POST /party/{id}/ready`: omit the body (or `ready: true`) to mark ready,
+/// `ready: false` to take it back.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadyRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ready: Option<bool>,
+}
+
+/// `POST /party/{id}/bots`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddBotsRequest {
+    pub count: i64,
+}
+
+/// A participant as the lobby shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LobbyParticipant {
+    pub player_id: PlayerId,
+    pub username: String,
+    pub is_host: bool,
+    pub is_bot: bool,
+    pub status: ParticipantStatus,
+    pub connection_status: ConnectionStatus,
+    #[serde(with = "crate::time_format::rfc3339")]
+    pub joined_at: OffsetDateTime,
+}
+
+/// `POST /party/create` and `POST /party/join`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartySessionResponse {
+    pub session_id: uuid::Uuid,
+    pub party_code: String,
+    pub host_player_id: PlayerId,
+    pub status: SessionStatus,
+    pub current_phase: PartyPhase,
+    #[serde(with = "crate::time_format::rfc3339")]
+    pub created_at: OffsetDateTime,
+    pub participants: Vec<LobbyParticipant>,
+    pub participant_count: i64,
+    pub min_players: i64,
+    pub max_players: i64,
+    pub prompts_per_player: i64,
+    pub copies_per_player: i64,
+    pub votes_per_player: i64,
+    pub phase_seconds: Option<i64>,
+}
+
+/// Lobby readiness summary.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadySummary {
+    pub ready_count: i64,
+    pub total_count: i64,
+    pub can_start: bool,
+}
+
+/// `POST /party/{id}/ready`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadyResponse {
+    pub participant_id: uuid::Uuid,
+    pub status: ParticipantStatus,
+    pub session: ReadySummary,
+}
+
+/// `POST /party/{id}/start`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartPartyResponse {
+    pub session_id: uuid::Uuid,
+    pub status: SessionStatus,
+    pub current_phase: PartyPhase,
+    #[serde(with = "crate::time_format::rfc3339")]
+    pub phase_started_at: OffsetDateTime,
+    #[serde(with = "crate::time_format::rfc3339")]
+    pub phase_expires_at: OffsetDateTime,
+    #[serde(with = "crate::time_format::rfc3339")]
+    pub locked_at: OffsetDateTime,
+    pub participants: Vec<StatusParticipant>,
+}
+
+/// A participant with its counters (`GET /party/{id}/status`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusParticipant {
+    pub player_id: PlayerId,
+    pub username: String,
+    pub is_host: bool,
+    pub is_bot: bool,
+    pub status: ParticipantStatus,
+    pub connection_status: ConnectionStatus,
+    pub prompts_submitted: i64,
+    pub copies_submitted: i64,
+    pub votes_submitted: i64,
+    pub prompts_required: i64,
+    pub copies_required: i64,
+    /// The effective vote quota: never more sets than the player may vote on.
+    pub votes_required: i64,
+    /// Whether this participant has met the current phase's quota.
+    pub phase_complete: bool,
+}
+
+/// Session-wide totals.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartyProgress {
+    pub total_prompts: i64,
+    pub total_copies: i64,
+    pub total_votes: i64,
+    pub required_prompts: i64,
+    pub required_copies: i64,
+    pub required_votes: i64,
+    pub players_ready_for_next_phase: i64,
+    pub total_players: i64,
+}
+
+/// `GET /party/{id}/status`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartyStatusResponse {
+    pub session_id: uuid::Uuid,
+    pub party_code: String,
+    pub host_player_id: PlayerId,
+    pub status: SessionStatus,
+    pub current_phase: PartyPhase,
+    #[serde(default, with = "crate::time_format::option")]
+    pub phase_started_at: Option<OffsetDateTime>,
+    #[serde(default, with = "crate::time_format::option")]
+    pub phase_expires_at: Option<OffsetDateTime>,
+    pub min_players: i64,
+    pub max_players: i64,
+    pub prompts_per_player: i64,
+    pub copies_per_player: i64,
+    pub votes_per_player: i64,
+    /// The last event's sequence number: a client resumes its socket from here.
+    pub seq: i64,
+    pub participants: Vec<StatusParticipant>,
+    pub progress: PartyProgress,
+    /// The caller's own active party round, so a reconnecting client resumes it.
+    pub active_round: Option<RoundDetails>,
+    /// Set after play-again: the new lobby.
+    pub next_session_id: Option<uuid::Uuid>,
+}
+
+/// A round start's view of the caller's progress.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundSessionProgress {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub your_prompts_submitted: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompts_required: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub your_copies_submitted: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copies_required: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub your_votes_submitted: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub votes_required: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase_complete: Option<bool>,
+    pub players_done: i64,
+    pub total_players: i64,
+}
+
+/// `POST /party/{id}/rounds/prompt`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartyPromptRoundResponse {
+    pub round_id: RoundId,
+    pub party_round_id: uuid::Uuid,
+    pub prompt_text: String,
+    #[serde(with = "crate::time_format::rfc3339")]
+    pub expires_at: OffsetDateTime,
+    pub cost: Coins,
+    pub session_progress: RoundSessionProgress,
+}
+
+/// `POST /party/{id}/rounds/copy`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartyCopyRoundResponse {
+    pub round_id: RoundId,
+    pub party_round_id: uuid::Uuid,
+    pub original_phrase: String,
+    pub prompt_round_id: RoundId,
+    #[serde(with = "crate::time_format::rfc3339")]
+    pub expires_at: OffsetDateTime,
+    pub cost: Coins,
+    pub discount_active: bool,
+    pub is_second_copy: bool,
+    pub from_party: bool,
+    pub session_progress: RoundSessionProgress,
+}
+
+/// `POST /party/{id}/rounds/vote`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartyVoteRoundResponse {
+    pub round_id: RoundId,
+    pub party_round_id: uuid::Uuid,
+    pub phraseset_id: PhrasesetId,
+    pub prompt_text: String,
+    pub phrases: [String; 3],
+    #[serde(with = "crate::time_format::rfc3339")]
+    pub expires_at: OffsetDateTime,
+    pub cost: Coins,
+    pub from_party: bool,
+    pub session_progress: RoundSessionProgress,
+}
+
+/// The phase change a submission caused, if any.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhaseTransitionInfo {
+    pub new_phase: PartyPhase,
+    pub message: String,
+    #[serde(with = "crate::time_format::rfc3339")]
+    pub phase_started_at: OffsetDateTime,
+    #[serde(default, with = "crate::time_format::option")]
+    pub phase_expires_at: Option<OffsetDateTime>,
+}
+
+/// `POST /party/{id}/rounds/{round_id}/submit`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartySubmitResponse {
+    pub success: bool,
+    pub phrase: String,
+    pub round_type: crate::round::RoundType,
+    /// Vote rounds: whether the choice was the original.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correct: Option<bool>,
+    pub session_progress: RoundSessionProgress,
+    pub phase_transition: Option<PhaseTransitionInfo>,
+}
+
+/// One row of the rankings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RankingEntry {
+    pub rank: i64,
+    pub player_id: PlayerId,
+    pub username: String,
+    pub is_bot: bool,
+    pub net_coins: Coins,
+    pub coins_spent: Coins,
+    pub coins_earned: Coins,
+    pub prompts_submitted: i64,
+    pub copies_submitted: i64,
+    pub votes_submitted: i64,
+    pub correct_votes: i64,
+    pub vote_accuracy: f64,
+    pub votes_on_originals: i64,
+    pub votes_fooled: i64,
+}
+
+/// An award; absent when its metric is zero for everyone.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Award {
+    pub player_id: PlayerId,
+    pub username: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub votes_received: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub votes_fooled: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vote_accuracy: Option<f64>,
+    pub metric_value: f64,
+}
+
+/// The three awards.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Awards {
+    pub best_writer: Option<Award>,
+    pub top_impostor: Option<Award>,
+    pub sharpest_voter: Option<Award>,
+}
+
+/// One phrase of a party phraseset, revealed at RESULTS.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SummaryPhrase {
+    pub phrase: String,
+    pub is_original: bool,
+    pub author_id: PlayerId,
+    pub author_username: String,
+    pub votes: i64,
+}
+
+/// A party phraseset's summary.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhrasesetSummary {
+    pub phraseset_id: PhrasesetId,
+    pub prompt_text: String,
+    pub vote_count: i64,
+    pub original_player: String,
+    /// "original" or "copy": which kind of phrase got the most votes
+    /// ("original" on a tie, "none" without votes).
+    pub most_votes: String,
+    pub prize_pool: Coins,
+    pub phrases: Vec<SummaryPhrase>,
+}
+
+/// `GET /party/{id}/results`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PartyResultsResponse {
+    pub session_id: uuid::Uuid,
+    pub party_code: String,
+    #[serde(default, with = "crate::time_format::option")]
+    pub completed_at: Option<OffsetDateTime>,
+    pub rankings: Vec<RankingEntry>,
+    pub awards: Awards,
+    pub phrasesets_summary: Vec<PhrasesetSummary>,
+}
+
+/// `GET /party/active`: the caller's open or running party, or null.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivePartyResponse {
+    pub session_id: Option<uuid::Uuid>,
+    pub party_code: Option<String>,
+    pub current_phase: Option<PartyPhase>,
+    pub status: Option<SessionStatus>,
+}
+
+/// `POST /party/{id}/play-again`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlayAgainResponse {
+    pub new_session_id: uuid::Uuid,
+    pub party_code: String,
+}
+
+/// `POST /party/{id}/bots`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddBotsResponse {
+    pub added: Vec<LobbyParticipant>,
+    pub participant_count: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn party_codes_parse_case_insensitively_and_reject_ambiguous_characters() {
+        assert_eq!(PartyCode::parse("abcd2345").unwrap().as_str(), "ABCD2345");
+        assert_eq!(
+            PartyCode::parse(" ABCD-2345 ").unwrap().as_str(),
+            "ABCD2345"
+        );
+        assert!(PartyCode::parse("ABCO2345").is_err(), "O is excluded");
+        assert!(PartyCode::parse("ABCD2341").is_err(), "1 is excluded");
+        assert!(PartyCode::parse("ABCD234").is_err());
+        assert!(PartyCode::parse("ABC12345").is_err());
+        assert!(PartyCode::parse("").is_err());
+    }
+
+    #[test]
+    fn phases_serialize_upper_case() {
+        assert_eq!(
+            serde_json::to_string(&PartyPhase::Vote).unwrap(),
+            "\"VOTE\""
+        );
+        assert_eq!(
+            serde_json::to_string(&SessionStatus::InProgress).unwrap(),
+            "\"IN_PROGRESS\""
+        );
+        for p in ["LOBBY", "PROMPT", "COPY", "VOTE", "RESULTS", "COMPLETED"] {
+            assert_eq!(PartyPhase::parse(p).unwrap().as_str(), p);
+        }
+    }
+
+    #[test]
+    fn create_request_rejects_unknown_fields() {
+        assert!(serde_json::from_str::<CreatePartyRequest>(r#"{"min_players": 3}"#).is_ok());
+        assert!(serde_json::from_str::<CreatePartyRequest>(r#"{"min_player": 3}"#).is_err());
+    }
+}

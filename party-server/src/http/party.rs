@@ -1,0 +1,202 @@
+//! Party Mode handlers (plan §4 and api.md). Every one of them answers
+//! `503 party_mode_disabled` while Party Mode is switched off.
+
+use axum::Json;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use party_protocol::account::SuccessResponse;
+use party_protocol::party::{
+    ActivePartyResponse, AddBotsRequest, AddBotsResponse, CreatePartyRequest, JoinPartyRequest,
+    PartyCopyRoundResponse, PartyPromptRoundResponse, PartyResultsResponse, PartySessionResponse,
+    PartyStatusResponse, PartySubmitResponse, PartyVoteRoundResponse, PlayAgainResponse,
+    ReadyRequest, ReadyResponse, StartPartyResponse,
+};
+use party_protocol::round::SubmitRequest;
+use party_protocol::{ErrorCode, PlayerId, RoundId};
+use uuid::Uuid;
+
+use super::AppState;
+use super::extract::{ApiJson, ApiPath, OptionalJson};
+use crate::error::{Error, Result};
+use crate::service::AuthPlayer;
+
+/// An authenticated caller of a Party Mode route, admitted only while Party Mode is on.
+#[derive(Debug, Clone)]
+pub struct PartyPlayer(pub AuthPlayer);
+
+impl FromRequestParts<AppState> for PartyPlayer {
+    type Rejection = Error;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if !state.party_mode {
+            return Err(Error::api(
+                ErrorCode::PartyModeDisabled,
+                "Party Mode is switched off on this server; solo play still works.",
+            ));
+        }
+        Ok(PartyPlayer(
+            AuthPlayer::from_request_parts(parts, state).await?,
+        ))
+    }
+}
+
+impl PartyPlayer {
+    fn id(&self) -> PlayerId {
+        self.0.player_id
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    player: PartyPlayer,
+    OptionalJson(req): OptionalJson<CreatePartyRequest>,
+) -> Result<Json<PartySessionResponse>> {
+    let created = state.game.create_party(player.id(), &req).await?;
+    state.notify_party(created.session_id);
+    Ok(Json(created))
+}
+
+pub async fn join(
+    State(state): State<AppState>,
+    player: PartyPlayer,
+    ApiJson(req): ApiJson<JoinPartyRequest>,
+) -> Result<Json<PartySessionResponse>> {
+    let joined = state.game.join_party(player.id(), &req.party_code).await?;
+    state.notify_party(joined.session_id);
+    Ok(Json(joined))
+}
+
+pub async fn active(
+    State(state): State<AppState>,
+    player: PartyPlayer,
+) -> Result<Json<ActivePartyResponse>> {
+    Ok(Json(state.game.active_party(player.id()).await?))
+}
+
+pub async fn ready(
+    State(state): State<AppState>,
+    player: PartyPlayer,
+    ApiPath(session): ApiPath<Uuid>,
+    OptionalJson(req): OptionalJson<ReadyRequest>,
+) -> Result<Json<ReadyResponse>> {
+    let ready = req.ready.unwrap_or(true);
+    let out = state
+        .game
+        .set_party_ready(player.id(), session, ready)
+        .await?;
+    state.notify_party(session);
+    Ok(Json(out))
+}
+
+pub async fn start(
+    State(state): State<AppState>,
+    player: PartyPlayer,
+    ApiPath(session): ApiPath<Uuid>,
+) -> Result<Json<StartPartyResponse>> {
+    let out = state.game.start_party(player.id(), session).await?;
+    state.notify_party(session);
+    Ok(Json(out))
+}
+
+pub async fn status(
+    State(state): State<AppState>,
+    player: PartyPlayer,
+    ApiPath(session): ApiPath<Uuid>,
+) -> Result<Json<PartyStatusResponse>> {
+    Ok(Json(state.game.party_status(player.id(), session).await?))
+}
+
+pub async fn results(
+    State(state): State<AppState>,
+    player: PartyPlayer,
+    ApiPath(session): ApiPath<Uuid>,
+) -> Result<Json<PartyResultsResponse>> {
+    Ok(Json(state.game.party_results(player.id(), session).await?))
+}
+
+pub async fn start_prompt(
+    State(state): State<AppState>,
+    player: PartyPlayer,
+    ApiPath(session): ApiPath<Uuid>,
+) -> Result<Json<PartyPromptRoundResponse>> {
+    let out = state.game.start_party_prompt(player.id(), session).await?;
+    Ok(Json(out))
+}
+
+pub async fn start_copy(
+    State(state): State<AppState>,
+    player: PartyPlayer,
+    ApiPath(session): ApiPath<Uuid>,
+) -> Result<Json<PartyCopyRoundResponse>> {
+    Ok(Json(
+        state.game.start_party_copy(player.id(), session).await?,
+    ))
+}
+
+pub async fn start_vote(
+    State(state): State<AppState>,
+    player: PartyPlayer,
+    ApiPath(session): ApiPath<Uuid>,
+) -> Result<Json<PartyVoteRoundResponse>> {
+    Ok(Json(
+        state.game.start_party_vote(player.id(), session).await?,
+    ))
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    player: PartyPlayer,
+    ApiPath((session, round_id)): ApiPath<(Uuid, RoundId)>,
+    ApiJson(req): ApiJson<SubmitRequest>,
+) -> Result<Json<PartySubmitResponse>> {
+    let out = state
+        .game
+        .submit_party_round(player.id(), session, round_id, &req.phrase)
+        .await?;
+    state.notify_party(session);
+    Ok(Json(out))
+}
+
+pub async fn leave(
+    State(state): State<AppState>,
+    player: PartyPlayer,
+    ApiPath(session): ApiPath<Uuid>,
+) -> Result<Json<SuccessResponse>> {
+    let out = state.game.leave_party(player.id(), session).await?;
+    state.notify_party(session);
+    Ok(Json(out))
+}
+
+pub async fn add_bots(
+    State(state): State<AppState>,
+    player: PartyPlayer,
+    ApiPath(session): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<AddBotsRequest>,
+) -> Result<Json<AddBotsResponse>> {
+    let out = state.game.add_bots(player.id(), session, req.count).await?;
+    state.notify_party(session);
+    Ok(Json(out))
+}
+
+pub async fn kick(
+    State(state): State<AppState>,
+    player: PartyPlayer,
+    ApiPath((session, target)): ApiPath<(Uuid, PlayerId)>,
+) -> Result<Json<SuccessResponse>> {
+    let out = state.game.kick(player.id(), session, target).await?;
+    state.notify_party(session);
+    Ok(Json(out))
+}
+
+pub async fn play_again(
+    State(state): State<AppState>,
+    player: PartyPlayer,
+    ApiPath(session): ApiPath<Uuid>,
+) -> Result<Json<PlayAgainResponse>> {
+    let out = state.game.play_again(player.id(), session).await?;
+    state.notify_party(session);
+    Ok(Json(out))
+}

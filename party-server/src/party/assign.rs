@@ -1,0 +1,189 @@
+//! Up-front, balanced assignment of copy and vote work (game-rules §6).
+//!
+//! When COPY starts, every party prompt gets exactly two copiers: never its
+//! author, never the same copier twice, the load spread evenly. When VOTE
+//! starts, every voter gets up to the vote quota of phrasesets they did not
+//! touch, fewest votes first. Deterministic for the same input, so the
+//! result can be tested exactly.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+/// Copiers per prompt: a phraseset is an original and two copies.
+pub const COPIES_PER_PROMPT: usize = 2;
+
+/// Assigns copiers to prompts. `prompts` are (prompt, author) in queue
+/// order; `copiers` are the participants still playing. Returns
+/// (copier, prompt) pairs. A prompt gets fewer than two copiers only when
+/// fewer than two non-authors are playing; the caller fills the gap.
+pub fn assign_copies<P, R>(prompts: &[(R, P)], copiers: &[P]) -> Vec<(P, R)>
+where
+    P: Copy + Eq + Hash,
+    R: Copy + Eq,
+{
+    let mut load: HashMap<P, usize> = copiers.iter().map(|c| (*c, 0)).collect();
+    let mut out = Vec::with_capacity(prompts.len() * COPIES_PER_PROMPT);
+    let n = copiers.len().max(1);
+    for (pi, (prompt, author)) in prompts.iter().enumerate() {
+        // Among non-authors, the least loaded first; ties rotate with the
+        // prompt's position so the same players are not always first.
+        let mut candidates: Vec<(usize, usize, P)> = copiers
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| *c != author)
+            .map(|(ci, c)| (load[c], (ci + n - pi % n) % n, *c))
+            .collect();
+        candidates.sort_by_key(|(l, rot, _)| (*l, *rot));
+        for (_, _, copier) in candidates.into_iter().take(COPIES_PER_PROMPT) {
+            *load.entry(copier).or_default() += 1;
+            out.push((copier, *prompt));
+        }
+    }
+    out
+}
+
+/// Assigns up to `quota` phrasesets to each voter. `sets` are (set, the
+/// three contributors). Returns (voter, set) pairs, round by round so every
+/// voter's first vote is handed out before anyone's second.
+pub fn assign_votes<P, S>(sets: &[(S, [P; 3])], voters: &[P], quota: usize) -> Vec<(P, S)>
+where
+    P: Copy + Eq + Hash,
+    S: Copy + Eq + Hash,
+{
+    let mut votes_on: HashMap<S, usize> = sets.iter().map(|(s, _)| (*s, 0)).collect();
+    let mut taken: HashMap<P, Vec<S>> = HashMap::new();
+    let mut out = Vec::new();
+    let m = sets.len().max(1);
+    for _round in 0..quota {
+        for (vi, voter) in voters.iter().enumerate() {
+            let mine = taken.entry(*voter).or_default();
+            let best = sets
+                .iter()
+                .enumerate()
+                .filter(|(_, (s, contributors))| !contributors.contains(voter) && !mine.contains(s))
+                .min_by_key(|(si, (s, _))| (votes_on[s], (si + m - vi % m) % m));
+            if let Some((_, (set, _))) = best {
+                mine.push(*set);
+                *votes_on.entry(*set).or_default() += 1;
+                out.push((*voter, *set));
+            }
+        }
+    }
+    out
+}
+
+/// How many phrasesets a voter may vote on: those they did not write or copy.
+pub fn eligible_sets<P: Eq, S>(sets: &[(S, [P; 3])], voter: &P) -> usize {
+    sets.iter().filter(|(_, c)| !c.contains(voter)).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+    use proptest::prelude::*;
+
+    fn prompts(players: usize, per_player: usize) -> Vec<(usize, usize)> {
+        // Prompt ids 100+; authors 0..players, each with `per_player` prompts.
+        (0..players * per_player)
+            .map(|i| (100 + i, i % players))
+            .collect()
+    }
+
+    #[test]
+    fn three_players_one_prompt_each_copy_each_other() {
+        let players = [0, 1, 2];
+        let got = assign_copies(&prompts(3, 1), &players);
+        assert_eq!(got.len(), 6);
+        for (copier, prompt) in &got {
+            assert_ne!(prompt - 100, *copier, "nobody copies their own prompt");
+        }
+        for p in &players {
+            assert_eq!(got.iter().filter(|(c, _)| c == p).count(), 2);
+        }
+    }
+
+    #[test]
+    fn three_players_have_nothing_to_vote_on_with_one_prompt_each() {
+        // Each player wrote one set and copied the other two.
+        let sets = vec![(0, [0, 1, 2]), (1, [1, 2, 0]), (2, [2, 0, 1])];
+        assert_eq!(assign_votes(&sets, &[0, 1, 2], 3), vec![]);
+        assert_eq!(eligible_sets(&sets, &0), 0);
+    }
+
+    #[test]
+    fn votes_go_to_the_least_voted_set_first() {
+        // Four sets; voter 9 touched none; others touched some.
+        let sets = vec![
+            (0, [1, 2, 3]),
+            (1, [1, 2, 3]),
+            (2, [4, 5, 6]),
+            (3, [4, 5, 6]),
+        ];
+        let got = assign_votes(&sets, &[9, 1, 4], 2);
+        let mine: Vec<i32> = got
+            .iter()
+            .filter(|(v, _)| *v == 9)
+            .map(|(_, s)| *s)
+            .collect();
+        assert_eq!(mine.len(), 2);
+        let distinct: HashSet<i32> = mine.iter().copied().collect();
+        assert_eq!(distinct.len(), 2);
+        // Voter 1 may only vote on sets 2 and 3, voter 4 on 0 and 1.
+        assert!(got.iter().filter(|(v, _)| *v == 1).all(|(_, s)| *s >= 2));
+        assert!(got.iter().filter(|(v, _)| *v == 4).all(|(_, s)| *s <= 1));
+        let mut counts = [0; 4];
+        for (_, s) in &got {
+            counts[*s as usize] += 1;
+        }
+        assert!(
+            counts.iter().max().unwrap() - counts.iter().min().unwrap() <= 1,
+            "{counts:?}"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn copies_are_complete_distinct_and_balanced(players in 3usize..=8, per_player in 1usize..=3) {
+            let ids: Vec<usize> = (0..players).collect();
+            let ps = prompts(players, per_player);
+            let got = assign_copies(&ps, &ids);
+            prop_assert_eq!(got.len(), ps.len() * 2);
+            for (prompt, author) in &ps {
+                let copiers: Vec<usize> = got.iter().filter(|(_, p)| p == prompt).map(|(c, _)| *c).collect();
+                prop_assert_eq!(copiers.len(), 2);
+                prop_assert_ne!(copiers[0], copiers[1]);
+                prop_assert!(!copiers.contains(author));
+            }
+            let loads: Vec<usize> = ids.iter().map(|p| got.iter().filter(|(c, _)| c == p).count()).collect();
+            prop_assert!(loads.iter().all(|l| *l == 2 * per_player), "{:?}", loads);
+        }
+
+        #[test]
+        fn every_voter_gets_min_of_quota_and_eligible(players in 3usize..=8, per_player in 1usize..=3, quota in 1usize..=5) {
+            let ids: Vec<usize> = (0..players).collect();
+            let ps = prompts(players, per_player);
+            let copies = assign_copies(&ps, &ids);
+            let sets: Vec<(usize, [usize; 3])> = ps
+                .iter()
+                .map(|(prompt, author)| {
+                    let c: Vec<usize> = copies.iter().filter(|(_, p)| p == prompt).map(|(c, _)| *c).collect();
+                    (*prompt, [*author, c[0], c[1]])
+                })
+                .collect();
+            let got = assign_votes(&sets, &ids, quota);
+            for v in &ids {
+                let mine: Vec<usize> = got.iter().filter(|(x, _)| x == v).map(|(_, s)| *s).collect();
+                prop_assert_eq!(mine.len(), quota.min(eligible_sets(&sets, v)));
+                prop_assert_eq!(mine.iter().collect::<HashSet<_>>().len(), mine.len());
+                for s in &mine {
+                    let contributors = sets.iter().find(|(id, _)| id == s).unwrap().1;
+                    prop_assert!(!contributors.contains(v));
+                }
+            }
+            // The bound of game-rules §6: N×P − 3P sets per voter.
+            prop_assert!(ids.iter().all(|v| eligible_sets(&sets, v) == players * per_player - 3 * per_player));
+        }
+    }
+}

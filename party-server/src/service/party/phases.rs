@@ -1,0 +1,383 @@
+//! Phase changes: when everyone is done or the deadline passes, the old
+//! phase is closed (open rounds expired with the normal refunds, missing
+//! copies written by a stand-in bot so every party phraseset completes),
+//! the new one is opened (copy and vote work assigned up front), and
+//! RESULTS settles every party phraseset. All of it in the caller's
+//! transaction, guarded by a compare-and-set on the phase.
+
+use std::collections::HashMap;
+
+use party_protocol::party::{PartyPhase, PhaseTransitionInfo, SessionStatus};
+use party_protocol::party_ws::ServerEvent;
+use party_protocol::round::{RoundStatus, RoundType};
+use party_protocol::{Phrase, PhrasesetId, PlayerId, RoundId};
+use uuid::Uuid;
+
+use super::super::phrasesets::finalize_phraseset;
+use super::super::rounds::{expire_round, insert_and_pay, settle_ended_round, submit_copy};
+use super::play::phase_counts;
+use super::{create_bot_player, effective_votes, emit};
+use crate::clock::Millis;
+use crate::config::GameRules;
+use crate::error::{Error, Result};
+use crate::party::assign::{COPIES_PER_PROMPT, assign_copies, assign_votes};
+use crate::party::bots;
+use crate::party::phase::{self, Transition, Trigger};
+use crate::store::{NewRound, ParticipantRow, SessionRow, Tx};
+
+/// Seconds `phase` lasts for this session.
+pub(super) fn phase_length(
+    rules: &GameRules,
+    s: &SessionRow,
+    to: PartyPhase,
+    everyone: &[ParticipantRow],
+) -> i64 {
+    let playing = everyone.iter().filter(|p| !p.has_left()).count() as i64;
+    let prompts = i64::from(s.prompts_per_player);
+    let copies = i64::from(s.copies_per_player);
+    let votes = effective_votes(playing, prompts, i64::from(s.votes_per_player));
+    phase::duration_secs(rules, to, s.phase_seconds, prompts, copies, votes)
+}
+
+/// Advances the party if every participant still playing has met the
+/// current phase's quota. Returns the (last) transition made.
+pub(crate) async fn advance_if_done(
+    tx: &mut Tx,
+    rules: &GameRules,
+    s: &SessionRow,
+    now: Millis,
+) -> Result<Option<PhaseTransitionInfo>> {
+    advance(tx, rules, s.session_id, Trigger::QuotasMet, now).await
+}
+
+/// Advances the party past its deadline (no matter who is done).
+pub(crate) async fn advance_at_deadline(
+    tx: &mut Tx,
+    rules: &GameRules,
+    session: Uuid,
+    now: Millis,
+) -> Result<Option<PhaseTransitionInfo>> {
+    advance(tx, rules, session, Trigger::Deadline, now).await
+}
+
+async fn advance(
+    tx: &mut Tx,
+    rules: &GameRules,
+    session: Uuid,
+    first: Trigger,
+    now: Millis,
+) -> Result<Option<PhaseTransitionInfo>> {
+    let mut trigger = first;
+    let mut last = None;
+    // A new phase may have no work at all (three players have nothing to
+    // vote on): then it ends at once. At most three steps to RESULTS.
+    for _ in 0..4 {
+        let Some(s) = tx.session(session).await? else {
+            return Ok(last);
+        };
+        if s.state() != SessionStatus::InProgress {
+            return Ok(last);
+        }
+        let everyone = tx.participants(session).await?;
+        if trigger == Trigger::QuotasMet {
+            let (done, total) = phase_counts(&s, &everyone);
+            if done < total {
+                return Ok(last);
+            }
+        }
+        // The deadline allows the same grace as a round, so a submission
+        // made in the last second still counts.
+        if trigger == Trigger::Deadline
+            && s.phase_expires_at
+                .is_none_or(|at| at + rules.grace_seconds * 1000 >= now.0)
+        {
+            return Ok(last);
+        }
+        let Ok(t) = phase::transition(s.phase(), trigger) else {
+            return Ok(last);
+        };
+        close_phase(tx, rules, &s, now).await?;
+        let expires = match t.to {
+            PartyPhase::Results | PartyPhase::Completed | PartyPhase::Lobby => None,
+            _ => Some(now.plus_secs(phase_length(rules, &s, t.to, &everyone))),
+        };
+        if !tx.move_phase(session, t.from, t.to, now, expires).await? {
+            return Ok(last);
+        }
+        open_phase(tx, rules, &s, t, now).await?;
+        let info = PhaseTransitionInfo {
+            new_phase: t.to,
+            message: t.message(trigger).to_owned(),
+            phase_started_at: now.to_datetime(),
+            phase_expires_at: expires.map(Millis::to_datetime),
+        };
+        emit(
+            tx,
+            session,
+            ServerEvent::PhaseTransition {
+                old_phase: t.from,
+                new_phase: t.to,
+                phase_started_at: now.to_datetime(),
+                phase_expires_at: info.phase_expires_at,
+                message: info.message.clone(),
+            },
+            now,
+        )
+        .await?;
+        if t.to == PartyPhase::Results {
+            emit(
+                tx,
+                session,
+                ServerEvent::SessionCompleted {
+                    status: SessionStatus::Completed,
+                    completed_at: now.to_datetime(),
+                    message: "Match complete! Check out the results.".into(),
+                },
+                now,
+            )
+            .await?;
+        }
+        last = Some(info);
+        trigger = Trigger::QuotasMet;
+    }
+    Ok(last)
+}
+
+/// Ends the current phase: expires the party's open rounds (normal refunds),
+/// forfeits unstarted work, and at the end of COPY has a stand-in bot write
+/// every copy still missing.
+async fn close_phase(tx: &mut Tx, rules: &GameRules, s: &SessionRow, now: Millis) -> Result<()> {
+    for round in tx.active_party_rounds(s.session_id).await? {
+        expire_round(tx, rules, round, now).await?;
+    }
+    tx.forfeit_assignments(s.session_id, None).await?;
+    if s.phase() == PartyPhase::Copy {
+        fill_missing_copies(tx, rules, s, now).await?;
+    }
+    Ok(())
+}
+
+/// Writes the copies a party prompt still lacks, as a stand-in bot that is
+/// not a participant (so it never ranks), paying like anyone.
+async fn fill_missing_copies(
+    tx: &mut Tx,
+    rules: &GameRules,
+    s: &SessionRow,
+    now: Millis,
+) -> Result<()> {
+    let prompts = tx.party_prompts(s.session_id).await?;
+    for prompt in prompts.iter().filter(|p| p.copies_done < 2) {
+        let missing = 2 - prompt.copies_done;
+        for slot in 0..missing {
+            // A player copies a prompt only once, so each missing copy gets its own stand-in.
+            let standin = standin(tx, rules, s, slot, now).await?;
+            let copy = write_standin_copy(tx, rules, s, standin, prompt.id(), now).await?;
+            if !copy {
+                tracing::warn!(session = %s.session_id, prompt = %prompt.round_id, "stand-in could not copy");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The session's stand-in number `slot` (0 or 1), created on first use.
+async fn standin(
+    tx: &mut Tx,
+    rules: &GameRules,
+    s: &SessionRow,
+    slot: i32,
+    now: Millis,
+) -> Result<PlayerId> {
+    let name = format!(
+        "Standin{}{}",
+        if slot == 0 { "A" } else { "B" },
+        s.party_code
+    );
+    if let Some(existing) = tx.player_by_username(&name).await? {
+        return Ok(existing.id());
+    }
+    let (id, _) = create_bot_player(tx, rules, Some(name), now).await?;
+    if slot == 0 {
+        tx.set_standin(s.session_id, id).await?;
+    }
+    Ok(id)
+}
+
+/// Starts and submits one copy round for `writer`; false if no valid phrase came up.
+async fn write_standin_copy(
+    tx: &mut Tx,
+    rules: &GameRules,
+    s: &SessionRow,
+    writer: PlayerId,
+    prompt_round: RoundId,
+    now: Millis,
+) -> Result<bool> {
+    let prompt = tx
+        .round(prompt_round)
+        .await?
+        .ok_or_else(|| Error::internal("prompt vanished"))?;
+    let original = Phrase::parse(prompt.submitted_phrase.as_deref().unwrap_or_default())
+        .map_err(|e| Error::internal(format!("stored original does not parse: {e}")))?;
+    let other = match tx.submitted_copies(prompt_round).await?.first() {
+        Some(r) => Some(
+            Phrase::parse(r.submitted_phrase.as_deref().unwrap_or_default())
+                .map_err(|e| Error::internal(format!("stored copy does not parse: {e}")))?,
+        ),
+        None => None,
+    };
+    let prompt_text = prompt.prompt_text.clone().unwrap_or_default();
+    let Some(phrase) = bots::write_copy(&mut rand::rng(), &original, other.as_ref(), &prompt_text)
+    else {
+        return Ok(false);
+    };
+    if !tx.claim_copy_slot(prompt_round).await? {
+        return Ok(false);
+    }
+    let round = NewRound {
+        round_id: RoundId::new(),
+        player_id: writer,
+        round_type: RoundType::Copy,
+        cost: rules.copy_cost,
+        created_at: now,
+        expires_at: now.plus_secs(rules.copy_seconds),
+        prompt_id: None,
+        prompt_text: None,
+        prompt_round_id: Some(prompt_round),
+        original_phrase: Some(original.as_str().to_owned()),
+        discount: Some(false),
+        phraseset_id: None,
+        phrases: None,
+        party_session_id: Some(s.session_id),
+    };
+    insert_and_pay(tx, &round, "copy_entry", now).await?;
+    tx.insert_party_round(
+        s.session_id,
+        round.round_id,
+        None,
+        "copy",
+        PartyPhase::Copy,
+        now,
+    )
+    .await?;
+    let row = tx
+        .round(round.round_id)
+        .await?
+        .ok_or_else(|| Error::internal("round vanished"))?;
+    submit_copy(tx, rules, &row, phrase.as_str(), now).await?;
+    Ok(true)
+}
+
+/// Starts the new phase: hands out copy or vote work, or settles the party.
+async fn open_phase(
+    tx: &mut Tx,
+    rules: &GameRules,
+    s: &SessionRow,
+    t: Transition,
+    now: Millis,
+) -> Result<()> {
+    let session = s.session_id;
+    let everyone = tx.participants(session).await?;
+    let playing: Vec<&ParticipantRow> = everyone.iter().filter(|p| !p.has_left()).collect();
+    match t.to {
+        PartyPhase::Copy => {
+            let prompts = tx.party_prompts(session).await?;
+            let pairs: Vec<(Uuid, Uuid)> =
+                prompts.iter().map(|p| (p.round_id, p.player_id)).collect();
+            let copiers: Vec<Uuid> = playing.iter().map(|p| p.player_id).collect();
+            let assigned = assign_copies(&pairs, &copiers);
+            let mut per_player: HashMap<Uuid, i64> = HashMap::new();
+            for (copier, prompt) in &assigned {
+                let n = per_player.entry(*copier).or_default();
+                tx.insert_assignment(session, PlayerId::from_uuid(*copier), "copy", *prompt, *n)
+                    .await?;
+                *n += 1;
+            }
+            debug_assert!(assigned.len() <= prompts.len() * COPIES_PER_PROMPT);
+            for p in &playing {
+                let owed = per_player.get(&p.player_id).copied().unwrap_or(0);
+                tx.set_required(session, p.player(), owed, 0).await?;
+            }
+        }
+        PartyPhase::Vote => {
+            tx.open_party_phrasesets_for_voting(session).await?;
+            let sets = tx.party_phrasesets(session).await?;
+            let slots: Vec<(Uuid, [Uuid; 3])> = sets
+                .iter()
+                .map(|ps| {
+                    (
+                        ps.phraseset_id,
+                        [ps.original_player_id, ps.copy_player_1, ps.copy_player_2],
+                    )
+                })
+                .collect();
+            let voters: Vec<Uuid> = playing.iter().map(|p| p.player_id).collect();
+            let assigned = assign_votes(&slots, &voters, s.votes_per_player.max(0) as usize);
+            let mut per_player: HashMap<Uuid, i64> = HashMap::new();
+            for (voter, set) in &assigned {
+                let n = per_player.entry(*voter).or_default();
+                tx.insert_assignment(session, PlayerId::from_uuid(*voter), "vote", *set, *n)
+                    .await?;
+                *n += 1;
+            }
+            for p in &playing {
+                let owed = per_player.get(&p.player_id).copied().unwrap_or(0);
+                tx.set_required(session, p.player(), i64::from(p.copies_required), owed)
+                    .await?;
+            }
+        }
+        PartyPhase::Results => {
+            settle(tx, rules, session, now).await?;
+            tx.set_participants_status(session, "COMPLETED", false)
+                .await?;
+        }
+        PartyPhase::Lobby | PartyPhase::Prompt | PartyPhase::Completed => {}
+    }
+    // Bots play the new phase after a short pause, like people would.
+    let next_bot_turn = matches!(t.to, PartyPhase::Copy | PartyPhase::Vote)
+        .then(|| now.plus_secs(rules.party_bot_delay_seconds));
+    tx.schedule_bots(session, next_bot_turn).await?;
+    Ok(())
+}
+
+/// Pays every party phraseset's prize pool (RESULTS, or an abandoned party).
+async fn settle(tx: &mut Tx, rules: &GameRules, session: Uuid, now: Millis) -> Result<()> {
+    for set in tx.party_phrasesets(session).await? {
+        finalize_phraseset(tx, rules, PhrasesetId::from_uuid(set.phraseset_id), now).await?;
+    }
+    Ok(())
+}
+
+/// Ends a party that saw no activity for too long: open rounds are closed
+/// with a full refund, its phrasesets are settled, and everyone is freed.
+pub(crate) async fn abandon(
+    tx: &mut Tx,
+    rules: &GameRules,
+    session: Uuid,
+    now: Millis,
+) -> Result<bool> {
+    if !tx.abandon_session(session, now).await? {
+        return Ok(false);
+    }
+    for round in tx.active_party_rounds(session).await? {
+        if let Some(ended) = tx.end_round(round, RoundStatus::Cancelled, now).await? {
+            settle_ended_round(tx, rules, &ended, RoundStatus::Cancelled, now).await?;
+        }
+    }
+    tx.forfeit_assignments(session, None).await?;
+    settle(tx, rules, session, now).await?;
+    tx.set_participants_status(session, "COMPLETED", false)
+        .await?;
+    tx.schedule_bots(session, None).await?;
+    emit(
+        tx,
+        session,
+        ServerEvent::SessionCompleted {
+            status: SessionStatus::Abandoned,
+            completed_at: now.to_datetime(),
+            message: "The party was idle too long and has ended. Open rounds were refunded.".into(),
+        },
+        now,
+    )
+    .await?;
+    Ok(true)
+}

@@ -1,0 +1,580 @@
+//! Party rounds (plan §4.2): starting prompt, copy and vote rounds inside a
+//! party, and submitting them. Party rounds are normal rounds of the core
+//! game — same costs, ledger and validation — tied to the party, with the
+//! copy and vote targets taken from the player's assignments.
+
+use party_protocol::party::{
+    PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse, PartySubmitResponse,
+    PartyVoteRoundResponse, PhaseTransitionInfo, RoundSessionProgress,
+};
+use party_protocol::party_ws::{PhaseProgress, PlayerCounters, ServerEvent};
+use party_protocol::round::RoundType;
+use party_protocol::{Coins, ErrorCode, PhrasesetId, PlayerId, RoundId};
+use rand::seq::SliceRandom;
+use uuid::Uuid;
+
+use super::super::Game;
+use super::super::rounds::{
+    close_own_overdue_round, ensure_no_active_round, ensure_open, insert_and_pay, own_round,
+    submit_copy, submit_prompt, submit_vote,
+};
+use super::{emit, locked, member, phases};
+use crate::clock::Millis;
+use crate::config::GameRules;
+use crate::error::{Error, Result};
+use crate::party::phase::Progress;
+use crate::store::{NewRound, ParticipantRow, SessionRow, SubmissionKind, Tx};
+
+/// A participant's counters and effective quotas.
+pub(super) fn progress_of(s: &SessionRow, p: &ParticipantRow) -> Progress {
+    Progress {
+        prompts: i64::from(p.prompts_submitted),
+        copies: i64::from(p.copies_submitted),
+        votes: i64::from(p.votes_submitted),
+        prompts_required: i64::from(s.prompts_per_player),
+        copies_required: i64::from(p.copies_required),
+        votes_required: i64::from(p.votes_required),
+    }
+}
+
+/// (players done with the current phase, players still in the party).
+pub(super) fn phase_counts(s: &SessionRow, everyone: &[ParticipantRow]) -> (i64, i64) {
+    let playing: Vec<&ParticipantRow> = everyone.iter().filter(|p| !p.has_left()).collect();
+    let done = playing
+        .iter()
+        .filter(|p| progress_of(s, p).done_with(s.phase()))
+        .count();
+    (done as i64, playing.len() as i64)
+}
+
+fn wrong_phase(expected: PartyPhase, s: &SessionRow) -> Error {
+    Error::api(
+        ErrorCode::WrongPhase,
+        format!("The party is in {}, not {}.", s.phase(), expected),
+    )
+}
+
+/// A party round runs until its own timer or the phase deadline, whichever is first.
+fn party_expiry(s: &SessionRow, now: Millis, secs: i64) -> Millis {
+    let own = now.plus_secs(secs);
+    s.phase_expires_at
+        .map_or(own, |deadline| Millis(own.0.min(deadline)))
+}
+
+/// The caller's participant row, refusing players who left.
+async fn playing_member(tx: &mut Tx, s: &SessionRow, player: PlayerId) -> Result<ParticipantRow> {
+    let me = member(tx, s.session_id, player).await?;
+    if me.has_left() {
+        return Err(Error::api(
+            ErrorCode::NotAParticipant,
+            "You left this party.",
+        ));
+    }
+    Ok(me)
+}
+
+/// What a started party round is.
+pub(super) struct Started {
+    pub round_id: RoundId,
+    pub party_round_id: Uuid,
+}
+
+pub(super) async fn start_prompt_in(
+    tx: &mut Tx,
+    rules: &GameRules,
+    s: &SessionRow,
+    me: &ParticipantRow,
+    now: Millis,
+) -> Result<(Started, NewRound)> {
+    if s.phase() != PartyPhase::Prompt {
+        return Err(wrong_phase(PartyPhase::Prompt, s));
+    }
+    if me.prompts_submitted >= s.prompts_per_player {
+        return Err(Error::api(
+            ErrorCode::AlreadySubmitted,
+            "You already wrote your prompt for this party.",
+        ));
+    }
+    let player = me.player();
+    close_own_overdue_round(tx, rules, player, now).await?;
+    ensure_no_active_round(tx, player).await?;
+    let (prompt_id, prompt_text) = tx.unseen_prompt(player).await?.ok_or_else(|| {
+        Error::api(
+            ErrorCode::NoPromptsAvailable,
+            "You have seen every prompt we have.",
+        )
+    })?;
+    let round = NewRound {
+        round_id: RoundId::new(),
+        player_id: player,
+        round_type: RoundType::Prompt,
+        cost: rules.prompt_cost,
+        created_at: now,
+        expires_at: party_expiry(s, now, rules.prompt_seconds),
+        prompt_id: Some(prompt_id),
+        prompt_text: Some(prompt_text),
+        prompt_round_id: None,
+        original_phrase: None,
+        discount: None,
+        phraseset_id: None,
+        phrases: None,
+        party_session_id: Some(s.session_id),
+    };
+    insert_and_pay(tx, &round, "prompt_entry", now).await?;
+    let party_round_id = tx
+        .insert_party_round(
+            s.session_id,
+            round.round_id,
+            Some(me.participant_id),
+            "prompt",
+            PartyPhase::Prompt,
+            now,
+        )
+        .await?;
+    Ok((
+        Started {
+            round_id: round.round_id,
+            party_round_id,
+        },
+        round,
+    ))
+}
+
+pub(super) async fn start_copy_in(
+    tx: &mut Tx,
+    rules: &GameRules,
+    s: &SessionRow,
+    me: &ParticipantRow,
+    now: Millis,
+) -> Result<(Started, NewRound, bool)> {
+    if s.phase() != PartyPhase::Copy {
+        return Err(wrong_phase(PartyPhase::Copy, s));
+    }
+    if me.copies_submitted >= me.copies_required {
+        return Err(Error::api(
+            ErrorCode::CopiesComplete,
+            "You wrote all your copies for this party.",
+        ));
+    }
+    let player = me.player();
+    close_own_overdue_round(tx, rules, player, now).await?;
+    ensure_no_active_round(tx, player).await?;
+    let assignment = tx
+        .next_assignment(s.session_id, player, "copy")
+        .await?
+        .ok_or_else(|| {
+            Error::api(
+                ErrorCode::NoPromptsAvailable,
+                "No prompt is waiting for your copy.",
+            )
+        })?;
+    let prompt_round = RoundId::from_uuid(assignment.target_id);
+    let prompt = tx
+        .round(prompt_round)
+        .await?
+        .ok_or_else(|| Error::internal("assigned prompt vanished"))?;
+    if !tx.claim_copy_slot(prompt_round).await? {
+        return Err(Error::api(
+            ErrorCode::NoPromptsAvailable,
+            "That prompt already has its copies.",
+        ));
+    }
+    let second = prompt.copy_claims + 1 >= 2;
+    let discount = tx.prompts_waiting().await? > rules.copy_discount_threshold;
+    let round = NewRound {
+        round_id: RoundId::new(),
+        player_id: player,
+        round_type: RoundType::Copy,
+        cost: rules.copy_cost_for(discount),
+        created_at: now,
+        expires_at: party_expiry(s, now, rules.copy_seconds),
+        prompt_id: None,
+        prompt_text: None,
+        prompt_round_id: Some(prompt_round),
+        original_phrase: prompt.submitted_phrase.clone(),
+        discount: Some(discount),
+        phraseset_id: None,
+        phrases: None,
+        party_session_id: Some(s.session_id),
+    };
+    insert_and_pay(tx, &round, "copy_entry", now).await?;
+    tx.start_assignment(assignment.assignment_id, round.round_id)
+        .await?;
+    let party_round_id = tx
+        .insert_party_round(
+            s.session_id,
+            round.round_id,
+            Some(me.participant_id),
+            "copy",
+            PartyPhase::Copy,
+            now,
+        )
+        .await?;
+    Ok((
+        Started {
+            round_id: round.round_id,
+            party_round_id,
+        },
+        round,
+        second,
+    ))
+}
+
+pub(super) async fn start_vote_in(
+    tx: &mut Tx,
+    rules: &GameRules,
+    s: &SessionRow,
+    me: &ParticipantRow,
+    now: Millis,
+) -> Result<(Started, NewRound)> {
+    if s.phase() != PartyPhase::Vote {
+        return Err(wrong_phase(PartyPhase::Vote, s));
+    }
+    if me.votes_submitted >= me.votes_required {
+        return Err(Error::api(
+            ErrorCode::VotesComplete,
+            "You cast all your votes for this party.",
+        ));
+    }
+    let player = me.player();
+    close_own_overdue_round(tx, rules, player, now).await?;
+    ensure_no_active_round(tx, player).await?;
+    let assignment = tx
+        .next_assignment(s.session_id, player, "vote")
+        .await?
+        .ok_or_else(|| {
+            Error::api(
+                ErrorCode::NoPhrasesetsAvailable,
+                "No phraseset is waiting for your vote.",
+            )
+        })?;
+    let set = tx
+        .phraseset(PhrasesetId::from_uuid(assignment.target_id))
+        .await?
+        .ok_or_else(|| Error::internal("assigned phraseset vanished"))?;
+    let mut phrases = [
+        set.original_phrase.clone(),
+        set.copy_phrase_1.clone(),
+        set.copy_phrase_2.clone(),
+    ];
+    phrases.shuffle(&mut rand::rng());
+    let round = NewRound {
+        round_id: RoundId::new(),
+        player_id: player,
+        round_type: RoundType::Vote,
+        cost: rules.vote_cost,
+        created_at: now,
+        expires_at: party_expiry(s, now, rules.vote_seconds),
+        prompt_id: Some(set.prompt_id),
+        prompt_text: Some(set.prompt_text.clone()),
+        prompt_round_id: None,
+        original_phrase: None,
+        discount: None,
+        phraseset_id: Some(set.id()),
+        phrases: Some(phrases),
+        party_session_id: Some(s.session_id),
+    };
+    insert_and_pay(tx, &round, "vote_entry", now).await?;
+    tx.start_assignment(assignment.assignment_id, round.round_id)
+        .await?;
+    let party_round_id = tx
+        .insert_party_round(
+            s.session_id,
+            round.round_id,
+            Some(me.participant_id),
+            "vote",
+            PartyPhase::Vote,
+            now,
+        )
+        .await?;
+    Ok((
+        Started {
+            round_id: round.round_id,
+            party_round_id,
+        },
+        round,
+    ))
+}
+
+/// What a party submission did.
+pub(super) struct Submitted {
+    pub phrase: String,
+    pub kind: RoundType,
+    pub correct: Option<bool>,
+    pub transition: Option<PhaseTransitionInfo>,
+}
+
+/// Submits a party round: the core submission, the participant's counter,
+/// a `progress_update` event, and — if everyone is now done — the phase
+/// change, all in the caller's transaction.
+pub(super) async fn submit_in(
+    tx: &mut Tx,
+    rules: &GameRules,
+    s: &SessionRow,
+    me: &ParticipantRow,
+    round_id: RoundId,
+    phrase: &str,
+    now: Millis,
+) -> Result<Submitted> {
+    let player = me.player();
+    let round = own_round(tx, player, round_id).await?;
+    if round.party_session_id != Some(s.session_id) {
+        return Err(Error::api(
+            ErrorCode::RoundNotFound,
+            "No such round of yours in this party.",
+        ));
+    }
+    let kind = round.kind()?;
+    let expected = match kind {
+        RoundType::Prompt => PartyPhase::Prompt,
+        RoundType::Copy => PartyPhase::Copy,
+        RoundType::Vote => PartyPhase::Vote,
+    };
+    if s.phase() != expected {
+        return Err(wrong_phase(expected, s));
+    }
+    let (stored, correct, counter, action) = match kind {
+        RoundType::Prompt => {
+            ensure_open(rules, &round, now)?;
+            let stored = submit_prompt(tx, &round, phrase, now).await?;
+            (stored, None, SubmissionKind::Prompt, "submitted_prompt")
+        }
+        RoundType::Copy => {
+            ensure_open(rules, &round, now)?;
+            let stored = submit_copy(tx, rules, &round, phrase, now).await?;
+            tx.finish_assignment(round_id, true).await?;
+            (stored, None, SubmissionKind::Copy, "submitted_copy")
+        }
+        RoundType::Vote => {
+            let set = round
+                .phraseset_id
+                .map(PhrasesetId::from_uuid)
+                .ok_or_else(|| Error::internal("vote round without phraseset"))?;
+            let vote = submit_vote(tx, rules, player, set, phrase, now).await?;
+            tx.finish_assignment(round_id, true).await?;
+            (
+                vote.your_choice,
+                Some(vote.correct),
+                SubmissionKind::Vote,
+                "submitted_vote",
+            )
+        }
+    };
+    tx.count_submission(s.session_id, player, counter, now)
+        .await?;
+    tx.touch_session(s.session_id, now).await?;
+    let everyone = tx.participants(s.session_id).await?;
+    let (done, total) = phase_counts(s, &everyone);
+    let mine = everyone
+        .iter()
+        .find(|p| p.player_id == me.player_id)
+        .ok_or_else(|| Error::internal("participant vanished"))?;
+    emit(
+        tx,
+        s.session_id,
+        ServerEvent::ProgressUpdate {
+            player_id: player,
+            username: mine.username.clone(),
+            action: action.into(),
+            progress: PlayerCounters {
+                prompts_submitted: i64::from(mine.prompts_submitted),
+                copies_submitted: i64::from(mine.copies_submitted),
+                votes_submitted: i64::from(mine.votes_submitted),
+            },
+            session_progress: PhaseProgress {
+                players_done_with_phase: done,
+                total_players: total,
+            },
+        },
+        now,
+    )
+    .await?;
+    let transition = phases::advance_if_done(tx, rules, s, now).await?;
+    Ok(Submitted {
+        phrase: stored,
+        kind,
+        correct,
+        transition,
+    })
+}
+
+/// The caller's progress in the current phase, for round responses.
+async fn session_progress(
+    tx: &mut Tx,
+    session: Uuid,
+    player: PlayerId,
+) -> Result<RoundSessionProgress> {
+    let s = tx.session(session).await?.ok_or_else(super::not_found)?;
+    let everyone = tx.participants(session).await?;
+    let (done, total) = phase_counts(&s, &everyone);
+    let me = everyone
+        .iter()
+        .find(|p| p.player() == player)
+        .ok_or_else(super::not_participant)?;
+    let progress = progress_of(&s, me);
+    let mut out = RoundSessionProgress {
+        your_prompts_submitted: None,
+        prompts_required: None,
+        your_copies_submitted: None,
+        copies_required: None,
+        your_votes_submitted: None,
+        votes_required: None,
+        phase_complete: Some(progress.done_with(s.phase())),
+        players_done: done,
+        total_players: total,
+    };
+    match s.phase() {
+        PartyPhase::Prompt => {
+            out.your_prompts_submitted = Some(progress.prompts);
+            out.prompts_required = Some(progress.prompts_required);
+        }
+        PartyPhase::Copy => {
+            out.your_copies_submitted = Some(progress.copies);
+            out.copies_required = Some(progress.copies_required);
+        }
+        PartyPhase::Vote => {
+            out.your_votes_submitted = Some(progress.votes);
+            out.votes_required = Some(progress.votes_required);
+        }
+        PartyPhase::Lobby | PartyPhase::Results | PartyPhase::Completed => {}
+    }
+    Ok(out)
+}
+
+impl Game {
+    /// `POST /party/{id}/rounds/prompt`.
+    pub async fn start_party_prompt(
+        &self,
+        player: PlayerId,
+        session: Uuid,
+    ) -> Result<PartyPromptRoundResponse> {
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        let s = locked(&mut tx, session).await?;
+        let me = playing_member(&mut tx, &s, player).await?;
+        let (started, round) = start_prompt_in(&mut tx, &self.rules, &s, &me, now).await?;
+        tx.touch_session(session, now).await?;
+        let progress = session_progress(&mut tx, session, player).await?;
+        tx.commit().await?;
+        Ok(PartyPromptRoundResponse {
+            round_id: started.round_id,
+            party_round_id: started.party_round_id,
+            prompt_text: round.prompt_text.unwrap_or_default(),
+            expires_at: round.expires_at.to_datetime(),
+            cost: Coins::new(round.cost),
+            session_progress: progress,
+        })
+    }
+
+    /// `POST /party/{id}/rounds/copy`.
+    pub async fn start_party_copy(
+        &self,
+        player: PlayerId,
+        session: Uuid,
+    ) -> Result<PartyCopyRoundResponse> {
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        let s = locked(&mut tx, session).await?;
+        let me = playing_member(&mut tx, &s, player).await?;
+        let (started, round, second) = start_copy_in(&mut tx, &self.rules, &s, &me, now).await?;
+        tx.touch_session(session, now).await?;
+        let progress = session_progress(&mut tx, session, player).await?;
+        tx.commit().await?;
+        Ok(PartyCopyRoundResponse {
+            round_id: started.round_id,
+            party_round_id: started.party_round_id,
+            original_phrase: round.original_phrase.unwrap_or_default(),
+            prompt_round_id: round.prompt_round_id.unwrap_or_default(),
+            expires_at: round.expires_at.to_datetime(),
+            cost: Coins::new(round.cost),
+            discount_active: round.discount.unwrap_or(false),
+            is_second_copy: second,
+            from_party: true,
+            session_progress: progress,
+        })
+    }
+
+    /// `POST /party/{id}/rounds/vote`.
+    pub async fn start_party_vote(
+        &self,
+        player: PlayerId,
+        session: Uuid,
+    ) -> Result<PartyVoteRoundResponse> {
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        let s = locked(&mut tx, session).await?;
+        let me = playing_member(&mut tx, &s, player).await?;
+        let (started, round) = start_vote_in(&mut tx, &self.rules, &s, &me, now).await?;
+        tx.touch_session(session, now).await?;
+        let progress = session_progress(&mut tx, session, player).await?;
+        tx.commit().await?;
+        Ok(PartyVoteRoundResponse {
+            round_id: started.round_id,
+            party_round_id: started.party_round_id,
+            phraseset_id: round.phraseset_id.unwrap_or_default(),
+            prompt_text: round.prompt_text.unwrap_or_default(),
+            phrases: round.phrases.unwrap_or_default(),
+            expires_at: round.expires_at.to_datetime(),
+            cost: Coins::new(round.cost),
+            from_party: true,
+            session_progress: progress,
+        })
+    }
+
+    /// `POST /party/{id}/rounds/{round_id}/submit`.
+    pub async fn submit_party_round(
+        &self,
+        player: PlayerId,
+        session: Uuid,
+        round_id: RoundId,
+        phrase: &str,
+    ) -> Result<PartySubmitResponse> {
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        let s = locked(&mut tx, session).await?;
+        let me = playing_member(&mut tx, &s, player).await?;
+        let submitted = submit_in(&mut tx, &self.rules, &s, &me, round_id, phrase, now).await?;
+        // Progress as it was in the phase of this round (before any transition).
+        let everyone = tx.participants(session).await?;
+        let mine = everyone
+            .iter()
+            .find(|p| p.player() == player)
+            .ok_or_else(super::not_participant)?;
+        let progress = progress_of(&s, mine);
+        let (done, total) = phase_counts(&s, &everyone);
+        let mut session_progress = RoundSessionProgress {
+            your_prompts_submitted: None,
+            prompts_required: None,
+            your_copies_submitted: None,
+            copies_required: None,
+            your_votes_submitted: None,
+            votes_required: None,
+            phase_complete: Some(progress.done_with(s.phase())),
+            players_done: done,
+            total_players: total,
+        };
+        match submitted.kind {
+            RoundType::Prompt => {
+                session_progress.your_prompts_submitted = Some(progress.prompts);
+                session_progress.prompts_required = Some(progress.prompts_required);
+            }
+            RoundType::Copy => {
+                session_progress.your_copies_submitted = Some(progress.copies);
+                session_progress.copies_required = Some(progress.copies_required);
+            }
+            RoundType::Vote => {
+                session_progress.your_votes_submitted = Some(progress.votes);
+                session_progress.votes_required = Some(progress.votes_required);
+            }
+        }
+        tx.commit().await?;
+        Ok(PartySubmitResponse {
+            success: true,
+            phrase: submitted.phrase,
+            round_type: submitted.kind,
+            correct: submitted.correct,
+            session_progress,
+            phase_transition: submitted.transition,
+        })
+    }
+}

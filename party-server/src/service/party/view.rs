@@ -1,0 +1,321 @@
+//! What players see of a party: the lobby, the status with everyone's
+//! progress, and the results with rankings, awards and the phraseset
+//! summary (the plan's scoring service).
+
+use std::collections::HashMap;
+
+use party_protocol::party::{
+    ConnectionStatus, LobbyParticipant, ParticipantStatus, PartyPhase, PartyProgress,
+    PartyResultsResponse, PartySessionResponse, PartyStatusResponse, PhrasesetSummary,
+    RankingEntry, StatusParticipant, SummaryPhrase,
+};
+use party_protocol::{Coins, ErrorCode, PhrasesetId, PlayerId};
+use uuid::Uuid;
+
+use super::super::Game;
+use super::super::rounds::details;
+use super::effective_votes;
+use super::play::progress_of;
+use crate::clock::Millis;
+use crate::config::GameRules;
+use crate::error::{Error, Result};
+use crate::party::results::{self, PlayerStats};
+use crate::store::{ParticipantRow, SessionRow, Tx};
+
+fn participant_status(p: &ParticipantRow) -> ParticipantStatus {
+    ParticipantStatus::parse(&p.status).unwrap_or(ParticipantStatus::Joined)
+}
+
+fn connection(p: &ParticipantRow) -> ConnectionStatus {
+    if p.connection_status == "CONNECTED" {
+        ConnectionStatus::Connected
+    } else {
+        ConnectionStatus::Disconnected
+    }
+}
+
+/// The lobby view returned by create and join.
+pub(super) async fn lobby(tx: &mut Tx, session: Uuid) -> Result<PartySessionResponse> {
+    let s = tx.session(session).await?.ok_or_else(super::not_found)?;
+    let everyone = tx.participants(session).await?;
+    Ok(PartySessionResponse {
+        session_id: s.session_id,
+        party_code: s.party_code.clone(),
+        host_player_id: s.host(),
+        status: s.state(),
+        current_phase: s.phase(),
+        created_at: Millis(s.created_at).to_datetime(),
+        participant_count: everyone.len() as i64,
+        participants: everyone
+            .iter()
+            .map(|p| LobbyParticipant {
+                player_id: p.player(),
+                username: p.username.clone(),
+                is_host: p.is_host,
+                is_bot: p.is_bot,
+                status: participant_status(p),
+                connection_status: connection(p),
+                joined_at: Millis(p.joined_at).to_datetime(),
+            })
+            .collect(),
+        min_players: i64::from(s.min_players),
+        max_players: i64::from(s.max_players),
+        prompts_per_player: i64::from(s.prompts_per_player),
+        copies_per_player: i64::from(s.copies_per_player),
+        votes_per_player: i64::from(s.votes_per_player),
+        phase_seconds: s.phase_seconds,
+    })
+}
+
+/// A participant's quotas as the status reports them: before a phase has
+/// begun, what it will ask (copies: twice the prompts; votes: the bound of
+/// game-rules §6); once begun, what was actually assigned.
+fn required(s: &SessionRow, p: &ParticipantRow, playing: i64) -> (i64, i64, i64) {
+    let prompts = i64::from(s.prompts_per_player);
+    let phase = s.phase();
+    let copies = if phase >= PartyPhase::Copy {
+        i64::from(p.copies_required)
+    } else {
+        i64::from(s.copies_per_player)
+    };
+    let votes = if phase >= PartyPhase::Vote {
+        i64::from(p.votes_required)
+    } else {
+        effective_votes(playing, prompts, i64::from(s.votes_per_player))
+    };
+    (prompts, copies, votes)
+}
+
+/// `GET /party/{id}/status` for `caller`.
+pub(super) async fn status(
+    tx: &mut Tx,
+    _rules: &GameRules,
+    session: Uuid,
+    caller: PlayerId,
+) -> Result<PartyStatusResponse> {
+    let s = tx.session(session).await?.ok_or_else(super::not_found)?;
+    let everyone = tx.participants(session).await?;
+    if !everyone.iter().any(|p| p.player() == caller) {
+        return Err(super::not_participant());
+    }
+    let playing = everyone.iter().filter(|p| !p.has_left()).count() as i64;
+    let mut progress = PartyProgress {
+        total_prompts: 0,
+        total_copies: 0,
+        total_votes: 0,
+        required_prompts: 0,
+        required_copies: 0,
+        required_votes: 0,
+        players_ready_for_next_phase: 0,
+        total_players: playing,
+    };
+    let mut participants = Vec::with_capacity(everyone.len());
+    for p in &everyone {
+        let (prompts_required, copies_required, votes_required) = required(&s, p, playing);
+        let mut counters = progress_of(&s, p);
+        counters.copies_required = copies_required;
+        counters.votes_required = votes_required;
+        let phase_complete = counters.done_with(s.phase());
+        progress.total_prompts += counters.prompts;
+        progress.total_copies += counters.copies;
+        progress.total_votes += counters.votes;
+        if !p.has_left() {
+            progress.required_prompts += prompts_required;
+            progress.required_copies += copies_required;
+            progress.required_votes += votes_required;
+            progress.players_ready_for_next_phase += i64::from(phase_complete);
+        }
+        participants.push(StatusParticipant {
+            player_id: p.player(),
+            username: p.username.clone(),
+            is_host: p.is_host,
+            is_bot: p.is_bot,
+            status: participant_status(p),
+            connection_status: connection(p),
+            prompts_submitted: counters.prompts,
+            copies_submitted: counters.copies,
+            votes_submitted: counters.votes,
+            prompts_required,
+            copies_required,
+            votes_required,
+            phase_complete,
+        });
+    }
+    let active_round = match tx.active_round(caller).await? {
+        Some(r) if r.party_session_id == Some(session) => Some(details(&r)?),
+        _ => None,
+    };
+    Ok(PartyStatusResponse {
+        session_id: s.session_id,
+        party_code: s.party_code.clone(),
+        host_player_id: s.host(),
+        status: s.state(),
+        current_phase: s.phase(),
+        phase_started_at: s.phase_started_at.map(|m| Millis(m).to_datetime()),
+        phase_expires_at: s.phase_expires_at.map(|m| Millis(m).to_datetime()),
+        min_players: i64::from(s.min_players),
+        max_players: i64::from(s.max_players),
+        prompts_per_player: i64::from(s.prompts_per_player),
+        copies_per_player: i64::from(s.copies_per_player),
+        votes_per_player: i64::from(s.votes_per_player),
+        seq: s.event_seq,
+        participants,
+        progress,
+        active_round,
+        next_session_id: s.next_session_id,
+    })
+}
+
+/// `GET /party/{id}/results`: rankings by net coins in this session,
+/// awards, and a summary of every party phraseset.
+pub(super) async fn results(
+    tx: &mut Tx,
+    session: Uuid,
+    caller: PlayerId,
+) -> Result<PartyResultsResponse> {
+    let s = tx.session(session).await?.ok_or_else(super::not_found)?;
+    let everyone = tx.participants(session).await?;
+    if !everyone.iter().any(|p| p.player() == caller) {
+        return Err(super::not_participant());
+    }
+    if s.phase() != PartyPhase::Results {
+        return Err(Error::api(
+            ErrorCode::WrongPhase,
+            "Results are shown once the party reaches RESULTS.",
+        ));
+    }
+    let money: HashMap<Uuid, (i64, i64)> = tx
+        .session_money(session)
+        .await?
+        .into_iter()
+        .map(|m| (m.player_id, (m.spent, m.earned)))
+        .collect();
+    let votes: HashMap<Uuid, (i64, i64)> = tx
+        .session_votes(session)
+        .await?
+        .into_iter()
+        .map(|v| (v.player_id, (v.votes, v.correct)))
+        .collect();
+    let sets = tx.party_phrasesets(session).await?;
+    let mut originals: HashMap<Uuid, i64> = HashMap::new();
+    let mut fooled: HashMap<Uuid, i64> = HashMap::new();
+    for ps in &sets {
+        *originals.entry(ps.original_player_id).or_default() += i64::from(ps.original_votes);
+        *fooled.entry(ps.copy_player_1).or_default() += i64::from(ps.copy_votes_1);
+        *fooled.entry(ps.copy_player_2).or_default() += i64::from(ps.copy_votes_2);
+    }
+    let stats: Vec<PlayerStats> = everyone
+        .iter()
+        .map(|p| {
+            let (spent, earned) = money.get(&p.player_id).copied().unwrap_or_default();
+            let (cast, correct) = votes.get(&p.player_id).copied().unwrap_or_default();
+            PlayerStats {
+                player_id: p.player(),
+                username: p.username.clone(),
+                is_bot: p.is_bot,
+                spent,
+                earned,
+                prompts: i64::from(p.prompts_submitted),
+                copies: i64::from(p.copies_submitted),
+                votes: cast,
+                correct_votes: correct,
+                votes_on_originals: originals.get(&p.player_id).copied().unwrap_or(0),
+                votes_fooled: fooled.get(&p.player_id).copied().unwrap_or(0),
+            }
+        })
+        .collect();
+    let ranked = results::rank(stats);
+    let awards = results::awards(&ranked);
+    let mut authors: Vec<Uuid> = Vec::new();
+    for ps in &sets {
+        authors.extend([ps.original_player_id, ps.copy_player_1, ps.copy_player_2]);
+    }
+    let names = tx.usernames(&authors).await?;
+    let name_of: HashMap<Uuid, String> = authors.into_iter().zip(names).collect();
+    let phrasesets_summary = sets
+        .iter()
+        .map(|ps| {
+            let phrase = |text: &str, author: Uuid, votes: i32, is_original: bool| SummaryPhrase {
+                phrase: text.to_owned(),
+                is_original,
+                author_id: PlayerId::from_uuid(author),
+                author_username: name_of.get(&author).cloned().unwrap_or_default(),
+                votes: i64::from(votes),
+            };
+            PhrasesetSummary {
+                phraseset_id: PhrasesetId::from_uuid(ps.phraseset_id),
+                prompt_text: ps.prompt_text.clone(),
+                vote_count: i64::from(ps.vote_count),
+                original_player: name_of
+                    .get(&ps.original_player_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                most_votes: results::most_votes(
+                    i64::from(ps.original_votes),
+                    i64::from(ps.copy_votes_1),
+                    i64::from(ps.copy_votes_2),
+                )
+                .to_owned(),
+                prize_pool: Coins::new(ps.final_pool.unwrap_or(ps.prize_pool)),
+                phrases: vec![
+                    phrase(
+                        &ps.original_phrase,
+                        ps.original_player_id,
+                        ps.original_votes,
+                        true,
+                    ),
+                    phrase(&ps.copy_phrase_1, ps.copy_player_1, ps.copy_votes_1, false),
+                    phrase(&ps.copy_phrase_2, ps.copy_player_2, ps.copy_votes_2, false),
+                ],
+            }
+        })
+        .collect();
+    Ok(PartyResultsResponse {
+        session_id: s.session_id,
+        party_code: s.party_code.clone(),
+        completed_at: s.completed_at.map(|m| Millis(m).to_datetime()),
+        rankings: ranked
+            .into_iter()
+            .map(|(rank, st)| RankingEntry {
+                rank,
+                player_id: st.player_id,
+                username: st.username.clone(),
+                is_bot: st.is_bot,
+                net_coins: Coins::new(st.net()),
+                coins_spent: Coins::new(st.spent),
+                coins_earned: Coins::new(st.earned),
+                prompts_submitted: st.prompts,
+                copies_submitted: st.copies,
+                votes_submitted: st.votes,
+                correct_votes: st.correct_votes,
+                vote_accuracy: st.accuracy(),
+                votes_on_originals: st.votes_on_originals,
+                votes_fooled: st.votes_fooled,
+            })
+            .collect(),
+        awards,
+        phrasesets_summary,
+    })
+}
+
+impl Game {
+    /// `GET /party/{id}/status`: members only.
+    pub async fn party_status(
+        &self,
+        player: PlayerId,
+        session: Uuid,
+    ) -> Result<PartyStatusResponse> {
+        let mut tx = self.store.read().await?;
+        status(&mut tx, &self.rules, session, player).await
+    }
+
+    /// `GET /party/{id}/results`: members only, once in RESULTS.
+    pub async fn party_results(
+        &self,
+        player: PlayerId,
+        session: Uuid,
+    ) -> Result<PartyResultsResponse> {
+        let mut tx = self.store.read().await?;
+        results(&mut tx, session, player).await
+    }
+}
