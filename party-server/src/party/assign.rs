@@ -16,6 +16,11 @@ pub const COPIES_PER_PROMPT: usize = 2;
 /// order; `copiers` are the participants still playing. Returns
 /// (copier, prompt) pairs. A prompt gets fewer than two copiers only when
 /// fewer than two non-authors are playing; the caller fills the gap.
+///
+/// Greedy first (least-loaded non-author copiers), then a repair pass that
+/// moves single copies from the busiest copier to the idlest one allowed
+/// to take them, until loads differ by at most one. Greedy alone can end
+/// unbalanced when the last prompts belong to the idlest players.
 pub fn assign_copies<P, R>(prompts: &[(R, P)], copiers: &[P]) -> Vec<(P, R)>
 where
     P: Copy + Eq + Hash,
@@ -39,7 +44,52 @@ where
             out.push((copier, *prompt));
         }
     }
+    rebalance(prompts, copiers, &mut out, &mut load);
     out
+}
+
+/// Moves copies from the most to the least loaded copiers while that
+/// narrows the spread. Bounded: each move lowers the sum of squared loads.
+fn rebalance<P, R>(
+    prompts: &[(R, P)],
+    copiers: &[P],
+    out: &mut [(P, R)],
+    load: &mut HashMap<P, usize>,
+) where
+    P: Copy + Eq + Hash,
+    R: Copy + Eq,
+{
+    let author_of = |prompt: R| prompts.iter().find(|(r, _)| *r == prompt).map(|(_, a)| *a);
+    for _ in 0..=(out.len() * copiers.len()) {
+        let (Some(max), Some(min)) = (load.values().max().copied(), load.values().min().copied())
+        else {
+            return;
+        };
+        if max <= min + 1 {
+            return;
+        }
+        // Any move from a copier with load > min + 1 to one with load < max - 1 helps.
+        let mut moved = false;
+        'search: for light in copiers.iter().filter(|c| load[*c] + 1 < max) {
+            for i in 0..out.len() {
+                let (heavy, prompt) = out[i];
+                if load[&heavy] <= load[light] + 1
+                    || author_of(prompt) == Some(*light)
+                    || out.iter().any(|(c, p)| c == light && *p == prompt)
+                {
+                    continue;
+                }
+                out[i].0 = *light;
+                *load.entry(heavy).or_default() -= 1;
+                *load.entry(*light).or_default() += 1;
+                moved = true;
+                break 'search;
+            }
+        }
+        if !moved {
+            return;
+        }
+    }
 }
 
 /// Assigns up to `quota` phrasesets to each voter. `sets` are (set, the
@@ -145,9 +195,17 @@ mod tests {
 
     proptest! {
         #[test]
-        fn copies_are_complete_distinct_and_balanced(players in 3usize..=8, per_player in 1usize..=3) {
-            let ids: Vec<usize> = (0..players).collect();
-            let ps = prompts(players, per_player);
+        fn copies_are_complete_distinct_and_balanced(
+            players in 3usize..=8,
+            per_player in 1usize..=3,
+            order in proptest::collection::vec(any::<u32>(), 24),
+            seats in proptest::collection::vec(any::<u32>(), 8),
+        ) {
+            // Prompts arrive in any order, and players sit in any order.
+            let mut ps = prompts(players, per_player);
+            ps.sort_by_key(|(id, _)| order[(id - 100) % order.len()]);
+            let mut ids: Vec<usize> = (0..players).collect();
+            ids.sort_by_key(|i| seats[*i]);
             let got = assign_copies(&ps, &ids);
             prop_assert_eq!(got.len(), ps.len() * 2);
             for (prompt, author) in &ps {

@@ -121,6 +121,9 @@ async fn play_bots(tx: &mut Tx, rules: &GameRules, session: Uuid, now: Millis) -
         .into_iter()
         .filter(|p| p.is_bot && p.active && p.bot_next_action_at.is_some_and(|at| at <= now.0))
         .collect();
+    // Taken off the schedule before playing: a phase change caused by the
+    // bots' own submissions schedules their next turn, which must stand.
+    tx.schedule_bots(session, None).await?;
     let mut turns = 0;
     for bot in &due {
         // Each task re-reads the session: a bot's last submission may move the phase on.
@@ -146,7 +149,6 @@ async fn play_bots(tx: &mut Tx, rules: &GameRules, session: Uuid, now: Millis) -
             }
         }
     }
-    tx.schedule_bots(session, None).await?;
     if let Some(fresh) = tx.session(session).await? {
         advance_if_done(tx, rules, &fresh, now).await?;
     }
