@@ -111,6 +111,26 @@ impl<'a> Party<'a> {
         party
     }
 
+    /// A driver for a party already under way (after a restart).
+    pub async fn gather_existing(app: &'a TestApp, id: Uuid, humans: Vec<Player>) -> Party<'a> {
+        let status: PartyStatusResponse = app
+            .get(&format!("/party/{id}/status"), &humans[0].token)
+            .await
+            .ok();
+        Party {
+            app,
+            id,
+            code: status.party_code,
+            humans,
+            // Far from the phrases the first driver handed out.
+            phrases: Phrases::starting_at(25),
+            authors: HashMap::new(),
+            originals: HashSet::new(),
+            human_votes: Vec::new(),
+            phases: vec![status.current_phase],
+        }
+    }
+
     pub fn path(&self, rest: &str) -> String {
         format!("/party/{}{rest}", self.id)
     }

@@ -34,6 +34,13 @@ pub struct Phrases {
 }
 
 impl Phrases {
+    /// A generator that skips the first `n` phrases.
+    pub fn starting_at(n: usize) -> Self {
+        Self {
+            next: AtomicUsize::new(n),
+        }
+    }
+
     pub fn next(&self) -> String {
         let i = self.next.fetch_add(1, Ordering::Relaxed);
         let a = WORDS[(2 * i) % WORDS.len()];
