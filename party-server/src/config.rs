@@ -170,6 +170,9 @@ pub struct GameRules {
     pub party_open_max_age_seconds: i64,
     /// Party creations allowed per player per hour (a game rule: always on).
     pub party_creations_per_hour: i64,
+    /// How many events back a reconnecting socket can resume with `since`;
+    /// further behind, it gets a snapshot instead.
+    pub party_event_replay_limit: i64,
 }
 
 impl Default for GameRules {
@@ -216,6 +219,7 @@ impl Default for GameRules {
             party_idle_timeout_seconds: 2 * 3600,
             party_open_max_age_seconds: 24 * 3600,
             party_creations_per_hour: 5,
+            party_event_replay_limit: 500,
         }
     }
 }

@@ -7,6 +7,7 @@
 //! - [`store`]: the storage interface over SQLite and PostgreSQL.
 //! - [`service`]: use cases, one transaction each, and the background sweeper.
 //! - [`http`]: routes, extractors and handlers.
+//! - [`realtime`]: the party WebSocket and the fan-out of party events.
 //! - [`startup`]: wiring, serving and graceful shutdown.
 //!
 //! Requests flow `http` → `service` → `store`; `service` asks `game` to
@@ -19,6 +20,7 @@ pub mod error;
 pub mod game;
 pub mod http;
 pub mod party;
+pub mod realtime;
 pub mod service;
 pub mod startup;
 pub mod store;

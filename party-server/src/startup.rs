@@ -16,6 +16,8 @@ use crate::error::{Error, Result};
 use crate::game::prompts;
 use crate::http::rate_limit::RateLimits;
 use crate::http::{AppState, router};
+use crate::realtime::hub::{Hub, HubHook};
+use crate::realtime::listener;
 use crate::service::{Game, sweeper};
 use crate::store::Store;
 
@@ -48,8 +50,11 @@ impl Application {
         };
         // Build the word set now rather than on the first submitted phrase.
         crate::game::dictionary::preload();
+        let hub = Hub::new(store.clone());
+        store.set_commit_hook(Arc::new(HubHook(hub.clone())));
         let game = Game::new(store, clock, config.rules.clone());
         let state = AppState {
+            hub,
             limits: RateLimits::new(config.rate_limits.is_on(), &game.rules),
             game,
             manual_clock,
@@ -80,6 +85,13 @@ impl Application {
             cancel.clone(),
         ));
         tasks.spawn(housekeeping(state.clone(), cancel.clone()));
+        if let Some(pool) = state.game.store.pg_pool() {
+            tasks.spawn(listener::run(
+                state.hub.clone(),
+                pool.clone(),
+                cancel.clone(),
+            ));
+        }
         tasks.close();
 
         let store = state.game.store.clone();

@@ -34,6 +34,8 @@ pub struct AppState {
     pub sweeper_wake: Arc<Notify>,
     /// Party Mode on (the plan's rollback switch, §10.3).
     pub party_mode: bool,
+    /// This instance's fan-out of party events to sockets.
+    pub hub: Arc<crate::realtime::hub::Hub>,
 }
 
 impl AppState {
@@ -95,6 +97,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/party/{session_id}/rounds/{round_id}/submit",
             post(party::submit),
+        )
+        .route(
+            "/party/{session_id}/ws",
+            get(crate::realtime::socket::party_socket),
         );
     if state.manual_clock.is_some() {
         qf = qf

@@ -21,11 +21,13 @@ mod players;
 mod rounds;
 
 use std::str::FromStr;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
+use uuid::Uuid;
 
 pub use ledger::{Account, LedgerAudit, Transfer};
 pub use party::{
@@ -41,12 +43,12 @@ use crate::error::{Error, Result};
 /// database it is on. The body is compiled once per driver.
 macro_rules! on_conn {
     ($tx:expr, $conn:ident => $body:expr) => {
-        match $tx {
-            $crate::store::Tx::Sqlite(inner) => {
+        match &mut $tx.conn {
+            $crate::store::Conn::Sqlite(inner) => {
                 let $conn = &mut **inner;
                 $body
             }
-            $crate::store::Tx::Postgres(inner) => {
+            $crate::store::Conn::Postgres(inner) => {
                 let $conn = &mut **inner;
                 $body
             }
@@ -59,12 +61,12 @@ pub(crate) use on_conn;
 /// of rows affected (the two drivers' result types differ).
 macro_rules! exec_on {
     ($tx:expr, $conn:ident => $body:expr) => {
-        match $tx {
-            $crate::store::Tx::Sqlite(inner) => {
+        match &mut $tx.conn {
+            $crate::store::Conn::Sqlite(inner) => {
                 let $conn = &mut **inner;
                 $body.map(|r| r.rows_affected())
             }
-            $crate::store::Tx::Postgres(inner) => {
+            $crate::store::Conn::Postgres(inner) => {
                 let $conn = &mut **inner;
                 $body.map(|r| r.rows_affected())
             }
@@ -91,7 +93,14 @@ impl Backend {
 
 /// A pool of connections to the game database.
 #[derive(Debug, Clone)]
-pub enum Store {
+pub struct Store {
+    pools: Pools,
+    /// Told which parties a committed transaction changed (set once at start-up).
+    hook: Arc<OnceLock<Arc<dyn CommitHook>>>,
+}
+
+#[derive(Debug, Clone)]
+enum Pools {
     Sqlite {
         /// Exactly one connection: SQLite allows one writer at a time, and
         /// queueing here is cheaper than retrying on `SQLITE_BUSY`.
@@ -101,12 +110,32 @@ pub enum Store {
     Postgres(PgPool),
 }
 
+/// Learns, after each commit, which parties got new events.
+pub trait CommitHook: Send + Sync + std::fmt::Debug {
+    /// Called right after a successful commit; must not block.
+    fn committed(&self, parties: &[Uuid]);
+}
+
 /// An open transaction. Dropping it without [`Tx::commit`] rolls it back.
 #[derive(Debug)]
-pub enum Tx {
+pub struct Tx {
+    conn: Conn,
+    /// Parties whose event log this transaction appended to.
+    touched: Vec<Uuid>,
+    hook: Option<Arc<dyn CommitHook>>,
+}
+
+/// The connection a transaction runs on.
+#[derive(Debug)]
+pub enum Conn {
     Sqlite(sqlx::Transaction<'static, Sqlite>),
     Postgres(sqlx::Transaction<'static, Postgres>),
 }
+
+/// The PostgreSQL channel that carries "party P has new events" between
+/// server instances; the payload is only the party id, the events table
+/// holds the data.
+pub const EVENTS_CHANNEL: &str = "qf_party_events";
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -123,7 +152,7 @@ impl Store {
                 .connect_with(options)
                 .await?;
             POSTGRES_MIGRATIONS.run(&pool).await?;
-            Store::Postgres(pool)
+            Pools::Postgres(pool)
         } else if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
@@ -151,38 +180,71 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(options.read_only(true))
                 .await?;
-            Store::Sqlite { writer, readers }
+            Pools::Sqlite { writer, readers }
         } else {
             return Err(Error::internal(format!(
                 "unsupported database URL (use sqlite:// or postgres://): {url}"
             )));
         };
-        Ok(store)
+        Ok(Store {
+            pools: store,
+            hook: Arc::new(OnceLock::new()),
+        })
+    }
+
+    /// Installs the hook told about committed party events (once).
+    pub fn set_commit_hook(&self, hook: Arc<dyn CommitHook>) {
+        let _ = self.hook.set(hook);
     }
 
     pub fn backend(&self) -> Backend {
-        match self {
-            Store::Sqlite { .. } => Backend::Sqlite,
-            Store::Postgres(_) => Backend::Postgres,
+        match &self.pools {
+            Pools::Sqlite { .. } => Backend::Sqlite,
+            Pools::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// The PostgreSQL pool, for LISTEN (none on SQLite).
+    pub fn pg_pool(&self) -> Option<&PgPool> {
+        match &self.pools {
+            Pools::Postgres(pool) => Some(pool),
+            Pools::Sqlite { .. } => None,
+        }
+    }
+
+    fn wrap(&self, conn: Conn) -> Tx {
+        Tx {
+            conn,
+            touched: Vec::new(),
+            hook: self.hook.get().cloned(),
         }
     }
 
     /// Begins a write transaction.
     pub async fn begin(&self) -> Result<Tx> {
-        Ok(match self {
+        let conn = match &self.pools {
             // IMMEDIATE takes the write lock up front, so a transaction that
             // reads and then writes can never fail half-way on a lock upgrade.
-            Store::Sqlite { writer, .. } => Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
-            Store::Postgres(pool) => Tx::Postgres(pool.begin().await?),
-        })
+            Pools::Sqlite { writer, .. } => {
+                Conn::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?)
+            }
+            Pools::Postgres(pool) => Conn::Postgres(pool.begin().await?),
+        };
+        Ok(self.wrap(conn))
     }
 
-    /// Begins a read-only transaction (a consistent snapshot).
+    /// Begins a read-only transaction on one consistent snapshot.
     pub async fn read(&self) -> Result<Tx> {
-        Ok(match self {
-            Store::Sqlite { readers, .. } => Tx::Sqlite(readers.begin().await?),
-            Store::Postgres(pool) => Tx::Postgres(pool.begin().await?),
-        })
+        let conn = match &self.pools {
+            Pools::Sqlite { readers, .. } => Conn::Sqlite(readers.begin().await?),
+            // Repeatable read: every statement of the transaction sees the
+            // same snapshot, so a status and its event sequence agree.
+            Pools::Postgres(pool) => Conn::Postgres(
+                pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?,
+            ),
+        };
+        Ok(self.wrap(conn))
     }
 
     /// Checks that the database answers.
@@ -194,30 +256,54 @@ impl Store {
 
     /// Closes every connection (on shutdown, after in-flight requests finish).
     pub async fn close(&self) {
-        match self {
-            Store::Sqlite { writer, readers } => {
+        match &self.pools {
+            Pools::Sqlite { writer, readers } => {
                 readers.close().await;
                 writer.close().await;
             }
-            Store::Postgres(pool) => pool.close().await,
+            Pools::Postgres(pool) => pool.close().await,
         }
     }
 }
 
 impl Tx {
-    pub async fn commit(self) -> Result<()> {
-        match self {
-            Tx::Sqlite(tx) => tx.commit().await?,
-            Tx::Postgres(tx) => tx.commit().await?,
+    /// Commits. On PostgreSQL the parties that got events are announced on
+    /// [`EVENTS_CHANNEL`] inside the transaction (NOTIFY is delivered only
+    /// if the commit succeeds); after the commit the local hook is told.
+    pub async fn commit(mut self) -> Result<()> {
+        self.touched.sort_unstable();
+        self.touched.dedup();
+        match self.conn {
+            Conn::Sqlite(tx) => tx.commit().await?,
+            Conn::Postgres(mut tx) => {
+                for party in &self.touched {
+                    sqlx::query("SELECT pg_notify($1, $2)")
+                        .bind(EVENTS_CHANNEL)
+                        .bind(party.to_string())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+            }
+        }
+        if let Some(hook) = &self.hook
+            && !self.touched.is_empty()
+        {
+            hook.committed(&self.touched);
         }
         Ok(())
     }
 
     pub fn backend(&self) -> Backend {
-        match self {
-            Tx::Sqlite(_) => Backend::Sqlite,
-            Tx::Postgres(_) => Backend::Postgres,
+        match self.conn {
+            Conn::Sqlite(_) => Backend::Sqlite,
+            Conn::Postgres(_) => Backend::Postgres,
         }
+    }
+
+    /// Notes that this transaction appended events for `party`.
+    pub(crate) fn touch_party(&mut self, party: Uuid) {
+        self.touched.push(party);
     }
 }
 

@@ -166,7 +166,7 @@ impl Tx {
     /// ends: every change to a party runs one at a time, which keeps its
     /// event sequence gapless and its phase transitions single.
     pub async fn session_for_update(&mut self, id: Uuid) -> Result<Option<SessionRow>> {
-        let lock = if matches!(self, Tx::Postgres(_)) {
+        let lock = if self.backend() == super::Backend::Postgres {
             " FOR UPDATE"
         } else {
             ""
@@ -782,6 +782,7 @@ impl Tx {
             .fetch_one(conn)
             .await)?;
         let body = payload(seq);
+        self.touch_party(session);
         exec_on!(self, conn => sqlx::query(
             "INSERT INTO party_events (session_id, seq, event_type, payload, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(session)

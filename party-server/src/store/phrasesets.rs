@@ -115,9 +115,9 @@ impl Tx {
     /// Loads a phraseset and, on PostgreSQL, locks it until the transaction
     /// ends, so votes and finalization on one set happen one at a time.
     pub async fn phraseset_for_update(&mut self, id: PhrasesetId) -> Result<Option<PhrasesetRow>> {
-        let lock = match self {
-            Tx::Postgres(_) => " FOR UPDATE",
-            Tx::Sqlite(_) => "",
+        let lock = match self.backend() {
+            super::Backend::Postgres => " FOR UPDATE",
+            super::Backend::Sqlite => "",
         };
         let sql =
             format!("SELECT {PHRASESET_COLUMNS} FROM phrasesets WHERE phraseset_id = $1{lock}");

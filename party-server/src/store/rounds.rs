@@ -158,7 +158,7 @@ impl Tx {
     /// Locks a round row until the transaction ends (PostgreSQL). SQLite
     /// needs nothing: its single writer already serializes transactions.
     pub async fn lock_round(&mut self, id: RoundId) -> Result<()> {
-        if let Tx::Postgres(tx) = self {
+        if let super::Conn::Postgres(tx) = &mut self.conn {
             sqlx::query("SELECT 1 FROM rounds WHERE round_id = $1 FOR UPDATE")
                 .bind(id.as_uuid())
                 .execute(&mut **tx)

@@ -1,0 +1,190 @@
+//! Per-party fan-out within one server instance.
+//!
+//! Each party with connected sockets has a broadcast channel of frames
+//! (events serialized once, shared by every socket). The hub remembers the
+//! last sequence number it broadcast per party and, when poked, reads the
+//! newer events from the events table: a poke can never invent, lose or
+//! reorder an event, and duplicate pokes are harmless.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use party_protocol::PlayerId;
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+use crate::error::Result;
+use crate::store::{CommitHook, Store};
+
+/// Frames buffered per party before a slow socket counts as lagging.
+pub const CHANNEL_CAPACITY: usize = 64;
+
+/// One event, serialized once.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub seq: i64,
+    pub text: Arc<str>,
+}
+
+#[derive(Debug)]
+struct PartyChannel {
+    sender: broadcast::Sender<Frame>,
+    /// The last sequence number broadcast; the async lock serializes
+    /// pokes of one party so frames go out in order.
+    last_seq: tokio::sync::Mutex<i64>,
+}
+
+/// The fan-out of one server instance.
+#[derive(Debug)]
+pub struct Hub {
+    store: Store,
+    parties: Mutex<HashMap<Uuid, Arc<PartyChannel>>>,
+    /// Open sockets per (party, player): presence changes only on the
+    /// first connect and the last disconnect.
+    sockets: Mutex<HashMap<(Uuid, PlayerId), usize>>,
+}
+
+impl Hub {
+    pub fn new(store: Store) -> Arc<Self> {
+        Arc::new(Self {
+            store,
+            parties: Mutex::new(HashMap::new()),
+            sockets: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn channel(&self, party: Uuid) -> Option<Arc<PartyChannel>> {
+        self.parties.lock().ok()?.get(&party).cloned()
+    }
+
+    /// Subscribes to a party's frames. A new channel starts from the
+    /// party's current sequence number, so the subscriber gets every event
+    /// committed after this call.
+    pub async fn subscribe(&self, party: Uuid) -> Result<broadcast::Receiver<Frame>> {
+        if let Some(channel) = self.channel(party) {
+            return Ok(channel.sender.subscribe());
+        }
+        let current = self
+            .store
+            .read()
+            .await?
+            .session(party)
+            .await?
+            .map_or(0, |s| s.event_seq);
+        let mut parties = self
+            .parties
+            .lock()
+            .map_err(|_| crate::error::Error::internal("hub lock poisoned"))?;
+        let channel = parties.entry(party).or_insert_with(|| {
+            Arc::new(PartyChannel {
+                sender: broadcast::channel(CHANNEL_CAPACITY).0,
+                last_seq: tokio::sync::Mutex::new(current),
+            })
+        });
+        Ok(channel.sender.subscribe())
+    }
+
+    /// Drops the party's channel once no socket listens.
+    pub fn release(&self, party: Uuid) {
+        if let Ok(mut parties) = self.parties.lock()
+            && parties
+                .get(&party)
+                .is_some_and(|c| c.sender.receiver_count() == 0)
+        {
+            parties.remove(&party);
+        }
+    }
+
+    /// Broadcasts the party's events newer than the last broadcast.
+    pub async fn poke(&self, party: Uuid) -> Result<()> {
+        let Some(channel) = self.channel(party) else {
+            return Ok(());
+        };
+        let mut last = channel.last_seq.lock().await;
+        loop {
+            let events = self
+                .store
+                .read()
+                .await?
+                .events_since(party, *last, 256)
+                .await?;
+            let done = events.len() < 256;
+            for (seq, payload) in events {
+                // No receivers is fine: the next subscriber starts later.
+                let _ = channel.sender.send(Frame {
+                    seq,
+                    text: payload.into(),
+                });
+                *last = seq;
+            }
+            if done {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Pokes every party with listeners (after a lost LISTEN connection).
+    pub async fn poke_all(&self) {
+        let parties: Vec<Uuid> = self
+            .parties
+            .lock()
+            .map(|p| p.keys().copied().collect())
+            .unwrap_or_default();
+        for party in parties {
+            if let Err(err) = self.poke(party).await {
+                tracing::warn!(error = %err, %party, "resync failed");
+            }
+        }
+    }
+
+    /// Counts a socket in; true when it is the player's first here.
+    pub fn socket_opened(&self, party: Uuid, player: PlayerId) -> bool {
+        let Ok(mut sockets) = self.sockets.lock() else {
+            return false;
+        };
+        let n = sockets.entry((party, player)).or_default();
+        *n += 1;
+        *n == 1
+    }
+
+    /// Counts a socket out; true when it was the player's last here.
+    pub fn socket_closed(&self, party: Uuid, player: PlayerId) -> bool {
+        let Ok(mut sockets) = self.sockets.lock() else {
+            return false;
+        };
+        match sockets.get_mut(&(party, player)) {
+            Some(n) if *n > 1 => {
+                *n -= 1;
+                false
+            }
+            Some(_) => {
+                sockets.remove(&(party, player));
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Sockets open on this instance.
+    pub fn open_sockets(&self) -> usize {
+        self.sockets.lock().map_or(0, |s| s.values().sum())
+    }
+}
+
+/// The store's commit hook: pokes the hub for every party a transaction changed.
+#[derive(Debug, Clone)]
+pub struct HubHook(pub Arc<Hub>);
+
+impl CommitHook for HubHook {
+    fn committed(&self, parties: &[Uuid]) {
+        for party in parties {
+            let hub = self.0.clone();
+            let party = *party;
+            tokio::spawn(async move {
+                if let Err(err) = hub.poke(party).await {
+                    tracing::warn!(error = %err, %party, "fan-out failed");
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! Scale-out: on PostgreSQL, every instance LISTENs on the events channel.
+//! A notice carries only a party id; the instance's hub then reads the new
+//! events from the table. LISTEN drops notices while it reconnects, so after
+//! every (re)connect the hub re-reads every party it serves.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::postgres::PgListener;
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+use super::hub::Hub;
+use crate::store::EVENTS_CHANNEL;
+
+/// Runs until `cancel` fires.
+pub async fn run(hub: Arc<Hub>, pool: sqlx::PgPool, cancel: CancellationToken) {
+    loop {
+        let mut listener = match PgListener::connect_with(&pool).await {
+            Ok(l) => l,
+            Err(err) => {
+                tracing::warn!(error = %err, "LISTEN connection failed; retrying");
+                tokio::select! {
+                    () = cancel.cancelled() => return,
+                    () = tokio::time::sleep(Duration::from_secs(1)) => continue,
+                }
+            }
+        };
+        if let Err(err) = listener.listen(EVENTS_CHANNEL).await {
+            tracing::warn!(error = %err, "LISTEN failed; retrying");
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            continue;
+        }
+        hub.poke_all().await;
+        loop {
+            tokio::select! {
+                () = cancel.cancelled() => return,
+                notice = listener.try_recv() => match notice {
+                    Ok(Some(n)) => {
+                        if let Ok(party) = n.payload().parse::<Uuid>() {
+                            let hub = hub.clone();
+                            tokio::spawn(async move {
+                                if let Err(err) = hub.poke(party).await {
+                                    tracing::warn!(error = %err, %party, "fan-out failed");
+                                }
+                            });
+                        }
+                    }
+                    // The connection dropped: notices may have been lost.
+                    Ok(None) => hub.poke_all().await,
+                    Err(err) => {
+                        tracing::warn!(error = %err, "LISTEN broke; reconnecting");
+                        break;
+                    }
+                },
+            }
+        }
+    }
+}
