@@ -8,7 +8,11 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::ids::PlayerId;
-use crate::party::{ConnectionStatus, PartyPhase, PartyStatusResponse, SessionStatus};
+use crate::party::{
+    ConnectionStatus, PartyPhase, PartyProgress, PartyStatusResponse, SessionStatus,
+    StatusParticipant,
+};
+use crate::round::RoundDetails;
 
 /// A server → client message.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -41,7 +45,7 @@ pub struct PhaseProgress {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerEvent {
     /// A full snapshot (sent on connect, or when a client fell behind).
-    SessionUpdate(Box<PartyStatusResponse>),
+    SessionUpdate(Box<SessionSnapshot>),
     PlayerJoined {
         player_id: PlayerId,
         username: String,
@@ -135,6 +139,52 @@ impl ServerEvent {
     }
 }
 
+/// The state a `session_update` carries: the status of
+/// `GET /party/{id}/status` without the `session_id` and `seq` that the
+/// message envelope already holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionSnapshot {
+    pub party_code: String,
+    pub host_player_id: PlayerId,
+    pub status: SessionStatus,
+    pub current_phase: PartyPhase,
+    #[serde(default, with = "crate::time_format::option")]
+    pub phase_started_at: Option<OffsetDateTime>,
+    #[serde(default, with = "crate::time_format::option")]
+    pub phase_expires_at: Option<OffsetDateTime>,
+    pub min_players: i64,
+    pub max_players: i64,
+    pub prompts_per_player: i64,
+    pub copies_per_player: i64,
+    pub votes_per_player: i64,
+    pub participants: Vec<StatusParticipant>,
+    pub progress: PartyProgress,
+    pub active_round: Option<RoundDetails>,
+    pub next_session_id: Option<uuid::Uuid>,
+}
+
+impl From<PartyStatusResponse> for SessionSnapshot {
+    fn from(s: PartyStatusResponse) -> Self {
+        SessionSnapshot {
+            party_code: s.party_code,
+            host_player_id: s.host_player_id,
+            status: s.status,
+            current_phase: s.current_phase,
+            phase_started_at: s.phase_started_at,
+            phase_expires_at: s.phase_expires_at,
+            min_players: s.min_players,
+            max_players: s.max_players,
+            prompts_per_player: s.prompts_per_player,
+            copies_per_player: s.copies_per_player,
+            votes_per_player: s.votes_per_player,
+            participants: s.participants,
+            progress: s.progress,
+            active_round: s.active_round,
+            next_session_id: s.next_session_id,
+        }
+    }
+}
+
 /// A client → server message: only keepalives; every action is a REST call.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -165,6 +215,47 @@ mod tests {
         let back: ServerMessage = serde_json::from_value(json).unwrap();
         assert_eq!(back, msg);
         assert_eq!(back.event.kind(), "play_again");
+    }
+
+    #[test]
+    fn a_snapshot_has_no_duplicate_fields_and_round_trips() {
+        let snapshot = SessionSnapshot {
+            party_code: "ABCD2345".into(),
+            host_player_id: PlayerId::new(),
+            status: SessionStatus::Open,
+            current_phase: PartyPhase::Lobby,
+            phase_started_at: None,
+            phase_expires_at: None,
+            min_players: 3,
+            max_players: 8,
+            prompts_per_player: 1,
+            copies_per_player: 2,
+            votes_per_player: 3,
+            participants: vec![],
+            progress: PartyProgress {
+                total_prompts: 0,
+                total_copies: 0,
+                total_votes: 0,
+                required_prompts: 0,
+                required_copies: 0,
+                required_votes: 0,
+                players_ready_for_next_phase: 0,
+                total_players: 0,
+            },
+            active_round: None,
+            next_session_id: None,
+        };
+        let msg = ServerMessage {
+            event: ServerEvent::SessionUpdate(Box::new(snapshot)),
+            session_id: uuid::Uuid::nil(),
+            seq: 3,
+            timestamp: OffsetDateTime::UNIX_EPOCH,
+        };
+        let text = serde_json::to_string(&msg).unwrap();
+        assert_eq!(text.matches("\"session_id\"").count(), 1);
+        assert_eq!(text.matches("\"seq\"").count(), 1);
+        let back: ServerMessage = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, msg);
     }
 
     #[test]

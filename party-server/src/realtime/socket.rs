@@ -285,7 +285,7 @@ async fn snapshot(
     let status = game.party_status(player, session).await.map_err(|_| 0u16)?;
     let seq = status.seq;
     let message = ServerMessage {
-        event: ServerEvent::SessionUpdate(Box::new(status)),
+        event: ServerEvent::SessionUpdate(Box::new(status.into())),
         session_id: session,
         seq,
         timestamp: game.now().to_datetime(),
