@@ -8,4 +8,5 @@
 mod support;
 
 mod accounts;
+mod bad_input;
 mod cycles;
