@@ -111,6 +111,14 @@ impl IntoResponse for Error {
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
+        if code == ErrorCode::PayloadTooLarge {
+            // The oversized body was left unread, so the server closes this
+            // connection after the response. Say so: otherwise a client may
+            // reuse the pooled connection and its next request fails.
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
         response
     }
 }

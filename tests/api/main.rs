@@ -7,6 +7,8 @@
 
 mod support;
 
+mod accounts;
+mod bad_input;
 mod cycles;
 mod party;
 mod party_timing;

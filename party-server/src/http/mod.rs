@@ -107,6 +107,11 @@ pub fn router(state: AppState) -> Router {
             .route("/test/clock", post(ops::advance_clock))
             .route("/test/audit", get(ops::audit));
     }
+    // A known path with a method it does not take: axum would answer a bare
+    // 405 with an empty body, but every error is the protocol's JSON body
+    // (api.md) and there is no such endpoint, so answer like an unknown route
+    // (axum still adds the `Allow` header).
+    qf = qf.method_not_allowed_fallback(not_found);
     Router::new()
         .nest(party_protocol::API_PREFIX, qf)
         .fallback(not_found)

@@ -208,6 +208,12 @@ impl Game {
         }
         let stored = match kind {
             RoundType::Vote => {
+                // Judge the round itself first, as for prompts and copies:
+                // `submit_vote` looks only for an *active* vote round, so a
+                // round that expired or was already submitted would otherwise
+                // be reported as `round_not_found` instead of `expired` or
+                // `round_not_active`.
+                ensure_open(&self.rules, &round, now)?;
                 let set = round
                     .phraseset_id
                     .map(PhrasesetId::from_uuid)
