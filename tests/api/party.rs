@@ -322,7 +322,10 @@ impl<'a> Party<'a> {
                 self.let_bots_play().await;
             }
         }
-        assert_eq!(self.note_phase().await, PartyPhase::Results);
+        if self.note_phase().await != PartyPhase::Results {
+            let status = self.status(&self.humans[0]).await;
+            panic!("the party did not reach RESULTS: {status:#?}");
+        }
     }
 }
 

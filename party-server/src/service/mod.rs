@@ -25,6 +25,10 @@ pub struct Game {
     pub clock: Arc<dyn Clock>,
     pub rules: Arc<GameRules>,
     pub hasher: PasswordHasher,
+    /// One sweep at a time: the background loop and a test's clock advance
+    /// must not interleave, or the advance could return before the sweep
+    /// that did its work has committed.
+    sweep_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Game {
@@ -37,6 +41,7 @@ impl Game {
             clock,
             rules: Arc::new(rules),
             hasher: PasswordHasher::new(parallel),
+            sweep_lock: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 

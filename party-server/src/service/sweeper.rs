@@ -35,6 +35,7 @@ impl Game {
     /// turns and timeouts, then round expiry and phraseset finalization.
     /// Each party, round and phraseset is settled in its own transaction.
     pub async fn advance_due(&self) -> Result<SweepReport> {
+        let _one_at_a_time = self.sweep_lock.lock().await;
         let rules = &self.rules;
         let now = self.now();
         // Parties first: a deadline closes the party's open rounds with the
