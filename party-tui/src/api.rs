@@ -1,0 +1,262 @@
+//! The REST client: typed calls to the server, bearer auth with automatic
+//! refresh, and errors carrying the server's stable code.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use party_protocol::account::{AuthResponse, DashboardResponse, LoginRequest, RegisterRequest, TokenResponse, WsTokenResponse};
+use party_protocol::party::{
+    ActivePartyResponse, AddBotsResponse, CreatePartyRequest, PartyCopyRoundResponse, PartyPromptRoundResponse,
+    PartyResultsResponse, PartySessionResponse, PartyStatusResponse, PartySubmitResponse, PartyVoteRoundResponse,
+    PlayAgainResponse, ReadyResponse, StartPartyResponse,
+};
+use party_protocol::{ApiErrorBody, ErrorCode, PlayerId, RoundId, Username};
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+use tokio::sync::RwLock;
+use uuid::Uuid;
+
+/// A failed call: the server's code and sentence, or a transport problem.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ClientError {
+    /// `None` when the server was not reached or answered nonsense.
+    pub code: Option<ErrorCode>,
+    pub message: String,
+}
+
+impl ClientError {
+    fn network(err: &reqwest::Error) -> Self {
+        ClientError {
+            code: None,
+            message: format!("Cannot reach the server ({err})."),
+        }
+    }
+
+    pub fn is(&self, code: ErrorCode) -> bool {
+        self.code == Some(code)
+    }
+}
+
+pub type ApiResult<T> = Result<T, ClientError>;
+
+#[derive(Debug, Clone, Default)]
+struct Tokens {
+    access: Option<String>,
+    refresh: Option<String>,
+}
+
+/// A client of one server. Cheap to clone; clones share the tokens.
+#[derive(Debug, Clone)]
+pub struct ApiClient {
+    http: reqwest::Client,
+    base: String,
+    tokens: Arc<RwLock<Tokens>>,
+}
+
+impl ApiClient {
+    /// `server` is the server's root URL, e.g. `http://127.0.0.1:8000`.
+    pub fn new(server: &str) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(15))
+            .connect_timeout(Duration::from_secs(5))
+            .build()
+            .unwrap_or_default();
+        Self {
+            http,
+            base: format!("{}{}", server.trim_end_matches('/'), party_protocol::API_PREFIX),
+            tokens: Arc::new(RwLock::new(Tokens::default())),
+        }
+    }
+
+    /// The server root (without `/qf`).
+    pub fn server(&self) -> &str {
+        self.base.trim_end_matches(party_protocol::API_PREFIX)
+    }
+
+    pub async fn refresh_token(&self) -> Option<String> {
+        self.tokens.read().await.refresh.clone()
+    }
+
+    async fn remember(&self, access: &str, refresh: &str) {
+        let mut t = self.tokens.write().await;
+        t.access = Some(access.to_owned());
+        t.refresh = Some(refresh.to_owned());
+    }
+
+    async fn send<T: DeserializeOwned>(&self, method: Method, path: &str, body: Option<serde_json::Value>, auth: bool) -> ApiResult<T> {
+        let mut retried = false;
+        loop {
+            let mut req = self.http.request(method.clone(), format!("{}{path}", self.base));
+            if auth && let Some(token) = self.tokens.read().await.access.clone() {
+                req = req.bearer_auth(token);
+            }
+            if let Some(body) = &body {
+                req = req.json(body);
+            }
+            let resp = req.send().await.map_err(|e| ClientError::network(&e))?;
+            let status = resp.status();
+            if status == StatusCode::UNAUTHORIZED && auth && !retried && self.try_refresh().await {
+                retried = true;
+                continue;
+            }
+            let bytes = resp.bytes().await.map_err(|e| ClientError::network(&e))?;
+            if status.is_success() {
+                return serde_json::from_slice(&bytes).map_err(|e| ClientError {
+                    code: None,
+                    message: format!("Unexpected answer from the server: {e}"),
+                });
+            }
+            return Err(match serde_json::from_slice::<ApiErrorBody>(&bytes) {
+                Ok(body) => ClientError {
+                    code: Some(body.error),
+                    message: body.message,
+                },
+                Err(_) => ClientError {
+                    code: None,
+                    message: format!("The server answered {status}."),
+                },
+            });
+        }
+    }
+
+    /// Rotates the tokens with the refresh token; true on success.
+    async fn try_refresh(&self) -> bool {
+        let Some(refresh) = self.tokens.read().await.refresh.clone() else {
+            return false;
+        };
+        match self.resume(&refresh).await {
+            Ok(_) => true,
+            Err(_) => false,
+        }
+    }
+
+    /// Signs in again with a saved refresh token.
+    pub async fn resume(&self, refresh_token: &str) -> ApiResult<TokenResponse> {
+        let out: TokenResponse = self
+            .send(Method::POST, "/auth/refresh", Some(json!({"refresh_token": refresh_token})), false)
+            .await?;
+        self.remember(&out.access_token, &out.refresh_token).await;
+        Ok(out)
+    }
+
+    async fn signed_in(&self, auth: ApiResult<AuthResponse>) -> ApiResult<AuthResponse> {
+        let auth = auth?;
+        self.remember(&auth.access_token, &auth.refresh_token).await;
+        Ok(auth)
+    }
+
+    pub async fn guest(&self) -> ApiResult<AuthResponse> {
+        let r = self.send(Method::POST, "/player/guest", None, false).await;
+        self.signed_in(r).await
+    }
+
+    pub async fn register(&self, username: &str, password: &str) -> ApiResult<AuthResponse> {
+        let username = Username::parse(username).map_err(|e| ClientError {
+            code: Some(ErrorCode::InvalidUsername),
+            message: e.to_string(),
+        })?;
+        let body = serde_json::to_value(RegisterRequest {
+            username,
+            password: password.to_owned(),
+            email: None,
+        })
+        .unwrap_or_default();
+        let r = self.send(Method::POST, "/player", Some(body), false).await;
+        self.signed_in(r).await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> ApiResult<AuthResponse> {
+        let body = serde_json::to_value(LoginRequest {
+            username: Some(username.to_owned()),
+            email: None,
+            password: password.to_owned(),
+        })
+        .unwrap_or_default();
+        let r = self.send(Method::POST, "/auth/login", Some(body), false).await;
+        self.signed_in(r).await
+    }
+
+    pub async fn dashboard(&self) -> ApiResult<DashboardResponse> {
+        self.send(Method::GET, "/player/dashboard", None, true).await
+    }
+
+    pub async fn ws_token(&self) -> ApiResult<WsTokenResponse> {
+        self.send(Method::GET, "/auth/ws-token", None, true).await
+    }
+
+    pub async fn active_party(&self) -> ApiResult<ActivePartyResponse> {
+        self.send(Method::GET, "/party/active", None, true).await
+    }
+
+    pub async fn create_party(&self, req: &CreatePartyRequest) -> ApiResult<PartySessionResponse> {
+        self.send(Method::POST, "/party/create", Some(to_json(req)), true).await
+    }
+
+    pub async fn join_party(&self, code: &str) -> ApiResult<PartySessionResponse> {
+        self.send(Method::POST, "/party/join", Some(json!({"party_code": code})), true).await
+    }
+
+    pub async fn ready(&self, session: Uuid, ready: bool) -> ApiResult<ReadyResponse> {
+        self.send(Method::POST, &format!("/party/{session}/ready"), Some(json!({"ready": ready})), true)
+            .await
+    }
+
+    pub async fn start(&self, session: Uuid) -> ApiResult<StartPartyResponse> {
+        self.send(Method::POST, &format!("/party/{session}/start"), None, true).await
+    }
+
+    pub async fn status(&self, session: Uuid) -> ApiResult<PartyStatusResponse> {
+        self.send(Method::GET, &format!("/party/{session}/status"), None, true).await
+    }
+
+    pub async fn results(&self, session: Uuid) -> ApiResult<PartyResultsResponse> {
+        self.send(Method::GET, &format!("/party/{session}/results"), None, true).await
+    }
+
+    pub async fn start_prompt(&self, session: Uuid) -> ApiResult<PartyPromptRoundResponse> {
+        self.send(Method::POST, &format!("/party/{session}/rounds/prompt"), None, true).await
+    }
+
+    pub async fn start_copy(&self, session: Uuid) -> ApiResult<PartyCopyRoundResponse> {
+        self.send(Method::POST, &format!("/party/{session}/rounds/copy"), None, true).await
+    }
+
+    pub async fn start_vote(&self, session: Uuid) -> ApiResult<PartyVoteRoundResponse> {
+        self.send(Method::POST, &format!("/party/{session}/rounds/vote"), None, true).await
+    }
+
+    pub async fn submit(&self, session: Uuid, round: RoundId, phrase: &str) -> ApiResult<PartySubmitResponse> {
+        self.send(
+            Method::POST,
+            &format!("/party/{session}/rounds/{round}/submit"),
+            Some(json!({"phrase": phrase})),
+            true,
+        )
+        .await
+    }
+
+    pub async fn leave(&self, session: Uuid) -> ApiResult<serde_json::Value> {
+        self.send(Method::POST, &format!("/party/{session}/leave"), None, true).await
+    }
+
+    pub async fn add_bots(&self, session: Uuid, count: i64) -> ApiResult<AddBotsResponse> {
+        self.send(Method::POST, &format!("/party/{session}/bots"), Some(json!({"count": count})), true)
+            .await
+    }
+
+    pub async fn kick(&self, session: Uuid, player: PlayerId) -> ApiResult<serde_json::Value> {
+        self.send(Method::DELETE, &format!("/party/{session}/participants/{player}"), None, true)
+            .await
+    }
+
+    pub async fn play_again(&self, session: Uuid) -> ApiResult<PlayAgainResponse> {
+        self.send(Method::POST, &format!("/party/{session}/play-again"), None, true).await
+    }
+}
+
+fn to_json<T: Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or_default()
+}

@@ -1,0 +1,12 @@
+//! The client's core, shared by every driver (interactive, headless, bots):
+//! the state ([`state`]), what can happen ([`msg`]) and the pure update
+//! function ([`update`]) that turns a message into a new state and a list of
+//! effects for the runtime to carry out. No I/O here.
+
+pub mod msg;
+pub mod state;
+pub mod update;
+
+pub use msg::{ApiCall, ApiReply, Effect, Msg, WsEvent};
+pub use state::{App, ConnState, RoundView, Screen};
+pub use update::update;

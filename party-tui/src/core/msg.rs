@@ -1,0 +1,89 @@
+//! Messages into the core and effects out of it.
+
+use crossterm::event::KeyEvent;
+use party_protocol::account::{AuthResponse, DashboardResponse};
+use party_protocol::party::{
+    AddBotsResponse, CreatePartyRequest, PartyResultsResponse, PartySessionResponse, PartyStatusResponse,
+    PartySubmitResponse, PlayAgainResponse, ReadyResponse, StartPartyResponse,
+};
+use party_protocol::party_ws::ServerMessage;
+use party_protocol::round::RoundType;
+use party_protocol::{PlayerId, RoundId};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::state::RoundView;
+use crate::api::ApiResult;
+
+/// Something that happened.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    /// The clock ticked (countdowns, polling).
+    Tick(OffsetDateTime),
+    Api(ApiReply),
+    Ws(WsEvent),
+}
+
+/// What the socket task reports.
+#[derive(Debug, Clone)]
+pub enum WsEvent {
+    Connected,
+    Message(Box<ServerMessage>),
+    /// The socket dropped; `retry_in` is the backoff before the next try,
+    /// `None` when the close was final (4001–4004) or too many tries failed.
+    Disconnected { retry_in: Option<u64>, code: Option<u16> },
+}
+
+/// A server call the runtime should make.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiCall {
+    Resume(String),
+    Guest,
+    Register { username: String, password: String },
+    Login { username: String, password: String },
+    Dashboard,
+    CreateParty(CreatePartyRequest),
+    JoinParty(String),
+    Ready(Uuid, bool),
+    Start(Uuid),
+    Status(Uuid),
+    StartRound(Uuid, RoundType),
+    Submit(Uuid, RoundId, String),
+    Results(Uuid),
+    Leave(Uuid),
+    AddBots(Uuid, i64),
+    Kick(Uuid, PlayerId),
+    PlayAgain(Uuid),
+}
+
+/// A call's answer.
+#[derive(Debug, Clone)]
+pub enum ApiReply {
+    SignedIn(ApiResult<AuthResponse>),
+    Resumed(ApiResult<()>),
+    Dashboard(ApiResult<DashboardResponse>),
+    PartyOpened(ApiResult<PartySessionResponse>),
+    Ready(ApiResult<ReadyResponse>),
+    Started(ApiResult<StartPartyResponse>),
+    Status(ApiResult<PartyStatusResponse>),
+    RoundStarted(ApiResult<RoundView>),
+    Submitted(ApiResult<PartySubmitResponse>),
+    Results(ApiResult<PartyResultsResponse>),
+    Left(ApiResult<()>),
+    BotsAdded(ApiResult<AddBotsResponse>),
+    Kicked(ApiResult<()>),
+    PlayAgain(ApiResult<PlayAgainResponse>),
+}
+
+/// Work for the runtime.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Call(ApiCall),
+    /// Open (or re-open) the party socket, resuming after `since`.
+    ConnectWs { session: Uuid, since: Option<i64> },
+    CloseWs,
+    /// Remember the refresh token so a restart resumes the session.
+    SaveCredentials,
+    Quit,
+}

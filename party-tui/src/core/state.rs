@@ -1,0 +1,240 @@
+//! The client's state: which screen, what the player sees and types.
+
+use std::collections::VecDeque;
+
+use party_protocol::PlayerId;
+use party_protocol::account::DashboardResponse;
+use party_protocol::party::{
+    PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse, PartyResultsResponse, PartyStatusResponse,
+    PartyVoteRoundResponse,
+};
+use party_protocol::round::{RoundDetails, RoundType};
+use party_protocol::RoundId;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// Coins a whole match costs by default (prompt 100, two copies 100, three
+/// votes 30); the plan (§7.5) warns below 250.
+pub const LOW_BALANCE_WARNING: i64 = 250;
+
+/// The screens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    SignIn,
+    Dashboard,
+    Create,
+    Join,
+    Lobby,
+    Play,
+    Results,
+}
+
+/// The socket's state, shown as the connection indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnState {
+    /// No party, no socket.
+    Idle,
+    Connecting,
+    Live,
+    /// Dropped; retrying after a pause.
+    Reconnecting { attempt: u32 },
+    /// The socket cannot connect: the client polls the status endpoint.
+    Polling,
+}
+
+/// The round on screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoundView {
+    pub round_id: RoundId,
+    pub kind: RoundType,
+    pub prompt_text: Option<String>,
+    pub original_phrase: Option<String>,
+    pub phrases: Option<[String; 3]>,
+    pub expires_at: OffsetDateTime,
+}
+
+impl From<PartyPromptRoundResponse> for RoundView {
+    fn from(r: PartyPromptRoundResponse) -> Self {
+        RoundView {
+            round_id: r.round_id,
+            kind: RoundType::Prompt,
+            prompt_text: Some(r.prompt_text),
+            original_phrase: None,
+            phrases: None,
+            expires_at: r.expires_at,
+        }
+    }
+}
+
+impl From<PartyCopyRoundResponse> for RoundView {
+    fn from(r: PartyCopyRoundResponse) -> Self {
+        RoundView {
+            round_id: r.round_id,
+            kind: RoundType::Copy,
+            prompt_text: None,
+            original_phrase: Some(r.original_phrase),
+            phrases: None,
+            expires_at: r.expires_at,
+        }
+    }
+}
+
+impl From<PartyVoteRoundResponse> for RoundView {
+    fn from(r: PartyVoteRoundResponse) -> Self {
+        RoundView {
+            round_id: r.round_id,
+            kind: RoundType::Vote,
+            prompt_text: Some(r.prompt_text),
+            original_phrase: None,
+            phrases: Some(r.phrases),
+            expires_at: r.expires_at,
+        }
+    }
+}
+
+impl From<RoundDetails> for RoundView {
+    fn from(r: RoundDetails) -> Self {
+        RoundView {
+            round_id: r.round_id,
+            kind: r.round_type,
+            prompt_text: r.prompt_text,
+            original_phrase: r.original_phrase,
+            phrases: r.phrases,
+            expires_at: r.expires_at,
+        }
+    }
+}
+
+/// A short notice that fades after a few seconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toast {
+    pub text: String,
+    pub until: OffsetDateTime,
+}
+
+/// The sign-in form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SignInForm {
+    pub username: String,
+    pub password: String,
+    /// 0: username, 1: password.
+    pub field: usize,
+}
+
+/// The create-party dialog: (min, max, prompts, votes, phase seconds; 0 = default).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateForm {
+    pub values: [i64; 5],
+    pub field: usize,
+}
+
+impl Default for CreateForm {
+    fn default() -> Self {
+        Self {
+            values: [3, 8, 1, 3, 0],
+            field: 0,
+        }
+    }
+}
+
+impl CreateForm {
+    pub const LABELS: [&'static str; 5] = ["Min players", "Max players", "Prompts each", "Votes each", "Phase seconds"];
+    /// (lowest, highest, step) per field.
+    pub const RANGES: [(i64, i64, i64); 5] = [(3, 8, 1), (3, 8, 1), (1, 3, 1), (1, 5, 1), (0, 600, 30)];
+}
+
+/// Everything the client knows.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub screen: Screen,
+    /// Where the client talks to (shown in the header).
+    pub server: String,
+    pub me: Option<(PlayerId, String)>,
+    pub dashboard: Option<DashboardResponse>,
+    pub party: Option<PartyStatusResponse>,
+    /// The party's last event applied.
+    pub seq: i64,
+    pub round: Option<RoundView>,
+    pub results: Option<PartyResultsResponse>,
+    /// Set by a `play_again` event: the lobby everyone is invited to.
+    pub invite: Option<(Uuid, String)>,
+    pub input: String,
+    pub selected: usize,
+    pub signin: SignInForm,
+    pub create: CreateForm,
+    pub toasts: VecDeque<Toast>,
+    /// The last error, shown until the next key.
+    pub error: Option<String>,
+    pub conn: ConnState,
+    pub help: bool,
+    pub now: OffsetDateTime,
+    /// A round start or submission is in flight: no second one.
+    pub busy: bool,
+    pub quit: bool,
+    /// When the status was last polled (polling mode).
+    pub last_poll: OffsetDateTime,
+}
+
+impl App {
+    pub fn new(server: impl Into<String>, now: OffsetDateTime) -> Self {
+        App {
+            screen: Screen::SignIn,
+            server: server.into(),
+            me: None,
+            dashboard: None,
+            party: None,
+            seq: 0,
+            round: None,
+            results: None,
+            invite: None,
+            input: String::new(),
+            selected: 0,
+            signin: SignInForm::default(),
+            create: CreateForm::default(),
+            toasts: VecDeque::new(),
+            error: None,
+            conn: ConnState::Idle,
+            help: false,
+            now,
+            busy: false,
+            quit: false,
+            last_poll: now,
+        }
+    }
+
+    pub fn my_id(&self) -> Option<PlayerId> {
+        self.me.as_ref().map(|(id, _)| *id)
+    }
+
+    pub fn session_id(&self) -> Option<Uuid> {
+        self.party.as_ref().map(|p| p.session_id)
+    }
+
+    pub fn phase(&self) -> Option<PartyPhase> {
+        self.party.as_ref().map(|p| p.current_phase)
+    }
+
+    pub fn is_host(&self) -> bool {
+        matches!((&self.party, self.my_id()), (Some(p), Some(me)) if p.host_player_id == me)
+    }
+
+    pub fn wallet(&self) -> i64 {
+        self.dashboard.as_ref().map_or(0, |d| d.wallet.get())
+    }
+
+    /// The balance warning of plan §7.5, when it applies.
+    pub fn balance_warning(&self) -> Option<String> {
+        let wallet = self.wallet();
+        (self.dashboard.is_some() && wallet < LOW_BALANCE_WARNING).then(|| {
+            format!("Your wallet has {wallet} FC; a whole match costs about 230 FC. You may run out mid-game.")
+        })
+    }
+
+    pub fn toast(&mut self, text: impl Into<String>) {
+        let until = self.now + time::Duration::seconds(4);
+        self.toasts.push_back(Toast { text: text.into(), until });
+        while self.toasts.len() > 3 {
+            self.toasts.pop_front();
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! Rendering: a pure function of the state. Every screen fits 80×24; colors
+//! are dropped when `NO_COLOR` is set.
+
+mod screens;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use crate::core::{App, ConnState, Screen};
+
+/// Styles, or none at all under `NO_COLOR`.
+#[derive(Debug, Clone, Copy)]
+pub struct Theme {
+    pub color: bool,
+}
+
+impl Theme {
+    pub fn from_env() -> Self {
+        Theme {
+            color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
+    }
+
+    fn fg(self, c: Color) -> Style {
+        if self.color { Style::new().fg(c) } else { Style::new() }
+    }
+
+    pub fn title(self) -> Style {
+        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn accent(self) -> Style {
+        self.fg(Color::Cyan)
+    }
+
+    pub fn good(self) -> Style {
+        self.fg(Color::Green)
+    }
+
+    pub fn bad(self) -> Style {
+        self.fg(Color::Red)
+    }
+
+    pub fn dim(self) -> Style {
+        if self.color { Style::new().fg(Color::DarkGray) } else { Style::new() }
+    }
+
+    pub fn selected(self) -> Style {
+        if self.color {
+            Style::new().fg(Color::Black).bg(Color::Cyan)
+        } else {
+            Style::new().add_modifier(Modifier::REVERSED)
+        }
+    }
+}
+
+/// Draws the whole screen.
+pub fn render(frame: &mut Frame, app: &App, theme: Theme) {
+    let [header, body, status, keys] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(10),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+    render_header(frame, header, app, theme);
+    match app.screen {
+        Screen::SignIn => screens::signin(frame, body, app, theme),
+        Screen::Dashboard => screens::dashboard(frame, body, app, theme),
+        Screen::Create => screens::create(frame, body, app, theme),
+        Screen::Join => screens::join(frame, body, app, theme),
+        Screen::Lobby => screens::lobby(frame, body, app, theme),
+        Screen::Play => screens::play(frame, body, app, theme),
+        Screen::Results => screens::results(frame, body, app, theme),
+    }
+    render_status(frame, status, app, theme);
+    frame.render_widget(Paragraph::new(key_hints(app)).style(theme.dim()), keys);
+    if app.help {
+        render_help(frame, body, app, theme);
+    }
+}
+
+fn render_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let mut spans = vec![Span::styled("Quipflip Party", theme.title())];
+    if let Some((_, name)) = &app.me {
+        spans.push(Span::raw(format!(" · {name}")));
+    }
+    if let Some(d) = &app.dashboard {
+        spans.push(Span::raw(format!(" · {} FC (vault {})", d.wallet.get(), d.vault.get())));
+    }
+    let (label, style) = match app.conn {
+        ConnState::Idle => ("", theme.dim()),
+        ConnState::Connecting => (" · connecting…", theme.dim()),
+        ConnState::Live => (" · ● live", theme.good()),
+        ConnState::Reconnecting { .. } => (" · ○ reconnecting", theme.bad()),
+        ConnState::Polling => (" · ◌ polling", theme.bad()),
+    };
+    spans.push(Span::styled(label, style));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn render_status(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let line = if let Some(err) = &app.error {
+        Line::styled(format!("✗ {err}"), theme.bad())
+    } else if let Some(t) = app.toasts.back() {
+        Line::styled(format!("» {}", t.text), theme.accent())
+    } else {
+        Line::raw("")
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The one-line key hints of the current screen.
+pub fn key_hints(app: &App) -> String {
+    let hints = match app.screen {
+        Screen::SignIn => "Enter sign in (empty name: guest) · Ctrl-R register · Tab field · Ctrl-C quit",
+        Screen::Dashboard => "c start a party · j join · r rejoin · g refresh · ? help · q quit",
+        Screen::Create => "↑↓ field · ←→ value · Enter create · Esc back",
+        Screen::Join => "type the code · Enter join · Esc back",
+        Screen::Lobby if app.is_host() => "r ready · s start · b add bot · k remove · l leave · ? help · q quit",
+        Screen::Lobby => "r ready · l leave · ? help · q quit",
+        Screen::Play => match &app.round {
+            Some(r) if r.kind == party_protocol::round::RoundType::Vote => "↑↓/1-3 choose · Enter vote · Ctrl-L leave · ? help",
+            Some(_) => "type your phrase · Enter submit · Ctrl-L leave · ? help",
+            None => "waiting… · Ctrl-L leave · ? help · q quit",
+        },
+        Screen::Results if app.is_host() => "p play again · d dashboard · ↑↓ scroll · q quit",
+        Screen::Results => "j join the next game · d dashboard · ↑↓ scroll · q quit",
+    };
+    hints.to_owned()
+}
+
+fn render_help(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let w = area.width.min(64);
+    let h = area.height.min(16);
+    let popup = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);
+    let text = vec![
+        Line::styled("How to play", theme.title()),
+        Line::raw("1. PROMPT: write an original phrase (2–5 words) for the prompt."),
+        Line::raw("2. COPY: write an impostor for someone's phrase — blind."),
+        Line::raw("3. VOTE: spot the original among three phrases."),
+        Line::raw("Coins are real: entries cost, good votes and fooling pay."),
+        Line::raw(""),
+        Line::styled("Keys here", theme.title()),
+        Line::raw(key_hints(app)),
+        Line::raw("Ctrl-C quits anywhere; your party waits for you."),
+        Line::raw(""),
+        Line::styled("? or Esc closes this help", theme.dim()),
+    ];
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(text).wrap(Wrap { trim: true }).block(Block::bordered().title(" Help ")),
+        popup,
+    );
+}
+
+/// `mm:ss` until `at`, or `0:00`.
+pub fn countdown(app: &App, at: time::OffsetDateTime) -> String {
+    let secs = (at - app.now).whole_seconds().max(0);
+    format!("{}:{:02}", secs / 60, secs % 60)
+}

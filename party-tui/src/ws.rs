@@ -1,0 +1,99 @@
+//! The party socket task: connects with a fresh ws-token, forwards every
+//! server message to the core, and reconnects with exponential backoff,
+//! resuming after the last sequence number it delivered. Close codes
+//! 4001–4004 are final (the core then falls back to polling).
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use party_protocol::party_ws::ServerMessage;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_tungstenite::tungstenite::Message;
+use uuid::Uuid;
+
+use crate::api::ApiClient;
+use crate::core::{Msg, WsEvent};
+
+/// Attempts before giving up on the socket (then the core polls).
+const MAX_ATTEMPTS: u32 = 6;
+
+/// Backoff before attempt `n` (1-based): 0.5 s, 1 s, 2 s … capped at 15 s.
+pub fn backoff_ms(attempt: u32) -> u64 {
+    (500u64 << attempt.saturating_sub(1).min(5)).min(15_000)
+}
+
+/// Runs until the socket closes for good or the task is aborted.
+pub async fn run(api: ApiClient, session: Uuid, mut since: Option<i64>, out: UnboundedSender<Msg>) {
+    let mut attempt = 0u32;
+    loop {
+        let url = match api.ws_token().await {
+            Ok(t) => {
+                let base = api.server().replacen("http://", "ws://", 1).replacen("https://", "wss://", 1);
+                let mut url = format!("{base}/qf/party/{session}/ws?token={}", t.token);
+                if let Some(s) = since {
+                    url.push_str(&format!("&since={s}"));
+                }
+                Some(url)
+            }
+            Err(_) => None,
+        };
+        let mut final_code = None;
+        if let Some(url) = url
+            && let Ok((mut stream, _)) = tokio_tungstenite::connect_async(url.as_str()).await
+        {
+            attempt = 0;
+            let _ = out.send(Msg::Ws(WsEvent::Connected));
+            while let Some(frame) = stream.next().await {
+                match frame {
+                    Ok(Message::Text(text)) => {
+                        if let Ok(msg) = serde_json::from_str::<ServerMessage>(text.as_str()) {
+                            since = Some(msg.seq);
+                            if out.send(Msg::Ws(WsEvent::Message(Box::new(msg)))).is_err() {
+                                return;
+                            }
+                        }
+                    }
+                    Ok(Message::Close(frame)) => {
+                        final_code = frame.map(|f| u16::from(f.code)).filter(|c| (4001..=4004).contains(c));
+                        break;
+                    }
+                    Ok(_) => {}
+                    Err(_) => break,
+                }
+            }
+        }
+        attempt += 1;
+        if final_code.is_some() || attempt > MAX_ATTEMPTS {
+            let _ = out.send(Msg::Ws(WsEvent::Disconnected {
+                retry_in: None,
+                code: final_code,
+            }));
+            return;
+        }
+        let wait = backoff_ms(attempt);
+        if out
+            .send(Msg::Ws(WsEvent::Disconnected {
+                retry_in: Some(wait),
+                code: None,
+            }))
+            .is_err()
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(wait)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff_ms;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        assert_eq!(backoff_ms(1), 500);
+        assert_eq!(backoff_ms(2), 1000);
+        assert_eq!(backoff_ms(3), 2000);
+        assert_eq!(backoff_ms(6), 15_000);
+        assert_eq!(backoff_ms(40), 15_000);
+    }
+}
