@@ -9,3 +9,4 @@ mod support;
 
 mod concurrency;
 mod cycles;
+mod timers;
