@@ -8,5 +8,6 @@
 mod support;
 
 mod concurrency;
+mod conservation;
 mod cycles;
 mod timers;
