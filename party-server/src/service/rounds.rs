@@ -10,7 +10,7 @@ use party_protocol::{Coins, ErrorCode, Phrase, PhrasesetId, PlayerId, RoundId};
 use rand::seq::SliceRandom;
 
 use super::Game;
-use super::phrasesets::{create_phraseset, finalize_phraseset};
+use super::phrasesets::{create_phraseset, finalize_phraseset, lock_payees};
 use crate::clock::Millis;
 use crate::config::GameRules;
 use crate::error::{Error, Result};
@@ -536,6 +536,11 @@ pub(super) async fn submit_vote(
         2
     };
     let correct = slot == 0;
+    // A vote that finalizes the set pays several players: lock them all in
+    // the fixed order before touching any balance, the voter's included.
+    if i64::from(set.vote_count) + 1 >= rules.finalize_at_votes {
+        lock_payees(tx, &set, Some(player)).await?;
+    }
     if !tx.submit_round(round.id(), &choice, now).await? {
         return Err(Error::api(
             ErrorCode::RoundNotActive,
