@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use crate::on_both_backends;
 use crate::support::phrases::{Phrases, submit_valid};
 use crate::support::play::{
-    COPY, GRACE, PENALTY, PROMPT, PROMPT_SECONDS, START, VOTE, all_at_once, assert_prizes,
+    Books, COPY, GRACE, PENALTY, PROMPT, PROMPT_SECONDS, START, VOTE, all_at_once, assert_prizes,
     build_set, codes, outcomes, pool_after, prizes, round_details, split, start_vote, vote,
     vote_for, write_copy, write_prompt,
 };
@@ -755,4 +755,163 @@ on_both_backends!(
     racing_votes_finalize_a_phraseset_exactly_once,
     expiry_racing_a_submission_settles_the_round_once,
     submit_and_abandon_of_one_copy_round_race_to_one_outcome,
+    crossed_finalizations_pay_everyone_once,
+    a_sweep_and_a_vote_finalizing_crossed_sets_at_once_both_pay,
 );
+
+/// Two phrasesets whose authors overlap (a's original is copied by b, b's
+/// by a) finalize at the same moment, each by its last vote. Each pays its
+/// three authors in its own transaction, in opposite orders; neither may
+/// fail and everyone is paid exactly once.
+async fn crossed_finalizations_pay_everyone_once(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        AppOptions {
+            rules: Some(json!({"finalize_at_votes": 3})),
+            ..AppOptions::default()
+        },
+    )
+    .await;
+    let phrases = Phrases::default();
+    for _ in 0..4 {
+        let [a, b, c, d, x1, x2, x3] = <[Player; 7]>::try_from(app.guests(7).await).unwrap();
+        let everyone = [&a, &b, &c, &d, &x1, &x2, &x3];
+        let mut books = Books::default();
+        books.open(&everyone);
+        // Set one: a's prompt, copied by b and c. x1 and x2 vote, x3 holds
+        // a vote round for the race.
+        let one = build_set(&app, &phrases, &a, [&b, &c]).await;
+        let one_id = vote_for(&app, &x1, &one, 0).await;
+        vote_for(&app, &x2, &one, 1).await;
+        let x3_round = start_vote(&app, &x3).await;
+        assert_eq!(x3_round.phraseset_id, one_id);
+        // Set two: b's prompt, copied by a and d. x1 and x2 (done with set
+        // one) vote; c (an author of set one) holds a round for the race.
+        let two = build_set(&app, &phrases, &b, [&a, &d]).await;
+        let two_id = vote_for(&app, &x1, &two, 0).await;
+        vote_for(&app, &x2, &two, 1).await;
+        let c_round = start_vote(&app, &c).await;
+        assert_eq!(c_round.phraseset_id, two_id);
+
+        // The third votes, at once: one fooled voter per copy on each set,
+        // so every author of both sets has a prize to collect.
+        let replies = all_at_once(vec![
+            vote(&app, &x3, one_id, one.phrase(2)),
+            vote(&app, &c, two_id, two.phrase(2)),
+        ])
+        .await;
+        assert_eq!(outcomes(&replies), (2, codes(&[])), "{replies:?}");
+
+        for (p, cost) in [
+            (&a, PROMPT + COPY),
+            (&b, COPY + PROMPT),
+            (&c, COPY + VOTE),
+            (&d, COPY),
+            (&x1, 2 * VOTE),
+            (&x2, 2 * VOTE),
+            (&x3, VOTE),
+        ] {
+            books.spend(p, cost);
+        }
+        books.pay(&x1, 20, VOTE);
+        books.pay(&x1, 20, VOTE);
+        let prize = prizes([1, 1, 1], pool_after([1, 1, 1]));
+        assert_eq!(prize, [42, 84, 84]);
+        for (p, cost, gross) in [
+            (&a, PROMPT, prize[0]),
+            (&b, COPY, prize[1]),
+            (&c, COPY, prize[2]),
+            (&b, PROMPT, prize[0]),
+            (&a, COPY, prize[1]),
+            (&d, COPY, prize[2]),
+        ] {
+            books.pay(p, gross, cost);
+        }
+        books.check(&app, &everyone).await;
+        for (id, p) in [(one_id, &a), (two_id, &b)] {
+            let results: PhrasesetResults = app
+                .get(&format!("/phrasesets/{id}/results"), &p.token)
+                .await
+                .ok();
+            assert_eq!(results.vote_count, 3);
+        }
+    }
+    app.assert_conserved().await;
+}
+
+/// The same crossing, with one set finalized by the sweeper (60 minutes
+/// after its third vote) while the other's last vote comes in.
+async fn a_sweep_and_a_vote_finalizing_crossed_sets_at_once_both_pay(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        AppOptions {
+            rules: Some(json!({"finalize_at_votes": 4})),
+            ..AppOptions::default()
+        },
+    )
+    .await;
+    let phrases = Phrases::default();
+    for _ in 0..3 {
+        // Fresh players each time: each iteration moves the clock an hour.
+        let [a, b, c, d, x1, x2, x3] = <[Player; 7]>::try_from(app.guests(7).await).unwrap();
+        let everyone = [&a, &b, &c, &d, &x1, &x2, &x3];
+        let mut books = Books::default();
+        books.open(&everyone);
+        let one = build_set(&app, &phrases, &a, [&b, &c]).await;
+        let mut one_id = None;
+        for (x, i) in [(&x1, 0), (&x2, 1), (&x3, 2)] {
+            one_id = Some(vote_for(&app, x, &one, i).await);
+        }
+        app.advance(60).await;
+        let two = build_set(&app, &phrases, &b, [&a, &d]).await;
+        let mut two_id = None;
+        for (x, i) in [(&x1, 0), (&x2, 1), (&x3, 2)] {
+            two_id = Some(vote_for(&app, x, &two, i).await);
+        }
+        let (one_id, two_id) = (one_id.unwrap(), two_id.unwrap());
+        // One second before set one is due, c (its author) opens a vote
+        // round on set two; then the sweep and c's vote go together.
+        app.advance(3600 - 60 - 1).await;
+        let round = start_vote(&app, &c).await;
+        assert_eq!(round.phraseset_id, two_id);
+        let (sweep, voted) = tokio::join!(app.advance(1), vote(&app, &c, two_id, two.phrase(2)));
+        assert!(sweep["now_ms"].is_i64());
+        outcomes(std::slice::from_ref(&voted));
+        voted.ok::<Value>();
+
+        for (p, cost) in [
+            (&a, PROMPT + COPY),
+            (&b, COPY + PROMPT),
+            (&c, COPY + VOTE),
+            (&d, COPY),
+            (&x1, 2 * VOTE),
+            (&x2, 2 * VOTE),
+            (&x3, 2 * VOTE),
+        ] {
+            books.spend(p, cost);
+        }
+        books.pay(&x1, 20, VOTE);
+        books.pay(&x1, 20, VOTE);
+        let first = prizes([1, 1, 1], pool_after([1, 1, 1]));
+        let second = prizes([1, 1, 2], pool_after([1, 1, 2]));
+        for (p, cost, gross) in [
+            (&a, PROMPT, first[0]),
+            (&b, COPY, first[1]),
+            (&c, COPY, first[2]),
+            (&b, PROMPT, second[0]),
+            (&a, COPY, second[1]),
+            (&d, COPY, second[2]),
+        ] {
+            books.pay(p, gross, cost);
+        }
+        books.check(&app, &everyone).await;
+        for (id, p, votes) in [(one_id, &a, 3), (two_id, &b, 4)] {
+            let results: PhrasesetResults = app
+                .get(&format!("/phrasesets/{id}/results"), &p.token)
+                .await
+                .ok();
+            assert_eq!(results.vote_count, votes);
+        }
+    }
+    app.assert_conserved().await;
+}
