@@ -15,26 +15,13 @@ use crate::on_both_backends;
 use crate::support::phrases::{Phrases, submit_valid};
 use crate::support::play::{
     Books, COPY, GRACE, PENALTY, PROMPT, PROMPT_SECONDS, START, VOTE, all_at_once, assert_prizes,
-    build_set, codes, outcomes, pool_after, prizes, round_details, split, start_vote, vote,
-    vote_for, write_copy, write_prompt,
+    availability, build_set, codes, current_round, outcomes, pool_after, prizes, round_details,
+    split, start_vote, vote, vote_for, write_copy, write_prompt,
 };
 use crate::support::{AppOptions, Backend, Player, Reply, TestApp, spawn_app, spawn_app_with};
 
 async fn entries(app: &TestApp) -> i64 {
     app.audit().await["entries"].as_i64().expect("entries")
-}
-
-async fn current_round(app: &TestApp, p: &Player) -> Value {
-    app.get("/player/current-round", &p.token)
-        .await
-        .ok::<Value>()["round_id"]
-        .clone()
-}
-
-async fn prompts_waiting(app: &TestApp, p: &Player) -> i64 {
-    app.get("/rounds/available", &p.token).await.ok::<Value>()["prompts_waiting"]
-        .as_i64()
-        .expect("prompts_waiting")
 }
 
 fn winner(replies: &[Reply]) -> &Reply {
@@ -65,7 +52,10 @@ async fn twenty_simultaneous_prompt_starts_open_one_round_and_debit_once(backend
     let round: PromptRoundResponse = winner(&replies).ok();
     assert_eq!(app.balances(&p).await, (START - PROMPT, 0));
     assert_eq!(entries(&app).await - before, 1, "exactly one debit");
-    assert_eq!(current_round(&app, &p).await, json!(round.round_id));
+    assert_eq!(
+        current_round(&app, &p).await["round_id"],
+        json!(round.round_id)
+    );
     app.assert_conserved().await;
 }
 
@@ -165,7 +155,7 @@ async fn simultaneous_submits_of_one_prompt_round_store_one_phrase(backend: Back
     assert_eq!(entries(&app).await, before, "a submission moves no coins");
     assert_eq!(app.balances(&p).await, (START - PROMPT, 0));
     // Queued once: one prompt waiting, with exactly two copy slots.
-    assert_eq!(prompts_waiting(&app, &others[0]).await, 1);
+    assert_eq!(availability(&app, &others[0]).await["prompts_waiting"], 1);
     for copier in &others[..2] {
         let copy: CopyRoundResponse = app.post_empty("/rounds/copy", &copier.token).await.ok();
         assert_eq!(copy.prompt_round_id, round.round_id);
@@ -218,7 +208,7 @@ async fn simultaneous_submits_of_one_copy_round_count_one_copy(backend: Backend)
     assert_eq!(details["status"], "submitted");
 
     // One copy counted: one slot left, and the second copy completes the set.
-    assert_eq!(prompts_waiting(&app, &o).await, 1);
+    assert_eq!(availability(&app, &o).await["prompts_waiting"], 1);
     let (second, other_copy) = write_copy(&app, &phrases, &o).await;
     assert_eq!(second.prompt_round_id, prompt_round);
     app.post_empty("/rounds/copy", &third.token)
@@ -321,9 +311,12 @@ async fn twelve_players_racing_for_one_prompt_get_exactly_two_copies(backend: Ba
     }
     for (i, p) in racers.iter().enumerate().filter(|(i, _)| !won.contains(i)) {
         assert_eq!(app.balances(p).await, (START, 0), "loser {i} paid nothing");
-        assert_eq!(current_round(&app, p).await, Value::Null);
+        assert_eq!(current_round(&app, p).await["round_id"], Value::Null);
     }
-    assert_eq!(prompts_waiting(&app, &racers[won[0]]).await, 0);
+    assert_eq!(
+        availability(&app, &racers[won[0]]).await["prompts_waiting"],
+        0
+    );
 
     // The first winner gives up: exactly one of the others takes the slot
     // (the quitter itself is on cooldown for this prompt).
@@ -480,7 +473,7 @@ async fn a_wallet_never_goes_negative_and_the_database_forbids_it(backend: Backe
     );
     assert_eq!(after, before, "nothing changed");
     assert_eq!(app.balances(&poor).await, (5, 0));
-    assert_eq!(current_round(&app, &poor).await, Value::Null);
+    assert_eq!(current_round(&app, &poor).await["round_id"], Value::Null);
 
     // Bypass the server: the database itself refuses negative balances.
     let id = poor.id.as_uuid();
@@ -676,7 +669,7 @@ async fn expiry_racing_a_submission_settles_the_round_once(backend: Backend) {
             assert_eq!(app.balances(&c).await, (START - PENALTY, 0));
         }
         // Refill the queue once a phraseset took the prompt away.
-        if prompts_waiting(&app, &writer).await == 0 {
+        if availability(&app, &writer).await["prompts_waiting"] == 0 {
             let w = app.guest().await;
             write_prompt(&app, &phrases, &w).await;
         }

@@ -13,24 +13,17 @@ use crate::on_both_backends;
 use crate::support::phrases::{Phrases, submit_valid};
 use crate::support::play::{
     Books, COPY, COPY_DISCOUNTED, COPY_SECONDS, CORRECT_PAYOUT, GRACE, PENALTY, POOL_BASE, PROMPT,
-    PROMPT_SECONDS, START, SetPhrases, VOTE, VOTE_SECONDS, assert_prizes, build_set, pool_after,
-    prizes, round_details, split, start_vote, vote, vote_for, write_copy, write_prompt,
+    PROMPT_SECONDS, START, SetPhrases, VOTE, VOTE_SECONDS, assert_prizes, availability, build_set,
+    current_round, pool_after, prizes, round_details, split, start_vote, vote, vote_for,
+    write_copy, write_prompt,
 };
 use crate::support::{Backend, Player, TestApp, spawn_app};
-
-async fn current_round(app: &TestApp, p: &Player) -> Value {
-    app.get("/player/current-round", &p.token).await.ok()
-}
 
 async fn status(app: &TestApp, p: &Player, round: RoundId) -> String {
     round_details(app, p, round).await["status"]
         .as_str()
         .expect("status")
         .to_owned()
-}
-
-async fn availability(app: &TestApp, p: &Player) -> Value {
-    app.get("/rounds/available", &p.token).await.ok()
 }
 
 /// The results if the set is final, `None` while they are withheld.

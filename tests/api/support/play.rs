@@ -224,6 +224,16 @@ pub async fn round_details(app: &TestApp, p: &Player, round: RoundId) -> Value {
     app.get(&format!("/rounds/{round}"), &p.token).await.ok()
 }
 
+/// `GET /player/current-round`: the active round, or `{"round_id": null}`.
+pub async fn current_round(app: &TestApp, p: &Player) -> Value {
+    app.get("/player/current-round", &p.token).await.ok()
+}
+
+/// `GET /rounds/available`.
+pub async fn availability(app: &TestApp, p: &Player) -> Value {
+    app.get("/rounds/available", &p.token).await.ok()
+}
+
 /// Runs all the requests at the same time and returns their replies in order.
 pub async fn all_at_once<F>(requests: Vec<F>) -> Vec<Reply>
 where
