@@ -23,6 +23,11 @@ pub struct Game {
     pub clock: Arc<dyn Clock>,
     pub rules: Arc<GameRules>,
     pub hasher: PasswordHasher,
+    /// Taken around each sweep, and by the test clock around "move the
+    /// clock, then sweep": otherwise the background sweeper could see the
+    /// new time first and do the work, and the test clock's sweep report
+    /// (which tests assert on) would miss it.
+    pub sweep_turn: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Game {
@@ -35,6 +40,7 @@ impl Game {
             clock,
             rules: Arc::new(rules),
             hasher: PasswordHasher::new(parallel),
+            sweep_turn: Arc::default(),
         }
     }
 
