@@ -17,7 +17,7 @@ use crate::support::play::{
     current_round, pool_after, prizes, round_details, split, start_vote, vote, vote_for,
     write_copy, write_prompt,
 };
-use crate::support::{Backend, Player, TestApp, spawn_app};
+use crate::support::{AppOptions, Backend, Player, TestApp, spawn_app, spawn_app_with};
 
 async fn status(app: &TestApp, p: &Player, round: RoundId) -> String {
     round_details(app, p, round).await["status"]
@@ -589,4 +589,33 @@ on_both_backends!(
     the_twentieth_vote_finalizes_at_once_and_refunds_open_vote_rounds,
     more_than_ten_waiting_prompts_make_copies_cost_40_with_the_house_topping_up_the_pool,
     an_abandoned_copy_is_not_offered_again_for_24_hours,
+    each_clock_step_reports_the_expiries_it_causes,
 );
+
+/// The test clock's report is exact even with the background sweeper
+/// running flat out (every 10 ms): the step that makes a round overdue
+/// reports it expired, never the background sweeper behind its back.
+async fn each_clock_step_reports_the_expiries_it_causes(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        AppOptions {
+            rules: Some(json!({"sweep_interval_ms": 10})),
+            ..AppOptions::default()
+        },
+    )
+    .await;
+    let mut p = app.guest().await;
+    for i in 0..40 {
+        if i == 30 {
+            app.refresh(&mut p).await; // 30 steps of 186 s: tokens live 120 min
+        }
+        let round: PromptRoundResponse = app.post_empty("/rounds/prompt", &p.token).await.ok();
+        let sweep = app.advance(PROMPT_SECONDS + GRACE).await;
+        assert_eq!(sweep["sweep"]["rounds_expired"], 0, "step {i}: {sweep}");
+        let sweep = app.advance(1).await;
+        assert_eq!(sweep["sweep"]["rounds_expired"], 1, "step {i}: {sweep}");
+        assert_eq!(status(&app, &p, round.round_id).await, "expired");
+    }
+    assert_eq!(app.balances(&p).await, (START - 40 * PENALTY, 0));
+    app.assert_conserved().await;
+}
