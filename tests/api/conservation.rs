@@ -363,6 +363,7 @@ async fn a_long_random_game_never_creates_or_destroys_coins(backend: Backend) {
     assert!(stats.get("voted") >= 10, "too few votes");
     assert!(!settled.is_empty(), "no phraseset ever finalized");
     assert!(audit["entries"].as_i64().unwrap() > 200, "{audit}");
+    app.assert_conserved().await;
 }
 
 on_both_backends!(a_long_random_game_never_creates_or_destroys_coins);
