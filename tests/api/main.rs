@@ -9,7 +9,10 @@ mod support;
 
 mod accounts;
 mod bad_input;
+mod concurrency;
+mod conservation;
 mod cycles;
 mod party;
 mod party_timing;
 mod realtime;
+mod timers;

@@ -54,9 +54,13 @@ pub async fn advance_clock(
         .manual_clock
         .as_ref()
         .ok_or_else(|| Error::api(ErrorCode::NotFound, "No such endpoint."))?;
+    // Hold the sweeper's turn from the clock move to the end of our sweep,
+    // so the report counts everything this step made due.
+    let turn = state.game.sweep_turn.lock().await;
     let now = clock.advance_ms(req.seconds.saturating_mul(1000));
     // The sweep runs here, on the request, so the caller sees its effects.
     let sweep = state.game.advance_due().await?;
+    drop(turn);
     state.sweeper_wake.notify_one();
     Ok(Json(ClockAdvanced {
         now_ms: now.0,

@@ -25,10 +25,11 @@ pub struct Game {
     pub clock: Arc<dyn Clock>,
     pub rules: Arc<GameRules>,
     pub hasher: PasswordHasher,
-    /// One sweep at a time: the background loop and a test's clock advance
-    /// must not interleave, or the advance could return before the sweep
-    /// that did its work has committed.
-    sweep_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Taken around each sweep, and by the test clock around "move the
+    /// clock, then sweep": otherwise the background sweeper could see the
+    /// new time first and do the work, and the test clock's sweep report
+    /// (which tests assert on) would miss it.
+    pub sweep_turn: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Game {
@@ -41,7 +42,7 @@ impl Game {
             clock,
             rules: Arc::new(rules),
             hasher: PasswordHasher::new(parallel),
-            sweep_lock: Arc::new(tokio::sync::Mutex::new(())),
+            sweep_turn: Arc::default(),
         }
     }
 

@@ -11,7 +11,7 @@ use crate::clock::Millis;
 use crate::config::GameRules;
 use crate::error::{Error, Result};
 use crate::game::scoring::{VoteTally, split_payout, split_prize};
-use crate::store::{Account, PhrasesetRow, RoundRow, Transfer, Tx};
+use crate::store::{Account, Backend, PhrasesetRow, RoundRow, Transfer, Tx};
 
 /// Creates the phraseset of a prompt whose two copies are in, and funds its
 /// pool from the house: the three entry fees it holds, plus the copy
@@ -105,6 +105,7 @@ pub(crate) async fn finalize_phraseset(
     if !set.is_open() || !tx.mark_finalized(id, set.prize_pool, now).await? {
         return Ok(false);
     }
+    lock_payees(tx, &set, None).await?;
     let tally = VoteTally {
         original: i64::from(set.original_votes),
         copy1: i64::from(set.copy_votes_1),
@@ -137,6 +138,32 @@ pub(crate) async fn finalize_phraseset(
         }
     }
     Ok(true)
+}
+
+/// Locks, in one fixed order (see [`Tx::lock_players`]), the rows of every
+/// player a finalization of `set` pays or refunds — its three authors and
+/// anyone with a vote round still open on it — plus `voter`, whose vote
+/// triggers it. Without this, two sets finalizing at once that share
+/// authors (b copied a's prompt and a copied b's) paid them in opposite
+/// orders and deadlocked on PostgreSQL. No new vote round can appear on
+/// the set meanwhile: the caller holds the set's row lock, which blocks
+/// the foreign-key check of an insert referencing it.
+pub(super) async fn lock_payees(
+    tx: &mut Tx,
+    set: &PhrasesetRow,
+    voter: Option<PlayerId>,
+) -> Result<()> {
+    if tx.backend() != Backend::Postgres {
+        return Ok(());
+    }
+    let mut players = vec![set.original_player_id, set.copy_player_1, set.copy_player_2];
+    players.extend(voter.map(|p| p.as_uuid()));
+    for round in tx.active_vote_rounds_on(set.id()).await? {
+        if let Some(row) = tx.round(round).await? {
+            players.push(row.player_id);
+        }
+    }
+    tx.lock_players(&players).await
 }
 
 impl Game {

@@ -10,7 +10,7 @@ use party_protocol::{Coins, ErrorCode, Phrase, PhrasesetId, PlayerId, RoundId};
 use rand::seq::SliceRandom;
 
 use super::Game;
-use super::phrasesets::{create_phraseset, finalize_phraseset};
+use super::phrasesets::{create_phraseset, finalize_phraseset, lock_payees};
 use crate::clock::Millis;
 use crate::config::GameRules;
 use crate::error::{Error, Result};
@@ -475,6 +475,19 @@ pub(super) async fn submit_copy(
         .prompt_round_id
         .map(RoundId::from_uuid)
         .ok_or_else(|| Error::internal("copy round without prompt"))?;
+    // Lock the copy round itself first, then its prompt: the same order as
+    // abandon and expiry (which end the copy round, then release the
+    // prompt's slot). Taking the prompt first deadlocked against them on
+    // PostgreSQL. Once we hold the round, check it again: a concurrent
+    // submission of this same round may have won while we waited, and its
+    // phrase must not be taken for "the other copy" (which answered a
+    // double submit with `duplicate_phrase` instead of `round_not_active`).
+    tx.lock_round(round.id()).await?;
+    let current = tx
+        .round(round.id())
+        .await?
+        .ok_or_else(|| Error::internal("copy round vanished"))?;
+    ensure_open(rules, &current, now)?;
     // Both copies of a prompt are checked against each other: lock the
     // prompt so two copiers submitting at once see each other's phrase.
     tx.lock_round(prompt_round_id).await?;
@@ -558,6 +571,11 @@ pub(super) async fn submit_vote(
         2
     };
     let correct = slot == 0;
+    // A vote that finalizes the set pays several players: lock them all in
+    // the fixed order before touching any balance, the voter's included.
+    if i64::from(set.vote_count) + 1 >= rules.finalize_at_votes {
+        lock_payees(tx, &set, Some(player)).await?;
+    }
     if !tx.submit_round(round.id(), &choice, now).await? {
         return Err(Error::api(
             ErrorCode::RoundNotActive,

@@ -35,7 +35,6 @@ impl Game {
     /// turns and timeouts, then round expiry and phraseset finalization.
     /// Each party, round and phraseset is settled in its own transaction.
     pub async fn advance_due(&self) -> Result<SweepReport> {
-        let _one_at_a_time = self.sweep_lock.lock().await;
         let rules = &self.rules;
         let now = self.now();
         // Parties first: a deadline closes the party's open rounds with the
@@ -83,7 +82,11 @@ impl Game {
 pub async fn run(game: Game, wake: Arc<Notify>, shutdown: CancellationToken) {
     let interval = Duration::from_millis(game.rules.sweep_interval_ms.max(10));
     loop {
-        match game.advance_due().await {
+        let report = {
+            let _turn = game.sweep_turn.lock().await;
+            game.advance_due().await
+        };
+        match report {
             // A full batch means more may be waiting: go again at once.
             Ok(r) if r.rounds_expired as i64 >= BATCH || r.phrasesets_finalized as i64 >= BATCH => {
                 continue;

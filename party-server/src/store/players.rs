@@ -213,6 +213,27 @@ impl Tx {
         Ok(())
     }
 
+    /// Locks these players' rows until the transaction ends (PostgreSQL),
+    /// one at a time in id order, so transactions that update several
+    /// players' balances take their locks in one global order and cannot
+    /// deadlock. `NO KEY UPDATE` is the lock the balance updates take
+    /// anyway. SQLite needs nothing: its single writer serializes
+    /// transactions.
+    pub async fn lock_players(&mut self, players: &[Uuid]) -> Result<()> {
+        if let super::Conn::Postgres(tx) = &mut self.conn {
+            let mut ids = players.to_vec();
+            ids.sort_unstable();
+            ids.dedup();
+            for id in ids {
+                sqlx::query("SELECT 1 FROM players WHERE player_id = $1 FOR NO KEY UPDATE")
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Deletes tokens that expired before `now` (housekeeping).
     pub async fn purge_expired_tokens(&mut self, now: Millis) -> Result<u64> {
         let mut purged = 0;

@@ -6,6 +6,7 @@
 #![allow(dead_code)] // each test module uses a different part of the harness
 
 pub mod phrases;
+pub mod play;
 
 use std::process::Stdio;
 use std::time::Duration;
@@ -315,6 +316,26 @@ impl TestApp {
             .await;
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
         player_from(&reply.ok())
+    }
+
+    /// Rotates a player's tokens through `POST /auth/refresh`. Access tokens
+    /// live 120 minutes of server time, so a test that moves the clock
+    /// further calls this afterwards.
+    pub async fn refresh(&self, player: &mut Player) {
+        let body: Value = self
+            .request(
+                reqwest::Method::POST,
+                "/auth/refresh",
+                None,
+                Some(json!({"refresh_token": player.refresh_token})),
+            )
+            .await
+            .ok();
+        player.token = body["access_token"].as_str().expect("access_token").into();
+        player.refresh_token = body["refresh_token"]
+            .as_str()
+            .expect("refresh_token")
+            .into();
     }
 
     /// (wallet, vault) of a player.
