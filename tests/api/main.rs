@@ -9,3 +9,4 @@ mod support;
 
 mod cycles;
 mod party;
+mod party_errors;
