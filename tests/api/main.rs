@@ -10,3 +10,4 @@ mod support;
 mod cycles;
 mod party;
 mod party_errors;
+mod party_lobby;

@@ -21,6 +21,7 @@ use crate::support::{AppOptions, Backend, Player, Reply, TestApp, spawn_app, spa
 
 pub(crate) const START: i64 = 5000;
 pub(crate) const PROMPT: i64 = 100;
+pub(crate) const COPY: i64 = 50;
 pub(crate) const PENALTY: i64 = 5;
 
 /// Every player's (wallet, vault) and the ledger audit (totals and the
@@ -86,6 +87,30 @@ pub(crate) async fn add_bots(app: &TestApp, host: &Player, session: Uuid, count:
         json!({ "count": count }),
     )
     .await
+}
+
+/// Signs the players in again (access tokens live two hours; tests that
+/// move the clock further refresh them, as a client would).
+pub(crate) async fn sign_in_again(app: &TestApp, players: &mut [Player]) {
+    for p in players {
+        let tokens: Value = app
+            .request(
+                Method::POST,
+                "/auth/refresh",
+                None,
+                Some(json!({ "refresh_token": p.refresh_token })),
+            )
+            .await
+            .ok();
+        tokens["access_token"]
+            .as_str()
+            .expect("token")
+            .clone_into(&mut p.token);
+        tokens["refresh_token"]
+            .as_str()
+            .expect("refresh token")
+            .clone_into(&mut p.refresh_token);
+    }
 }
 
 /// A well-formed party code that `taken` is not.
