@@ -13,6 +13,8 @@ mod concurrency;
 mod conservation;
 mod cycles;
 mod party;
+mod party_errors;
+mod party_lobby;
 mod party_timing;
 mod realtime;
 mod timers;

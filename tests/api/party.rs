@@ -46,9 +46,19 @@ impl<'a> Party<'a> {
     /// The first player creates, the others join by code (typed in lower
     /// case), the host adds bots, everyone gets ready.
     pub async fn gather(app: &'a TestApp, humans: Vec<Player>, bots: i64) -> Party<'a> {
+        Self::gather_with(app, humans, bots, json!({})).await
+    }
+
+    /// Like [`Party::gather`], with a `POST /party/create` body (quotas, timers).
+    pub async fn gather_with(
+        app: &'a TestApp,
+        humans: Vec<Player>,
+        bots: i64,
+        config: Value,
+    ) -> Party<'a> {
         let host = &humans[0];
         let created: PartySessionResponse =
-            app.post("/party/create", &host.token, json!({})).await.ok();
+            app.post("/party/create", &host.token, config).await.ok();
         assert_eq!(created.current_phase, PartyPhase::Lobby);
         assert_eq!(created.party_code.len(), 8);
         assert!(

@@ -248,6 +248,35 @@ impl Game {
     ) -> Result<VoteResponse> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
+        // A party vote round counts for its party: submit it the party's way,
+        // as `submit_round` does. Recorded here directly, the vote reached
+        // the phraseset but not the party (counter, assignment, phase), so
+        // the voter could never meet their quota (`no_phrasesets_available`)
+        // and the party waited for its deadline.
+        if let Some(round) = tx.active_vote_round(player, phraseset).await?
+            && let Some(session) = round.party_session_id
+        {
+            drop(tx);
+            let out = self
+                .submit_party_round(player, session, round.id(), phrase)
+                .await?;
+            let correct = out.correct.unwrap_or(false);
+            let mut tx = self.store.read().await?;
+            let set = tx
+                .phraseset(phraseset)
+                .await?
+                .ok_or_else(|| Error::internal("voted phraseset vanished"))?;
+            return Ok(VoteResponse {
+                correct,
+                payout: Coins::new(if correct {
+                    self.rules.vote_payout_correct
+                } else {
+                    0
+                }),
+                original_phrase: set.original_phrase,
+                your_choice: out.phrase,
+            });
+        }
         let response = submit_vote(&mut tx, &self.rules, player, phraseset, phrase, now).await?;
         tx.commit().await?;
         Ok(response)

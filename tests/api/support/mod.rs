@@ -43,6 +43,9 @@ pub struct AppOptions {
     pub rules: Option<Value>,
     /// Keep the per-IP and per-player rate limits on.
     pub rate_limits: bool,
+    /// Extra environment variables for the server process (for example
+    /// `PARTY_MODE=off`), applied after the harness's own, so they win.
+    pub env: Vec<(String, String)>,
 }
 
 /// A running server with its own database.
@@ -171,6 +174,7 @@ impl TestApp {
                 std::env::var("TEST_LOG").map_or("warn", |_| "info,sqlx=warn"),
             )
             .env_remove("PARTY_RULES")
+            .env_remove("PARTY_MODE")
             .stdout(Stdio::piped())
             .stderr(if std::env::var("TEST_LOG").is_ok() {
                 Stdio::inherit()
@@ -178,6 +182,9 @@ impl TestApp {
                 Stdio::null()
             })
             .kill_on_drop(true);
+        for (key, value) in &self.options.env {
+            cmd.env(key, value);
+        }
         if let Some(rules) = &self.options.rules {
             let path = self.dir.path().join("rules.json");
             std::fs::write(&path, rules.to_string()).expect("rules file");

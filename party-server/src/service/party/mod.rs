@@ -396,6 +396,11 @@ impl Game {
         let mut tx = self.store.begin().await?;
         let s = locked(&mut tx, session).await?;
         let me = member(&mut tx, session, player).await?;
+        // An abandoned lobby is still in the LOBBY phase: it must not take
+        // readiness (and then a start) that would bring it back.
+        if play::ended(&s) {
+            return Err(Error::api(ErrorCode::WrongPhase, "This party is over."));
+        }
         if s.phase() != PartyPhase::Lobby {
             return Err(Error::api(
                 ErrorCode::WrongPhase,
@@ -439,6 +444,14 @@ impl Game {
         member(&mut tx, session, player).await?;
         if s.host() != player {
             return Err(not_host());
+        }
+        // An abandoned lobby keeps its LOBBY phase; starting it would bring
+        // an ended party (whose players may be in other parties) back.
+        if play::ended(&s) {
+            return Err(Error::api(
+                ErrorCode::SessionAlreadyStarted,
+                "This party is over.",
+            ));
         }
         let everyone = tx.participants(session).await?;
         let summary = ready_summary(&s, &everyone);

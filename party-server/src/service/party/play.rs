@@ -5,7 +5,7 @@
 
 use party_protocol::party::{
     PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse, PartySubmitResponse,
-    PartyVoteRoundResponse, PhaseTransitionInfo, RoundSessionProgress,
+    PartyVoteRoundResponse, PhaseTransitionInfo, RoundSessionProgress, SessionStatus,
 };
 use party_protocol::party_ws::{PhaseProgress, PlayerCounters, ServerEvent};
 use party_protocol::round::RoundType;
@@ -61,7 +61,8 @@ fn party_expiry(s: &SessionRow, now: Millis, secs: i64) -> Millis {
         .map_or(own, |deadline| Millis(own.0.min(deadline)))
 }
 
-/// The caller's participant row, refusing players who left.
+/// The caller's participant row, refusing players who left and parties
+/// that are over.
 async fn playing_member(tx: &mut Tx, s: &SessionRow, player: PlayerId) -> Result<ParticipantRow> {
     let me = member(tx, s.session_id, player).await?;
     if me.has_left() {
@@ -70,7 +71,20 @@ async fn playing_member(tx: &mut Tx, s: &SessionRow, player: PlayerId) -> Result
             "You left this party.",
         ));
     }
+    // An abandoned party keeps the phase it was in, so the phase checks
+    // alone would still open (and charge for) rounds in it.
+    if ended(s) {
+        return Err(Error::api(ErrorCode::WrongPhase, "This party is over."));
+    }
     Ok(me)
+}
+
+/// Whether the session is over (RESULTS reached, or abandoned).
+pub(super) fn ended(s: &SessionRow) -> bool {
+    matches!(
+        s.state(),
+        SessionStatus::Completed | SessionStatus::Abandoned
+    )
 }
 
 /// What a started party round is.
