@@ -4,11 +4,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use party_protocol::account::{AuthResponse, DashboardResponse, LoginRequest, RegisterRequest, TokenResponse, WsTokenResponse};
+use party_protocol::account::{
+    AuthResponse, DashboardResponse, LoginRequest, RegisterRequest, TokenResponse, WsTokenResponse,
+};
 use party_protocol::party::{
-    ActivePartyResponse, AddBotsResponse, CreatePartyRequest, PartyCopyRoundResponse, PartyPromptRoundResponse,
-    PartyResultsResponse, PartySessionResponse, PartyStatusResponse, PartySubmitResponse, PartyVoteRoundResponse,
-    PlayAgainResponse, ReadyResponse, StartPartyResponse,
+    ActivePartyResponse, AddBotsResponse, CreatePartyRequest, PartyCopyRoundResponse,
+    PartyPromptRoundResponse, PartyResultsResponse, PartySessionResponse, PartyStatusResponse,
+    PartySubmitResponse, PartyVoteRoundResponse, PlayAgainResponse, ReadyResponse,
+    StartPartyResponse,
 };
 use party_protocol::{ApiErrorBody, ErrorCode, PlayerId, RoundId, Username};
 use reqwest::{Method, StatusCode};
@@ -66,7 +69,11 @@ impl ApiClient {
             .unwrap_or_default();
         Self {
             http,
-            base: format!("{}{}", server.trim_end_matches('/'), party_protocol::API_PREFIX),
+            base: format!(
+                "{}{}",
+                server.trim_end_matches('/'),
+                party_protocol::API_PREFIX
+            ),
             tokens: Arc::new(RwLock::new(Tokens::default())),
         }
     }
@@ -86,10 +93,18 @@ impl ApiClient {
         t.refresh = Some(refresh.to_owned());
     }
 
-    async fn send<T: DeserializeOwned>(&self, method: Method, path: &str, body: Option<serde_json::Value>, auth: bool) -> ApiResult<T> {
+    async fn send<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+        auth: bool,
+    ) -> ApiResult<T> {
         let mut retried = false;
         loop {
-            let mut req = self.http.request(method.clone(), format!("{}{path}", self.base));
+            let mut req = self
+                .http
+                .request(method.clone(), format!("{}{path}", self.base));
             if auth && let Some(token) = self.tokens.read().await.access.clone() {
                 req = req.bearer_auth(token);
             }
@@ -127,17 +142,33 @@ impl ApiClient {
         let Some(refresh) = self.tokens.read().await.refresh.clone() else {
             return false;
         };
-        match self.resume(&refresh).await {
-            Ok(_) => true,
-            Err(_) => false,
-        }
+        self.resume(&refresh).await.is_ok()
     }
 
     /// Signs in again with a saved refresh token.
     pub async fn resume(&self, refresh_token: &str) -> ApiResult<TokenResponse> {
-        let out: TokenResponse = self
-            .send(Method::POST, "/auth/refresh", Some(json!({"refresh_token": refresh_token})), false)
-            .await?;
+        // A plain request, not `send`: `send` itself refreshes on a 401.
+        let resp = self
+            .http
+            .post(format!("{}/auth/refresh", self.base))
+            .json(&json!({"refresh_token": refresh_token}))
+            .send()
+            .await
+            .map_err(|e| ClientError::network(&e))?;
+        let status = resp.status();
+        let bytes = resp.bytes().await.map_err(|e| ClientError::network(&e))?;
+        if !status.is_success() {
+            let body = serde_json::from_slice::<ApiErrorBody>(&bytes).ok();
+            return Err(ClientError {
+                code: body.as_ref().map(|b| b.error),
+                message: body
+                    .map_or_else(|| format!("The server answered {status}."), |b| b.message),
+            });
+        }
+        let out: TokenResponse = serde_json::from_slice(&bytes).map_err(|e| ClientError {
+            code: None,
+            message: format!("Unexpected answer from the server: {e}"),
+        })?;
         self.remember(&out.access_token, &out.refresh_token).await;
         Ok(out)
     }
@@ -175,12 +206,15 @@ impl ApiClient {
             password: password.to_owned(),
         })
         .unwrap_or_default();
-        let r = self.send(Method::POST, "/auth/login", Some(body), false).await;
+        let r = self
+            .send(Method::POST, "/auth/login", Some(body), false)
+            .await;
         self.signed_in(r).await
     }
 
     pub async fn dashboard(&self) -> ApiResult<DashboardResponse> {
-        self.send(Method::GET, "/player/dashboard", None, true).await
+        self.send(Method::GET, "/player/dashboard", None, true)
+            .await
     }
 
     pub async fn ws_token(&self) -> ApiResult<WsTokenResponse> {
@@ -192,43 +226,86 @@ impl ApiClient {
     }
 
     pub async fn create_party(&self, req: &CreatePartyRequest) -> ApiResult<PartySessionResponse> {
-        self.send(Method::POST, "/party/create", Some(to_json(req)), true).await
-    }
-
-    pub async fn join_party(&self, code: &str) -> ApiResult<PartySessionResponse> {
-        self.send(Method::POST, "/party/join", Some(json!({"party_code": code})), true).await
-    }
-
-    pub async fn ready(&self, session: Uuid, ready: bool) -> ApiResult<ReadyResponse> {
-        self.send(Method::POST, &format!("/party/{session}/ready"), Some(json!({"ready": ready})), true)
+        self.send(Method::POST, "/party/create", Some(to_json(req)), true)
             .await
     }
 
+    pub async fn join_party(&self, code: &str) -> ApiResult<PartySessionResponse> {
+        self.send(
+            Method::POST,
+            "/party/join",
+            Some(json!({"party_code": code})),
+            true,
+        )
+        .await
+    }
+
+    pub async fn ready(&self, session: Uuid, ready: bool) -> ApiResult<ReadyResponse> {
+        self.send(
+            Method::POST,
+            &format!("/party/{session}/ready"),
+            Some(json!({"ready": ready})),
+            true,
+        )
+        .await
+    }
+
     pub async fn start(&self, session: Uuid) -> ApiResult<StartPartyResponse> {
-        self.send(Method::POST, &format!("/party/{session}/start"), None, true).await
+        self.send(Method::POST, &format!("/party/{session}/start"), None, true)
+            .await
     }
 
     pub async fn status(&self, session: Uuid) -> ApiResult<PartyStatusResponse> {
-        self.send(Method::GET, &format!("/party/{session}/status"), None, true).await
+        self.send(Method::GET, &format!("/party/{session}/status"), None, true)
+            .await
     }
 
     pub async fn results(&self, session: Uuid) -> ApiResult<PartyResultsResponse> {
-        self.send(Method::GET, &format!("/party/{session}/results"), None, true).await
+        self.send(
+            Method::GET,
+            &format!("/party/{session}/results"),
+            None,
+            true,
+        )
+        .await
     }
 
     pub async fn start_prompt(&self, session: Uuid) -> ApiResult<PartyPromptRoundResponse> {
-        self.send(Method::POST, &format!("/party/{session}/rounds/prompt"), None, true).await
+        self.send(
+            Method::POST,
+            &format!("/party/{session}/rounds/prompt"),
+            None,
+            true,
+        )
+        .await
     }
 
     pub async fn start_copy(&self, session: Uuid) -> ApiResult<PartyCopyRoundResponse> {
-        self.send(Method::POST, &format!("/party/{session}/rounds/copy"), None, true).await
+        self.send(
+            Method::POST,
+            &format!("/party/{session}/rounds/copy"),
+            None,
+            true,
+        )
+        .await
     }
 
     pub async fn start_vote(&self, session: Uuid) -> ApiResult<PartyVoteRoundResponse> {
-        self.send(Method::POST, &format!("/party/{session}/rounds/vote"), None, true).await
+        self.send(
+            Method::POST,
+            &format!("/party/{session}/rounds/vote"),
+            None,
+            true,
+        )
+        .await
     }
 
-    pub async fn submit(&self, session: Uuid, round: RoundId, phrase: &str) -> ApiResult<PartySubmitResponse> {
+    pub async fn submit(
+        &self,
+        session: Uuid,
+        round: RoundId,
+        phrase: &str,
+    ) -> ApiResult<PartySubmitResponse> {
         self.send(
             Method::POST,
             &format!("/party/{session}/rounds/{round}/submit"),
@@ -239,21 +316,38 @@ impl ApiClient {
     }
 
     pub async fn leave(&self, session: Uuid) -> ApiResult<serde_json::Value> {
-        self.send(Method::POST, &format!("/party/{session}/leave"), None, true).await
+        self.send(Method::POST, &format!("/party/{session}/leave"), None, true)
+            .await
     }
 
     pub async fn add_bots(&self, session: Uuid, count: i64) -> ApiResult<AddBotsResponse> {
-        self.send(Method::POST, &format!("/party/{session}/bots"), Some(json!({"count": count})), true)
-            .await
+        self.send(
+            Method::POST,
+            &format!("/party/{session}/bots"),
+            Some(json!({"count": count})),
+            true,
+        )
+        .await
     }
 
     pub async fn kick(&self, session: Uuid, player: PlayerId) -> ApiResult<serde_json::Value> {
-        self.send(Method::DELETE, &format!("/party/{session}/participants/{player}"), None, true)
-            .await
+        self.send(
+            Method::DELETE,
+            &format!("/party/{session}/participants/{player}"),
+            None,
+            true,
+        )
+        .await
     }
 
     pub async fn play_again(&self, session: Uuid) -> ApiResult<PlayAgainResponse> {
-        self.send(Method::POST, &format!("/party/{session}/play-again"), None, true).await
+        self.send(
+            Method::POST,
+            &format!("/party/{session}/play-again"),
+            None,
+            true,
+        )
+        .await
     }
 }
 

@@ -28,10 +28,13 @@ pub async fn run(api: ApiClient, session: Uuid, mut since: Option<i64>, out: Unb
     loop {
         let url = match api.ws_token().await {
             Ok(t) => {
-                let base = api.server().replacen("http://", "ws://", 1).replacen("https://", "wss://", 1);
+                let base = api
+                    .server()
+                    .replacen("http://", "ws://", 1)
+                    .replacen("https://", "wss://", 1);
                 let mut url = format!("{base}/qf/party/{session}/ws?token={}", t.token);
                 if let Some(s) = since {
-                    url.push_str(&format!("&since={s}"));
+                    url = format!("{url}&since={s}");
                 }
                 Some(url)
             }
@@ -54,7 +57,9 @@ pub async fn run(api: ApiClient, session: Uuid, mut since: Option<i64>, out: Unb
                         }
                     }
                     Ok(Message::Close(frame)) => {
-                        final_code = frame.map(|f| u16::from(f.code)).filter(|c| (4001..=4004).contains(c));
+                        final_code = frame
+                            .map(|f| u16::from(f.code))
+                            .filter(|c| (4001..=4004).contains(c));
                         break;
                     }
                     Ok(_) => {}

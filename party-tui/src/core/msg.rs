@@ -3,8 +3,8 @@
 use crossterm::event::KeyEvent;
 use party_protocol::account::{AuthResponse, DashboardResponse};
 use party_protocol::party::{
-    AddBotsResponse, CreatePartyRequest, PartyResultsResponse, PartySessionResponse, PartyStatusResponse,
-    PartySubmitResponse, PlayAgainResponse, ReadyResponse, StartPartyResponse,
+    AddBotsResponse, CreatePartyRequest, PartyResultsResponse, PartySessionResponse,
+    PartyStatusResponse, PartySubmitResponse, PlayAgainResponse, ReadyResponse, StartPartyResponse,
 };
 use party_protocol::party_ws::ServerMessage;
 use party_protocol::round::RoundType;
@@ -21,7 +21,7 @@ pub enum Msg {
     Key(KeyEvent),
     /// The clock ticked (countdowns, polling).
     Tick(OffsetDateTime),
-    Api(ApiReply),
+    Api(Box<ApiReply>),
     Ws(WsEvent),
 }
 
@@ -32,7 +32,10 @@ pub enum WsEvent {
     Message(Box<ServerMessage>),
     /// The socket dropped; `retry_in` is the backoff before the next try,
     /// `None` when the close was final (4001–4004) or too many tries failed.
-    Disconnected { retry_in: Option<u64>, code: Option<u16> },
+    Disconnected {
+        retry_in: Option<u64>,
+        code: Option<u16>,
+    },
 }
 
 /// A server call the runtime should make.
@@ -81,7 +84,10 @@ pub enum ApiReply {
 pub enum Effect {
     Call(ApiCall),
     /// Open (or re-open) the party socket, resuming after `since`.
-    ConnectWs { session: Uuid, since: Option<i64> },
+    ConnectWs {
+        session: Uuid,
+        since: Option<i64>,
+    },
     CloseWs,
     /// Remember the refresh token so a restart resumes the session.
     SaveCredentials,

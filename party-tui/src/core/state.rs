@@ -3,13 +3,13 @@
 use std::collections::VecDeque;
 
 use party_protocol::PlayerId;
+use party_protocol::RoundId;
 use party_protocol::account::DashboardResponse;
 use party_protocol::party::{
-    PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse, PartyResultsResponse, PartyStatusResponse,
-    PartyVoteRoundResponse,
+    PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse, PartyResultsResponse,
+    PartyStatusResponse, PartyVoteRoundResponse,
 };
 use party_protocol::round::{RoundDetails, RoundType};
-use party_protocol::RoundId;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -37,7 +37,9 @@ pub enum ConnState {
     Connecting,
     Live,
     /// Dropped; retrying after a pause.
-    Reconnecting { attempt: u32 },
+    Reconnecting {
+        attempt: u32,
+    },
     /// The socket cannot connect: the client polls the status endpoint.
     Polling,
 }
@@ -138,9 +140,16 @@ impl Default for CreateForm {
 }
 
 impl CreateForm {
-    pub const LABELS: [&'static str; 5] = ["Min players", "Max players", "Prompts each", "Votes each", "Phase seconds"];
+    pub const LABELS: [&'static str; 5] = [
+        "Min players",
+        "Max players",
+        "Prompts each",
+        "Votes each",
+        "Phase seconds",
+    ];
     /// (lowest, highest, step) per field.
-    pub const RANGES: [(i64, i64, i64); 5] = [(3, 8, 1), (3, 8, 1), (1, 3, 1), (1, 5, 1), (0, 600, 30)];
+    pub const RANGES: [(i64, i64, i64); 5] =
+        [(3, 8, 1), (3, 8, 1), (1, 3, 1), (1, 5, 1), (0, 600, 30)];
 }
 
 /// Everything the client knows.
@@ -232,7 +241,10 @@ impl App {
 
     pub fn toast(&mut self, text: impl Into<String>) {
         let until = self.now + time::Duration::seconds(4);
-        self.toasts.push_back(Toast { text: text.into(), until });
+        self.toasts.push_back(Toast {
+            text: text.into(),
+            until,
+        });
         while self.toasts.len() > 3 {
             self.toasts.pop_front();
         }

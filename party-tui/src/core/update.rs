@@ -18,7 +18,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => on_key(app, key),
         Msg::Tick(now) => on_tick(app, now),
-        Msg::Api(reply) => on_reply(app, reply),
+        Msg::Api(reply) => on_reply(app, *reply),
         Msg::Ws(event) => on_socket(app, event),
     }
 }
@@ -28,7 +28,10 @@ fn call(c: ApiCall) -> Effect {
 }
 
 fn refresh_status(app: &App) -> Vec<Effect> {
-    app.session_id().map(|s| call(ApiCall::Status(s))).into_iter().collect()
+    app.session_id()
+        .map(|s| call(ApiCall::Status(s)))
+        .into_iter()
+        .collect()
 }
 
 // ---------------------------------------------------------------- keys
@@ -47,8 +50,13 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return vec![];
     }
     let typing = matches!(app.screen, Screen::SignIn | Screen::Join)
-        || (app.screen == Screen::Play && app.round.as_ref().is_some_and(|r| r.kind != RoundType::Vote));
-    if key.code == KeyCode::F(1) || (key.code == KeyCode::Char('?') && app.screen != Screen::SignIn) {
+        || (app.screen == Screen::Play
+            && app
+                .round
+                .as_ref()
+                .is_some_and(|r| r.kind != RoundType::Vote));
+    if key.code == KeyCode::F(1) || (key.code == KeyCode::Char('?') && app.screen != Screen::SignIn)
+    {
         app.help = true;
         return vec![];
     }
@@ -66,9 +74,15 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 fn signin_key(app: &mut App, key: KeyEvent, ctrl: bool) -> Vec<Effect> {
     let form = &mut app.signin;
     match key.code {
-        KeyCode::Tab | KeyCode::Down | KeyCode::Up | KeyCode::BackTab => form.field = 1 - form.field.min(1),
+        KeyCode::Tab | KeyCode::Down | KeyCode::Up | KeyCode::BackTab => {
+            form.field = 1 - form.field.min(1);
+        }
         KeyCode::Backspace => {
-            let field = if form.field == 0 { &mut form.username } else { &mut form.password };
+            let field = if form.field == 0 {
+                &mut form.username
+            } else {
+                &mut form.password
+            };
             field.pop();
         }
         KeyCode::Char('r') if ctrl => {
@@ -82,7 +96,11 @@ fn signin_key(app: &mut App, key: KeyEvent, ctrl: bool) -> Vec<Effect> {
             }
         }
         KeyCode::Char(c) if !ctrl => {
-            let field = if form.field == 0 { &mut form.username } else { &mut form.password };
+            let field = if form.field == 0 {
+                &mut form.username
+            } else {
+                &mut form.password
+            };
             if field.chars().count() < 64 {
                 field.push(c);
             }
@@ -135,8 +153,12 @@ fn create_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     match key.code {
         KeyCode::Up | KeyCode::BackTab => form.field = form.field.checked_sub(1).unwrap_or(4),
         KeyCode::Down | KeyCode::Tab => form.field = (form.field + 1) % 5,
-        KeyCode::Left | KeyCode::Char('-') => form.values[form.field] = (form.values[form.field] - step).max(lo),
-        KeyCode::Right | KeyCode::Char('+') => form.values[form.field] = (form.values[form.field] + step).min(hi),
+        KeyCode::Left | KeyCode::Char('-') => {
+            form.values[form.field] = (form.values[form.field] - step).max(lo);
+        }
+        KeyCode::Right | KeyCode::Char('+') => {
+            form.values[form.field] = (form.values[form.field] + step).min(hi);
+        }
         KeyCode::Esc => app.screen = Screen::Dashboard,
         KeyCode::Enter => {
             let [min, max, prompts, votes, secs] = form.values;
@@ -164,15 +186,21 @@ fn join_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Backspace => {
             app.input.pop();
         }
-        KeyCode::Char(c) if c.is_ascii_alphanumeric() && app.input.len() < 8 => app.input.push(c.to_ascii_uppercase()),
-        KeyCode::Enter if !app.input.is_empty() => return vec![call(ApiCall::JoinParty(app.input.clone()))],
+        KeyCode::Char(c) if c.is_ascii_alphanumeric() && app.input.len() < 8 => {
+            app.input.push(c.to_ascii_uppercase());
+        }
+        KeyCode::Enter if !app.input.is_empty() => {
+            return vec![call(ApiCall::JoinParty(app.input.clone()))];
+        }
         _ => {}
     }
     vec![]
 }
 
 fn lobby_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    let Some(party) = app.party.clone() else { return vec![] };
+    let Some(party) = app.party.clone() else {
+        return vec![];
+    };
     let session = party.session_id;
     let count = party.participants.len();
     match key.code {
@@ -188,7 +216,9 @@ fn lobby_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Char('s') if app.is_host() => vec![call(ApiCall::Start(session))],
         KeyCode::Char('b') if app.is_host() => vec![call(ApiCall::AddBots(session, 1))],
         KeyCode::Char('k') if app.is_host() => match party.participants.get(app.selected) {
-            Some(p) if Some(p.player_id) != app.my_id() => vec![call(ApiCall::Kick(session, p.player_id))],
+            Some(p) if Some(p.player_id) != app.my_id() => {
+                vec![call(ApiCall::Kick(session, p.player_id))]
+            }
             _ => {
                 app.error = Some("Select another player to remove (↑/↓).".into());
                 vec![]
@@ -212,7 +242,9 @@ fn lobby_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 }
 
 fn play_key(app: &mut App, key: KeyEvent, ctrl: bool, typing: bool) -> Vec<Effect> {
-    let Some(session) = app.session_id() else { return vec![] };
+    let Some(session) = app.session_id() else {
+        return vec![];
+    };
     if ctrl && key.code == KeyCode::Char('l') {
         return vec![call(ApiCall::Leave(session))];
     }
@@ -225,17 +257,23 @@ fn play_key(app: &mut App, key: KeyEvent, ctrl: bool, typing: bool) -> Vec<Effec
     };
     if typing {
         match key.code {
-            KeyCode::Char(c) if !ctrl && (c.is_ascii_alphabetic() || c == ' ' || c == '\'') => {
-                if app.input.len() < 100 {
-                    app.input.push(c.to_ascii_uppercase());
-                }
+            KeyCode::Char(c)
+                if !ctrl
+                    && (c.is_ascii_alphabetic() || c == ' ' || c == '\'')
+                    && app.input.len() < 100 =>
+            {
+                app.input.push(c.to_ascii_uppercase());
             }
             KeyCode::Backspace => {
                 app.input.pop();
             }
             KeyCode::Enter if !app.input.trim().is_empty() && !app.busy => {
                 app.busy = true;
-                return vec![call(ApiCall::Submit(session, round.round_id, app.input.trim().to_owned()))];
+                return vec![call(ApiCall::Submit(
+                    session,
+                    round.round_id,
+                    app.input.trim().to_owned(),
+                ))];
             }
             _ => {}
         }
@@ -264,7 +302,11 @@ fn play_key(app: &mut App, key: KeyEvent, ctrl: bool, typing: bool) -> Vec<Effec
 
 fn results_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     match key.code {
-        KeyCode::Char('p') if app.is_host() => app.session_id().map(|s| call(ApiCall::PlayAgain(s))).into_iter().collect(),
+        KeyCode::Char('p') if app.is_host() => app
+            .session_id()
+            .map(|s| call(ApiCall::PlayAgain(s)))
+            .into_iter()
+            .collect(),
         KeyCode::Char('j') => match &app.invite {
             Some((_, code)) => vec![Effect::CloseWs, call(ApiCall::JoinParty(code.clone()))],
             None => vec![],
@@ -296,7 +338,10 @@ fn on_tick(app: &mut App, now: time::OffsetDateTime) -> Vec<Effect> {
     while app.toasts.front().is_some_and(|t| t.until <= now) {
         app.toasts.pop_front();
     }
-    if app.conn == ConnState::Polling && app.party.is_some() && (now - app.last_poll).whole_seconds() >= POLL_SECONDS {
+    if app.conn == ConnState::Polling
+        && app.party.is_some()
+        && (now - app.last_poll).whole_seconds() >= POLL_SECONDS
+    {
         app.last_poll = now;
         return refresh_status(app);
     }
@@ -404,7 +449,10 @@ fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
         ApiReply::Submitted(Err(err)) => {
             app.busy = false;
             show(app, &err);
-            if err.is(ErrorCode::Expired) || err.is(ErrorCode::RoundNotActive) || err.is(ErrorCode::WrongPhase) {
+            if err.is(ErrorCode::Expired)
+                || err.is(ErrorCode::RoundNotActive)
+                || err.is(ErrorCode::WrongPhase)
+            {
                 app.round = None;
                 return refresh_status(app);
             }
@@ -414,7 +462,8 @@ fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
             app.results = Some(results);
             app.screen = Screen::Results;
             app.selected = 0;
-            vec![]
+            // The prizes just paid: show the new balance.
+            vec![call(ApiCall::Dashboard)]
         }
         ApiReply::Left(Ok(())) => {
             leave_party_view(app);
@@ -424,9 +473,10 @@ fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
             leave_party_view(app);
             vec![Effect::CloseWs, call(ApiCall::Status(again.new_session_id))]
         }
-        ApiReply::Ready(Ok(_)) | ApiReply::Started(Ok(_)) | ApiReply::BotsAdded(Ok(_)) | ApiReply::Kicked(Ok(())) => {
-            refresh_status(app)
-        }
+        ApiReply::Ready(Ok(_))
+        | ApiReply::Started(Ok(_))
+        | ApiReply::BotsAdded(Ok(_))
+        | ApiReply::Kicked(Ok(())) => refresh_status(app),
         ApiReply::SignedIn(Err(err))
         | ApiReply::Dashboard(Err(err))
         | ApiReply::PartyOpened(Err(err))
@@ -448,7 +498,10 @@ fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
 /// player still owes work; never before.
 fn apply_status(app: &mut App, status: PartyStatusResponse) -> Vec<Effect> {
     let mut effects = Vec::new();
-    let first = app.party.as_ref().is_none_or(|p| p.session_id != status.session_id);
+    let first = app
+        .party
+        .as_ref()
+        .is_none_or(|p| p.session_id != status.session_id);
     let session = status.session_id;
     if matches!(status.status, SessionStatus::Abandoned) {
         leave_party_view(app);
@@ -466,9 +519,17 @@ fn apply_status(app: &mut App, status: PartyStatusResponse) -> Vec<Effect> {
     }
     let phase = status.current_phase;
     let me = app.my_id();
-    let mine = status.participants.iter().find(|p| Some(p.player_id) == me).cloned();
+    let mine = status
+        .participants
+        .iter()
+        .find(|p| Some(p.player_id) == me)
+        .cloned();
     if let Some(active) = status.active_round.clone() {
-        if app.round.as_ref().is_none_or(|r| r.round_id != active.round_id) {
+        if app
+            .round
+            .as_ref()
+            .is_none_or(|r| r.round_id != active.round_id)
+        {
             app.input.clear();
             app.selected = 0;
         }
@@ -483,7 +544,10 @@ fn apply_status(app: &mut App, status: PartyStatusResponse) -> Vec<Effect> {
         PartyPhase::Prompt | PartyPhase::Copy | PartyPhase::Vote => {
             app.screen = Screen::Play;
             let owes = mine.as_ref().is_some_and(|p| !p.phase_complete)
-                && !matches!(mine.as_ref().map(|p| p.status), Some(party_protocol::party::ParticipantStatus::Left));
+                && !matches!(
+                    mine.as_ref().map(|p| p.status),
+                    Some(party_protocol::party::ParticipantStatus::Left)
+                );
             if app.round.is_none() && owes && !app.busy {
                 let kind = match phase {
                     PartyPhase::Prompt => RoundType::Prompt,
@@ -511,7 +575,9 @@ fn on_socket(app: &mut App, event: WsEvent) -> Vec<Effect> {
             app.conn = ConnState::Live;
             vec![]
         }
-        WsEvent::Disconnected { retry_in: Some(_), .. } => {
+        WsEvent::Disconnected {
+            retry_in: Some(_), ..
+        } => {
             let attempt = match app.conn {
                 ConnState::Reconnecting { attempt } => attempt + 1,
                 _ => 1,
@@ -563,12 +629,17 @@ fn on_event(app: &mut App, msg: ServerMessage) -> Vec<Effect> {
             session_progress,
         } => {
             if let Some(party) = app.party.as_mut() {
-                if let Some(p) = party.participants.iter_mut().find(|p| p.player_id == player_id) {
+                if let Some(p) = party
+                    .participants
+                    .iter_mut()
+                    .find(|p| p.player_id == player_id)
+                {
                     p.prompts_submitted = progress.prompts_submitted;
                     p.copies_submitted = progress.copies_submitted;
                     p.votes_submitted = progress.votes_submitted;
                 }
-                party.progress.players_ready_for_next_phase = session_progress.players_done_with_phase;
+                party.progress.players_ready_for_next_phase =
+                    session_progress.players_done_with_phase;
             }
             if Some(player_id) != me {
                 let what = match action.as_str() {
@@ -591,9 +662,14 @@ fn on_event(app: &mut App, msg: ServerMessage) -> Vec<Effect> {
             app.toast(message);
             refresh_status(app)
         }
-        ServerEvent::PlayAgain { new_session_id, party_code } => {
+        ServerEvent::PlayAgain {
+            new_session_id,
+            party_code,
+        } => {
             app.invite = Some((new_session_id, party_code.clone()));
-            app.toast(format!("The host opened a new lobby ({party_code}): press j to join."));
+            app.toast(format!(
+                "The host opened a new lobby ({party_code}): press j to join."
+            ));
             vec![]
         }
         ServerEvent::PlayerKicked { player_id, .. } if Some(player_id) == me => {
@@ -613,12 +689,17 @@ fn on_event(app: &mut App, msg: ServerMessage) -> Vec<Effect> {
             app.toast(format!("{username} is the host now"));
             refresh_status(app)
         }
-        ServerEvent::Presence { player_id, connection_status, .. } => {
-            if let Some(p) = app
-                .party
-                .as_mut()
-                .and_then(|party| party.participants.iter_mut().find(|p| p.player_id == player_id))
-            {
+        ServerEvent::Presence {
+            player_id,
+            connection_status,
+            ..
+        } => {
+            if let Some(p) = app.party.as_mut().and_then(|party| {
+                party
+                    .participants
+                    .iter_mut()
+                    .find(|p| p.player_id == player_id)
+            }) {
                 p.connection_status = connection_status;
             }
             vec![]

@@ -25,7 +25,11 @@ impl Theme {
     }
 
     fn fg(self, c: Color) -> Style {
-        if self.color { Style::new().fg(c) } else { Style::new() }
+        if self.color {
+            Style::new().fg(c)
+        } else {
+            Style::new()
+        }
     }
 
     pub fn title(self) -> Style {
@@ -45,7 +49,11 @@ impl Theme {
     }
 
     pub fn dim(self) -> Style {
-        if self.color { Style::new().fg(Color::DarkGray) } else { Style::new() }
+        if self.color {
+            Style::new().fg(Color::DarkGray)
+        } else {
+            Style::new()
+        }
     }
 
     pub fn selected(self) -> Style {
@@ -89,7 +97,11 @@ fn render_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         spans.push(Span::raw(format!(" · {name}")));
     }
     if let Some(d) = &app.dashboard {
-        spans.push(Span::raw(format!(" · {} FC (vault {})", d.wallet.get(), d.vault.get())));
+        spans.push(Span::raw(format!(
+            " · {} FC (vault {})",
+            d.wallet.get(),
+            d.vault.get()
+        )));
     }
     let (label, style) = match app.conn {
         ConnState::Idle => ("", theme.dim()),
@@ -116,14 +128,20 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
 /// The one-line key hints of the current screen.
 pub fn key_hints(app: &App) -> String {
     let hints = match app.screen {
-        Screen::SignIn => "Enter sign in (empty name: guest) · Ctrl-R register · Tab field · Ctrl-C quit",
+        Screen::SignIn => {
+            "Enter sign in (empty name: guest) · Ctrl-R register · Tab field · Ctrl-C quit"
+        }
         Screen::Dashboard => "c start a party · j join · r rejoin · g refresh · ? help · q quit",
         Screen::Create => "↑↓ field · ←→ value · Enter create · Esc back",
         Screen::Join => "type the code · Enter join · Esc back",
-        Screen::Lobby if app.is_host() => "r ready · s start · b add bot · k remove · l leave · ? help · q quit",
+        Screen::Lobby if app.is_host() => {
+            "r ready · s start · b add bot · k remove · l leave · ? help · q quit"
+        }
         Screen::Lobby => "r ready · l leave · ? help · q quit",
         Screen::Play => match &app.round {
-            Some(r) if r.kind == party_protocol::round::RoundType::Vote => "↑↓/1-3 choose · Enter vote · Ctrl-L leave · ? help",
+            Some(r) if r.kind == party_protocol::round::RoundType::Vote => {
+                "↑↓/1-3 choose · Enter vote · Ctrl-L leave · ? help"
+            }
             Some(_) => "type your phrase · Enter submit · Ctrl-L leave · ? help",
             None => "waiting… · Ctrl-L leave · ? help · q quit",
         },
@@ -136,7 +154,12 @@ pub fn key_hints(app: &App) -> String {
 fn render_help(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let w = area.width.min(64);
     let h = area.height.min(16);
-    let popup = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);
+    let popup = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
     let text = vec![
         Line::styled("How to play", theme.title()),
         Line::raw("1. PROMPT: write an original phrase (2–5 words) for the prompt."),
@@ -152,7 +175,9 @@ fn render_help(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     ];
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(text).wrap(Wrap { trim: true }).block(Block::bordered().title(" Help ")),
+        Paragraph::new(text)
+            .wrap(Wrap { trim: true })
+            .block(Block::bordered().title(" Help ")),
         popup,
     );
 }

@@ -1,0 +1,15 @@
+//! The Quipflip Party terminal client.
+//!
+//! One core, several drivers: [`core`] holds the state and the pure update
+//! function (The Elm Architecture), [`ui`] renders that state, and the
+//! drivers feed it — [`runtime`] for the interactive terminal. [`api`] and
+//! [`ws`] talk to the server; [`embedded`] runs a local server in-process
+//! for the no-setup first command.
+
+pub mod api;
+pub mod core;
+pub mod credentials;
+pub mod embedded;
+pub mod runtime;
+pub mod ui;
+pub mod ws;

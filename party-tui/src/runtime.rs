@@ -1,0 +1,201 @@
+//! The interactive driver: the terminal, the event loop, and the effects.
+//!
+//! Terminal setup and teardown live here alone. Raw mode is undone on every
+//! way out — normal quit, error, or panic (a hook restores the terminal
+//! before the panic message prints).
+
+use std::io::{self, Stdout};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use futures::StreamExt;
+use party_protocol::round::RoundType;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use time::OffsetDateTime;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+use tokio::task::JoinHandle;
+
+use crate::api::ApiClient;
+use crate::core::{ApiCall, ApiReply, App, Effect, Msg, RoundView, update};
+use crate::ui::{self, Theme};
+use crate::{credentials, ws};
+
+type Term = Terminal<CrosstermBackend<Stdout>>;
+
+fn setup() -> io::Result<Term> {
+    enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen)?;
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+    Terminal::new(CrosstermBackend::new(io::stdout()))
+}
+
+/// Leaves raw mode and the alternate screen (safe to call twice).
+pub fn restore() {
+    let _ = disable_raw_mode();
+    let _ = execute!(io::stdout(), LeaveAlternateScreen, crossterm::cursor::Show);
+}
+
+/// Carries out effects: each call runs on its own task and reports back.
+#[derive(Debug)]
+pub struct Effects {
+    pub api: ApiClient,
+    pub out: UnboundedSender<Msg>,
+    pub data_dir: Option<PathBuf>,
+    socket: Option<JoinHandle<()>>,
+}
+
+impl Effects {
+    pub fn new(api: ApiClient, out: UnboundedSender<Msg>, data_dir: Option<PathBuf>) -> Self {
+        Self {
+            api,
+            out,
+            data_dir,
+            socket: None,
+        }
+    }
+
+    pub fn run(&mut self, effect: Effect) {
+        match effect {
+            Effect::Call(call) => {
+                let api = self.api.clone();
+                let out = self.out.clone();
+                tokio::spawn(async move {
+                    let reply = perform(&api, call).await;
+                    let _ = out.send(Msg::Api(Box::new(reply)));
+                });
+            }
+            Effect::ConnectWs { session, since } => {
+                if let Some(old) = self.socket.take() {
+                    old.abort();
+                }
+                self.socket = Some(tokio::spawn(ws::run(
+                    self.api.clone(),
+                    session,
+                    since,
+                    self.out.clone(),
+                )));
+            }
+            Effect::CloseWs => {
+                if let Some(old) = self.socket.take() {
+                    old.abort();
+                }
+            }
+            Effect::SaveCredentials => {
+                let api = self.api.clone();
+                let dir = self.data_dir.clone();
+                tokio::spawn(async move {
+                    if let (Some(dir), Some(token)) = (dir, api.refresh_token().await)
+                        && let Err(err) = credentials::save(&dir, api.server(), &token)
+                    {
+                        tracing::warn!(error = %err, "could not save credentials");
+                    }
+                });
+            }
+            Effect::Quit => {}
+        }
+    }
+}
+
+impl Drop for Effects {
+    fn drop(&mut self) {
+        if let Some(socket) = self.socket.take() {
+            socket.abort();
+        }
+    }
+}
+
+/// Makes one server call and wraps the answer as a message.
+pub async fn perform(api: &ApiClient, call: ApiCall) -> ApiReply {
+    match call {
+        ApiCall::Resume(token) => ApiReply::Resumed(api.resume(&token).await.map(|_| ())),
+        ApiCall::Guest => ApiReply::SignedIn(api.guest().await),
+        ApiCall::Register { username, password } => {
+            ApiReply::SignedIn(api.register(&username, &password).await)
+        }
+        ApiCall::Login { username, password } => {
+            ApiReply::SignedIn(api.login(&username, &password).await)
+        }
+        ApiCall::Dashboard => ApiReply::Dashboard(api.dashboard().await),
+        ApiCall::CreateParty(req) => ApiReply::PartyOpened(api.create_party(&req).await),
+        ApiCall::JoinParty(code) => ApiReply::PartyOpened(api.join_party(&code).await),
+        ApiCall::Ready(s, ready) => ApiReply::Ready(api.ready(s, ready).await),
+        ApiCall::Start(s) => ApiReply::Started(api.start(s).await),
+        ApiCall::Status(s) => ApiReply::Status(api.status(s).await),
+        ApiCall::StartRound(s, kind) => ApiReply::RoundStarted(match kind {
+            RoundType::Prompt => api.start_prompt(s).await.map(RoundView::from),
+            RoundType::Copy => api.start_copy(s).await.map(RoundView::from),
+            RoundType::Vote => api.start_vote(s).await.map(RoundView::from),
+        }),
+        ApiCall::Submit(s, round, phrase) => {
+            ApiReply::Submitted(api.submit(s, round, &phrase).await)
+        }
+        ApiCall::Results(s) => ApiReply::Results(api.results(s).await),
+        ApiCall::Leave(s) => ApiReply::Left(api.leave(s).await.map(|_| ())),
+        ApiCall::AddBots(s, n) => ApiReply::BotsAdded(api.add_bots(s, n).await),
+        ApiCall::Kick(s, p) => ApiReply::Kicked(api.kick(s, p).await.map(|_| ())),
+        ApiCall::PlayAgain(s) => ApiReply::PlayAgain(api.play_again(s).await),
+    }
+}
+
+/// Runs the interactive client until the player quits.
+pub async fn run_interactive(
+    api: ApiClient,
+    data_dir: Option<PathBuf>,
+    server_label: String,
+) -> anyhow::Result<()> {
+    let mut terminal = setup()?;
+    let result = event_loop(&mut terminal, api, data_dir, server_label).await;
+    restore();
+    result
+}
+
+async fn event_loop(
+    terminal: &mut Term,
+    api: ApiClient,
+    data_dir: Option<PathBuf>,
+    label: String,
+) -> anyhow::Result<()> {
+    let theme = Theme::from_env();
+    let (tx, mut rx) = unbounded_channel::<Msg>();
+    let mut effects = Effects::new(api.clone(), tx, data_dir.clone());
+    let mut app = App::new(label, OffsetDateTime::now_utc());
+    // A saved session resumes at once; otherwise the sign-in screen shows.
+    if let Some(token) = data_dir
+        .as_deref()
+        .and_then(|d| credentials::load(d, api.server()))
+    {
+        effects.run(Effect::Call(ApiCall::Resume(token)));
+    }
+    let mut keys = EventStream::new();
+    let mut ticker = tokio::time::interval(Duration::from_millis(250));
+    loop {
+        terminal.draw(|frame| ui::render(frame, &app, theme))?;
+        let msg = tokio::select! {
+            event = keys.next() => match event {
+                Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => Msg::Key(key),
+                Some(Ok(_)) => continue,
+                Some(Err(err)) => return Err(err.into()),
+                None => break,
+            },
+            Some(msg) = rx.recv() => msg,
+            _ = ticker.tick() => Msg::Tick(OffsetDateTime::now_utc()),
+        };
+        for effect in update(&mut app, msg) {
+            effects.run(effect);
+        }
+        if app.quit {
+            break;
+        }
+    }
+    Ok(())
+}

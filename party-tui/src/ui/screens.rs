@@ -1,0 +1,505 @@
+//! One function per screen.
+
+use party_protocol::party::{ConnectionStatus, ParticipantStatus, PartyPhase};
+use party_protocol::round::RoundType;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
+
+use super::{Theme, countdown};
+use crate::core::App;
+use crate::core::state::CreateForm;
+
+/// A box of at most `w`×`h` centered in `area`.
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+pub fn signin(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let form = &app.signin;
+    let field = |label: &str, value: String, active: bool| {
+        let cursor = if active { "▏" } else { "" };
+        Line::from(vec![
+            Span::raw(format!("{label:>10}: ")),
+            Span::styled(
+                format!("{value}{cursor}"),
+                if active { theme.accent() } else { theme.dim() },
+            ),
+        ])
+    };
+    let text = vec![
+        Line::styled(
+            "Write originals. Fake the rest. Spot the truth.",
+            theme.accent(),
+        ),
+        Line::raw(""),
+        field("Username", form.username.clone(), form.field == 0),
+        field(
+            "Password",
+            "•".repeat(form.password.chars().count()),
+            form.field == 1,
+        ),
+        Line::raw(""),
+        Line::raw("Enter with a username and password signs in; Ctrl-R registers."),
+        Line::raw("Enter with an empty username plays as a guest."),
+        Line::styled(format!("Server: {}", app.server), theme.dim()),
+    ];
+    frame.render_widget(
+        Paragraph::new(text)
+            .wrap(Wrap { trim: true })
+            .block(Block::bordered().title(" Sign in ")),
+        centered(area, 70, 12),
+    );
+}
+
+pub fn dashboard(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let [money, party, menu] = Layout::vertical([
+        Constraint::Length(5),
+        Constraint::Length(4),
+        Constraint::Min(4),
+    ])
+    .areas(area);
+    let (wallet, vault, outstanding) = app.dashboard.as_ref().map_or((0, 0, 0), |d| {
+        (d.wallet.get(), d.vault.get(), d.outstanding_prompts)
+    });
+    let lines = vec![
+        Line::from(vec![
+            Span::raw("Wallet  "),
+            Span::styled(format!("{wallet} FC"), theme.good()),
+        ]),
+        Line::from(vec![
+            Span::raw("Vault   "),
+            Span::styled(format!("{vault} FC"), theme.accent()),
+        ]),
+        Line::styled(
+            format!("{outstanding} prompt(s) of yours still in play"),
+            theme.dim(),
+        ),
+    ];
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" Balance ")),
+        money,
+    );
+    let banner = match app.dashboard.as_ref().and_then(|d| d.active_party.as_ref()) {
+        Some(active) => vec![
+            Line::styled(
+                format!(
+                    "Active party {} — {}",
+                    active.party_code, active.current_phase
+                ),
+                theme.title(),
+            ),
+            Line::raw("Press r to rejoin."),
+        ],
+        None => vec![Line::styled("You are not in a party.", theme.dim())],
+    };
+    frame.render_widget(
+        Paragraph::new(banner).block(Block::bordered().title(" Party ")),
+        party,
+    );
+    let mut items = vec![
+        Line::raw("[c] Start a Party   — you host, friends join with the code"),
+        Line::raw("[j] Join Party      — type a friend's party code"),
+    ];
+    if let Some(warning) = app.balance_warning() {
+        items.push(Line::styled(warning, theme.bad()));
+    }
+    frame.render_widget(
+        Paragraph::new(items)
+            .wrap(Wrap { trim: true })
+            .block(Block::bordered().title(" Party Mode ")),
+        menu,
+    );
+}
+
+pub fn create(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let form = &app.create;
+    let mut lines: Vec<Line> = CreateForm::LABELS
+        .iter()
+        .zip(form.values)
+        .enumerate()
+        .map(|(i, (label, value))| {
+            let shown = if i == 4 && value == 0 {
+                "default".to_owned()
+            } else {
+                value.to_string()
+            };
+            let text = format!("{label:>14}:  ◂ {shown:^8} ▸");
+            if i == form.field {
+                Line::styled(text, theme.selected())
+            } else {
+                Line::raw(text)
+            }
+        })
+        .collect();
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        format!(
+            "Each player writes {} copies (twice the prompts).",
+            2 * form.values[2]
+        ),
+        theme.dim(),
+    ));
+    if let Some(w) = app.balance_warning() {
+        lines.push(Line::styled(w, theme.bad()));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(Block::bordered().title(" Start a Party ")),
+        centered(area, 60, 13),
+    );
+}
+
+pub fn join(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let mut lines = vec![
+        Line::raw("Party code (4 letters, 4 digits):"),
+        Line::styled(format!("  {}▏", app.input), theme.title()),
+        Line::raw(""),
+        Line::styled("Letters are not case-sensitive.", theme.dim()),
+    ];
+    if let Some(w) = app.balance_warning() {
+        lines.push(Line::styled(w, theme.bad()));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(Block::bordered().title(" Join Party ")),
+        centered(area, 52, 9),
+    );
+}
+
+/// The party code with spaces between characters, for reading aloud.
+fn spaced(code: &str) -> String {
+    let (letters, digits) = code.split_at(code.len().min(4));
+    let join = |s: &str| s.chars().map(String::from).collect::<Vec<_>>().join(" ");
+    format!("{}  -  {}", join(letters), join(digits))
+}
+
+pub fn lobby(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let Some(party) = &app.party else { return };
+    let [code, list, info] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Min(4),
+        Constraint::Length(3),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(Line::styled(spaced(&party.party_code), theme.title()))
+            .centered()
+            .block(Block::bordered().title(" Party code — share it ")),
+        code,
+    );
+    let me = app.my_id();
+    let rows = party.participants.iter().enumerate().map(|(i, p)| {
+        let ready = if p.status == ParticipantStatus::Ready {
+            "ready"
+        } else {
+            "…"
+        };
+        let presence = if p.connection_status == ConnectionStatus::Connected {
+            "●"
+        } else {
+            "○"
+        };
+        let mut name = p.username.clone();
+        if Some(p.player_id) == me {
+            name.push_str(" (you)");
+        }
+        let row = Row::new(vec![
+            Cell::from(if p.is_host { "★" } else { " " }),
+            Cell::from(presence),
+            Cell::from(name),
+            Cell::from(if p.is_bot { "bot" } else { "" }),
+            Cell::from(ready),
+        ]);
+        if i == app.selected && app.is_host() {
+            row.style(theme.selected())
+        } else {
+            row
+        }
+    });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(20),
+            Constraint::Length(4),
+            Constraint::Length(6),
+        ],
+    )
+    .block(Block::bordered().title(format!(
+        " Players {}/{} (min {}) ",
+        party.participants.len(),
+        party.max_players,
+        party.min_players
+    )));
+    frame.render_widget(table, list);
+    let ready = party
+        .participants
+        .iter()
+        .filter(|p| p.status == ParticipantStatus::Ready)
+        .count() as i64;
+    let line = if ready >= party.min_players {
+        if app.is_host() {
+            Line::styled(format!("{ready} ready — press s to start."), theme.good())
+        } else {
+            Line::raw(format!("{ready} ready — waiting for the host to start."))
+        }
+    } else {
+        Line::raw(format!(
+            "{ready} of {} needed are ready.",
+            party.min_players
+        ))
+    };
+    frame.render_widget(Paragraph::new(line).block(Block::bordered()), info);
+}
+
+fn phase_name(phase: PartyPhase) -> &'static str {
+    match phase {
+        PartyPhase::Prompt => "WRITE AN ORIGINAL",
+        PartyPhase::Copy => "WRITE A COPY",
+        PartyPhase::Vote => "SPOT THE ORIGINAL",
+        PartyPhase::Lobby => "LOBBY",
+        PartyPhase::Results | PartyPhase::Completed => "RESULTS",
+    }
+}
+
+pub fn play(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let Some(party) = &app.party else { return };
+    let [banner, body] = Layout::vertical([Constraint::Length(3), Constraint::Min(6)]).areas(area);
+    let [form, progress] =
+        Layout::horizontal([Constraint::Min(40), Constraint::Length(28)]).areas(body);
+    let left = party
+        .phase_expires_at
+        .map(|at| countdown(app, at))
+        .unwrap_or_default();
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(
+                format!(
+                    "{} · {}",
+                    party.current_phase,
+                    phase_name(party.current_phase)
+                ),
+                theme.title(),
+            ),
+            Span::raw(format!("   ⏱ {left} left   party {}", party.party_code)),
+        ]))
+        .block(Block::bordered()),
+        banner,
+    );
+    // Progress: everyone's counters for this phase.
+    let rows = party.participants.iter().map(|p| {
+        let (done, need) = match party.current_phase {
+            PartyPhase::Prompt => (p.prompts_submitted, p.prompts_required),
+            PartyPhase::Copy => (p.copies_submitted, p.copies_required),
+            _ => (p.votes_submitted, p.votes_required),
+        };
+        let mark = if p.phase_complete { "✓" } else { " " };
+        let mut name = p.username.clone();
+        name.truncate(16);
+        Row::new(vec![
+            Cell::from(mark),
+            Cell::from(name),
+            Cell::from(format!("{done}/{need}")),
+        ])
+    });
+    frame.render_widget(
+        Table::new(
+            rows,
+            [
+                Constraint::Length(1),
+                Constraint::Min(10),
+                Constraint::Length(5),
+            ],
+        )
+        .block(Block::bordered().title(format!(
+            " {}/{} done ",
+            party.progress.players_ready_for_next_phase, party.progress.total_players
+        ))),
+        progress,
+    );
+    let lines = match &app.round {
+        None => {
+            let me = party
+                .participants
+                .iter()
+                .find(|p| Some(p.player_id) == app.my_id());
+            if me.is_some_and(|p| p.phase_complete) {
+                vec![
+                    Line::styled("Done for this phase!", theme.good()),
+                    Line::raw(""),
+                    Line::raw("Waiting for the others…"),
+                ]
+            } else {
+                vec![Line::raw("Getting your next round…")]
+            }
+        }
+        Some(round) => {
+            let timer = format!("round ends in {}", countdown(app, round.expires_at));
+            match round.kind {
+                RoundType::Prompt => vec![
+                    Line::styled("Your prompt:", theme.dim()),
+                    Line::styled(round.prompt_text.clone().unwrap_or_default(), theme.title()),
+                    Line::raw(""),
+                    Line::raw("Write an original phrase (2–5 words):"),
+                    Line::styled(format!("> {}▏", app.input), theme.accent()),
+                    Line::raw(""),
+                    Line::styled(timer, theme.dim()),
+                ],
+                RoundType::Copy => vec![
+                    Line::styled("Someone wrote:", theme.dim()),
+                    Line::styled(
+                        round.original_phrase.clone().unwrap_or_default(),
+                        theme.title(),
+                    ),
+                    Line::raw(""),
+                    Line::raw("Write a copy that could pass for it (you can't see the prompt):"),
+                    Line::styled(format!("> {}▏", app.input), theme.accent()),
+                    Line::raw(""),
+                    Line::styled(timer, theme.dim()),
+                ],
+                RoundType::Vote => {
+                    let mut lines = vec![
+                        Line::styled(round.prompt_text.clone().unwrap_or_default(), theme.title()),
+                        Line::raw("Which one is the original?"),
+                        Line::raw(""),
+                    ];
+                    for (i, phrase) in round.phrases.iter().flatten().enumerate() {
+                        let text = format!(" {}. {phrase} ", i + 1);
+                        lines.push(if i == app.selected {
+                            Line::styled(text, theme.selected())
+                        } else {
+                            Line::raw(text)
+                        });
+                    }
+                    lines.push(Line::raw(""));
+                    lines.push(Line::styled(timer, theme.dim()));
+                    lines
+                }
+            }
+        }
+    };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(Block::bordered()),
+        form,
+    );
+}
+
+pub fn results(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let Some(results) = &app.results else {
+        frame.render_widget(Paragraph::new("Tallying the results…"), area);
+        return;
+    };
+    let [ranks, awards, mine] = Layout::vertical([
+        Constraint::Min(5),
+        Constraint::Length(5),
+        Constraint::Length(4),
+    ])
+    .areas(area);
+    let me = app.my_id();
+    let rows = results
+        .rankings
+        .iter()
+        .skip(app.selected.min(results.rankings.len().saturating_sub(1)))
+        .map(|r| {
+            let mut name = r.username.clone();
+            if r.is_bot {
+                name.push_str(" (bot)");
+            }
+            let row = Row::new(vec![
+                Cell::from(format!("{}", r.rank)),
+                Cell::from(name),
+                Cell::from(format!("{:+}", r.net_coins.get())),
+                Cell::from(format!("{}", r.coins_spent.get())),
+                Cell::from(format!("{}", r.coins_earned.get())),
+                Cell::from(format!("{:.0}%", r.vote_accuracy)),
+            ]);
+            if Some(r.player_id) == me {
+                row.style(theme.accent())
+            } else {
+                row
+            }
+        });
+    frame.render_widget(
+        Table::new(
+            rows,
+            [
+                Constraint::Length(3),
+                Constraint::Min(16),
+                Constraint::Length(6),
+                Constraint::Length(6),
+                Constraint::Length(7),
+                Constraint::Length(5),
+            ],
+        )
+        .header(Row::new(vec!["#", "Player", "Net", "Spent", "Earned", "Acc"]).style(theme.dim()))
+        .block(Block::bordered().title(format!(" Party {} results ", results.party_code))),
+        ranks,
+    );
+    let award = |title: &str, a: &Option<party_protocol::party::Award>, unit: &str| match a {
+        Some(a) => Line::raw(format!(
+            "{title}: {} ({}{unit})",
+            a.username, a.metric_value
+        )),
+        None => Line::styled(format!("{title}: —"), theme.dim()),
+    };
+    frame.render_widget(
+        Paragraph::new(vec![
+            award("Best Writer", &results.awards.best_writer, " votes"),
+            award("Top Impostor", &results.awards.top_impostor, " fooled"),
+            award("Sharpest Voter", &results.awards.sharpest_voter, "%"),
+        ])
+        .block(Block::bordered().title(" Awards ")),
+        awards,
+    );
+    let line = match results.rankings.iter().find(|r| Some(r.player_id) == me) {
+        Some(r) => format!(
+            "You: rank {} · net {:+} FC · {} prompt, {} copies, {} votes · {:.0}% right",
+            r.rank,
+            r.net_coins.get(),
+            r.prompts_submitted,
+            r.copies_submitted,
+            r.votes_submitted,
+            r.vote_accuracy
+        ),
+        None => String::new(),
+    };
+    let mut lines = vec![Line::raw(line)];
+    if let Some((_, code)) = &app.invite {
+        lines[0] = Line::styled(
+            format!("Next game open: {code} — press j to join"),
+            theme.good(),
+        );
+    } else if let Some(best) = results
+        .phrasesets_summary
+        .iter()
+        .max_by_key(|s| s.vote_count)
+    {
+        let original = best
+            .phrases
+            .first()
+            .map(|p| p.phrase.clone())
+            .unwrap_or_default();
+        lines.push(Line::styled(
+            format!(
+                "Highlight: “{}” → {original} ({})",
+                best.prompt_text, best.original_player
+            ),
+            theme.dim(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines).block(Block::bordered()), mine);
+}
