@@ -444,7 +444,9 @@ fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
             } else if out.correct == Some(false) {
                 app.toast("Fooled! That was a copy.");
             }
-            refresh_status(app)
+            let mut effects = refresh_status(app);
+            effects.push(call(ApiCall::Dashboard));
+            effects
         }
         ApiReply::Submitted(Err(err)) => {
             app.busy = false;
@@ -629,6 +631,7 @@ fn on_event(app: &mut App, msg: ServerMessage) -> Vec<Effect> {
             session_progress,
         } => {
             if let Some(party) = app.party.as_mut() {
+                let phase = party.current_phase;
                 if let Some(p) = party
                     .participants
                     .iter_mut()
@@ -637,6 +640,12 @@ fn on_event(app: &mut App, msg: ServerMessage) -> Vec<Effect> {
                     p.prompts_submitted = progress.prompts_submitted;
                     p.copies_submitted = progress.copies_submitted;
                     p.votes_submitted = progress.votes_submitted;
+                    p.phase_complete = match phase {
+                        PartyPhase::Prompt => p.prompts_submitted >= p.prompts_required,
+                        PartyPhase::Copy => p.copies_submitted >= p.copies_required,
+                        PartyPhase::Vote => p.votes_submitted >= p.votes_required,
+                        _ => p.phase_complete,
+                    };
                 }
                 party.progress.players_ready_for_next_phase =
                     session_progress.players_done_with_phase;
