@@ -10,6 +10,8 @@ pub mod api;
 pub mod core;
 pub mod credentials;
 pub mod embedded;
+#[cfg(test)]
+pub mod fixtures;
 pub mod runtime;
 pub mod ui;
 pub mod ws;

@@ -7,6 +7,9 @@ pub mod msg;
 pub mod state;
 pub mod update;
 
+#[cfg(test)]
+mod tests;
+
 pub use msg::{ApiCall, ApiReply, Effect, Msg, WsEvent};
 pub use state::{App, ConnState, RoundView, Screen};
 pub use update::update;

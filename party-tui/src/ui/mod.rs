@@ -2,6 +2,8 @@
 //! are dropped when `NO_COLOR` is set.
 
 mod screens;
+#[cfg(test)]
+mod tests;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -132,7 +132,8 @@ pub fn create(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             } else {
                 value.to_string()
             };
-            let text = format!("{label:>14}:  ◂ {shown:^8} ▸");
+            let pad = " ".repeat(14usize.saturating_sub(label.len()));
+            let text = format!("{pad}{label}:  ◂ {shown:^8} ▸");
             if i == form.field {
                 Line::styled(text, theme.selected())
             } else {
@@ -152,9 +153,8 @@ pub fn create(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         lines.push(Line::styled(w, theme.bad()));
     }
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .block(Block::bordered().title(" Start a Party ")),
+        // No wrapping: it would trim the labels' alignment padding.
+        Paragraph::new(lines).block(Block::bordered().title(" Start a Party ")),
         centered(area, 60, 13),
     );
 }
