@@ -37,6 +37,28 @@ pub fn save(data_dir: &Path, server: &str, refresh_token: &str) -> std::io::Resu
     Ok(())
 }
 
+/// The last party this data directory played on `server` (for headless
+/// `results` after the party has ended).
+pub fn save_last_party(data_dir: &Path, server: &str, session: uuid::Uuid) -> std::io::Result<()> {
+    std::fs::create_dir_all(data_dir)?;
+    let file = data_dir.join("last-party.json");
+    let mut map: BTreeMap<String, String> = std::fs::read_to_string(&file)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    map.insert(server.to_owned(), session.to_string());
+    std::fs::write(
+        &file,
+        serde_json::to_string_pretty(&map).unwrap_or_default(),
+    )
+}
+
+pub fn load_last_party(data_dir: &Path, server: &str) -> Option<uuid::Uuid> {
+    let text = std::fs::read_to_string(data_dir.join("last-party.json")).ok()?;
+    let map: BTreeMap<String, String> = serde_json::from_str(&text).ok()?;
+    map.get(server)?.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

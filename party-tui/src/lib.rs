@@ -12,6 +12,7 @@ pub mod credentials;
 pub mod embedded;
 #[cfg(test)]
 pub mod fixtures;
+pub mod headless;
 pub mod runtime;
 pub mod ui;
 pub mod ws;

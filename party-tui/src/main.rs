@@ -3,39 +3,135 @@
 //! With no `--server`, a local server starts in this process on SQLite in
 //! the data directory, so one person can play against bots at once, or
 //! share the party code with friends on the same network (`--lan`).
+//! `party-tui headless …` drives the same client from scripts (JSON lines
+//! out), and `party-tui bots …` starts simulated players for a party.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
+use party_protocol::party::PartyPhase;
 use party_tui::api::ApiClient;
+use party_tui::core::{ApiCall, Screen};
 use party_tui::embedded::EmbeddedServer;
+use party_tui::headless::{self, Exit, Player, Strategy, emit};
 use party_tui::runtime;
+use serde_json::json;
 
 /// Play Quipflip Party in the terminal.
 #[derive(Debug, Parser)]
 #[command(name = "party-tui", version, about)]
 struct Cli {
     /// Join a remote server (e.g. `http://192.168.1.20:8000`) instead of starting a local one.
-    #[arg(long, env = "PARTY_SERVER")]
+    #[arg(long, env = "PARTY_SERVER", global = true)]
     server: Option<String>,
 
     /// Local server: listen on all interfaces so friends on the LAN can join
     /// (at the printed address).
-    #[arg(long, conflicts_with = "server")]
+    #[arg(long)]
     lan: bool,
 
     /// Local server: the address to listen on (default 127.0.0.1, any free port;
     /// with --lan 0.0.0.0:8000).
-    #[arg(long, env = "PARTY_TUI_BIND", conflicts_with = "server")]
+    #[arg(long, env = "PARTY_TUI_BIND")]
     bind: Option<SocketAddr>,
 
     /// Where the local database, saved sign-in and logs live.
-    #[arg(long, env = "PARTY_DATA_DIR")]
+    #[arg(long, env = "PARTY_DATA_DIR", global = true)]
     data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
 }
 
-fn main() -> std::process::ExitCode {
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Script the client: JSON lines on stdout, logs on stderr. Needs --server.
+    #[command(subcommand)]
+    Headless(HeadlessCommand),
+    /// Start simulated players that join a party by code and play it.
+    Bots {
+        /// How many players.
+        #[arg(long, default_value_t = 3)]
+        count: usize,
+        /// The party to join.
+        #[arg(long)]
+        join: String,
+        /// Give up after this many seconds.
+        #[arg(long, default_value_t = 1800)]
+        timeout: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum HeadlessCommand {
+    /// Play as a new guest (the sign-in is saved in --data-dir).
+    Guest,
+    /// Register a new account.
+    Signup {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password: String,
+    },
+    /// Sign in to an existing account.
+    Login {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password: String,
+    },
+    /// Create a party (prints its code).
+    Create {
+        #[arg(long)]
+        min_players: Option<i64>,
+        #[arg(long)]
+        max_players: Option<i64>,
+        #[arg(long)]
+        prompts: Option<i64>,
+        #[arg(long)]
+        votes: Option<i64>,
+        #[arg(long)]
+        phase_seconds: Option<i64>,
+        /// Server-side bots to add.
+        #[arg(long, default_value_t = 0)]
+        bots: i64,
+    },
+    /// Join a party by code.
+    Join { code: String },
+    /// Mark ready in the lobby.
+    Ready,
+    /// Start the party (host).
+    Start,
+    /// Print the party status.
+    Status,
+    /// Play your rounds until the party reaches RESULTS (or --until PHASE).
+    Play {
+        /// Comma-separated phrases to use first; then generated ones.
+        #[arg(long, value_delimiter = ',')]
+        phrases: Vec<String>,
+        /// Stop when the party reaches this phase.
+        #[arg(long, default_value = "RESULTS")]
+        until: String,
+        #[arg(long, default_value_t = 600)]
+        timeout: u64,
+    },
+    /// Wait until the party reaches a phase.
+    Wait {
+        #[arg(long)]
+        phase: String,
+        #[arg(long, default_value_t = 600)]
+        timeout: u64,
+    },
+    /// Print the party's results.
+    Results,
+    /// Leave the party.
+    Leave,
+}
+
+fn main() -> ExitCode {
     let cli = Cli::parse();
     let data_dir = cli
         .data_dir
@@ -43,64 +139,273 @@ fn main() -> std::process::ExitCode {
         .unwrap_or_else(party_server::config::default_data_dir);
     if let Err(err) = std::fs::create_dir_all(&data_dir) {
         eprintln!("party-tui: cannot create {}: {err}", data_dir.display());
-        return std::process::ExitCode::FAILURE;
+        return ExitCode::FAILURE;
     }
-    // Logs go to a file: the terminal belongs to the game.
-    if let Ok(file) = std::fs::OpenOptions::new()
+    let to_stderr = cli.command.is_some();
+    init_logs(&data_dir, to_stderr);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("party-tui: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async move {
+        match cli.command {
+            None => match play(cli.server, cli.lan, cli.bind, data_dir).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => {
+                    runtime::restore();
+                    eprintln!("party-tui: {err:#}");
+                    ExitCode::FAILURE
+                }
+            },
+            Some(command) => {
+                let Some(server) = cli.server else {
+                    eprintln!("party-tui: scripted commands need --server URL (or PARTY_SERVER)");
+                    return ExitCode::from(2);
+                };
+                let exit = match command {
+                    Command::Headless(cmd) => run_headless(&server, data_dir, cmd).await,
+                    Command::Bots {
+                        count,
+                        join,
+                        timeout,
+                    } => run_bots(&server, count, &join, timeout).await,
+                };
+                ExitCode::from(exit as u8)
+            }
+        }
+    })
+}
+
+/// Interactive play: logs go to a file (the terminal belongs to the game);
+/// scripted commands log to stderr.
+fn init_logs(data_dir: &std::path::Path, to_stderr: bool) {
+    let filter = || {
+        tracing_subscriber::EnvFilter::try_from_env("PARTY_TUI_LOG")
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"))
+    };
+    if to_stderr {
+        tracing_subscriber::fmt()
+            .with_env_filter(filter())
+            .with_writer(std::io::stderr)
+            .init();
+    } else if let Ok(file) = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(data_dir.join("party-tui.log"))
     {
         tracing_subscriber::fmt()
-            .with_env_filter(
-                tracing_subscriber::EnvFilter::try_from_env("PARTY_TUI_LOG")
-                    .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-            )
+            .with_env_filter(filter())
             .with_writer(std::sync::Mutex::new(file))
             .with_ansi(false)
             .init();
     }
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(rt) => rt,
-        Err(err) => {
-            eprintln!("party-tui: {err}");
-            return std::process::ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(play(cli, data_dir)) {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(err) => {
-            runtime::restore();
-            eprintln!("party-tui: {err:#}");
-            std::process::ExitCode::FAILURE
-        }
-    }
 }
 
-async fn play(cli: Cli, data_dir: PathBuf) -> anyhow::Result<()> {
-    if let Some(server) = cli.server {
+async fn play(
+    server: Option<String>,
+    lan: bool,
+    bind: Option<SocketAddr>,
+    data_dir: PathBuf,
+) -> anyhow::Result<()> {
+    if let Some(server) = server {
         let api = ApiClient::new(&server);
-        runtime::run_interactive(api, Some(data_dir), server).await
+        return runtime::run_interactive(api, Some(data_dir), server).await;
+    }
+    let bind = bind.unwrap_or_else(|| {
+        if lan {
+            SocketAddr::from(([0, 0, 0, 0], 8000))
+        } else {
+            SocketAddr::from(([127, 0, 0, 1], 0))
+        }
+    });
+    let local = EmbeddedServer::start(bind, &data_dir.join("local")).await?;
+    let url = local.url();
+    let label = if lan {
+        format!("local server on port {} (LAN)", local.addr.port())
     } else {
-        {
-            let bind = cli.bind.unwrap_or_else(|| {
-                if cli.lan {
-                    SocketAddr::from(([0, 0, 0, 0], 8000))
-                } else {
-                    SocketAddr::from(([127, 0, 0, 1], 0))
-                }
-            });
-            let server = EmbeddedServer::start(bind, &data_dir.join("local")).await?;
-            let url = server.url();
-            let label = if cli.lan {
-                format!("local server on port {} (LAN)", server.addr.port())
+        format!("local server {url}")
+    };
+    let result = runtime::run_interactive(ApiClient::new(&url), Some(data_dir), label).await;
+    local.shutdown().await;
+    result
+}
+
+fn exit_of(result: Result<(), Exit>) -> Exit {
+    result.err().unwrap_or(Exit::Ok)
+}
+
+async fn run_headless(server: &str, data_dir: PathBuf, cmd: HeadlessCommand) -> Exit {
+    let mut p = Player::new(ApiClient::new(server), Some(data_dir));
+    exit_of(headless_step(&mut p, cmd).await)
+}
+
+async fn signed_in(p: &mut Player, call: ApiCall) -> Result<(), Exit> {
+    p.call(call).await.map_err(|e| headless::fail(&e))?;
+    p.run_until(None, Duration::from_secs(10), |a| a.dashboard.is_some())
+        .await?;
+    // Let the saved-credentials task finish before the process exits.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (id, name) = p.app.me.clone().ok_or(Exit::NoSession)?;
+    emit(
+        &json!({"event": "signed_in", "player_id": id, "username": name, "wallet": p.app.wallet()}),
+    );
+    Ok(())
+}
+
+async fn headless_step(p: &mut Player, cmd: HeadlessCommand) -> Result<(), Exit> {
+    match cmd {
+        HeadlessCommand::Guest => return signed_in(p, ApiCall::Guest).await,
+        HeadlessCommand::Signup { username, password } => {
+            return signed_in(p, ApiCall::Register { username, password }).await;
+        }
+        HeadlessCommand::Login { username, password } => {
+            return signed_in(p, ApiCall::Login { username, password }).await;
+        }
+        _ => {}
+    }
+    headless::resume(p).await?;
+    match cmd {
+        HeadlessCommand::Create {
+            min_players,
+            max_players,
+            prompts,
+            votes,
+            phase_seconds,
+            bots,
+        } => {
+            let req =
+                headless::create_request(min_players, max_players, prompts, votes, phase_seconds);
+            p.call(ApiCall::CreateParty(req))
+                .await
+                .map_err(|e| headless::fail(&e))?;
+            let session = headless::opened_party(p).await?;
+            if bots > 0 {
+                p.call(ApiCall::AddBots(session, bots))
+                    .await
+                    .map_err(|e| headless::fail(&e))?;
+            }
+            let code = p.app.party.as_ref().map(|s| s.party_code.clone());
+            emit(
+                &json!({"event": "party_created", "session_id": session, "party_code": code, "bots": bots}),
+            );
+        }
+        HeadlessCommand::Join { code } => {
+            p.call(ApiCall::JoinParty(code.to_ascii_uppercase()))
+                .await
+                .map_err(|e| headless::fail(&e))?;
+            let session = headless::opened_party(p).await?;
+            let code = p.app.party.as_ref().map(|s| s.party_code.clone());
+            emit(&json!({"event": "joined", "session_id": session, "party_code": code}));
+        }
+        HeadlessCommand::Ready => {
+            let session = headless::party(p).await?;
+            p.call(ApiCall::Ready(session, true))
+                .await
+                .map_err(|e| headless::fail(&e))?;
+            emit(&json!({"event": "ready", "session_id": session}));
+        }
+        HeadlessCommand::Start => {
+            let session = headless::party(p).await?;
+            p.call(ApiCall::Start(session))
+                .await
+                .map_err(|e| headless::fail(&e))?;
+            emit(&json!({"event": "started", "session_id": session}));
+        }
+        HeadlessCommand::Status => {
+            headless::party(p).await?;
+            emit(&json!({"event": "status", "status": p.app.party}));
+        }
+        HeadlessCommand::Play {
+            phrases,
+            until,
+            timeout,
+        } => {
+            let target = headless::parse_phase(&until).unwrap_or(PartyPhase::Results);
+            headless::party(p).await?;
+            let mut strategy = if phrases.is_empty() {
+                Strategy::Bot
             } else {
-                format!("local server {url}")
+                Strategy::Phrases(phrases)
             };
-            let result =
-                runtime::run_interactive(ApiClient::new(&url), Some(data_dir), label).await;
-            server.shutdown().await;
-            result
+            p.run_until(Some(&mut strategy), Duration::from_secs(timeout), |a| {
+                a.phase().is_some_and(|ph| ph >= target)
+                    && (target != PartyPhase::Results || a.results.is_some())
+            })
+            .await?;
+            emit(&json!({"event": "done", "phase": p.app.phase(), "seq": p.app.seq}));
+        }
+        HeadlessCommand::Wait { phase, timeout } => {
+            let Some(target) = headless::parse_phase(&phase) else {
+                emit(
+                    &json!({"event": "error", "error": "invalid_request", "message": "unknown phase"}),
+                );
+                return Err(Exit::Refused);
+            };
+            headless::party(p).await?;
+            p.run_until(None, Duration::from_secs(timeout), |a| {
+                a.phase().is_some_and(|ph| ph >= target)
+            })
+            .await?;
+            emit(&json!({"event": "phase", "phase": p.app.phase(), "seq": p.app.seq}));
+        }
+        HeadlessCommand::Results => {
+            let session = headless::party_or_last(p).await?;
+            p.call(ApiCall::Results(session))
+                .await
+                .map_err(|e| headless::fail(&e))?;
+            emit(&json!({"event": "results", "results": p.app.results}));
+        }
+        HeadlessCommand::Leave => {
+            let session = headless::party(p).await?;
+            p.call(ApiCall::Leave(session))
+                .await
+                .map_err(|e| headless::fail(&e))?;
+            emit(&json!({"event": "left", "session_id": session}));
+        }
+        HeadlessCommand::Guest | HeadlessCommand::Signup { .. } | HeadlessCommand::Login { .. } => {
         }
     }
+    Ok(())
+}
+
+/// Simulated players: each signs up as a guest, joins by code, readies and
+/// plays every round with generated phrases until RESULTS.
+async fn run_bots(server: &str, count: usize, code: &str, timeout: u64) -> Exit {
+    let mut tasks = Vec::new();
+    for i in 0..count {
+        let server = server.to_owned();
+        let code = code.to_ascii_uppercase();
+        // No saved sign-in: each simulated player is a fresh guest.
+        tasks.push(tokio::spawn(async move {
+            let mut p = Player::new(ApiClient::new(&server), None);
+            p.verbose = false;
+            let r: Result<(), Exit> = async {
+                p.call(ApiCall::Guest).await.map_err(|e| headless::fail(&e))?;
+                p.run_until(None, Duration::from_secs(10), |a| a.dashboard.is_some()).await?;
+                p.call(ApiCall::JoinParty(code.clone())).await.map_err(|e| headless::fail(&e))?;
+                let session = headless::opened_party(&mut p).await?;
+                p.call(ApiCall::Ready(session, true)).await.map_err(|e| headless::fail(&e))?;
+                emit(&json!({"event": "bot_joined", "bot": i, "username": p.app.me.as_ref().map(|m| m.1.clone())}));
+                let mut strategy = Strategy::Bot;
+                p.run_until(Some(&mut strategy), Duration::from_secs(timeout), |a| {
+                    a.screen == Screen::Results && a.results.is_some()
+                })
+                .await?;
+                emit(&json!({"event": "bot_done", "bot": i}));
+                Ok(())
+            }
+            .await;
+            r
+        }));
+    }
+    let mut exit = Exit::Ok;
+    for t in tasks {
+        if let Ok(Err(e)) = t.await {
+            exit = e;
+        }
+    }
+    exit
 }

@@ -1,0 +1,192 @@
+//! A whole party run through the headless subcommands, as a CI script
+//! would: four `party-tui headless …` players against a real server.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::{Command, Output};
+
+use clap::Parser;
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_party-tui");
+
+/// A real server in this test process, on port 0 over a fresh SQLite file.
+async fn server(dir: &std::path::Path) -> String {
+    let mut config = party_server::Config::parse_from(["party-server"]);
+    config.bind = "127.0.0.1:0".parse().unwrap();
+    config.database_url = Some(format!("sqlite://{}", dir.join("server.db").display()));
+    config.rate_limits = party_server::config::Switch::Off;
+    config.load_rules().unwrap();
+    let app = party_server::Application::build(&config).await.unwrap();
+    let addr = app.local_addr().unwrap();
+    tokio::spawn(app.run(std::future::pending()));
+    format!("http://{addr}")
+}
+
+/// Runs `party-tui headless <args>` for the player whose data lives in `dir`.
+fn headless(server: &str, dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("headless")
+        .args(args)
+        .args(["--server", server, "--data-dir"])
+        .arg(dir)
+        .env("PARTY_TUI_LOG", "warn")
+        .output()
+        .expect("run party-tui")
+}
+
+fn lines(out: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+        .collect()
+}
+
+fn ok(out: &Output) -> Vec<Value> {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    lines(out)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_party_runs_through_the_headless_subcommands() {
+    let tmp = tempfile::tempdir().unwrap();
+    let url = server(tmp.path()).await;
+    let dirs: Vec<_> = (0..4).map(|i| tmp.path().join(format!("p{i}"))).collect();
+    let url2 = url.clone();
+    let dirs2 = dirs.clone();
+    // The CLI blocks; run the script off the async workers.
+    tokio::task::spawn_blocking(move || script(&url2, &dirs2))
+        .await
+        .unwrap();
+    drop(dirs);
+}
+
+fn script(url: &str, dirs: &[std::path::PathBuf]) {
+    let mut names = Vec::new();
+    for d in dirs {
+        let out = ok(&headless(url, d, &["guest"]));
+        assert_eq!(out[0]["event"], "signed_in");
+        assert_eq!(out[0]["wallet"], 5000);
+        names.push(out[0]["username"].as_str().unwrap().to_owned());
+    }
+    let created = ok(&headless(url, &dirs[0], &["create", "--votes", "1"]));
+    assert_eq!(created[0]["event"], "party_created");
+    let code = created[0]["party_code"].as_str().unwrap().to_owned();
+    for d in &dirs[1..] {
+        let joined = ok(&headless(url, d, &["join", &code.to_lowercase()]));
+        assert_eq!(joined[0]["party_code"], code.as_str());
+    }
+    for d in dirs {
+        assert_eq!(ok(&headless(url, d, &["ready"]))[0]["event"], "ready");
+    }
+    assert_eq!(
+        ok(&headless(url, &dirs[0], &["start"]))[0]["event"],
+        "started"
+    );
+
+    // Everyone plays at once, each in their own process.
+    let players: Vec<_> = dirs
+        .iter()
+        .map(|d| {
+            Command::new(BIN)
+                .args([
+                    "headless",
+                    "play",
+                    "--timeout",
+                    "120",
+                    "--server",
+                    url,
+                    "--data-dir",
+                ])
+                .arg(d)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in players {
+        let out = child.wait_with_output().unwrap();
+        let events = ok(&out);
+        let kinds: Vec<&str> = events.iter().filter_map(|e| e["event"].as_str()).collect();
+        // One prompt, two copies, one vote each, then RESULTS.
+        let submitted: Vec<&Value> = events
+            .iter()
+            .filter(|e| e["event"] == "submitted")
+            .collect();
+        let of = |t: &str| submitted.iter().filter(|e| e["round_type"] == t).count();
+        assert_eq!(
+            (of("prompt"), of("copy"), of("vote")),
+            (1, 2, 1),
+            "{kinds:?}"
+        );
+        assert!(
+            events
+                .iter()
+                .any(|e| e["event"] == "phase" && e["phase"] == "VOTE")
+        );
+        assert_eq!(events.last().unwrap()["event"], "done");
+        assert_eq!(events.last().unwrap()["phase"], "RESULTS");
+    }
+
+    // The results, read by a player after the party ended.
+    let results = ok(&headless(url, &dirs[2], &["results"]));
+    let r = &results[0]["results"];
+    assert_eq!(r["party_code"], code.as_str());
+    let ranked: Vec<&str> = r["rankings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["username"].as_str().unwrap())
+        .collect();
+    assert_eq!(ranked.len(), 4);
+    for n in &names {
+        assert!(ranked.contains(&n.as_str()), "{n} missing from {ranked:?}");
+    }
+    assert_eq!(r["phrasesets_summary"].as_array().unwrap().len(), 4);
+    let nets: Vec<i64> = r["rankings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["net_coins"].as_i64().unwrap())
+        .collect();
+    assert!(
+        nets.windows(2).all(|w| w[0] >= w[1]),
+        "ranked by net coins: {nets:?}"
+    );
+    let votes: i64 = r["phrasesets_summary"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["vote_count"].as_i64().unwrap())
+        .sum();
+    assert_eq!(votes, 4, "one vote each");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exit_codes_say_what_failed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let url = server(tmp.path()).await;
+    let dir = tmp.path().join("p");
+    tokio::task::spawn_blocking(move || {
+        let not_signed_in = headless(&url, &dir, &["ready"]);
+        assert_eq!(not_signed_in.status.code(), Some(6));
+        assert_eq!(lines(&not_signed_in)[0]["error"], "not_signed_in");
+        ok(&headless(&url, &dir, &["guest"]));
+        let no_party = headless(&url, &dir, &["ready"]);
+        assert_eq!(no_party.status.code(), Some(6));
+        let bad_code = headless(&url, &dir, &["join", "ZZZZ2222"]);
+        assert_eq!(bad_code.status.code(), Some(3));
+        assert_eq!(lines(&bad_code)[0]["error"], "session_not_found");
+        let offline = headless("http://127.0.0.1:9", &dir, &["guest"]);
+        assert_eq!(offline.status.code(), Some(5));
+    })
+    .await
+    .unwrap();
+}
