@@ -50,6 +50,8 @@ impl Application {
         };
         // Build the word set now rather than on the first submitted phrase.
         crate::game::dictionary::preload();
+        // Install the metrics recorder before anything records.
+        crate::http::metrics::handle();
         let hub = Hub::new(store.clone());
         store.set_commit_hook(Arc::new(HubHook(hub.clone())));
         let game = Game::new(store, clock, config.rules.clone());

@@ -2,6 +2,7 @@
 
 mod accounts;
 pub mod extract;
+pub mod metrics;
 mod ops;
 mod party;
 pub mod rate_limit;
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router {
     let max_body = state.game.rules.max_body_bytes;
     let mut qf = Router::new()
         .route("/health", get(ops::health))
+        .route("/metrics", get(metrics::render))
         .route("/player", post(accounts::register))
         .route("/player/guest", post(accounts::guest))
         .route("/player/upgrade", post(accounts::upgrade))
@@ -115,6 +117,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest(party_protocol::API_PREFIX, qf)
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(CatchPanicLayer::custom(ops::panic_response))
         .layer(TraceLayer::new_for_http())

@@ -163,7 +163,10 @@ type Stream = futures::stream::SplitStream<WebSocket>;
 /// Sends one text frame, or reports the socket as too slow.
 async fn send(sink: &mut Sink, text: &str) -> std::result::Result<(), u16> {
     match timeout(SEND_TIMEOUT, sink.send(Message::Text(text.into()))).await {
-        Ok(Ok(())) => Ok(()),
+        Ok(Ok(())) => {
+            metrics::counter!("ws_events_sent_total").increment(1);
+            Ok(())
+        }
         // The peer went away: end quietly.
         Ok(Err(_)) => Err(0),
         Err(_) => Err(close::TOO_SLOW),
@@ -228,6 +231,7 @@ async fn pump(
                     if lags > MAX_LAGS {
                         return Err(close::TOO_SLOW);
                     }
+                    metrics::counter!("ws_resyncs_total").increment(1);
                     last = snapshot(game, session, player, sink).await?;
                 }
                 Err(RecvError::Closed) => return Ok(()),

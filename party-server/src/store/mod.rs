@@ -123,6 +123,8 @@ pub struct Tx {
     /// Parties whose event log this transaction appended to.
     touched: Vec<Uuid>,
     hook: Option<Arc<dyn CommitHook>>,
+    /// When the transaction began (for the latency metric).
+    started: std::time::Instant,
 }
 
 /// The connection a transaction runs on.
@@ -217,6 +219,7 @@ impl Store {
             conn,
             touched: Vec::new(),
             hook: self.hook.get().cloned(),
+            started: std::time::Instant::now(),
         }
     }
 
@@ -286,6 +289,8 @@ impl Tx {
                 tx.commit().await?;
             }
         }
+        metrics::histogram!("db_transaction_duration_seconds")
+            .record(self.started.elapsed().as_secs_f64());
         if let Some(hook) = &self.hook
             && !self.touched.is_empty()
         {

@@ -851,3 +851,14 @@ pub enum SubmissionKind {
     Copy,
     Vote,
 }
+
+impl Tx {
+    /// Open or running parties per phase (for the metrics).
+    pub async fn parties_by_phase(&mut self) -> Result<Vec<(String, i64)>> {
+        Ok(on_conn!(self, conn => sqlx::query_as(
+            "SELECT current_phase, CAST(COUNT(*) AS BIGINT) FROM party_sessions \
+             WHERE status IN ('OPEN', 'IN_PROGRESS') GROUP BY current_phase")
+            .fetch_all(conn)
+            .await)?)
+    }
+}
