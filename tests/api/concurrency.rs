@@ -250,13 +250,20 @@ async fn simultaneous_votes_in_one_round_count_one_vote(backend: Backend) {
 
     let (ok, errors) = outcomes(&replies);
     assert_eq!(ok, 1, "{replies:?}");
-    // The server answers a vote on a round that is no longer open with
-    // `round_not_found` ("You have no open vote round on this phraseset").
-    assert_eq!(
-        errors,
-        codes(&[(ErrorCode::RoundNotFound, 9)]),
-        "{replies:?}"
-    );
+    // The losers are told the round is gone: through the phraseset
+    // endpoint `round_not_found` ("You have no open vote round on this
+    // phraseset"); through the round's own submit `round_not_active` once
+    // the winner committed, or `round_not_found` if it raced the winner
+    // inside the vote itself. Which mix depends on timing; the total is 9.
+    let refused: usize = errors
+        .iter()
+        .filter(|(code, _)| {
+            *code == ErrorCode::RoundNotFound.as_str() || *code == ErrorCode::RoundNotActive.as_str()
+        })
+        .map(|(_, n)| n)
+        .sum();
+    assert_eq!(refused, 9, "{replies:?}");
+    assert_eq!(errors.values().sum::<usize>(), 9, "{replies:?}");
     // Stake into the pool, correct payout out of it (wallet + vault rows).
     assert_eq!(entries(&app).await - before, 3);
     let (wallet, vault) = split(20, VOTE);
