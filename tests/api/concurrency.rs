@@ -258,7 +258,8 @@ async fn simultaneous_votes_in_one_round_count_one_vote(backend: Backend) {
     let refused: usize = errors
         .iter()
         .filter(|(code, _)| {
-            *code == ErrorCode::RoundNotFound.as_str() || *code == ErrorCode::RoundNotActive.as_str()
+            *code == ErrorCode::RoundNotFound.as_str()
+                || *code == ErrorCode::RoundNotActive.as_str()
         })
         .map(|(_, n)| n)
         .sum();

@@ -44,22 +44,15 @@ impl Game {
                 "You have seen every prompt we have.",
             )
         })?;
-        let round = NewRound {
-            round_id: RoundId::new(),
-            player_id: player,
-            round_type: RoundType::Prompt,
-            cost: rules.prompt_cost,
-            created_at: now,
-            expires_at: now.plus_secs(rules.prompt_seconds),
-            prompt_id: Some(prompt_id),
-            prompt_text: Some(prompt_text.clone()),
-            prompt_round_id: None,
-            original_phrase: None,
-            discount: None,
-            phraseset_id: None,
-            phrases: None,
-            party_session_id: None,
-        };
+        let round = NewRound::prompt(
+            player,
+            rules.prompt_cost,
+            now,
+            now.plus_secs(rules.prompt_seconds),
+            prompt_id,
+            prompt_text.clone(),
+            None,
+        );
         insert_and_pay(&mut tx, &round, "prompt_entry", now).await?;
         tx.commit().await?;
         Ok(PromptRoundResponse {
@@ -107,22 +100,16 @@ impl Game {
             .submitted_phrase
             .clone()
             .ok_or_else(|| Error::internal("queued prompt has no phrase"))?;
-        let round = NewRound {
-            round_id: RoundId::new(),
-            player_id: player,
-            round_type: RoundType::Copy,
-            cost: rules.copy_cost_for(discount),
-            created_at: now,
-            expires_at: now.plus_secs(rules.copy_seconds),
-            prompt_id: None,
-            prompt_text: None,
-            prompt_round_id: Some(prompt.id()),
-            original_phrase: Some(original.clone()),
-            discount: Some(discount),
-            phraseset_id: None,
-            phrases: None,
-            party_session_id: None,
-        };
+        let round = NewRound::copy(
+            player,
+            rules.copy_cost_for(discount),
+            now,
+            now.plus_secs(rules.copy_seconds),
+            prompt.id(),
+            Some(original.clone()),
+            discount,
+            None,
+        );
         insert_and_pay(&mut tx, &round, "copy_entry", now).await?;
         tx.commit().await?;
         Ok(CopyRoundResponse {
@@ -154,22 +141,17 @@ impl Game {
             set.copy_phrase_2.clone(),
         ];
         phrases.shuffle(&mut rand::rng());
-        let round = NewRound {
-            round_id: RoundId::new(),
-            player_id: player,
-            round_type: RoundType::Vote,
-            cost: rules.vote_cost,
-            created_at: now,
-            expires_at: now.plus_secs(rules.vote_seconds),
-            prompt_id: Some(set.prompt_id),
-            prompt_text: Some(set.prompt_text.clone()),
-            prompt_round_id: None,
-            original_phrase: None,
-            discount: None,
-            phraseset_id: Some(set.id()),
-            phrases: Some(phrases.clone()),
-            party_session_id: None,
-        };
+        let round = NewRound::vote(
+            player,
+            rules.vote_cost,
+            now,
+            now.plus_secs(rules.vote_seconds),
+            set.prompt_id,
+            set.prompt_text.clone(),
+            set.id(),
+            phrases.clone(),
+            None,
+        );
         insert_and_pay(&mut tx, &round, "vote_entry", now).await?;
         tx.commit().await?;
         Ok(VoteRoundResponse {

@@ -334,3 +334,90 @@ impl Tx {
         Ok(ids.into_iter().map(RoundId::from_uuid).collect())
     }
 }
+
+impl NewRound {
+    /// A prompt round showing prompt `prompt_id`.
+    pub fn prompt(
+        player: PlayerId,
+        cost: i64,
+        now: Millis,
+        expires_at: Millis,
+        prompt_id: i64,
+        prompt_text: String,
+        party: Option<Uuid>,
+    ) -> Self {
+        Self::blank(RoundType::Prompt, player, cost, now, expires_at, party).with(|r| {
+            r.prompt_id = Some(prompt_id);
+            r.prompt_text = Some(prompt_text);
+        })
+    }
+
+    /// A copy round of `prompt_round`, whose phrase is `original_phrase`.
+    pub fn copy(
+        player: PlayerId,
+        cost: i64,
+        now: Millis,
+        expires_at: Millis,
+        prompt_round: RoundId,
+        original_phrase: Option<String>,
+        discount: bool,
+        party: Option<Uuid>,
+    ) -> Self {
+        Self::blank(RoundType::Copy, player, cost, now, expires_at, party).with(|r| {
+            r.prompt_round_id = Some(prompt_round);
+            r.original_phrase = original_phrase;
+            r.discount = Some(discount);
+        })
+    }
+
+    /// A vote round on `phraseset`, showing `phrases` in this order.
+    pub fn vote(
+        player: PlayerId,
+        cost: i64,
+        now: Millis,
+        expires_at: Millis,
+        prompt_id: i64,
+        prompt_text: String,
+        phraseset: PhrasesetId,
+        phrases: [String; 3],
+        party: Option<Uuid>,
+    ) -> Self {
+        Self::blank(RoundType::Vote, player, cost, now, expires_at, party).with(|r| {
+            r.prompt_id = Some(prompt_id);
+            r.prompt_text = Some(prompt_text);
+            r.phraseset_id = Some(phraseset);
+            r.phrases = Some(phrases);
+        })
+    }
+
+    fn blank(
+        kind: RoundType,
+        player: PlayerId,
+        cost: i64,
+        now: Millis,
+        expires_at: Millis,
+        party: Option<Uuid>,
+    ) -> Self {
+        NewRound {
+            round_id: RoundId::new(),
+            player_id: player,
+            round_type: kind,
+            cost,
+            created_at: now,
+            expires_at,
+            prompt_id: None,
+            prompt_text: None,
+            prompt_round_id: None,
+            original_phrase: None,
+            discount: None,
+            phraseset_id: None,
+            phrases: None,
+            party_session_id: party,
+        }
+    }
+
+    fn with(mut self, f: impl FnOnce(&mut Self)) -> Self {
+        f(&mut self);
+        self
+    }
+}

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use party_protocol::party::{PartyPhase, PhaseTransitionInfo, SessionStatus};
 use party_protocol::party_ws::ServerEvent;
-use party_protocol::round::{RoundStatus, RoundType};
+use party_protocol::round::RoundStatus;
 use party_protocol::{Phrase, PhrasesetId, PlayerId, RoundId};
 use uuid::Uuid;
 
@@ -233,22 +233,16 @@ async fn write_standin_copy(
     if !tx.claim_copy_slot(prompt_round).await? {
         return Ok(false);
     }
-    let round = NewRound {
-        round_id: RoundId::new(),
-        player_id: writer,
-        round_type: RoundType::Copy,
-        cost: rules.copy_cost,
-        created_at: now,
-        expires_at: now.plus_secs(rules.copy_seconds),
-        prompt_id: None,
-        prompt_text: None,
-        prompt_round_id: Some(prompt_round),
-        original_phrase: Some(original.as_str().to_owned()),
-        discount: Some(false),
-        phraseset_id: None,
-        phrases: None,
-        party_session_id: Some(s.session_id),
-    };
+    let round = NewRound::copy(
+        writer,
+        rules.copy_cost,
+        now,
+        now.plus_secs(rules.copy_seconds),
+        prompt_round,
+        Some(original.as_str().to_owned()),
+        false,
+        Some(s.session_id),
+    );
     insert_and_pay(tx, &round, "copy_entry", now).await?;
     tx.insert_party_round(
         s.session_id,

@@ -118,22 +118,15 @@ pub(super) async fn start_prompt_in(
             "You have seen every prompt we have.",
         )
     })?;
-    let round = NewRound {
-        round_id: RoundId::new(),
-        player_id: player,
-        round_type: RoundType::Prompt,
-        cost: rules.prompt_cost,
-        created_at: now,
-        expires_at: party_expiry(s, now, rules.prompt_seconds),
-        prompt_id: Some(prompt_id),
-        prompt_text: Some(prompt_text),
-        prompt_round_id: None,
-        original_phrase: None,
-        discount: None,
-        phraseset_id: None,
-        phrases: None,
-        party_session_id: Some(s.session_id),
-    };
+    let round = NewRound::prompt(
+        player,
+        rules.prompt_cost,
+        now,
+        party_expiry(s, now, rules.prompt_seconds),
+        prompt_id,
+        prompt_text,
+        Some(s.session_id),
+    );
     insert_and_pay(tx, &round, "prompt_entry", now).await?;
     let party_round_id = tx
         .insert_party_round(
@@ -195,22 +188,16 @@ pub(super) async fn start_copy_in(
     }
     let second = prompt.copy_claims + 1 >= 2;
     let discount = tx.prompts_waiting().await? > rules.copy_discount_threshold;
-    let round = NewRound {
-        round_id: RoundId::new(),
-        player_id: player,
-        round_type: RoundType::Copy,
-        cost: rules.copy_cost_for(discount),
-        created_at: now,
-        expires_at: party_expiry(s, now, rules.copy_seconds),
-        prompt_id: None,
-        prompt_text: None,
-        prompt_round_id: Some(prompt_round),
-        original_phrase: prompt.submitted_phrase.clone(),
-        discount: Some(discount),
-        phraseset_id: None,
-        phrases: None,
-        party_session_id: Some(s.session_id),
-    };
+    let round = NewRound::copy(
+        player,
+        rules.copy_cost_for(discount),
+        now,
+        party_expiry(s, now, rules.copy_seconds),
+        prompt_round,
+        prompt.submitted_phrase.clone(),
+        discount,
+        Some(s.session_id),
+    );
     insert_and_pay(tx, &round, "copy_entry", now).await?;
     tx.start_assignment(assignment.assignment_id, round.round_id)
         .await?;
@@ -272,22 +259,17 @@ pub(super) async fn start_vote_in(
         set.copy_phrase_2.clone(),
     ];
     phrases.shuffle(&mut rand::rng());
-    let round = NewRound {
-        round_id: RoundId::new(),
-        player_id: player,
-        round_type: RoundType::Vote,
-        cost: rules.vote_cost,
-        created_at: now,
-        expires_at: party_expiry(s, now, rules.vote_seconds),
-        prompt_id: Some(set.prompt_id),
-        prompt_text: Some(set.prompt_text.clone()),
-        prompt_round_id: None,
-        original_phrase: None,
-        discount: None,
-        phraseset_id: Some(set.id()),
-        phrases: Some(phrases),
-        party_session_id: Some(s.session_id),
-    };
+    let round = NewRound::vote(
+        player,
+        rules.vote_cost,
+        now,
+        party_expiry(s, now, rules.vote_seconds),
+        set.prompt_id,
+        set.prompt_text.clone(),
+        set.id(),
+        phrases,
+        Some(s.session_id),
+    );
     insert_and_pay(tx, &round, "vote_entry", now).await?;
     tx.start_assignment(assignment.assignment_id, round.round_id)
         .await?;
