@@ -216,6 +216,17 @@ fn a_status_with_an_open_round_resumes_it_without_a_new_start() {
 }
 
 #[test]
+fn an_opened_round_refreshes_the_balance_it_was_paid_from() {
+    let mut a = in_party(PartyPhase::Prompt);
+    a.busy = true;
+    let round = fixtures::round(RoundType::Prompt);
+    let effects = update(&mut a, reply(ApiReply::RoundStarted(Ok(round))));
+    assert_eq!(effects, vec![Effect::Call(ApiCall::Dashboard)]);
+    assert!(!a.busy);
+    assert_eq!(a.round.as_ref().map(|r| r.kind), Some(RoundType::Prompt));
+}
+
+#[test]
 fn typing_and_enter_submits_the_phrase() {
     let mut a = in_party(PartyPhase::Prompt);
     a.round = Some(fixtures::round(RoundType::Prompt));

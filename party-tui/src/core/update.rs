@@ -413,7 +413,10 @@ fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
             app.round = Some(round);
             app.input.clear();
             app.selected = 0;
-            vec![]
+            // Opening a round pays its entry fee: refresh the balance, or the
+            // header shows the amount from before the fee until the phrase
+            // is submitted (and a restart mid-round seems to have charged).
+            vec![call(ApiCall::Dashboard)]
         }
         ApiReply::RoundStarted(Err(err)) => {
             app.busy = false;
