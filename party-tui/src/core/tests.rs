@@ -153,6 +153,32 @@ fn a_first_status_opens_the_socket_from_its_sequence() {
 }
 
 #[test]
+fn a_status_older_than_the_last_event_is_dropped_and_asked_again() {
+    let mut a = in_party(PartyPhase::Lobby);
+    a.seq = 11;
+    let mut stale = fixtures::status(PartyPhase::Lobby);
+    stale.seq = 10;
+    stale.participants.pop();
+    let effects = update(&mut a, reply(ApiReply::Status(Ok(stale))));
+    assert_eq!(effects, vec![Effect::Call(ApiCall::Status(session()))]);
+    assert_eq!(a.seq, 11);
+    assert_eq!(
+        a.party.as_ref().map(|p| p.participants.len()),
+        Some(fixtures::status(PartyPhase::Lobby).participants.len()),
+        "the newer state stays"
+    );
+    // A status as new as the last event applies.
+    let mut fresh = fixtures::status(PartyPhase::Lobby);
+    fresh.seq = 11;
+    fresh.participants.pop();
+    update(&mut a, reply(ApiReply::Status(Ok(fresh.clone()))));
+    assert_eq!(
+        a.party.as_ref().map(|p| p.participants.len()),
+        Some(fresh.participants.len())
+    );
+}
+
+#[test]
 fn a_phase_with_work_owed_starts_the_next_round_once() {
     let mut a = in_party(PartyPhase::Prompt);
     a.party = None;
@@ -212,6 +238,17 @@ fn a_status_with_an_open_round_resumes_it_without_a_new_start() {
     });
     let effects = update(&mut a, reply(ApiReply::Status(Ok(status))));
     assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(a.round.as_ref().map(|r| r.kind), Some(RoundType::Prompt));
+}
+
+#[test]
+fn an_opened_round_refreshes_the_balance_it_was_paid_from() {
+    let mut a = in_party(PartyPhase::Prompt);
+    a.busy = true;
+    let round = fixtures::round(RoundType::Prompt);
+    let effects = update(&mut a, reply(ApiReply::RoundStarted(Ok(round))));
+    assert_eq!(effects, vec![Effect::Call(ApiCall::Dashboard)]);
+    assert!(!a.busy);
     assert_eq!(a.round.as_ref().map(|r| r.kind), Some(RoundType::Prompt));
 }
 

@@ -398,7 +398,16 @@ fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
             app.selected = 0;
             vec![call(ApiCall::Status(session.session_id))]
         }
-        ApiReply::Status(Ok(status)) => apply_status(app, status),
+        ApiReply::Status(Ok(status)) => {
+            // Status calls run concurrently and can answer out of order: one
+            // read before the last event applied (say, a lobby with 3 of 4
+            // ready) must not overwrite the newer state for good. Drop it and
+            // ask again; the new read includes that event.
+            if app.session_id() == Some(status.session_id) && status.seq < app.seq {
+                return refresh_status(app);
+            }
+            apply_status(app, status)
+        }
         ApiReply::Status(Err(err)) => {
             if err.is(ErrorCode::NotAParticipant) || err.is(ErrorCode::SessionNotFound) {
                 leave_party_view(app);
@@ -413,7 +422,10 @@ fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
             app.round = Some(round);
             app.input.clear();
             app.selected = 0;
-            vec![]
+            // Opening a round pays its entry fee: refresh the balance, or the
+            // header shows the amount from before the fee until the phrase
+            // is submitted (and a restart mid-round seems to have charged).
+            vec![call(ApiCall::Dashboard)]
         }
         ApiReply::RoundStarted(Err(err)) => {
             app.busy = false;
