@@ -180,7 +180,11 @@ impl Store {
             let readers = SqlitePoolOptions::new()
                 .max_connections(4)
                 .acquire_timeout(Duration::from_secs(30))
-                .connect_with(options.read_only(true))
+                // Not opened read-only: a read-only connection to a WAL
+                // database can fail with SQLITE_READONLY_CANTINIT/RECOVERY
+                // when the shared-memory index needs (re)building. The
+                // readers only ever run reads; the writer pool is the one writer.
+                .connect_with(options)
                 .await?;
             Pools::Sqlite { writer, readers }
         } else {
