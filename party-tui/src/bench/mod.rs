@@ -1,0 +1,517 @@
+//! `party-bench`: the load benchmark (a swarm of bots playing K parties of
+//! N players on a fixed schedule) and the storage ceiling benchmark.
+//!
+//! - [`swarm`] runs one step of load: guests, parties, sockets, rounds.
+//! - [`stats`] records latencies (HDR histograms), fan-out, errors, lost events.
+//! - [`probe`] reads the server's memory.
+//! - [`storage`] measures the database's raw write transactions per second.
+//!
+//! Profiles: `smoke` (seconds; any error or lost event fails it — never
+//! timing), `standard` (50 parties of 8 at one action per player every
+//! 5 s), `capacity` (ramps the number of parties until p99 request latency
+//! or p99 fan-out passes the target, and reports the largest load held).
+
+pub mod client;
+pub mod probe;
+pub mod stats;
+pub mod storage;
+mod swarm;
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use party_protocol::party::CreatePartyRequest;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use tokio::time::Instant;
+
+use client::Http;
+use probe::{Memory, Peak, Probe};
+use stats::{Measured, Recorder};
+pub use swarm::Gauge;
+
+/// Which benchmark to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// A few seconds: 2 parties of 4, an action every 0.2 s. Fails on any
+    /// error or lost event, never on timing.
+    Smoke,
+    /// 50 parties of 8, an action per player every 5 s.
+    Standard,
+    /// Ramps the number of parties until the latency target breaks.
+    Capacity,
+}
+
+/// Everything a load run needs.
+#[derive(Debug, Clone)]
+pub struct LoadConfig {
+    /// `http://127.0.0.1:PORT`.
+    pub server: String,
+    pub profile: Profile,
+    /// Parties per step (smoke and standard); capacity uses `ramp`.
+    pub parties: usize,
+    pub players: usize,
+    /// One action per player per interval.
+    pub interval: Duration,
+    pub prompts_per_player: i64,
+    pub votes_per_player: i64,
+    /// Capacity: the numbers of parties to try, in order.
+    pub ramp: Vec<usize>,
+    /// Capacity: bisection steps between the last load held and the first broken.
+    pub refine: usize,
+    /// Capacity: the p99 (request and fan-out) a step must stay under.
+    pub target_p99_ms: f64,
+    /// The whole run stops by then.
+    pub max_seconds: u64,
+    pub server_pid: Option<u32>,
+    /// Pause between capacity steps so the server settles.
+    pub settle: Duration,
+}
+
+impl LoadConfig {
+    /// The defaults of a profile.
+    pub fn for_profile(profile: Profile, server: &str) -> Self {
+        let base = LoadConfig {
+            server: server.trim_end_matches('/').to_owned(),
+            profile,
+            parties: 50,
+            players: 8,
+            interval: Duration::from_secs(5),
+            prompts_per_player: 1,
+            votes_per_player: 3,
+            ramp: vec![50, 100, 200, 400, 800, 1200, 1600, 2400],
+            refine: 2,
+            target_p99_ms: 50.0,
+            max_seconds: 600,
+            server_pid: None,
+            settle: Duration::from_secs(3),
+        };
+        match profile {
+            Profile::Smoke => LoadConfig {
+                parties: 2,
+                players: 4,
+                interval: Duration::from_millis(200),
+                max_seconds: 120,
+                ..base
+            },
+            Profile::Standard => base,
+            Profile::Capacity => LoadConfig {
+                max_seconds: 1800,
+                ..base
+            },
+        }
+    }
+
+    fn create_request(&self) -> CreatePartyRequest {
+        let n = self.players as i64;
+        CreatePartyRequest {
+            min_players: Some(n),
+            max_players: Some(n),
+            prompts_per_player: Some(self.prompts_per_player),
+            copies_per_player: Some(2 * self.prompts_per_player),
+            votes_per_player: Some(self.votes_per_player),
+            phase_seconds: None,
+        }
+    }
+
+    /// About how long one step takes: sign-up, lobby, every round (two
+    /// actions each), the waits between phases, and the results.
+    pub fn step_estimate(&self) -> Duration {
+        let rounds = 3 * self.prompts_per_player + self.votes_per_player;
+        self.interval * (10 + 2 * rounds as u32) + Duration::from_secs(5)
+    }
+}
+
+/// Memory around one step, in KiB.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MemoryReport {
+    pub before: Memory,
+    pub peak: Memory,
+    pub after: Memory,
+    /// (peak − before) / the most sockets open at once.
+    pub per_connected_player_kib: Option<f64>,
+}
+
+/// One step: K parties of N players from sign-up to results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepReport {
+    pub parties: usize,
+    pub players_per_party: usize,
+    pub players: usize,
+    pub interval_s: f64,
+    pub parties_completed: usize,
+    /// From the first scheduled action to the last player's end.
+    pub duration_s: f64,
+    pub parties_per_second: f64,
+    pub requests_per_second: f64,
+    /// Write requests per second: each is one write transaction on the
+    /// server (add a presence write per socket open and close).
+    pub write_requests_per_second: f64,
+    pub connected_peak: i64,
+    pub memory: MemoryReport,
+    #[serde(flatten)]
+    pub measured: Measured,
+    /// No error, no lost event, every party completed, and both p99s
+    /// under the target.
+    pub held: bool,
+    /// Why not, if not.
+    pub broken_by: Vec<String>,
+}
+
+impl StepReport {
+    /// No error, no lost event, every party completed (timing aside).
+    pub fn clean(&self) -> bool {
+        self.measured.error_total() == 0
+            && self.measured.lost_events == 0
+            && self.parties_completed == self.parties
+    }
+}
+
+/// The capacity profile's answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Capacity {
+    pub target_p99_ms: f64,
+    /// The most concurrent parties held (None: not even the first step).
+    pub largest_held_parties: Option<usize>,
+    pub largest_held_players: Option<usize>,
+    pub first_broken_parties: Option<usize>,
+    /// Why the ramp stopped.
+    pub stopped_by: String,
+}
+
+/// The JSON document of a load run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadReport {
+    pub benchmark: String,
+    pub profile: Profile,
+    pub server: String,
+    pub started_at: String,
+    pub players_per_party: usize,
+    pub interval_s: f64,
+    pub target_p99_ms: f64,
+    pub steps: Vec<StepReport>,
+    pub capacity: Option<Capacity>,
+    /// Smoke and standard: every step clean. Capacity: always true (it
+    /// reports a number; breaking is its job).
+    pub passed: bool,
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Runs one step and measures the server around it.
+pub async fn run_step(
+    cfg: &LoadConfig,
+    parties: usize,
+    deadline: Instant,
+    seed: u64,
+) -> StepReport {
+    let recorder = Arc::new(Recorder::new());
+    let http = Http::new(&cfg.server, recorder.clone());
+    let probe = Probe::new(&cfg.server, cfg.server_pid);
+    let before = probe.read().await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let peak = Arc::new(Peak::default());
+    let watcher = {
+        let (probe, stop, peak) = (probe.clone(), stop.clone(), peak.clone());
+        tokio::spawn(async move { probe.watch_peak(stop, peak).await })
+    };
+    let step_config = swarm::StepConfig {
+        parties,
+        players: cfg.players,
+        interval: cfg.interval,
+        create: cfg.create_request(),
+        deadline,
+    };
+    let outcome = swarm::run_step(&http, &step_config, Arc::new(Gauge::default()), seed).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let _ = watcher.await;
+    let after = probe.read().await;
+    let mut peak = peak.memory();
+    // The reading before and after count for the peak too.
+    for m in [before, after] {
+        peak.vm_rss_kib = peak.vm_rss_kib.max(m.vm_rss_kib);
+        peak.metrics_rss_kib = peak.metrics_rss_kib.max(m.metrics_rss_kib);
+    }
+    let per_player = match (peak.kib(), before.kib()) {
+        (Some(p), Some(b)) if outcome.connected_peak > 0 => Some(round2(
+            p.saturating_sub(b) as f64 / outcome.connected_peak as f64,
+        )),
+        _ => None,
+    };
+    let measured = recorder.snapshot();
+    let secs = outcome.duration.as_secs_f64().max(1e-3);
+    let mut report = StepReport {
+        parties,
+        players_per_party: cfg.players,
+        players: parties * cfg.players,
+        interval_s: cfg.interval.as_secs_f64(),
+        parties_completed: outcome.parties_completed,
+        duration_s: round2(secs),
+        parties_per_second: round2(outcome.parties_completed as f64 / secs),
+        requests_per_second: round2(measured.requests as f64 / secs),
+        write_requests_per_second: round2(measured.write_requests as f64 / secs),
+        connected_peak: outcome.connected_peak,
+        memory: MemoryReport {
+            before,
+            peak,
+            after,
+            per_connected_player_kib: per_player,
+        },
+        measured,
+        held: false,
+        broken_by: Vec::new(),
+    };
+    report.broken_by = verdict(&report, cfg.target_p99_ms);
+    report.held = report.broken_by.is_empty();
+    report
+}
+
+/// What broke in a step (empty: it held).
+fn verdict(r: &StepReport, target_ms: f64) -> Vec<String> {
+    let m = &r.measured;
+    let mut broken = Vec::new();
+    if m.error_total() > 0 {
+        broken.push(format!("{} errors", m.error_total()));
+    }
+    if m.lost_events > 0 {
+        broken.push(format!("{} lost events", m.lost_events));
+    }
+    if r.parties_completed < r.parties {
+        broken.push(format!(
+            "{} of {} parties completed",
+            r.parties_completed, r.parties
+        ));
+    }
+    if m.overall.p99_ms > target_ms {
+        broken.push(format!(
+            "p99 request latency {:.1} ms > {target_ms} ms",
+            m.overall.p99_ms
+        ));
+    }
+    if m.fanout.p99_ms > target_ms {
+        broken.push(format!(
+            "p99 fan-out {:.1} ms > {target_ms} ms",
+            m.fanout.p99_ms
+        ));
+    }
+    broken
+}
+
+/// Runs a profile. `progress` gets each step's table as it finishes.
+pub async fn run(cfg: &LoadConfig, mut progress: impl FnMut(&StepReport)) -> LoadReport {
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(cfg.max_seconds);
+    let started_at = OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let mut steps = Vec::new();
+    let mut capacity = None;
+    match cfg.profile {
+        Profile::Smoke | Profile::Standard => {
+            let step = run_step(cfg, cfg.parties, deadline, 0).await;
+            progress(&step);
+            steps.push(step);
+        }
+        Profile::Capacity => {
+            let mut held: Option<usize> = None;
+            let mut broken: Option<usize> = None;
+            let mut stopped_by = "the ramp ended".to_owned();
+            let mut seed = 0;
+            let fits = |steps_done: &Vec<StepReport>| {
+                Instant::now() + cfg.step_estimate() + cfg.settle < deadline
+                    || steps_done.is_empty()
+            };
+            for &k in cfg.ramp.iter().take(32) {
+                if !fits(&steps) {
+                    stopped_by = "--max-seconds".into();
+                    break;
+                }
+                let step = run_step(cfg, k, deadline, seed).await;
+                seed += 1;
+                progress(&step);
+                let ok = step.held;
+                steps.push(step);
+                if ok {
+                    held = Some(k);
+                    tokio::time::sleep(cfg.settle).await;
+                } else {
+                    broken = Some(k);
+                    stopped_by = "the latency target or errors".into();
+                    break;
+                }
+            }
+            for _ in 0..cfg.refine.min(8) {
+                let (Some(h), Some(b)) = (held, broken) else {
+                    break;
+                };
+                let mid = h + (b - h) / 2;
+                if mid <= h || mid >= b {
+                    break;
+                }
+                if !fits(&steps) {
+                    stopped_by = "--max-seconds".into();
+                    break;
+                }
+                tokio::time::sleep(cfg.settle).await;
+                let step = run_step(cfg, mid, deadline, seed).await;
+                seed += 1;
+                progress(&step);
+                if step.held {
+                    held = Some(mid);
+                } else {
+                    broken = Some(mid);
+                }
+                steps.push(step);
+            }
+            capacity = Some(Capacity {
+                target_p99_ms: cfg.target_p99_ms,
+                largest_held_parties: held,
+                largest_held_players: held.map(|h| h * cfg.players),
+                first_broken_parties: broken,
+                stopped_by,
+            });
+        }
+    }
+    let passed = match cfg.profile {
+        Profile::Capacity => true,
+        _ => steps.iter().all(StepReport::clean),
+    };
+    LoadReport {
+        benchmark: "party-load".into(),
+        profile: cfg.profile,
+        server: cfg.server.clone(),
+        started_at,
+        players_per_party: cfg.players,
+        interval_s: cfg.interval.as_secs_f64(),
+        target_p99_ms: cfg.target_p99_ms,
+        steps,
+        capacity,
+        passed,
+    }
+}
+
+/// A step as the human reads it.
+pub fn step_table(s: &StepReport) -> String {
+    let m = &s.measured;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} parties × {} players, one action per player every {} s",
+        s.parties, s.players_per_party, s.interval_s
+    );
+    let _ = writeln!(
+        out,
+        "  parties completed {}/{} in {:.1} s ({:.2}/s); {} requests ({:.0}/s), {:.0} write requests/s; sockets open at most {}",
+        s.parties_completed,
+        s.parties,
+        s.duration_s,
+        s.parties_per_second,
+        m.requests,
+        s.requests_per_second,
+        s.write_requests_per_second,
+        s.connected_peak
+    );
+    let _ = writeln!(
+        out,
+        "  {:<14}{:>8}{:>10}{:>10}{:>10}{:>10}",
+        "latency (ms)", "count", "p50", "p95", "p99", "max"
+    );
+    let row = |out: &mut String, name: &str, x: &stats::Summary| {
+        let _ = writeln!(
+            out,
+            "  {:<14}{:>8}{:>10.2}{:>10.2}{:>10.2}{:>10.2}",
+            name, x.count, x.p50_ms, x.p95_ms, x.p99_ms, x.max_ms
+        );
+    };
+    for (kind, x) in &m.latency {
+        row(&mut out, kind, x);
+    }
+    row(&mut out, "all requests", &m.overall);
+    row(&mut out, "(service)", &m.service);
+    row(&mut out, "fan-out", &m.fanout);
+    let list = |map: &std::collections::BTreeMap<String, u64>| {
+        if map.is_empty() {
+            "none".to_owned()
+        } else {
+            map.iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let _ = writeln!(
+        out,
+        "  events received {}, lost {}; errors {} ({}); phrase retries: {}; status polls {}",
+        m.events_received,
+        m.lost_events,
+        m.error_total(),
+        list(&m.errors),
+        list(&m.retries),
+        m.stalls
+    );
+    let kib = |x: Option<u64>| x.map_or("n/a".to_owned(), |k| format!("{k}"));
+    let _ = writeln!(
+        out,
+        "  server RSS KiB: before {}, peak {}, after {}; per connected player {}",
+        kib(s.memory.before.kib()),
+        kib(s.memory.peak.kib()),
+        kib(s.memory.after.kib()),
+        s.memory
+            .per_connected_player_kib
+            .map_or("n/a".to_owned(), |k| format!("{k:.1} KiB"))
+    );
+    if s.held {
+        let _ = writeln!(out, "  held");
+    } else {
+        let _ = writeln!(out, "  broken by: {}", s.broken_by.join("; "));
+    }
+    out
+}
+
+/// The closing lines of a run.
+pub fn summary(r: &LoadReport) -> String {
+    let mut out = String::new();
+    if let Some(c) = &r.capacity {
+        let _ = writeln!(
+            out,
+            "capacity at p99 < {} ms (requests and fan-out), {} players per party, an action every {} s: {}",
+            c.target_p99_ms,
+            r.players_per_party,
+            r.interval_s,
+            c.largest_held_parties.map_or_else(
+                || "not even the first step held".to_owned(),
+                |p| format!(
+                    "{p} concurrent parties ({} players) held",
+                    p * r.players_per_party
+                )
+            )
+        );
+        if let Some(b) = c.first_broken_parties {
+            let _ = writeln!(
+                out,
+                "  first broken at {b} parties; stopped by {}",
+                c.stopped_by
+            );
+        }
+    } else {
+        let _ = writeln!(
+            out,
+            "{}: {}",
+            serde_json::to_value(r.profile)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            if r.passed {
+                "passed (no errors, no lost events, every party completed)"
+            } else {
+                "FAILED (errors, lost events or unfinished parties; see above)"
+            }
+        );
+    }
+    out
+}

@@ -1,0 +1,245 @@
+//! The storage ceiling: how many single-row write transactions per second
+//! the database does through sqlx on this machine, with the server's pool
+//! settings (SQLite: WAL, `synchronous=NORMAL`, one writer connection,
+//! `BEGIN IMMEDIATE`; PostgreSQL: a pool of 16). Each transaction is
+//! `BEGIN; UPDATE bench_writes SET n = n + 1 WHERE id = $1; COMMIT` on a
+//! scratch table, every worker on its own row (as parties touch their own
+//! rows), for a fixed time.
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+use super::stats::{Recorder, Summary};
+
+/// The server's PostgreSQL pool size (`party_server::store`).
+pub const SERVER_PG_POOL: u32 = 16;
+
+#[derive(Debug, Clone)]
+pub struct StorageConfig {
+    /// `sqlite://PATH` or `postgres://USER@HOST/DB`.
+    pub database_url: String,
+    pub duration: Duration,
+    /// Concurrent writers (tasks): SQLite queues them on its one writer
+    /// connection like the server does; PostgreSQL gives each a connection
+    /// up to the server's pool size.
+    pub workers: usize,
+    /// Keep the scratch table afterwards.
+    pub keep: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StorageReport {
+    pub benchmark: String,
+    pub database: String,
+    /// The URL without a password.
+    pub database_url: String,
+    pub seconds: f64,
+    pub workers: usize,
+    pub connections: u32,
+    pub transactions: u64,
+    pub errors: u64,
+    pub tx_per_second: f64,
+    /// Per transaction, BEGIN to COMMIT done.
+    pub latency: Summary,
+}
+
+/// Hides a password in a database URL.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+const CREATE: &str =
+    "CREATE TABLE IF NOT EXISTS bench_writes (id BIGINT PRIMARY KEY, n BIGINT NOT NULL)";
+const SEED: &str = "INSERT INTO bench_writes (id, n) VALUES ($1, 0) ON CONFLICT (id) DO NOTHING";
+const WRITE: &str = "UPDATE bench_writes SET n = n + 1 WHERE id = $1";
+const DROP: &str = "DROP TABLE IF EXISTS bench_writes";
+
+/// Creates the scratch table and one row per worker.
+macro_rules! prepare {
+    ($pool:expr, $workers:expr) => {{
+        sqlx::query(CREATE).execute($pool).await?;
+        for w in 0..$workers {
+            sqlx::query(SEED).bind(w as i64 + 1).execute($pool).await?;
+        }
+    }};
+}
+
+/// Runs the storage benchmark.
+pub async fn run(cfg: &StorageConfig) -> anyhow::Result<StorageReport> {
+    let url = cfg.database_url.as_str();
+    let workers = cfg.workers.max(1);
+    let recorder = Arc::new(Recorder::new());
+    let stop = Arc::new(AtomicBool::new(false));
+    let (database, connections, elapsed) =
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let connections = (workers as u32).min(SERVER_PG_POOL);
+            let pool = PgPoolOptions::new()
+                .max_connections(connections)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(PgConnectOptions::from_str(url)?)
+                .await?;
+            prepare!(&pool, workers);
+            let started = Instant::now();
+            let mut tasks = JoinSet::new();
+            for w in 0..workers {
+                let (pool, rec, stop) = (pool.clone(), recorder.clone(), stop.clone());
+                tasks.spawn(async move {
+                    while !stop.load(Ordering::Relaxed) {
+                        let t = Instant::now();
+                        let r = async {
+                            let mut tx = pool.begin().await?;
+                            sqlx::query(WRITE)
+                                .bind(w as i64 + 1)
+                                .execute(&mut *tx)
+                                .await?;
+                            tx.commit().await
+                        }
+                        .await;
+                        record(&rec, r.is_ok(), t.elapsed());
+                    }
+                });
+            }
+            tokio::time::sleep(cfg.duration).await;
+            stop.store(true, Ordering::Relaxed);
+            while tasks.join_next().await.is_some() {}
+            let elapsed = started.elapsed();
+            if !cfg.keep {
+                sqlx::query(DROP).execute(&pool).await?;
+            }
+            pool.close().await;
+            ("postgres", connections, elapsed)
+        } else if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(options)
+                .await?;
+            prepare!(&pool, workers);
+            let started = Instant::now();
+            let mut tasks = JoinSet::new();
+            for w in 0..workers {
+                let (pool, rec, stop) = (pool.clone(), recorder.clone(), stop.clone());
+                tasks.spawn(async move {
+                    while !stop.load(Ordering::Relaxed) {
+                        let t = Instant::now();
+                        let r = async {
+                            let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                            sqlx::query(WRITE)
+                                .bind(w as i64 + 1)
+                                .execute(&mut *tx)
+                                .await?;
+                            tx.commit().await
+                        }
+                        .await;
+                        record(&rec, r.is_ok(), t.elapsed());
+                    }
+                });
+            }
+            tokio::time::sleep(cfg.duration).await;
+            stop.store(true, Ordering::Relaxed);
+            while tasks.join_next().await.is_some() {}
+            let elapsed = started.elapsed();
+            if !cfg.keep {
+                sqlx::query(DROP).execute(&pool).await?;
+            }
+            pool.close().await;
+            ("sqlite", 1, elapsed)
+        } else {
+            anyhow::bail!("unsupported database URL (use sqlite:// or postgres://): {url}");
+        };
+    let m = recorder.snapshot();
+    let transactions = m.requests - m.error_total();
+    Ok(StorageReport {
+        benchmark: "storage-ceiling".into(),
+        database: database.into(),
+        database_url: redact(url),
+        seconds: (elapsed.as_secs_f64() * 100.0).round() / 100.0,
+        workers,
+        connections,
+        transactions,
+        errors: m.error_total(),
+        tx_per_second: (transactions as f64 / elapsed.as_secs_f64()).round(),
+        latency: m.overall,
+    })
+}
+
+fn record(rec: &Recorder, ok: bool, took: Duration) {
+    rec.request("write_tx", took, took);
+    if !ok {
+        rec.error("write_tx");
+    }
+}
+
+/// The table the human reads.
+pub fn table(r: &StorageReport) -> String {
+    format!(
+        "storage ceiling ({}, {}): {} single-row write transactions in {:.1} s with {} workers on {} connection(s)\n  {:.0} tx/s; latency p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms; errors {}\n",
+        r.database,
+        r.database_url,
+        r.transactions,
+        r.seconds,
+        r.workers,
+        r.connections,
+        r.tx_per_second,
+        r.latency.p50_ms,
+        r.latency.p95_ms,
+        r.latency.p99_ms,
+        r.latency.max_ms,
+        r.errors
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_hidden() {
+        assert_eq!(
+            redact("postgres://u:secret@127.0.0.1/db"),
+            "postgres://u:***@127.0.0.1/db"
+        );
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
+    }
+
+    #[tokio::test]
+    async fn sqlite_writes_are_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = run(&StorageConfig {
+            database_url: format!("sqlite://{}", dir.path().join("s.db").display()),
+            duration: Duration::from_millis(300),
+            workers: 4,
+            keep: false,
+        })
+        .await
+        .unwrap();
+        assert_eq!(report.database, "sqlite");
+        assert_eq!(report.errors, 0);
+        assert!(report.transactions > 10, "{report:?}");
+        assert!(report.tx_per_second > 0.0);
+    }
+}

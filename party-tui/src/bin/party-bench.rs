@@ -1,0 +1,251 @@
+//! `party-bench`: load and storage benchmarks for a Quipflip Party server
+//! on this machine. See the README's "Benchmarks" section.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use party_tui::bench::client::is_local;
+use party_tui::bench::storage::{self, StorageConfig};
+use party_tui::bench::{self, LoadConfig, Profile};
+
+/// Load-test a Quipflip Party server with a swarm of bots, or measure the
+/// database's raw write ceiling.
+#[derive(Debug, Parser)]
+#[command(
+    name = "party-bench",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    load: LoadArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// The storage ceiling: single-row write transactions per second.
+    Storage(StorageArgs),
+}
+
+#[derive(Debug, Args)]
+struct LoadArgs {
+    /// The server URL: this machine only (127.0.0.1 or localhost).
+    #[arg(long, default_value = "http://127.0.0.1:8000")]
+    server: String,
+    /// smoke (seconds, fails on errors or lost events), standard, or capacity.
+    #[arg(long, value_enum, default_value_t = Profile::Smoke)]
+    profile: Profile,
+    /// Concurrent parties (smoke and standard; capacity: the ramp's first step).
+    #[arg(long)]
+    parties: Option<usize>,
+    /// Players per party (3–8).
+    #[arg(long)]
+    players: Option<usize>,
+    /// Seconds between a player's actions.
+    #[arg(long)]
+    interval: Option<f64>,
+    /// Prompts per player (copies are twice that).
+    #[arg(long)]
+    prompts: Option<i64>,
+    /// Votes per player.
+    #[arg(long)]
+    votes: Option<i64>,
+    /// Capacity: the numbers of parties to try, e.g. 50,100,200,400.
+    #[arg(long, value_delimiter = ',')]
+    ramp: Option<Vec<usize>>,
+    /// Capacity: bisection steps after the first broken step.
+    #[arg(long)]
+    refine: Option<usize>,
+    /// Capacity: the p99 target (ms) for request latency and for fan-out.
+    #[arg(long)]
+    target_p99_ms: Option<f64>,
+    /// Stop the whole run after this many seconds.
+    #[arg(long)]
+    max_seconds: Option<u64>,
+    /// The server process id: its resident memory is read from /proc.
+    #[arg(long)]
+    server_pid: Option<u32>,
+    /// Write the JSON report to this file (`-`: stdout, the tables go to stderr).
+    #[arg(long)]
+    json: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct StorageArgs {
+    /// `sqlite://PATH` (a scratch file) or `postgres://USER@127.0.0.1/DB`.
+    #[arg(long)]
+    database_url: String,
+    /// How long to write.
+    #[arg(long, default_value_t = 10.0)]
+    seconds: f64,
+    /// Concurrent writers (PostgreSQL: one connection each, at most 16 like the server).
+    #[arg(long, default_value_t = 16)]
+    workers: usize,
+    /// Keep the scratch table `bench_writes`.
+    #[arg(long)]
+    keep: bool,
+    /// Write the JSON report to this file (`-`: stdout).
+    #[arg(long)]
+    json: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("party-bench: cannot start the runtime: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    match cli.command {
+        Some(Command::Storage(args)) => runtime.block_on(storage_main(args)),
+        None => runtime.block_on(load_main(cli.load)),
+    }
+}
+
+/// Where the human tables go: stderr when the JSON takes stdout.
+fn human(json: Option<&PathBuf>, text: &str) {
+    if json.is_some_and(|p| p.as_os_str() == "-") {
+        eprint!("{text}");
+    } else {
+        print!("{text}");
+        let _ = std::io::stdout().flush();
+    }
+}
+
+fn write_json<T: serde::Serialize>(path: Option<&PathBuf>, value: &T) -> Result<(), String> {
+    let Some(path) = path else {
+        return Ok(());
+    };
+    let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+    if path.as_os_str() == "-" {
+        println!("{text}");
+        Ok(())
+    } else {
+        std::fs::write(path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+async fn load_main(a: LoadArgs) -> ExitCode {
+    if !is_local(&a.server) {
+        eprintln!(
+            "party-bench: --server must be this machine (127.0.0.1, localhost or [::1]), not {}",
+            a.server
+        );
+        return ExitCode::from(2);
+    }
+    let mut cfg = LoadConfig::for_profile(a.profile, &a.server);
+    if let Some(p) = a.parties {
+        cfg.parties = p;
+        if a.profile == Profile::Capacity && a.ramp.is_none() {
+            let mut ramp = vec![p];
+            while ramp.len() < 8 {
+                ramp.push(ramp[ramp.len() - 1] * 2);
+            }
+            cfg.ramp = ramp;
+        }
+    }
+    if let Some(n) = a.players {
+        if !(3..=8).contains(&n) {
+            eprintln!("party-bench: --players must be 3 to 8");
+            return ExitCode::from(2);
+        }
+        cfg.players = n;
+    }
+    if let Some(s) = a.interval {
+        if !(0.01..=600.0).contains(&s) {
+            eprintln!("party-bench: --interval must be between 0.01 and 600 seconds");
+            return ExitCode::from(2);
+        }
+        cfg.interval = Duration::from_secs_f64(s);
+    }
+    if let Some(p) = a.prompts {
+        cfg.prompts_per_player = p;
+    }
+    if let Some(v) = a.votes {
+        cfg.votes_per_player = v;
+    }
+    if let Some(r) = a.ramp {
+        cfg.ramp = r.into_iter().filter(|k| *k > 0).collect();
+    }
+    if let Some(r) = a.refine {
+        cfg.refine = r;
+    }
+    if let Some(t) = a.target_p99_ms {
+        cfg.target_p99_ms = t;
+    }
+    if let Some(m) = a.max_seconds {
+        cfg.max_seconds = m;
+    }
+    cfg.server_pid = a.server_pid;
+    if cfg.parties == 0 || cfg.ramp.is_empty() {
+        eprintln!("party-bench: nothing to run (no parties)");
+        return ExitCode::from(2);
+    }
+    let json = a.json.as_ref();
+    human(
+        json,
+        &format!(
+            "party-bench {:?} against {} (stop after {} s)\n",
+            cfg.profile, cfg.server, cfg.max_seconds
+        )
+        .to_lowercase(),
+    );
+    let report = bench::run(&cfg, |step| human(json, &bench::step_table(step))).await;
+    human(json, &bench::summary(&report));
+    if let Err(err) = write_json(json, &report) {
+        eprintln!("party-bench: cannot write the JSON report: {err}");
+        return ExitCode::from(2);
+    }
+    if report.passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+async fn storage_main(a: StorageArgs) -> ExitCode {
+    let url = &a.database_url;
+    if url.starts_with("postgres") && !is_local(url) {
+        eprintln!("party-bench: the database must be on this machine (127.0.0.1 or localhost)");
+        return ExitCode::from(2);
+    }
+    if !(0.1..=600.0).contains(&a.seconds) {
+        eprintln!("party-bench: --seconds must be between 0.1 and 600");
+        return ExitCode::from(2);
+    }
+    let cfg = StorageConfig {
+        database_url: url.clone(),
+        duration: Duration::from_secs_f64(a.seconds),
+        workers: a.workers.clamp(1, 256),
+        keep: a.keep,
+    };
+    match storage::run(&cfg).await {
+        Ok(report) => {
+            human(a.json.as_ref(), &storage::table(&report));
+            if let Err(err) = write_json(a.json.as_ref(), &report) {
+                eprintln!("party-bench: cannot write the JSON report: {err}");
+                return ExitCode::from(2);
+            }
+            if report.errors == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(err) => {
+            eprintln!("party-bench: storage benchmark failed: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! The smoke benchmark against a real server in this process: every party
+//! completes, with no error and no lost event.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use clap::Parser;
+use party_tui::bench::{self, LoadConfig, Profile};
+
+/// A real server in this test process, on port 0 over a fresh SQLite file.
+async fn server(dir: &std::path::Path) -> String {
+    let mut config = party_server::Config::parse_from(["party-server"]);
+    config.bind = "127.0.0.1:0".parse().unwrap();
+    config.database_url = Some(format!("sqlite://{}", dir.join("server.db").display()));
+    config.rate_limits = party_server::config::Switch::Off;
+    config.load_rules().unwrap();
+    let app = party_server::Application::build(&config).await.unwrap();
+    let addr = app.local_addr().unwrap();
+    tokio::spawn(app.run(std::future::pending()));
+    format!("http://{addr}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_smoke_profile_completes_every_party_without_errors_or_lost_events() {
+    let tmp = tempfile::tempdir().unwrap();
+    let url = server(tmp.path()).await;
+    let mut cfg = LoadConfig::for_profile(Profile::Smoke, &url);
+    // The server runs in this process: its memory is ours.
+    cfg.server_pid = Some(std::process::id());
+    let report = bench::run(&cfg, |_| {}).await;
+    let table = report
+        .steps
+        .iter()
+        .map(bench::step_table)
+        .collect::<String>();
+    assert!(report.passed, "{table}");
+    assert_eq!(report.steps.len(), 1);
+    let step = &report.steps[0];
+    assert_eq!(step.parties_completed, cfg.parties, "{table}");
+    assert_eq!(step.measured.error_total(), 0, "{table}");
+    assert_eq!(step.measured.lost_events, 0, "{table}");
+    // Every player played every round: 1 prompt + 2 copies + 1 vote (the
+    // vote quota with 4 players is 1), each a start and a submit.
+    let players = (cfg.parties * cfg.players) as u64;
+    assert_eq!(step.measured.latency["start_round"].count, 4 * players);
+    assert!(step.measured.latency["submit"].count >= 4 * players);
+    assert_eq!(step.measured.latency["guest"].count, players);
+    assert_eq!(step.measured.latency["results"].count, players);
+    assert_eq!(step.connected_peak, players as i64);
+    // Events reached every socket, and their fan-out was measured.
+    assert!(step.measured.fanout.count > 0);
+    assert!(step.measured.events_received >= step.measured.fanout.count);
+    assert!(step.memory.before.vm_rss_kib.is_some());
+
+    // The JSON document carries the same numbers.
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["profile"], "smoke");
+    assert_eq!(json["steps"][0]["lost_events"], 0);
+    assert_eq!(json["steps"][0]["parties_completed"], cfg.parties);
+    assert!(json["steps"][0]["latency"]["submit"]["p99_ms"].is_number());
+    assert!(json["steps"][0]["fanout"]["p99_ms"].is_number());
+}
+
+#[test]
+fn the_benchmark_refuses_other_machines() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_party-bench"))
+        .args(["--profile", "smoke", "--server", "http://192.0.2.1:8000"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("this machine"));
+}
