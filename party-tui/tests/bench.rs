@@ -69,3 +69,27 @@ fn the_benchmark_refuses_other_machines() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("this machine"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn continuous_mode_keeps_parties_in_progress_and_measures_a_window() {
+    let tmp = tempfile::tempdir().unwrap();
+    let url = server(tmp.path()).await;
+    let mut cfg = LoadConfig::for_profile(Profile::Standard, &url);
+    cfg.parties = 2;
+    cfg.players = 3;
+    cfg.votes_per_player = 1;
+    cfg.interval = std::time::Duration::from_millis(100);
+    cfg.warmup = Some(std::time::Duration::from_millis(500));
+    cfg.window = std::time::Duration::from_secs(3);
+    let report = bench::run(&cfg, |_| {}).await;
+    let step = &report.steps[0];
+    let table = bench::step_table(step);
+    assert_eq!(step.mode, "continuous");
+    assert!(report.passed, "{table}");
+    // A 3-player party takes about a second here: each slot played several.
+    assert!(step.parties_completed > cfg.parties, "{table}");
+    assert!(step.parties_per_second > 0.0, "{table}");
+    assert!((step.measured_s - 3.0).abs() < 1e-9);
+    assert_eq!(step.measured.error_total(), 0, "{table}");
+    assert_eq!(step.measured.lost_events, 0, "{table}");
+}

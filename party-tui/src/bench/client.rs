@@ -94,7 +94,7 @@ impl Http {
         .await;
         let done = Instant::now();
         let from = due.map_or(sent, |d| d.min(sent));
-        self.recorder.request(kind, done - from, done - sent);
+        self.recorder.request(kind, from, done - from, done - sent);
         let (status, bytes) = outcome?;
         decode(status, &bytes)
     }

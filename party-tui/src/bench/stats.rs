@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
+use tokio::time::Instant;
 
 /// The largest latency a histogram holds (longer ones are clamped): 10 minutes in µs.
 const MAX_MICROS: u64 = 600_000_000;
@@ -67,6 +68,8 @@ pub const WRITE_KINDS: &[&str] = &[
 
 #[derive(Debug)]
 struct Inner {
+    /// Only latencies of requests due in this window count (all if none).
+    window: Option<(Instant, Instant)>,
     /// Open-loop latency per request kind: from the moment the request was
     /// due (its slot in the schedule) to the answer.
     latency: HashMap<&'static str, Histogram<u64>>,
@@ -99,6 +102,7 @@ impl Recorder {
     pub fn new() -> Self {
         Recorder {
             inner: Mutex::new(Inner {
+                window: None,
                 latency: HashMap::new(),
                 overall: histogram(),
                 service: histogram(),
@@ -120,14 +124,40 @@ impl Recorder {
         f(&mut guard)
     }
 
-    /// A request answered: `latency` counts from its scheduled time,
+    /// Measures only what happens from `from` to `to` (errors and lost
+    /// events count at any time).
+    pub fn set_window(&self, from: Instant, to: Instant) {
+        self.with(|i| i.window = Some((from, to)));
+    }
+
+    /// Whether `at` is inside the measured window.
+    pub fn in_window(&self, at: Instant) -> bool {
+        self.with(|i| i.window.is_none_or(|(from, to)| at >= from && at <= to))
+    }
+
+    /// A request answered: `latency` counts from its scheduled time `due`,
     /// `service` from when it was sent.
-    pub fn request(&self, kind: &'static str, latency: Duration, service: Duration) {
+    pub fn request(&self, kind: &'static str, due: Instant, latency: Duration, service: Duration) {
         let (l, s) = (micros(latency), micros(service));
         self.with(|i| {
+            if i.window.is_some_and(|(from, to)| due < from || due > to) {
+                return;
+            }
             let _ = i.latency.entry(kind).or_insert_with(histogram).record(l);
             let _ = i.overall.record(l);
             let _ = i.service.record(s);
+        });
+    }
+
+    /// A detail row: recorded under `kind` only, not in the totals (a
+    /// request already counted under its own kind, seen from another angle).
+    pub fn detail(&self, kind: &'static str, due: Instant, latency: Duration) {
+        let l = micros(latency);
+        self.with(|i| {
+            if i.window.is_some_and(|(from, to)| due < from || due > to) {
+                return;
+            }
+            let _ = i.latency.entry(kind).or_insert_with(histogram).record(l);
         });
     }
 
@@ -326,11 +356,17 @@ mod tests {
         for ms in 1..=100u64 {
             r.request(
                 "submit",
+                Instant::now(),
                 Duration::from_millis(ms),
                 Duration::from_millis(1),
             );
         }
-        r.request("guest", Duration::from_millis(5), Duration::from_millis(5));
+        r.request(
+            "guest",
+            Instant::now(),
+            Duration::from_millis(5),
+            Duration::from_millis(5),
+        );
         r.error("submit:wrong_phase");
         let m = r.snapshot();
         let s = &m.latency["submit"];

@@ -187,7 +187,7 @@ pub async fn run(cfg: &StorageConfig) -> anyhow::Result<StorageReport> {
 }
 
 fn record(rec: &Recorder, ok: bool, took: Duration) {
-    rec.request("write_tx", took, took);
+    rec.request("write_tx", Instant::now(), took, took);
     if !ok {
         rec.error("write_tx");
     }

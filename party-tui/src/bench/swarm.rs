@@ -1,13 +1,20 @@
 //! The bot swarm: K parties of N players, each player a guest with its own
 //! party socket, acting on a fixed schedule.
 //!
-//! Open loop: player `j` of party `k` owns the slots
-//! `t0 + offset(k, j) + i × interval` (offsets spread the load evenly over
-//! one interval). At each slot it does its next action if it can (else it
-//! waits for the next slot). Latency is counted from the slot, not from
-//! when the request could be sent: a slow answer that delays the player's
-//! next action shows up in that action's latency too (no coordinated
-//! omission).
+//! Open loop: player `j` of a party started at `t0` owns the slots
+//! `t0 + offset + (j/N) × interval + i × interval`. At each slot it does its
+//! next action if it can (else it waits for the next slot). Latency is
+//! counted from the slot, not from when the request could be sent: a slow
+//! answer that delays the player's next action shows up in that action's
+//! latency too (no coordinated omission).
+//!
+//! Two modes. [`Mode::Once`]: every party starts within the first interval
+//! and plays once (the smoke test). [`Mode::Continuous`]: K party slots,
+//! each playing parties back to back, their starts spread over one party's
+//! length, so K parties are always in progress at different stages (as on
+//! a real server: the phase ends of different parties do not all fall in
+//! the same second). Only the window after that warm-up is measured, and
+//! parties still running when it closes are cut (not counted as errors).
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -56,6 +63,19 @@ pub struct StepConfig {
     pub create: CreatePartyRequest,
     /// Nothing runs past this instant (the `--max-seconds` cap).
     pub deadline: Instant,
+    pub mode: Mode,
+}
+
+/// How parties are started (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Once,
+    Continuous {
+        /// Party starts are spread over this (about one party's length).
+        warmup: Duration,
+        /// Then measured for this long.
+        window: Duration,
+    },
 }
 
 impl StepConfig {
@@ -72,6 +92,10 @@ impl StepConfig {
 #[derive(Debug, Clone, Default)]
 pub struct StepOutcome {
     pub parties_completed: usize,
+    /// Parties that ended inside the measured window.
+    pub completed_in_window: usize,
+    /// Parties still running when the window closed (continuous mode).
+    pub parties_cut: usize,
     /// From the first slot to the last player's end.
     pub duration: Duration,
     pub connected_peak: i64,
@@ -84,14 +108,21 @@ pub struct Gauge {
     peak: AtomicI64,
 }
 
+/// Counts one open socket until dropped (an aborted task drops it too).
+#[derive(Debug)]
+struct Open<'a>(&'a Gauge);
+
+impl Drop for Open<'_> {
+    fn drop(&mut self) {
+        self.0.now.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 impl Gauge {
-    fn up(&self) {
+    fn open(&self) -> Open<'_> {
         let n = self.now.fetch_add(1, Ordering::Relaxed) + 1;
         self.peak.fetch_max(n, Ordering::Relaxed);
-    }
-
-    fn down(&self) {
-        self.now.fetch_sub(1, Ordering::Relaxed);
+        Open(self)
     }
 
     pub fn now(&self) -> i64 {
@@ -108,15 +139,26 @@ impl Gauge {
 struct Ctx {
     http: Http,
     cfg: StepConfig,
-    t0: Instant,
+    /// Players stop at their first slot after this (the window's end, or
+    /// the deadline).
+    stop_at: Instant,
     sockets: Arc<Gauge>,
+}
+
+/// How a party ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    Completed,
+    /// Still running when the measured window closed.
+    Cut,
+    Failed,
 }
 
 /// What the players of one party share.
 #[derive(Debug)]
 struct Party {
-    /// Offset of the host's slots; member `j` is `j/N` of an interval later.
-    base: Duration,
+    /// The host's first slot; member `j` is `j/N` of an interval later.
+    t0: Instant,
     /// The host publishes the session and its code here.
     opened: watch::Sender<Option<(Uuid, String)>>,
     fanout: PartyFanout,
@@ -144,6 +186,11 @@ fn lock(view: &SharedView) -> std::sync::MutexGuard<'_, View> {
     }
 }
 
+/// The golden-ratio sequence: spreads starts evenly over an interval.
+fn spread(i: u64) -> f64 {
+    (i as f64 * 0.618_033_988_749_895).fract()
+}
+
 /// Runs one step: every party from guest sign-up to results.
 pub async fn run_step(
     http: &Http,
@@ -152,46 +199,82 @@ pub async fn run_step(
     seed: u64,
 ) -> StepOutcome {
     let t0 = Instant::now() + Duration::from_millis(100);
+    let (stop_at, window) = match cfg.mode {
+        Mode::Once => (cfg.deadline, None),
+        Mode::Continuous { warmup, window } => {
+            let end = (t0 + warmup + window).min(cfg.deadline);
+            (end, Some((t0 + warmup, end)))
+        }
+    };
+    if let Some((from, to)) = window {
+        http.recorder().set_window(from, to);
+    }
     let ctx = Arc::new(Ctx {
         http: http.clone(),
         cfg: cfg.clone(),
-        t0,
+        stop_at,
         sockets: sockets.clone(),
     });
-    let mut parties = JoinSet::new();
+    let mut slots = JoinSet::new();
     for k in 0..cfg.parties {
-        // Golden-ratio spacing spreads the parties evenly over one interval.
-        let frac = ((k as f64 + seed as f64) * 0.618_033_988_749_895).fract();
-        let party = Arc::new(Party {
-            base: cfg.interval.mul_f64(frac),
-            opened: watch::channel(None).0,
-            fanout: PartyFanout::default(),
-        });
         let ctx = ctx.clone();
-        parties.spawn(async move {
-            let mut players = JoinSet::new();
-            for j in 0..ctx.cfg.players {
-                players.spawn(player(ctx.clone(), party.clone(), j));
+        let first = match cfg.mode {
+            Mode::Once => t0 + cfg.interval.mul_f64(spread(k as u64 + seed)),
+            Mode::Continuous { warmup, .. } => t0 + warmup.mul_f64(spread(k as u64 + seed)),
+        };
+        slots.spawn(async move {
+            let mut ends = Vec::new();
+            let mut start = first;
+            // Back to back while the window is open (once in `Once` mode).
+            for round in 0..1000u64 {
+                let party = Arc::new(Party {
+                    t0: start,
+                    opened: watch::channel(None).0,
+                    fanout: PartyFanout::default(),
+                });
+                let mut players = JoinSet::new();
+                for j in 0..ctx.cfg.players {
+                    players.spawn(player(ctx.clone(), party.clone(), j));
+                }
+                let mut end = End::Completed;
+                while let Some(done) = players.join_next().await {
+                    // Failed beats cut beats completed.
+                    match done.unwrap_or(End::Failed) {
+                        End::Failed => end = End::Failed,
+                        End::Cut if end == End::Completed => end = End::Cut,
+                        End::Cut | End::Completed => {}
+                    }
+                }
+                party.fanout.flush_into(ctx.http.recorder());
+                let now = Instant::now();
+                ends.push((end, now));
+                if ctx.cfg.mode == Mode::Once || now >= ctx.stop_at || end != End::Completed {
+                    break;
+                }
+                // The next party of this slot starts within the next interval.
+                start = now + ctx.cfg.interval.mul_f64(spread(round + k as u64));
             }
-            let mut all_ok = true;
-            while let Some(done) = players.join_next().await {
-                all_ok &= done.unwrap_or(false);
-            }
-            party.fanout.flush_into(ctx.http.recorder());
-            all_ok
+            ends
         });
     }
-    let mut completed = 0;
-    while let Some(done) = parties.join_next().await {
-        if done.unwrap_or(false) {
-            completed += 1;
+    let mut outcome = StepOutcome::default();
+    while let Some(done) = slots.join_next().await {
+        for (end, at) in done.unwrap_or_default() {
+            match end {
+                End::Completed => {
+                    outcome.parties_completed += 1;
+                    if window.is_none_or(|(from, to)| at >= from && at <= to) {
+                        outcome.completed_in_window += 1;
+                    }
+                }
+                End::Cut => outcome.parties_cut += 1,
+                End::Failed => {}
+            }
         }
     }
-    StepOutcome {
-        parties_completed: completed,
-        duration: Instant::now().saturating_duration_since(t0),
-        connected_peak: sockets.peak(),
-    }
+    outcome.duration = Instant::now().saturating_duration_since(t0);
+    outcome.connected_peak = sockets.peak();
+    outcome
 }
 
 /// An open party round and what its phrase depends on.
@@ -267,11 +350,11 @@ struct Bot {
     poll_now: bool,
 }
 
-/// One bot. True when it played its party to the results and its socket
-/// saw the party end.
-async fn player(ctx: Arc<Ctx>, party: Arc<Party>, j: usize) -> bool {
+/// One bot. Completed when it played its party to the results and its
+/// socket saw the party end.
+async fn player(ctx: Arc<Ctx>, party: Arc<Party>, j: usize) -> End {
     let n = ctx.cfg.players;
-    let offset = party.base + ctx.cfg.interval.mul_f64(j as f64 / n as f64);
+    let first = party.t0 + ctx.cfg.interval.mul_f64(j as f64 / n as f64);
     let mut bot = Bot {
         ctx: ctx.clone(),
         party,
@@ -290,10 +373,15 @@ async fn player(ctx: Arc<Ctx>, party: Arc<Party>, j: usize) -> bool {
         poll_now: false,
     };
     let rec = ctx.http.recorder().clone();
+    let mut cut = false;
     for slot in 0..ctx.cfg.max_slots() {
-        let due = ctx.t0 + offset + ctx.cfg.interval * slot;
-        if due >= ctx.cfg.deadline {
-            rec.error("player:deadline");
+        let due = first + ctx.cfg.interval * slot;
+        if due >= ctx.stop_at {
+            if ctx.cfg.mode == Mode::Once {
+                rec.error("player:deadline");
+            } else {
+                cut = true;
+            }
             break;
         }
         sleep_until(due).await;
@@ -312,6 +400,16 @@ async fn player(ctx: Arc<Ctx>, party: Arc<Party>, j: usize) -> bool {
             break;
         }
     }
+    if cut {
+        // The window closed mid-party: drop the socket; only gaps it
+        // already saw count.
+        if let Some(handle) = bot.socket.take() {
+            handle.abort();
+            let _ = handle.await;
+            rec.lost(lock(&bot.view).seq.lost);
+        }
+        return End::Cut;
+    }
     let mut ok = bot.stage == Stage::Done;
     if !ok {
         rec.error(format!("player:unfinished_{:?}", bot.stage).to_lowercase());
@@ -329,7 +427,7 @@ async fn player(ctx: Arc<Ctx>, party: Arc<Party>, j: usize) -> bool {
     } else {
         ok = false;
     }
-    ok
+    if ok { End::Completed } else { End::Failed }
 }
 
 impl Bot {
@@ -700,6 +798,7 @@ async fn submit(
     round: &Round,
 ) -> Result<PartySubmitResponse, Failure> {
     let path = format!("/party/{session}/rounds/{}/submit", round.id());
+    let from = due;
     // Retries count from when they are sent: they follow the answer at once.
     let mut due = Some(due);
     for attempt in 0..=PHRASE_RETRIES {
@@ -722,6 +821,19 @@ async fn submit(
             {
                 ctx.http.recorder().retry(format!("submit:{}", e.code));
                 due = None;
+            }
+            Ok(out) => {
+                // The submissions that end a phase do its work (assignments,
+                // scoring): show them apart.
+                if let Some(t) = &out.phase_transition {
+                    let kind = match t.new_phase {
+                        PartyPhase::Copy => "submit→COPY",
+                        PartyPhase::Vote => "submit→VOTE",
+                        _ => "submit→RESULTS",
+                    };
+                    ctx.http.recorder().detail(kind, from, from.elapsed());
+                }
+                return Ok(out);
             }
             other => return other,
         }
@@ -754,7 +866,14 @@ pub(crate) struct Head {
 }
 
 /// Applies one server message to the view; returns false once the party is over.
-fn on_message(view: &SharedView, fanout: &PartyFanout, text: &str, now: OffsetDateTime) -> bool {
+/// `measure`: the fan-out delay counts (inside the measured window).
+fn on_message(
+    view: &SharedView,
+    fanout: &PartyFanout,
+    text: &str,
+    now: OffsetDateTime,
+    measure: bool,
+) -> bool {
     let Ok(head) = serde_json::from_str::<Head>(text) else {
         return true;
     };
@@ -773,7 +892,9 @@ fn on_message(view: &SharedView, fanout: &PartyFanout, text: &str, now: OffsetDa
             }
             let delay = now - head.timestamp;
             let us = u64::try_from(delay.whole_microseconds().max(0)).unwrap_or(u64::MAX);
-            fanout.received(head.seq, us);
+            if measure {
+                fanout.received(head.seq, us);
+            }
         }
     }
     if let Some(p) = head.current_phase.or(head.new_phase) {
@@ -838,24 +959,21 @@ async fn run_socket(
         let connected =
             tokio_tungstenite::connect_async_with_config(url.as_str(), Some(config), true).await;
         let elapsed = sent.elapsed();
-        rec.request("ws_connect", elapsed, elapsed);
+        rec.request("ws_connect", sent, elapsed, elapsed);
         let Ok((mut stream, _)) = connected else {
             rec.error("ws:connect_failed");
             tokio::time::sleep(Duration::from_millis(500)).await;
             continue;
         };
-        ctx.sockets.up();
+        let open_socket = ctx.sockets.open();
         lock(&view).connected = true;
         let mut over = false;
         while let Some(frame) = stream.next().await {
             match frame {
                 Ok(Message::Text(text)) => {
-                    if !on_message(
-                        &view,
-                        &party.fanout,
-                        text.as_str(),
-                        OffsetDateTime::now_utc(),
-                    ) {
+                    let keep = rec.in_window(Instant::now());
+                    let now = OffsetDateTime::now_utc();
+                    if !on_message(&view, &party.fanout, text.as_str(), now, keep) {
                         over = true;
                         break;
                     }
@@ -868,7 +986,7 @@ async fn run_socket(
             let _ = timeout(Duration::from_secs(2), stream.close(None)).await;
             let _ = timeout(Duration::from_secs(2), stream.flush()).await;
         }
-        ctx.sockets.down();
+        drop(open_socket);
         lock(&view).connected = false;
         if over {
             return;
@@ -910,11 +1028,11 @@ mod tests {
         let fanout = PartyFanout::default();
         let at = |ms: u64| OffsetDateTime::UNIX_EPOCH + Duration::from_millis(ms);
         let snapshot = r#"{"type":"session_update","seq":3,"timestamp":"1970-01-01T00:00:00Z","current_phase":"LOBBY","participants":[]}"#;
-        assert!(on_message(&view, &fanout, snapshot, at(0)));
+        assert!(on_message(&view, &fanout, snapshot, at(0), true));
         let ready = r#"{"type":"player_ready","seq":4,"timestamp":"1970-01-01T00:00:01Z","ready_count":2,"total_count":3}"#;
-        assert!(on_message(&view, &fanout, ready, at(1_004)));
+        assert!(on_message(&view, &fanout, ready, at(1_004), true));
         let started = r#"{"type":"session_started","seq":6,"timestamp":"1970-01-01T00:00:02Z","current_phase":"PROMPT"}"#;
-        assert!(on_message(&view, &fanout, started, at(2_010)));
+        assert!(on_message(&view, &fanout, started, at(2_010), true));
         {
             let v = lock(&view);
             assert_eq!(v.phase, Some(PartyPhase::Prompt));
@@ -922,7 +1040,7 @@ mod tests {
             assert_eq!(v.seq.lost, 1, "seq 5 never came");
         }
         let done = r#"{"type":"session_completed","seq":7,"timestamp":"1970-01-01T00:00:03Z","status":"COMPLETED"}"#;
-        assert!(!on_message(&view, &fanout, done, at(3_001)));
+        assert!(!on_message(&view, &fanout, done, at(3_001), true));
         assert!(lock(&view).completed);
         let rec = super::super::stats::Recorder::new();
         fanout.flush_into(&rec);

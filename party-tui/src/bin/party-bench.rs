@@ -65,6 +65,17 @@ struct LoadArgs {
     /// Capacity: the p99 target (ms) for request latency and for fan-out.
     #[arg(long)]
     target_p99_ms: Option<f64>,
+    /// Standard and capacity: seconds measured after the warm-up.
+    #[arg(long)]
+    window: Option<f64>,
+    /// Standard and capacity: seconds over which party starts are spread
+    /// (default: one party's length).
+    #[arg(long)]
+    warmup: Option<f64>,
+    /// Start every party at once and play it once (the smoke profile's way)
+    /// instead of keeping K parties in progress.
+    #[arg(long)]
+    once: bool,
     /// Stop the whole run after this many seconds.
     #[arg(long)]
     max_seconds: Option<u64>,
@@ -188,6 +199,21 @@ async fn load_main(a: LoadArgs) -> ExitCode {
         cfg.max_seconds = m;
     }
     cfg.server_pid = a.server_pid;
+    for (flag, value) in [("--window", a.window), ("--warmup", a.warmup)] {
+        if value.is_some_and(|v| !(1.0..=3600.0).contains(&v)) {
+            eprintln!("party-bench: {flag} must be between 1 and 3600 seconds");
+            return ExitCode::from(2);
+        }
+    }
+    if let Some(w) = a.window {
+        cfg.window = Duration::from_secs_f64(w);
+    }
+    if let Some(w) = a.warmup {
+        cfg.warmup = Some(Duration::from_secs_f64(w));
+    }
+    if a.once {
+        cfg.continuous = false;
+    }
     if cfg.parties == 0 || cfg.ramp.is_empty() {
         eprintln!("party-bench: nothing to run (no parties)");
         return ExitCode::from(2);
