@@ -12,6 +12,11 @@ const BIN: &str = env!("CARGO_BIN_EXE_party-tui");
 
 /// A real server in this test process, on port 0 over a fresh SQLite file.
 async fn server(dir: &std::path::Path) -> String {
+    // Server warnings and errors show in the output of a failing test.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("warn")
+        .with_test_writer()
+        .try_init();
     let mut config = party_server::Config::parse_from(["party-server"]);
     config.bind = "127.0.0.1:0".parse().unwrap();
     config.database_url = Some(format!("sqlite://{}", dir.join("server.db").display()));

@@ -26,7 +26,7 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
+use sqlx::{Connection, PgPool, Postgres, Sqlite, SqlitePool};
 use uuid::Uuid;
 
 pub use ledger::{Account, LedgerAudit, Transfer};
@@ -142,6 +142,30 @@ pub const EVENTS_CHANNEL: &str = "qf_party_events";
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
+/// SQLite pool settings shared by the writer and the readers.
+///
+/// sqlx's SQLite driver is not cancel-safe at `BEGIN`: when a request future
+/// is dropped (its client hung up) after the worker thread ran `BEGIN` but
+/// before the acknowledgement was read, no `Transaction` exists to roll it
+/// back, and the connection goes back to the pool still inside a
+/// transaction. Every later `BEGIN IMMEDIATE` on it then fails — with one
+/// writer connection, every write of the server would. So each returned
+/// connection is checked: the ping flushes any rollback a dropped
+/// `Transaction` queued, and a connection still in a transaction after it
+/// is closed (SQLite rolls back on close) and replaced by a fresh one.
+fn sqlite_pool() -> SqlitePoolOptions {
+    SqlitePoolOptions::new().after_release(|conn, _meta| {
+        Box::pin(async move {
+            conn.ping().await?;
+            let clean = !conn.is_in_transaction();
+            if !clean {
+                tracing::warn!("SQLite connection left inside a transaction; replacing it");
+            }
+            Ok(clean)
+        })
+    })
+}
+
 impl Store {
     /// Connects to `url` (`sqlite://…` or `postgres://…`), creating the SQLite
     /// file and its directory if needed, and applies pending migrations.
@@ -171,13 +195,13 @@ impl Store {
                     Error::internal(format!("cannot create {}: {e}", dir.display()))
                 })?;
             }
-            let writer = SqlitePoolOptions::new()
+            let writer = sqlite_pool()
                 .max_connections(1)
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(options.clone())
                 .await?;
             SQLITE_MIGRATIONS.run(&writer).await?;
-            let readers = SqlitePoolOptions::new()
+            let readers = sqlite_pool()
                 .max_connections(4)
                 .acquire_timeout(Duration::from_secs(30))
                 // Not opened read-only: a read-only connection to a WAL
@@ -324,4 +348,32 @@ pub fn is_unique_violation(err: &Error) -> bool {
 /// Whether `err` is a CHECK-constraint violation (a balance or pool going negative).
 pub fn is_check_violation(err: &Error) -> bool {
     matches!(err, Error::Database(sqlx::Error::Database(db)) if db.is_check_violation())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A connection handed back to the pool inside a transaction — what a
+    /// request cancelled at `BEGIN` leaves behind — must not break the writer.
+    #[tokio::test]
+    async fn a_connection_returned_inside_a_transaction_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let store = Store::connect(&url).await.unwrap();
+        let Pools::Sqlite { writer, .. } = &store.pools else {
+            unreachable!("a sqlite URL gives SQLite pools")
+        };
+        {
+            let mut conn = writer.acquire().await.unwrap();
+            let stuck = conn.begin_with("BEGIN IMMEDIATE").await.unwrap();
+            // No rollback is ever queued: the state a cancelled BEGIN leaves.
+            std::mem::forget(stuck);
+            assert!(conn.is_in_transaction());
+        }
+        let tx = store.begin().await.expect("the writer still begins");
+        tx.commit().await.unwrap();
+        let tx = store.begin().await.expect("and again");
+        tx.commit().await.unwrap();
+    }
 }
