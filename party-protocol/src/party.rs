@@ -1,6 +1,7 @@
 //! Party Mode bodies (plan §4 and api.md "Party Mode beyond the plan").
 
 use std::fmt;
+use std::ops::RangeInclusive;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -138,6 +139,14 @@ pub struct PartyCode(String);
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("A party code is 4 letters and 4 digits, like ABCD2345.")]
 pub struct PartyCodeError;
+
+/// The plan's hard limits on a party's shape (§2.1). Servers may narrow
+/// them by configuration, never widen them: the database enforces them too.
+pub const PARTY_PLAYERS: RangeInclusive<i64> = 3..=8;
+/// Prompts each player writes (copies are always twice this).
+pub const PARTY_PROMPTS_PER_PLAYER: RangeInclusive<i64> = 1..=3;
+/// Votes each player casts.
+pub const PARTY_VOTES_PER_PLAYER: RangeInclusive<i64> = 1..=5;
 
 /// Letters used in party codes: no O, I or L (they look like digits).
 pub const PARTY_CODE_LETTERS: &str = "ABCDEFGHJKMNPQRSTUVWXYZ";

@@ -261,6 +261,51 @@ impl GameRules {
             self.prize_pool_base,
             self.finalize_at_votes
         );
+        self.check_party()
+    }
+
+    /// The party rules must stay inside the plan's limits, which the
+    /// schema's CHECK constraints also hold: a wider rules file would let a
+    /// lobby pass validation and then fail in the database.
+    fn check_party(&self) -> anyhow::Result<()> {
+        use party_protocol::party::{
+            PARTY_PLAYERS, PARTY_PROMPTS_PER_PLAYER, PARTY_VOTES_PER_PLAYER,
+        };
+        let within = [
+            ("party_min_players", self.party_min_players, &PARTY_PLAYERS),
+            ("party_max_players", self.party_max_players, &PARTY_PLAYERS),
+            (
+                "party_max_prompts_per_player",
+                self.party_max_prompts_per_player,
+                &PARTY_PROMPTS_PER_PLAYER,
+            ),
+            (
+                "party_max_votes_per_player",
+                self.party_max_votes_per_player,
+                &PARTY_VOTES_PER_PLAYER,
+            ),
+        ];
+        for (name, value, range) in within {
+            anyhow::ensure!(
+                range.contains(&value),
+                "rule {name} must be between {} and {}",
+                range.start(),
+                range.end()
+            );
+        }
+        anyhow::ensure!(
+            self.party_min_players <= self.party_max_players,
+            "party_min_players cannot exceed party_max_players"
+        );
+        anyhow::ensure!(
+            (1..=self.party_max_votes_per_player).contains(&self.party_default_votes_per_player),
+            "party_default_votes_per_player must be between 1 and party_max_votes_per_player"
+        );
+        anyhow::ensure!(
+            0 < self.party_min_phase_seconds
+                && self.party_min_phase_seconds <= self.party_max_phase_seconds,
+            "party phase seconds need 0 < party_min_phase_seconds <= party_max_phase_seconds"
+        );
         Ok(())
     }
 
@@ -289,6 +334,34 @@ mod tests {
             ..GameRules::default()
         };
         assert!(rules.check().is_err());
+    }
+
+    #[test]
+    fn party_rules_cannot_widen_the_plans_limits() {
+        let too_many = GameRules {
+            party_max_players: 9,
+            ..GameRules::default()
+        };
+        let err = too_many.check().unwrap_err().to_string();
+        assert!(err.contains("party_max_players"), "{err}");
+        let too_many_votes = GameRules {
+            party_max_votes_per_player: 6,
+            ..GameRules::default()
+        };
+        assert!(too_many_votes.check().is_err());
+        let inverted = GameRules {
+            party_min_players: 6,
+            party_max_players: 4,
+            ..GameRules::default()
+        };
+        assert!(inverted.check().is_err());
+        let narrower = GameRules {
+            party_min_players: 4,
+            party_max_players: 6,
+            party_max_votes_per_player: 3,
+            ..GameRules::default()
+        };
+        narrower.check().unwrap();
     }
 
     #[test]

@@ -132,6 +132,29 @@ async fn when_the_host_leaves_the_lobby_the_earliest_joined_human_becomes_host(b
     app.assert_conserved().await;
 }
 
+/// Joins in the same millisecond (the manual clock does not move here)
+/// still have an order: the host role walks down it one leave at a time.
+async fn the_host_role_follows_joining_order_even_within_one_millisecond(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let players = app.guests(6).await;
+    let lobby = create(&app, &players[0], json!({})).await;
+    for p in &players[1..] {
+        join_ok(&app, p, &lobby.party_code).await;
+    }
+    let last = players.last().expect("six players");
+    for (i, leaving) in players[..players.len() - 1].iter().enumerate() {
+        leave(&app, leaving, lobby.session_id).await;
+        let now = status(&app, lobby.session_id, last).await;
+        assert_eq!(
+            now.host_player_id,
+            players[i + 1].id,
+            "after {} left, the next joiner hosts",
+            i + 1
+        );
+    }
+    app.assert_conserved().await;
+}
+
 async fn when_the_last_human_leaves_the_lobby_is_removed(backend: Backend) {
     let app = spawn_app(backend).await;
     let players = app.guests(3).await;
@@ -718,6 +741,7 @@ async fn an_open_lobby_older_than_a_day_is_removed(backend: Backend) {
 on_both_backends!(
     party_codes_are_matched_case_insensitively,
     when_the_host_leaves_the_lobby_the_earliest_joined_human_becomes_host,
+    the_host_role_follows_joining_order_even_within_one_millisecond,
     when_the_last_human_leaves_the_lobby_is_removed,
     a_kicked_player_is_out_and_free_to_join_another_party,
     a_player_is_in_one_active_party_at_a_time,

@@ -353,6 +353,7 @@ pub fn is_check_violation(err: &Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::Millis;
 
     /// A connection handed back to the pool inside a transaction — what a
     /// request cancelled at `BEGIN` leaves behind — must not break the writer.
@@ -374,6 +375,47 @@ mod tests {
         let tx = store.begin().await.expect("the writer still begins");
         tx.commit().await.unwrap();
         let tx = store.begin().await.expect("and again");
+        tx.commit().await.unwrap();
+    }
+
+    /// Two lobbies drawing the same code: the second insert reports the
+    /// clash (so the caller draws again) instead of failing the request.
+    #[tokio::test]
+    async fn a_taken_party_code_is_reported_not_raised() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let store = Store::connect(&url).await.unwrap();
+        let host = party_protocol::PlayerId::new();
+        let mut tx = store.begin().await.unwrap();
+        tx.insert_player(host, "Host", None, None, true, false, Millis(1))
+            .await
+            .unwrap();
+        let lobby = |code: &str| party::NewSession {
+            session_id: Uuid::new_v4(),
+            party_code: code.to_owned(),
+            host,
+            min_players: 3,
+            max_players: 8,
+            prompts_per_player: 1,
+            copies_per_player: 2,
+            votes_per_player: 3,
+            phase_seconds: None,
+        };
+        assert!(
+            tx.insert_session(&lobby("ABCD2345"), Millis(1))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !tx.insert_session(&lobby("ABCD2345"), Millis(2))
+                .await
+                .unwrap()
+        );
+        assert!(
+            tx.insert_session(&lobby("ABCD2346"), Millis(2))
+                .await
+                .unwrap()
+        );
         tx.commit().await.unwrap();
     }
 }

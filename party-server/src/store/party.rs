@@ -134,12 +134,18 @@ pub struct NewSession {
 }
 
 impl Tx {
-    pub async fn insert_session(&mut self, s: &NewSession, now: Millis) -> Result<()> {
-        exec_on!(self, conn => sqlx::query(
+    /// Inserts a lobby; `false` when its party code is already taken.
+    ///
+    /// The unique constraint is the arbiter, not a look-up before the
+    /// insert: two creations drawing the same code at the same instant
+    /// cannot both pass, and the loser draws again instead of failing.
+    pub async fn insert_session(&mut self, s: &NewSession, now: Millis) -> Result<bool> {
+        let done = exec_on!(self, conn => sqlx::query(
             "INSERT INTO party_sessions (session_id, party_code, host_player_id, min_players, max_players, \
              prompts_per_player, copies_per_player, votes_per_player, phase_seconds, current_phase, status, \
              participant_count, created_at, last_activity_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'LOBBY', 'OPEN', 0, $10, $10)")
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'LOBBY', 'OPEN', 0, $10, $10) \
+             ON CONFLICT (party_code) DO NOTHING")
             .bind(s.session_id)
             .bind(&s.party_code)
             .bind(s.host.as_uuid())
@@ -152,7 +158,7 @@ impl Tx {
             .bind(now.0)
             .execute(conn)
             .await)?;
-        Ok(())
+        Ok(done == 1)
     }
 
     pub async fn session(&mut self, id: Uuid) -> Result<Option<SessionRow>> {
@@ -388,9 +394,12 @@ impl Tx {
     ) -> Result<Uuid> {
         let id = Uuid::new_v4();
         exec_on!(self, conn => sqlx::query(
+            // The session row is locked (or the one SQLite writer holds
+            // the file), so no two joins of a party read the same maximum.
             "INSERT INTO party_participants (participant_id, session_id, player_id, status, is_host, is_bot, \
-             active, connection_status, joined_at, ready_at, last_activity_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7, $8, $9, $8)")
+             active, connection_status, joined_at, ready_at, last_activity_at, join_seq) \
+             VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7, $8, $9, $8, \
+             (SELECT COALESCE(MAX(j.join_seq), 0) + 1 FROM party_participants j WHERE j.session_id = $2))")
             .bind(id)
             .bind(session)
             .bind(player.as_uuid())
@@ -410,7 +419,7 @@ impl Tx {
     pub async fn participants(&mut self, session: Uuid) -> Result<Vec<ParticipantRow>> {
         let sql = format!(
             "SELECT {PARTICIPANT_COLUMNS} FROM party_participants pp JOIN players p ON p.player_id = pp.player_id \
-             WHERE pp.session_id = $1 ORDER BY pp.joined_at, pp.participant_id"
+             WHERE pp.session_id = $1 ORDER BY pp.join_seq, pp.joined_at, pp.participant_id"
         );
         Ok(
             on_conn!(self, conn => sqlx::query_as::<_, ParticipantRow>(&sql).bind(session).fetch_all(conn).await)?,

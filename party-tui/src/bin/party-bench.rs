@@ -167,8 +167,13 @@ async fn load_main(a: LoadArgs) -> ExitCode {
         }
     }
     if let Some(n) = a.players {
-        if !(3..=8).contains(&n) {
-            eprintln!("party-bench: --players must be 3 to 8");
+        let allowed = &party_protocol::party::PARTY_PLAYERS;
+        if !i64::try_from(n).is_ok_and(|n| allowed.contains(&n)) {
+            eprintln!(
+                "party-bench: --players must be {} to {}",
+                allowed.start(),
+                allowed.end()
+            );
             return ExitCode::from(2);
         }
         cfg.players = n;

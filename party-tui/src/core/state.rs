@@ -148,8 +148,18 @@ impl CreateForm {
         "Phase seconds",
     ];
     /// (lowest, highest, step) per field.
-    pub const RANGES: [(i64, i64, i64); 5] =
-        [(3, 8, 1), (3, 8, 1), (1, 3, 1), (1, 5, 1), (0, 600, 30)];
+    pub const RANGES: [(i64, i64, i64); 5] = {
+        use party_protocol::party::{
+            PARTY_PLAYERS as P, PARTY_PROMPTS_PER_PLAYER as R, PARTY_VOTES_PER_PLAYER as V,
+        };
+        [
+            (*P.start(), *P.end(), 1),
+            (*P.start(), *P.end(), 1),
+            (*R.start(), *R.end(), 1),
+            (*V.start(), *V.end(), 1),
+            (0, 600, 30),
+        ]
+    };
 }
 
 /// Everything the client knows.

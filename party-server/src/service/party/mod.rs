@@ -266,27 +266,21 @@ impl Game {
         let mut inserted = false;
         for _ in 0..5 {
             let code = code::generate(&mut rand::rng());
-            let exists = tx.session_by_code(code.as_str()).await?.is_some();
-            if exists {
-                continue;
+            let lobby = NewSession {
+                session_id,
+                party_code: code.as_str().to_owned(),
+                host,
+                min_players: config.min_players,
+                max_players: config.max_players,
+                prompts_per_player: config.prompts,
+                copies_per_player: config.copies,
+                votes_per_player: config.votes,
+                phase_seconds: config.phase_seconds,
+            };
+            if tx.insert_session(&lobby, now).await? {
+                inserted = true;
+                break;
             }
-            tx.insert_session(
-                &NewSession {
-                    session_id,
-                    party_code: code.as_str().to_owned(),
-                    host,
-                    min_players: config.min_players,
-                    max_players: config.max_players,
-                    prompts_per_player: config.prompts,
-                    copies_per_player: config.copies,
-                    votes_per_player: config.votes,
-                    phase_seconds: config.phase_seconds,
-                },
-                now,
-            )
-            .await?;
-            inserted = true;
-            break;
         }
         if !inserted {
             return Err(Error::api(
