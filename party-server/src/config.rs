@@ -1,7 +1,7 @@
 //! Server configuration: command-line flags, environment variables and
 //! defaults, plus every game number in one [`GameRules`] struct.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, ValueEnum};
@@ -27,6 +27,16 @@ pub struct Config {
     /// Per-IP and per-player request limits (`off` for local load tests).
     #[arg(long, env = "PARTY_RATE_LIMITS", value_enum, default_value_t = Switch::On)]
     pub rate_limits: Switch,
+
+    /// Load balancer or reverse proxy addresses (comma-separated) whose
+    /// `X-Forwarded-For` names the client for the per-IP limits. From any
+    /// other peer the header is ignored.
+    #[arg(
+        long = "trusted-proxy",
+        env = "PARTY_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<IpAddr>,
 
     /// Party Mode endpoints (`off` answers them with 503 `party_mode_disabled`).
     #[arg(long, env = "PARTY_MODE", value_enum, default_value_t = Switch::On)]

@@ -62,6 +62,7 @@ impl Application {
             manual_clock,
             sweeper_wake: Arc::new(Notify::new()),
             party_mode: config.party_mode.is_on(),
+            trusted_proxies: config.trusted_proxies.clone().into(),
         };
         let listener = TcpListener::bind(config.bind)
             .await

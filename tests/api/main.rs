@@ -12,6 +12,7 @@ mod bad_input;
 mod concurrency;
 mod conservation;
 mod cycles;
+mod forwarded;
 mod metrics;
 mod party;
 mod party_errors;

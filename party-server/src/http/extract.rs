@@ -122,7 +122,9 @@ impl FromRequestParts<AppState> for AuthRateLimited {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         if let Some(ConnectInfo(addr)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() {
-            state.limits.check_auth_ip(addr.ip())?;
+            let client =
+                super::client_ip::resolve(addr.ip(), &parts.headers, &state.trusted_proxies);
+            state.limits.check_auth_ip(client)?;
         }
         Ok(AuthRateLimited)
     }

@@ -1,6 +1,7 @@
 //! The HTTP surface: routes under `/qf`, thin handlers over [`Game`].
 
 mod accounts;
+pub mod client_ip;
 pub mod extract;
 pub mod metrics;
 mod ops;
@@ -37,6 +38,8 @@ pub struct AppState {
     pub party_mode: bool,
     /// This instance's fan-out of party events to sockets.
     pub hub: Arc<crate::realtime::hub::Hub>,
+    /// Peers whose `X-Forwarded-For` is believed (see [`client_ip`]).
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
 }
 
 impl AppState {
