@@ -1,5 +1,7 @@
 //! Phrasesets and votes.
 
+use std::collections::HashMap;
+
 use party_protocol::{PhrasesetId, PlayerId, RoundId};
 use uuid::Uuid;
 
@@ -265,18 +267,33 @@ impl Tx {
             .await)?)
     }
 
-    /// Usernames of the given players, in the same order.
+    /// Usernames of the given players, in the same order (empty for an
+    /// unknown id). One statement however many players: a results page
+    /// names three authors per phraseset.
     pub async fn usernames(&mut self, players: &[Uuid]) -> Result<Vec<String>> {
-        let mut names = Vec::with_capacity(players.len());
-        for id in players {
-            let name: Option<String> = on_conn!(self, conn => sqlx::query_scalar(
-                "SELECT username FROM players WHERE player_id = $1")
-                .bind(id)
-                .fetch_optional(conn)
-                .await)?;
-            names.push(name.unwrap_or_default());
+        let mut distinct = players.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if distinct.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(names)
+        let placeholders: Vec<String> = (1..=distinct.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT player_id, username FROM players WHERE player_id IN ({})",
+            placeholders.join(", ")
+        );
+        let rows: Vec<(Uuid, String)> = on_conn!(self, conn => {
+            let mut query = sqlx::query_as(&sql);
+            for id in &distinct {
+                query = query.bind(id);
+            }
+            query.fetch_all(conn).await
+        })?;
+        let names: HashMap<Uuid, String> = rows.into_iter().collect();
+        Ok(players
+            .iter()
+            .map(|id| names.get(id).cloned().unwrap_or_default())
+            .collect())
     }
 
     /// Total paid to `player` out of the phraseset's pool (prizes and vote payouts).
