@@ -16,14 +16,8 @@ use uuid::Uuid;
 
 use crate::on_both_backends;
 use crate::support::phrases::Phrases;
+use crate::support::play::{COPY, CORRECT_PAYOUT, POOL_BASE, PROMPT, START, VOTE};
 use crate::support::{Backend, Player, TestApp, spawn_app};
-
-const START: i64 = 5000;
-const PROMPT: i64 = 100;
-const COPY: i64 = 50;
-const VOTE: i64 = 10;
-const CORRECT_PAYOUT: i64 = 20;
-const POOL_BASE: i64 = 200;
 
 /// A party as the test drives it.
 pub struct Party<'a> {

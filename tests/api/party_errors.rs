@@ -17,12 +17,8 @@ use uuid::Uuid;
 
 use crate::on_both_backends;
 use crate::party::Party;
+use crate::support::play::{PENALTY, PROMPT, START};
 use crate::support::{AppOptions, Backend, Player, Reply, TestApp, spawn_app, spawn_app_with};
-
-pub(crate) const START: i64 = 5000;
-pub(crate) const PROMPT: i64 = 100;
-pub(crate) const COPY: i64 = 50;
-pub(crate) const PENALTY: i64 = 5;
 
 /// Every player's (wallet, vault) and the ledger audit (totals and the
 /// number of ledger entries): equal snapshots mean no coin moved.

@@ -17,14 +17,12 @@ use uuid::Uuid;
 use crate::on_both_backends;
 use crate::party::Party;
 use crate::party_errors::{
-    COPY, PENALTY, PROMPT, START, active, add_bots, create, join, kick, leave, money,
-    sign_in_again, status,
+    active, add_bots, create, join, kick, leave, money, sign_in_again, status,
 };
+use crate::support::play::{COPY, COPY_SECONDS, GRACE, PENALTY, PROMPT, START};
 use crate::support::{AppOptions, Backend, Player, TestApp, spawn_app, spawn_app_with};
 
-/// Default timers (game-rules §3) and the deadline's grace.
-const COPY_SECONDS: i64 = 180;
-const GRACE: i64 = 5;
+/// How long a party may sit idle, and a lobby stand, before it is closed.
 const IDLE_TIMEOUT: i64 = 2 * 3600;
 const LOBBY_MAX_AGE: i64 = 24 * 3600;
 
