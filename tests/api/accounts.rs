@@ -14,13 +14,13 @@ use serde_json::{Value, json};
 
 use crate::on_both_backends;
 use crate::support::phrases::{Phrases, submit_valid};
+use crate::support::play::{PROMPT, START};
 use crate::support::{AppOptions, Backend, Player, Reply, TestApp, spawn_app, spawn_app_with};
 
-/// The game-rules numbers, restated so the server is checked against the
-/// rules rather than against itself.
-const START: i64 = 5000;
+/// More game-rules numbers (the shared ones are in `support::play`),
+/// restated so the server is checked against the rules rather than against
+/// itself.
 const DAILY_BONUS: i64 = 100;
-const PROMPT: i64 = 100;
 const ACCESS_TOKEN_SECONDS: i64 = 120 * 60;
 const WS_TOKEN_SECONDS: i64 = 60;
 const DAY: i64 = 86_400;

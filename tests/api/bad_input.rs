@@ -18,17 +18,12 @@ use serde_json::{Value, json};
 
 use crate::on_both_backends;
 use crate::support::phrases::{Phrases, submit_valid};
+use crate::support::play::{COPY, GRACE, PENALTY, PROMPT, START, VOTE, VOTE_SECONDS};
 use crate::support::{Backend, Player, Reply, TestApp, spawn_app};
 
-/// The game-rules numbers, restated so the server is checked against the rules.
-const START: i64 = 5000;
-const PROMPT: i64 = 100;
-const COPY: i64 = 50;
-const VOTE: i64 = 10;
-const PENALTY: i64 = 5;
+/// The prompt and copy timer (game-rules §3); the other rules' numbers are
+/// restated in `support::play`.
 const ROUND_SECONDS: i64 = 180;
-const VOTE_SECONDS: i64 = 60;
-const GRACE: i64 = 5;
 const MAX_BODY: usize = 16 * 1024;
 
 /// A dictionary word that is in no prompt of the library and in no phrase

@@ -12,16 +12,8 @@ use serde_json::{Value, json};
 
 use crate::on_both_backends;
 use crate::support::phrases::{Phrases, submit_valid};
+use crate::support::play::{COPY, CORRECT_PAYOUT, POOL_BASE, PROMPT, START, VOTE};
 use crate::support::{Backend, Player, TestApp, spawn_app};
-
-/// The game-rules numbers, restated here so the test checks the server
-/// against the rules rather than against itself.
-const START: i64 = 5000;
-const PROMPT: i64 = 100;
-const COPY: i64 = 50;
-const VOTE: i64 = 10;
-const CORRECT_PAYOUT: i64 = 20;
-const POOL_BASE: i64 = 200;
 
 /// The expected (wallet, vault) of every player.
 #[derive(Debug, Default)]

@@ -16,14 +16,8 @@ use uuid::Uuid;
 
 use crate::on_both_backends;
 use crate::support::phrases::Phrases;
+use crate::support::play::{COPY, CORRECT_PAYOUT, POOL_BASE, PROMPT, START, VOTE};
 use crate::support::{Backend, Player, TestApp, spawn_app};
-
-const START: i64 = 5000;
-const PROMPT: i64 = 100;
-const COPY: i64 = 50;
-const VOTE: i64 = 10;
-const CORRECT_PAYOUT: i64 = 20;
-const POOL_BASE: i64 = 200;
 
 /// A party as the test drives it.
 pub struct Party<'a> {
@@ -43,6 +37,21 @@ pub struct Party<'a> {
 }
 
 impl<'a> Party<'a> {
+    /// A driver for party `id` that has seen nothing played yet.
+    pub fn driver(app: &'a TestApp, id: Uuid, code: String, humans: Vec<Player>) -> Party<'a> {
+        Party {
+            app,
+            id,
+            code,
+            humans,
+            phrases: Phrases::default(),
+            authors: HashMap::new(),
+            originals: HashSet::new(),
+            human_votes: Vec::new(),
+            phases: Vec::new(),
+        }
+    }
+
     /// The first player creates, the others join by code (typed in lower
     /// case), the host adds bots, everyone gets ready.
     pub async fn gather(app: &'a TestApp, humans: Vec<Player>, bots: i64) -> Party<'a> {
@@ -98,17 +107,7 @@ impl<'a> Party<'a> {
                 .ok();
             assert_eq!(ready["status"], "READY");
         }
-        let party = Party {
-            app,
-            id: created.session_id,
-            code: created.party_code,
-            humans,
-            phrases: Phrases::default(),
-            authors: HashMap::new(),
-            originals: HashSet::new(),
-            human_votes: Vec::new(),
-            phases: Vec::new(),
-        };
+        let party = Party::driver(app, created.session_id, created.party_code, humans);
         let status = party.status(&party.humans[0]).await;
         assert_eq!(
             status.participants.len(),
@@ -128,16 +127,10 @@ impl<'a> Party<'a> {
             .await
             .ok();
         Party {
-            app,
-            id,
-            code: status.party_code,
-            humans,
             // Far from the phrases the first driver handed out.
             phrases: Phrases::starting_at(25),
-            authors: HashMap::new(),
-            originals: HashSet::new(),
-            human_votes: Vec::new(),
             phases: vec![status.current_phase],
+            ..Party::driver(app, id, status.party_code, humans)
         }
     }
 
@@ -558,11 +551,12 @@ pub async fn verify(party: &Party<'_>, results: &PartyResultsResponse, bots: usi
     app.assert_conserved().await;
 }
 
-async fn four_humans_play_a_party_to_results(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let humans = app.guests(4).await;
-    let mut party = Party::gather(&app, humans, 0).await;
-    party.play_to_results(false).await;
+/// `humans` guests and `bots` bots play a party through every phase in
+/// order to RESULTS; the results are verified and returned with the party.
+async fn played(app: &TestApp, humans: usize, bots: i64) -> (Party<'_>, PartyResultsResponse) {
+    let players = app.guests(humans).await;
+    let mut party = Party::gather(app, players, bots).await;
+    party.play_to_results(bots > 0).await;
     assert_eq!(
         party.phases,
         [
@@ -573,45 +567,30 @@ async fn four_humans_play_a_party_to_results(backend: Backend) {
         ]
     );
     let results = party.results().await;
+    verify(&party, &results, usize::try_from(bots).expect("bot count")).await;
+    (party, results)
+}
+
+async fn four_humans_play_a_party_to_results(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (party, results) = played(&app, 4, 0).await;
     assert_eq!(results.party_code, party.code);
-    verify(&party, &results, 0).await;
 }
 
 async fn three_humans_and_three_bots_play_to_results(backend: Backend) {
     let app = spawn_app(backend).await;
-    let humans = app.guests(3).await;
-    let mut party = Party::gather(&app, humans, 3).await;
-    party.play_to_results(true).await;
-    assert_eq!(
-        party.phases,
-        [
-            PartyPhase::Prompt,
-            PartyPhase::Copy,
-            PartyPhase::Vote,
-            PartyPhase::Results
-        ]
-    );
-    let results = party.results().await;
+    let (_, results) = played(&app, 3, 3).await;
     assert_eq!(results.rankings.iter().filter(|r| r.is_bot).count(), 3);
-    verify(&party, &results, 3).await;
 }
 
 async fn six_humans_play_to_results(backend: Backend) {
     let app = spawn_app(backend).await;
-    let humans = app.guests(6).await;
-    let mut party = Party::gather(&app, humans, 0).await;
-    party.play_to_results(false).await;
-    let results = party.results().await;
-    verify(&party, &results, 0).await;
+    played(&app, 6, 0).await;
 }
 
 async fn eight_humans_play_to_results(backend: Backend) {
     let app = spawn_app(backend).await;
-    let humans = app.guests(8).await;
-    let mut party = Party::gather(&app, humans, 0).await;
-    party.play_to_results(false).await;
-    let results = party.results().await;
-    verify(&party, &results, 0).await;
+    played(&app, 8, 0).await;
 }
 
 on_both_backends!(

@@ -17,12 +17,8 @@ use uuid::Uuid;
 
 use crate::on_both_backends;
 use crate::party::Party;
+use crate::support::play::{PENALTY, PROMPT, START};
 use crate::support::{AppOptions, Backend, Player, Reply, TestApp, spawn_app, spawn_app_with};
-
-pub(crate) const START: i64 = 5000;
-pub(crate) const PROMPT: i64 = 100;
-pub(crate) const COPY: i64 = 50;
-pub(crate) const PENALTY: i64 = 5;
 
 /// Every player's (wallet, vault) and the ledger audit (totals and the
 /// number of ledger entries): equal snapshots mean no coin moved.
@@ -40,6 +36,49 @@ pub(crate) async fn money(app: &TestApp, players: &[Player]) -> Money {
     Money {
         balances,
         audit: app.audit().await,
+    }
+}
+
+/// What a refused request must leave as it was (see the module doc): the
+/// party's status as one member sees it, event sequence number included,
+/// and everyone's money.
+pub(crate) struct Unchanged<'a> {
+    app: &'a TestApp,
+    session: Uuid,
+    viewer: &'a Player,
+    players: &'a [Player],
+    pub status: PartyStatusResponse,
+    money: Money,
+}
+
+impl<'a> Unchanged<'a> {
+    pub async fn capture(
+        app: &'a TestApp,
+        session: Uuid,
+        viewer: &'a Player,
+        players: &'a [Player],
+    ) -> Unchanged<'a> {
+        Unchanged {
+            app,
+            session,
+            viewer,
+            players,
+            status: status(app, session, viewer).await,
+            money: money(app, players).await,
+        }
+    }
+
+    /// Asserts that nothing changed since the capture; returns the status
+    /// for checks of its own.
+    pub async fn check(&self) -> PartyStatusResponse {
+        let after = status(self.app, self.session, self.viewer).await;
+        assert_eq!(after, self.status, "the party changed");
+        assert_eq!(
+            money(self.app, self.players).await,
+            self.money,
+            "coins moved"
+        );
+        after
     }
 }
 
@@ -162,6 +201,21 @@ async fn cast_vote(party: &Party<'_>, who: &Player) -> PartyVoteRoundResponse {
     round
 }
 
+/// A bot-free party of `players`, started and played by everyone up to
+/// `phase` (PROMPT, COPY or VOTE).
+async fn party_in<'a>(app: &'a TestApp, players: &[Player], phase: PartyPhase) -> Party<'a> {
+    let mut party = Party::gather(app, players.to_vec(), 0).await;
+    party.start().await;
+    if phase != PartyPhase::Prompt {
+        party.play_prompts().await;
+    }
+    if phase == PartyPhase::Vote {
+        party.play_copies().await;
+    }
+    assert_eq!(party.note_phase().await, phase);
+    party
+}
+
 fn participant<'s>(
     status: &'s PartyStatusResponse,
     who: &Player,
@@ -180,8 +234,7 @@ async fn an_unknown_party_code_or_session_id_is_session_not_found(backend: Backe
     let players = app.guests(2).await;
     let (host, other) = (&players[0], &players[1]);
     let lobby = create(&app, host, json!({})).await;
-    let lobby_before = status(&app, lobby.session_id, host).await;
-    let before = money(&app, &players).await;
+    let unchanged = Unchanged::capture(&app, lobby.session_id, host, &players).await;
 
     let unknown = unknown_code(&lobby.party_code);
     join(&app, other, unknown)
@@ -218,8 +271,7 @@ async fn an_unknown_party_code_or_session_id_is_session_not_found(backend: Backe
         .err(ErrorCode::SessionNotFound);
 
     assert_eq!(active(&app, other).await.session_id, None);
-    assert_eq!(status(&app, lobby.session_id, host).await, lobby_before);
-    assert_eq!(money(&app, &players).await, before);
+    unchanged.check().await;
     app.assert_conserved().await;
 }
 
@@ -229,11 +281,9 @@ async fn joining_or_starting_a_started_party_is_session_already_started(backend:
     let app = spawn_app(backend).await;
     let players = app.guests(4).await;
     let late = players[3].clone();
-    let mut party = Party::gather(&app, players[..3].to_vec(), 0).await;
-    party.start().await;
+    let party = party_in(&app, &players[..3], PartyPhase::Prompt).await;
     let host = party.humans[0].clone();
-    let status_before = party.status(&host).await;
-    let before = money(&app, &players).await;
+    let unchanged = Unchanged::capture(&app, party.id, &host, &players).await;
 
     join(&app, &late, &party.code)
         .await
@@ -243,8 +293,7 @@ async fn joining_or_starting_a_started_party_is_session_already_started(backend:
         .err(ErrorCode::SessionAlreadyStarted);
 
     assert_eq!(active(&app, &late).await.session_id, None);
-    assert_eq!(party.status(&host).await, status_before);
-    assert_eq!(money(&app, &players).await, before);
+    unchanged.check().await;
     app.assert_conserved().await;
 }
 
@@ -264,18 +313,12 @@ async fn a_full_party_refuses_players_and_bots_with_session_full(backend: Backen
     for p in &players[1..3] {
         join(&app, p, &small.party_code).await.ok::<Value>();
     }
-    let small_before = status(&app, small.session_id, &players[0]).await;
-    let before = money(&app, &players).await;
+    let unchanged = Unchanged::capture(&app, small.session_id, &players[0], &players).await;
     join(&app, &players[3], &small.party_code)
         .await
         .err(ErrorCode::SessionFull);
-    assert_eq!(
-        status(&app, small.session_id, &players[0]).await,
-        small_before
-    );
-    assert_eq!(small_before.participants.len(), 3);
+    assert_eq!(unchanged.check().await.participants.len(), 3);
     assert_eq!(active(&app, &players[3]).await.session_id, None);
-    assert_eq!(money(&app, &players).await, before);
 
     // A party for four with two humans: three bots do not fit, and none is
     // added (nor created: no bot got its starting coins).
@@ -283,35 +326,25 @@ async fn a_full_party_refuses_players_and_bots_with_session_full(backend: Backen
     join(&app, &players[4], &bots_party.party_code)
         .await
         .ok::<Value>();
-    let lobby_before = status(&app, bots_party.session_id, &players[3]).await;
-    let before = money(&app, &players).await;
+    let unchanged = Unchanged::capture(&app, bots_party.session_id, &players[3], &players).await;
     add_bots(&app, &players[3], bots_party.session_id, 3)
         .await
         .err(ErrorCode::SessionFull);
-    assert_eq!(
-        status(&app, bots_party.session_id, &players[3]).await,
-        lobby_before
-    );
-    assert_eq!(money(&app, &players).await, before);
+    unchanged.check().await;
 
     // Two fit; after them the party is full for bots and people alike.
     let added: Value = add_bots(&app, &players[3], bots_party.session_id, 2)
         .await
         .ok();
     assert_eq!(added["participant_count"], 4);
-    let lobby_before = status(&app, bots_party.session_id, &players[3]).await;
-    let before = money(&app, &players).await;
+    let unchanged = Unchanged::capture(&app, bots_party.session_id, &players[3], &players).await;
     add_bots(&app, &players[3], bots_party.session_id, 1)
         .await
         .err(ErrorCode::SessionFull);
     join(&app, &players[5], &bots_party.party_code)
         .await
         .err(ErrorCode::SessionFull);
-    assert_eq!(
-        status(&app, bots_party.session_id, &players[3]).await,
-        lobby_before
-    );
-    assert_eq!(money(&app, &players).await, before);
+    unchanged.check().await;
     app.assert_conserved().await;
 }
 
@@ -323,8 +356,7 @@ async fn joining_a_party_twice_is_already_joined(backend: Backend) {
     let (host, guest) = (&players[0], &players[1]);
     let lobby = create(&app, host, json!({})).await;
     join(&app, guest, &lobby.party_code).await.ok::<Value>();
-    let lobby_before = status(&app, lobby.session_id, host).await;
-    let before = money(&app, &players).await;
+    let unchanged = Unchanged::capture(&app, lobby.session_id, host, &players).await;
 
     join(&app, guest, &lobby.party_code)
         .await
@@ -334,10 +366,7 @@ async fn joining_a_party_twice_is_already_joined(backend: Backend) {
         .await
         .err(ErrorCode::AlreadyJoined);
 
-    let after = status(&app, lobby.session_id, host).await;
-    assert_eq!(after, lobby_before);
-    assert_eq!(after.participants.len(), 2);
-    assert_eq!(money(&app, &players).await, before);
+    assert_eq!(unchanged.check().await.participants.len(), 2);
     app.assert_conserved().await;
 }
 
@@ -348,8 +377,7 @@ async fn only_the_host_starts_adds_bots_and_kicks(backend: Backend) {
     let players = app.guests(3).await;
     let mut party = Party::gather(&app, players.clone(), 0).await;
     let (host, guest, third) = (&players[0], &players[1], &players[2]);
-    let status_before = party.status(host).await;
-    let before = money(&app, &players).await;
+    let unchanged = Unchanged::capture(&app, party.id, host, &players).await;
 
     app.post_empty(&party.path("/start"), &guest.token)
         .await
@@ -364,9 +392,7 @@ async fn only_the_host_starts_adds_bots_and_kicks(backend: Backend) {
         .await
         .err(ErrorCode::NotHost);
 
-    assert_eq!(party.status(host).await, status_before);
-    assert_eq!(status_before.current_phase, PartyPhase::Lobby);
-    assert_eq!(money(&app, &players).await, before);
+    assert_eq!(unchanged.check().await.current_phase, PartyPhase::Lobby);
     // The very same party starts when its host asks.
     party.start().await;
     app.assert_conserved().await;
@@ -390,8 +416,7 @@ async fn starting_with_fewer_ready_players_than_the_minimum_is_not_enough_player
             .await
             .ok::<Value>();
     }
-    let lobby_before = status(&app, lobby.session_id, &players[0]).await;
-    let before = money(&app, &players).await;
+    let unchanged = Unchanged::capture(&app, lobby.session_id, &players[0], &players).await;
 
     let message = app
         .post_empty(&path("/start"), &players[0].token)
@@ -400,10 +425,7 @@ async fn starting_with_fewer_ready_players_than_the_minimum_is_not_enough_player
         .to_owned();
     assert!(message.contains('3'), "names the minimum: {message}");
 
-    let after = status(&app, lobby.session_id, &players[0]).await;
-    assert_eq!(after, lobby_before);
-    assert_eq!(after.current_phase, PartyPhase::Lobby);
-    assert_eq!(money(&app, &players).await, before);
+    assert_eq!(unchanged.check().await.current_phase, PartyPhase::Lobby);
     // With the third player ready the same party starts.
     app.post_empty(&path("/ready"), &players[2].token)
         .await
@@ -425,8 +447,7 @@ async fn rounds_and_results_out_of_their_phase_are_wrong_phase(backend: Backend)
     let host = players[0].clone();
 
     // In the lobby: no rounds, no results.
-    let lobby_before = party.status(&host).await;
-    let before = money(&app, &players).await;
+    let unchanged = Unchanged::capture(&app, party.id, &host, &players).await;
     for path in ["/rounds/prompt", "/rounds/copy", "/rounds/vote"] {
         app.post_empty(&party.path(path), &host.token)
             .await
@@ -435,13 +456,11 @@ async fn rounds_and_results_out_of_their_phase_are_wrong_phase(backend: Backend)
     app.get(&party.path("/results"), &host.token)
         .await
         .err(ErrorCode::WrongPhase);
-    assert_eq!(party.status(&host).await, lobby_before);
-    assert_eq!(money(&app, &players).await, before);
+    unchanged.check().await;
 
     // PROMPT: no copy or vote rounds, no results, no readiness.
     party.start().await;
-    let prompt_before = party.status(&host).await;
-    let before = money(&app, &players).await;
+    let unchanged = Unchanged::capture(&app, party.id, &host, &players).await;
     app.post_empty(&party.path("/rounds/copy"), &host.token)
         .await
         .err(ErrorCode::WrongPhase);
@@ -454,14 +473,12 @@ async fn rounds_and_results_out_of_their_phase_are_wrong_phase(backend: Backend)
     app.post_empty(&party.path("/ready"), &players[3].token)
         .await
         .err(ErrorCode::WrongPhase);
-    assert_eq!(party.status(&host).await, prompt_before);
-    assert_eq!(money(&app, &players).await, before);
+    unchanged.check().await;
 
     // COPY: no vote or prompt rounds, no results.
     party.play_prompts().await;
     assert_eq!(party.note_phase().await, PartyPhase::Copy);
-    let copy_before = party.status(&host).await;
-    let before = money(&app, &players).await;
+    let unchanged = Unchanged::capture(&app, party.id, &host, &players).await;
     app.post_empty(&party.path("/rounds/vote"), &host.token)
         .await
         .err(ErrorCode::WrongPhase);
@@ -471,22 +488,19 @@ async fn rounds_and_results_out_of_their_phase_are_wrong_phase(backend: Backend)
     app.get(&party.path("/results"), &players[2].token)
         .await
         .err(ErrorCode::WrongPhase);
-    assert_eq!(party.status(&host).await, copy_before);
-    assert_eq!(money(&app, &players).await, before);
+    unchanged.check().await;
 
     // VOTE: no copy rounds, still no results.
     party.play_copies().await;
     assert_eq!(party.note_phase().await, PartyPhase::Vote);
-    let vote_before = party.status(&host).await;
-    let before = money(&app, &players).await;
+    let unchanged = Unchanged::capture(&app, party.id, &host, &players).await;
     app.post_empty(&party.path("/rounds/copy"), &host.token)
         .await
         .err(ErrorCode::WrongPhase);
     app.get(&party.path("/results"), &host.token)
         .await
         .err(ErrorCode::WrongPhase);
-    assert_eq!(party.status(&host).await, vote_before);
-    assert_eq!(money(&app, &players).await, before);
+    unchanged.check().await;
 
     // RESULTS: the results are there, rounds are not.
     party.play_votes().await;
@@ -503,8 +517,7 @@ async fn rounds_and_results_out_of_their_phase_are_wrong_phase(backend: Backend)
 async fn a_second_prompt_is_already_submitted(backend: Backend) {
     let app = spawn_app(backend).await;
     let players = app.guests(3).await;
-    let mut party = Party::gather(&app, players.clone(), 0).await;
-    party.start().await;
+    let party = party_in(&app, &players, PartyPhase::Prompt).await;
     let writer = &players[0];
     let round: PartyPromptRoundResponse = app
         .post_empty(&party.path("/rounds/prompt"), &writer.token)
@@ -513,18 +526,15 @@ async fn a_second_prompt_is_already_submitted(backend: Backend) {
     party
         .submit_phrase(writer, &round.round_id.to_string())
         .await;
-    let status_before = party.status(writer).await;
-    let before = money(&app, &players).await;
+    let unchanged = Unchanged::capture(&app, party.id, writer, &players).await;
 
     app.post_empty(&party.path("/rounds/prompt"), &writer.token)
         .await
         .err(ErrorCode::AlreadySubmitted);
 
-    let after = party.status(writer).await;
-    assert_eq!(after, status_before);
+    let after = unchanged.check().await;
     assert_eq!(after.current_phase, PartyPhase::Prompt);
     assert_eq!(participant(&after, writer).prompts_submitted, 1);
-    assert_eq!(money(&app, &players).await, before);
     // The others still write theirs.
     app.post_empty(&party.path("/rounds/prompt"), &players[1].token)
         .await
@@ -544,23 +554,19 @@ async fn a_prompt_the_wallet_cannot_pay_is_insufficient_balance(backend: Backend
     )
     .await;
     let players = app.guests(3).await;
-    let mut party = Party::gather(&app, players.clone(), 0).await;
-    party.start().await;
+    let party = party_in(&app, &players, PartyPhase::Prompt).await;
     let poor = &players[0];
     assert_eq!(app.balances(poor).await, (50, 0));
-    let status_before = party.status(poor).await;
-    let before = money(&app, &players).await;
+    let unchanged = Unchanged::capture(&app, party.id, poor, &players).await;
 
     app.post_empty(&party.path("/rounds/prompt"), &poor.token)
         .await
         .err(ErrorCode::InsufficientBalance);
 
-    let after = party.status(poor).await;
-    assert_eq!(after, status_before);
+    let after = unchanged.check().await;
     assert_eq!(after.active_round, None, "no round was opened");
     assert_eq!(participant(&after, poor).prompts_submitted, 0);
     assert_eq!(app.balances(poor).await, (50, 0));
-    assert_eq!(money(&app, &players).await, before);
     app.assert_conserved().await;
 }
 
@@ -569,28 +575,23 @@ async fn a_prompt_the_wallet_cannot_pay_is_insufficient_balance(backend: Backend
 async fn asking_for_a_copy_after_writing_all_of_them_is_copies_complete(backend: Backend) {
     let app = spawn_app(backend).await;
     let players = app.guests(4).await;
-    let mut party = Party::gather(&app, players.clone(), 0).await;
-    party.start().await;
-    party.play_prompts().await;
-    assert_eq!(party.note_phase().await, PartyPhase::Copy);
+    let mut party = party_in(&app, &players, PartyPhase::Copy).await;
     let fast = &players[0];
     let required = participant(&party.status(fast).await, fast).copies_required;
     assert_eq!(required, 2);
     assert_eq!(write_all_copies(&party, fast).await, required);
-    let status_before = party.status(fast).await;
+    let unchanged = Unchanged::capture(&app, party.id, fast, &players).await;
     assert_eq!(
-        status_before.current_phase,
+        unchanged.status.current_phase,
         PartyPhase::Copy,
         "others copy on"
     );
-    let before = money(&app, &players).await;
 
     app.post_empty(&party.path("/rounds/copy"), &fast.token)
         .await
         .err(ErrorCode::CopiesComplete);
 
-    assert_eq!(party.status(fast).await, status_before);
-    assert_eq!(money(&app, &players).await, before);
+    unchanged.check().await;
     // The others finish and the party moves on.
     party.play_copies().await;
     assert_eq!(party.note_phase().await, PartyPhase::Vote);
@@ -602,11 +603,7 @@ async fn asking_for_a_copy_after_writing_all_of_them_is_copies_complete(backend:
 async fn asking_for_a_vote_after_casting_all_of_them_is_votes_complete(backend: Backend) {
     let app = spawn_app(backend).await;
     let players = app.guests(5).await;
-    let mut party = Party::gather(&app, players.clone(), 0).await;
-    party.start().await;
-    party.play_prompts().await;
-    party.play_copies().await;
-    assert_eq!(party.note_phase().await, PartyPhase::Vote);
+    let mut party = party_in(&app, &players, PartyPhase::Vote).await;
     let fast = &players[0];
     // Five players, one prompt each: each may vote on 5 − 3 = 2 sets.
     let required = participant(&party.status(fast).await, fast).votes_required;
@@ -614,21 +611,22 @@ async fn asking_for_a_vote_after_casting_all_of_them_is_votes_complete(backend: 
     for _ in 0..required {
         cast_vote(&party, fast).await;
     }
-    let status_before = party.status(fast).await;
+    let unchanged = Unchanged::capture(&app, party.id, fast, &players).await;
     assert_eq!(
-        status_before.current_phase,
+        unchanged.status.current_phase,
         PartyPhase::Vote,
         "others vote on"
     );
-    assert_eq!(participant(&status_before, fast).votes_submitted, required);
-    let before = money(&app, &players).await;
+    assert_eq!(
+        participant(&unchanged.status, fast).votes_submitted,
+        required
+    );
 
     app.post_empty(&party.path("/rounds/vote"), &fast.token)
         .await
         .err(ErrorCode::VotesComplete);
 
-    assert_eq!(party.status(fast).await, status_before);
-    assert_eq!(money(&app, &players).await, before);
+    unchanged.check().await;
     party.play_votes().await;
     assert_eq!(party.note_phase().await, PartyPhase::Results);
     app.assert_conserved().await;
@@ -667,19 +665,15 @@ async fn a_player_who_has_seen_every_prompt_gets_no_prompts_available(backend: B
     assert!(seen >= 300, "the library has at least 300 prompts: {seen}");
     assert_eq!(app.balances(jaded).await, (START - PENALTY * seen, 0));
 
-    let mut party = Party::gather(&app, players.clone(), 0).await;
-    party.start().await;
-    let status_before = party.status(jaded).await;
-    let before = money(&app, &players).await;
+    let party = party_in(&app, &players, PartyPhase::Prompt).await;
+    let unchanged = Unchanged::capture(&app, party.id, jaded, &players).await;
 
     app.post_empty(&party.path("/rounds/prompt"), &jaded.token)
         .await
         .err(ErrorCode::NoPromptsAvailable);
 
-    let after = party.status(jaded).await;
-    assert_eq!(after, status_before);
+    let after = unchanged.check().await;
     assert_eq!(after.active_round, None);
-    assert_eq!(money(&app, &players).await, before);
     // Players with fresh eyes still get theirs.
     app.post_empty(&party.path("/rounds/prompt"), &players[1].token)
         .await
@@ -704,39 +698,32 @@ async fn party_prompts_and_phrasesets_are_not_offered_to_solo_play(backend: Back
     let app = spawn_app(backend).await;
     let everyone = app.guests(6).await;
     let (members, outsider) = (everyone[..5].to_vec(), everyone[5].clone());
-    let mut party = Party::gather(&app, members.clone(), 0).await;
-    party.start().await;
-    party.play_prompts().await;
-    assert_eq!(party.note_phase().await, PartyPhase::Copy);
+    let mut party = party_in(&app, &members, PartyPhase::Copy).await;
     let waiting: Value = app.get("/rounds/available", &outsider.token).await.ok();
     assert_eq!(waiting["prompts_waiting"], 0, "{waiting}");
-    let status_before = party.status(&members[0]).await;
-    let before = money(&app, &everyone).await;
+    let unchanged = Unchanged::capture(&app, party.id, &members[0], &everyone).await;
     app.post_empty("/rounds/copy", &outsider.token)
         .await
         .err(ErrorCode::NoPromptsAvailable);
     app.post_empty("/rounds/copy", &members[0].token)
         .await
         .err(ErrorCode::NoPromptsAvailable);
-    assert_eq!(party.status(&members[0]).await, status_before);
-    assert_eq!(money(&app, &everyone).await, before);
+    unchanged.check().await;
 
     party.play_copies().await;
     assert_eq!(party.note_phase().await, PartyPhase::Vote);
-    let status_before = party.status(&members[0]).await;
+    let unchanged = Unchanged::capture(&app, party.id, &members[0], &everyone).await;
     assert_eq!(
-        status_before.progress.total_copies, 10,
+        unchanged.status.progress.total_copies, 10,
         "five complete party phrasesets wait for votes"
     );
-    let before = money(&app, &everyone).await;
     app.post_empty("/rounds/vote", &outsider.token)
         .await
         .err(ErrorCode::NoPhrasesetsAvailable);
     app.post_empty("/rounds/vote", &members[1].token)
         .await
         .err(ErrorCode::NoPhrasesetsAvailable);
-    assert_eq!(party.status(&members[0]).await, status_before);
-    assert_eq!(money(&app, &everyone).await, before);
+    unchanged.check().await;
     party.play_votes().await;
     assert_eq!(party.note_phase().await, PartyPhase::Results);
     app.assert_conserved().await;
@@ -749,11 +736,7 @@ async fn party_prompts_and_phrasesets_are_not_offered_to_solo_play(backend: Back
 async fn a_party_vote_cast_through_the_solo_vote_endpoint_counts_for_the_party(backend: Backend) {
     let app = spawn_app(backend).await;
     let players = app.guests(5).await;
-    let mut party = Party::gather(&app, players.clone(), 0).await;
-    party.start().await;
-    party.play_prompts().await;
-    party.play_copies().await;
-    assert_eq!(party.note_phase().await, PartyPhase::Vote);
+    let mut party = party_in(&app, &players, PartyPhase::Vote).await;
     let voter = &players[0];
     let round: PartyVoteRoundResponse = app
         .post_empty(&party.path("/rounds/vote"), &voter.token)
@@ -801,8 +784,7 @@ async fn an_outsider_is_not_a_participant(backend: Backend) {
     let host = &members[0];
 
     // In the lobby.
-    let status_before = party.status(host).await;
-    let before = money(&app, &everyone).await;
+    let unchanged = Unchanged::capture(&app, party.id, host, &everyone).await;
     app.get(&party.path("/status"), &outsider.token)
         .await
         .err(ErrorCode::NotAParticipant);
@@ -817,8 +799,7 @@ async fn an_outsider_is_not_a_participant(backend: Backend) {
     kick(&app, &outsider, party.id, &members[1])
         .await
         .err(ErrorCode::NotAParticipant);
-    assert_eq!(party.status(host).await, status_before);
-    assert_eq!(money(&app, &everyone).await, before);
+    unchanged.check().await;
 
     // While playing: not even with a member's round id in hand.
     party.start().await;
@@ -826,8 +807,7 @@ async fn an_outsider_is_not_a_participant(backend: Backend) {
         .post_empty(&party.path("/rounds/prompt"), &host.token)
         .await
         .ok();
-    let status_before = party.status(host).await;
-    let before = money(&app, &everyone).await;
+    let unchanged = Unchanged::capture(&app, party.id, host, &everyone).await;
     app.get(&party.path("/status"), &outsider.token)
         .await
         .err(ErrorCode::NotAParticipant);
@@ -846,8 +826,7 @@ async fn an_outsider_is_not_a_participant(backend: Backend) {
     )
     .await
     .err(ErrorCode::NotAParticipant);
-    assert_eq!(party.status(host).await, status_before);
-    assert_eq!(money(&app, &everyone).await, before);
+    unchanged.check().await;
     // The round is still the host's to submit.
     party.submit_phrase(host, &round.round_id.to_string()).await;
     app.assert_conserved().await;

@@ -3,7 +3,7 @@
 //! leaving, kicking, one party per player, bots, play-again, forfeiting
 //! after the start, idle parties and stale lobbies.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use party_protocol::party::{
     ParticipantStatus, PartyPhase, PartyPromptRoundResponse, PartySessionResponse,
@@ -12,24 +12,40 @@ use party_protocol::party::{
 use party_protocol::round::{RoundDetails, RoundStatus};
 use party_protocol::{ErrorCode, PlayerId};
 use serde_json::{Value, json};
+use uuid::Uuid;
 
 use crate::on_both_backends;
 use crate::party::Party;
 use crate::party_errors::{
-    COPY, PENALTY, PROMPT, START, active, add_bots, create, join, kick, leave, money,
-    sign_in_again, status,
+    active, add_bots, create, join, kick, leave, money, sign_in_again, status,
 };
-use crate::support::phrases::Phrases;
+use crate::support::play::{COPY, COPY_SECONDS, GRACE, PENALTY, PROMPT, START};
 use crate::support::{AppOptions, Backend, Player, TestApp, spawn_app, spawn_app_with};
 
-/// Default timers (game-rules §3) and the deadline's grace.
-const COPY_SECONDS: i64 = 180;
-const GRACE: i64 = 5;
+/// How long a party may sit idle, and a lobby stand, before it is closed.
 const IDLE_TIMEOUT: i64 = 2 * 3600;
 const LOBBY_MAX_AGE: i64 = 24 * 3600;
 
 async fn join_ok(app: &TestApp, who: &Player, code: &str) -> PartySessionResponse {
     join(app, who, code).await.ok()
+}
+
+/// Everyone in `ready` gets ready, then the first of them (the host)
+/// starts the party.
+async fn ready_and_start(app: &TestApp, session: Uuid, ready: &[&Player]) {
+    for p in ready {
+        app.post_empty(&format!("/party/{session}/ready"), &p.token)
+            .await
+            .ok::<Value>();
+    }
+    app.post_empty(&format!("/party/{session}/start"), &ready[0].token)
+        .await
+        .ok::<Value>();
+}
+
+/// How many participants `who` sees in the party.
+async fn headcount(app: &TestApp, session: Uuid, who: &Player) -> usize {
+    status(app, session, who).await.participants.len()
 }
 
 /// Like `Party::gather` (the first player hosts, everyone gets ready), but
@@ -47,17 +63,7 @@ async fn gather_in_turn(app: &TestApp, humans: Vec<Player>) -> Party<'_> {
             .await
             .ok::<Value>();
     }
-    Party {
-        app,
-        id: created.session_id,
-        code: created.party_code,
-        humans,
-        phrases: Phrases::default(),
-        authors: HashMap::new(),
-        originals: HashSet::new(),
-        human_votes: Vec::new(),
-        phases: Vec::new(),
-    }
+    Party::driver(app, created.session_id, created.party_code, humans)
 }
 
 async fn party_codes_are_matched_case_insensitively(backend: Backend) {
@@ -226,24 +232,11 @@ async fn a_kicked_player_is_out_and_free_to_join_another_party(backend: Backend)
     );
 
     // Once the party runs, nobody is kicked.
-    for p in [host, stays, also] {
-        app.post_empty(&format!("/party/{}/ready", lobby.session_id), &p.token)
-            .await
-            .ok::<Value>();
-    }
-    app.post_empty(&format!("/party/{}/start", lobby.session_id), &host.token)
-        .await
-        .ok::<Value>();
+    ready_and_start(&app, lobby.session_id, &[host, stays, also]).await;
     kick(&app, host, lobby.session_id, stays)
         .await
         .err(ErrorCode::SessionAlreadyStarted);
-    assert_eq!(
-        status(&app, lobby.session_id, host)
-            .await
-            .participants
-            .len(),
-        3
-    );
+    assert_eq!(headcount(&app, lobby.session_id, host).await, 3);
     app.assert_conserved().await;
 }
 
@@ -268,10 +261,7 @@ async fn a_player_is_in_one_active_party_at_a_time(backend: Backend) {
         .await
         .err(ErrorCode::AlreadyInParty);
     assert_eq!(active(&app, b).await.session_id, Some(second.session_id));
-    assert_eq!(
-        status(&app, first.session_id, a).await.participants.len(),
-        1
-    );
+    assert_eq!(headcount(&app, first.session_id, a).await, 1);
 
     // Leaving frees the player.
     leave(&app, b, second.session_id).await;
@@ -281,14 +271,7 @@ async fn a_player_is_in_one_active_party_at_a_time(backend: Backend) {
     assert_eq!(active(&app, b).await.session_id, Some(first.session_id));
 
     // A running party holds its players too.
-    for p in [a, b, c] {
-        app.post_empty(&format!("/party/{}/ready", first.session_id), &p.token)
-            .await
-            .ok::<Value>();
-    }
-    app.post_empty(&format!("/party/{}/start", first.session_id), &a.token)
-        .await
-        .ok::<Value>();
+    ready_and_start(&app, first.session_id, &[a, b, c]).await;
     let running = active(&app, c).await;
     assert_eq!(running.session_id, Some(first.session_id));
     assert_eq!(running.current_phase, Some(PartyPhase::Prompt));
@@ -335,22 +318,11 @@ async fn only_the_host_adds_bots_only_in_the_lobby_and_bots_take_seats(backend: 
     assert_eq!(now.participants.iter().filter(|p| p.is_bot).count(), 2);
 
     // Bots count as ready players: host + bots are enough to start.
-    app.post_empty(&format!("/party/{}/ready", lobby.session_id), &host.token)
-        .await
-        .ok::<Value>();
-    app.post_empty(&format!("/party/{}/start", lobby.session_id), &host.token)
-        .await
-        .ok::<Value>();
+    ready_and_start(&app, lobby.session_id, &[host]).await;
     add_bots(&app, host, lobby.session_id, 1)
         .await
         .err(ErrorCode::SessionAlreadyStarted);
-    assert_eq!(
-        status(&app, lobby.session_id, host)
-            .await
-            .participants
-            .len(),
-        4
-    );
+    assert_eq!(headcount(&app, lobby.session_id, host).await, 4);
     app.assert_conserved().await;
 }
 

@@ -16,7 +16,7 @@ use crate::config::GameRules;
 use crate::error::{Error, Result};
 use crate::game::scoring::split_payout;
 use crate::game::validation::{self, Rejection};
-use crate::store::{Account, NewRound, RoundRow, Transfer, Tx, is_unique_violation};
+use crate::store::{Account, NewRound, PhrasesetRow, RoundRow, Transfer, Tx, is_unique_violation};
 
 impl Game {
     /// `POST /rounds/prompt`.
@@ -24,8 +24,7 @@ impl Game {
         let rules = &self.rules;
         let now = self.now();
         let mut tx = self.store.begin().await?;
-        close_own_overdue_round(&mut tx, rules, player, now).await?;
-        ensure_no_active_round(&mut tx, player).await?;
+        clear_to_start(&mut tx, rules, player, now).await?;
         let row = tx.player(player).await?.ok_or_else(unknown_player)?;
         let limit = if row.is_guest {
             rules.max_outstanding_prompts_guest
@@ -38,12 +37,7 @@ impl Game {
                 format!("You already have {limit} prompts waiting for copies and votes."),
             ));
         }
-        let (prompt_id, prompt_text) = tx.unseen_prompt(player).await?.ok_or_else(|| {
-            Error::api(
-                ErrorCode::NoPromptsAvailable,
-                "You have seen every prompt we have.",
-            )
-        })?;
+        let (prompt_id, prompt_text) = unseen_prompt(&mut tx, player).await?;
         let round = NewRound::prompt(
             player,
             rules.prompt_cost,
@@ -68,8 +62,7 @@ impl Game {
         let rules = &self.rules;
         let now = self.now();
         let mut tx = self.store.begin().await?;
-        close_own_overdue_round(&mut tx, rules, player, now).await?;
-        ensure_no_active_round(&mut tx, player).await?;
+        clear_to_start(&mut tx, rules, player, now).await?;
         let discount = tx.prompts_waiting().await? > rules.copy_discount_threshold;
         let cooldown_start = now.minus_secs(rules.copy_abandon_cooldown_seconds);
         // On PostgreSQL another copier can take the last slot between our
@@ -127,20 +120,14 @@ impl Game {
         let rules = &self.rules;
         let now = self.now();
         let mut tx = self.store.begin().await?;
-        close_own_overdue_round(&mut tx, rules, player, now).await?;
-        ensure_no_active_round(&mut tx, player).await?;
+        clear_to_start(&mut tx, rules, player, now).await?;
         let set = tx.next_phraseset_to_vote(player).await?.ok_or_else(|| {
             Error::api(
                 ErrorCode::NoPhrasesetsAvailable,
                 "No phraseset is waiting for your vote right now.",
             )
         })?;
-        let mut phrases = [
-            set.original_phrase.clone(),
-            set.copy_phrase_1.clone(),
-            set.copy_phrase_2.clone(),
-        ];
-        phrases.shuffle(&mut rand::rng());
+        let phrases = shuffled_phrases(&set);
         let round = NewRound::vote(
             player,
             rules.vote_cost,
@@ -370,7 +357,42 @@ pub(super) async fn own_round(
         .ok_or_else(|| Error::api(ErrorCode::RoundNotFound, "No such round of yours."))
 }
 
-pub(super) async fn ensure_no_active_round(tx: &mut Tx, player: PlayerId) -> Result<()> {
+/// What every round start does before it picks its target: a round whose
+/// time and grace ran out is closed first (so it does not block the player),
+/// and any other open round refuses the start.
+pub(super) async fn clear_to_start(
+    tx: &mut Tx,
+    rules: &GameRules,
+    player: PlayerId,
+    now: Millis,
+) -> Result<()> {
+    close_own_overdue_round(tx, rules, player, now).await?;
+    ensure_no_active_round(tx, player).await
+}
+
+/// A prompt the player has never had, for a new prompt round.
+pub(super) async fn unseen_prompt(tx: &mut Tx, player: PlayerId) -> Result<(i64, String)> {
+    tx.unseen_prompt(player).await?.ok_or_else(|| {
+        Error::api(
+            ErrorCode::NoPromptsAvailable,
+            "You have seen every prompt we have.",
+        )
+    })
+}
+
+/// A phraseset's three phrases in random order, so a vote round's choices
+/// do not give the original away by position.
+pub(super) fn shuffled_phrases(set: &PhrasesetRow) -> [String; 3] {
+    let mut phrases = [
+        set.original_phrase.clone(),
+        set.copy_phrase_1.clone(),
+        set.copy_phrase_2.clone(),
+    ];
+    phrases.shuffle(&mut rand::rng());
+    phrases
+}
+
+async fn ensure_no_active_round(tx: &mut Tx, player: PlayerId) -> Result<()> {
     if tx.active_round(player).await?.is_some() {
         return Err(already_in_round());
     }
@@ -696,7 +718,7 @@ pub(super) async fn pay_from_pool(
 /// Expires the player's own active round if its time and grace ran out, so
 /// a returning player is never blocked by a round the sweeper has not
 /// reached yet.
-pub(super) async fn close_own_overdue_round(
+async fn close_own_overdue_round(
     tx: &mut Tx,
     rules: &GameRules,
     player: PlayerId,

@@ -141,6 +141,25 @@ async fn member(tx: &mut Tx, session: Uuid, player: PlayerId) -> Result<Particip
         .ok_or_else(not_participant)
 }
 
+/// Loads and locks a session for something only its host may do: the
+/// caller must be in it and be its host.
+async fn locked_as_host(tx: &mut Tx, session: Uuid, host: PlayerId) -> Result<SessionRow> {
+    let s = locked(tx, session).await?;
+    member(tx, session, host).await?;
+    if s.host() != host {
+        return Err(not_host());
+    }
+    Ok(s)
+}
+
+/// The host changes who is in a party only while it is an open lobby.
+fn ensure_lobby_open(s: &SessionRow, message: &str) -> Result<()> {
+    if s.state() != SessionStatus::Open {
+        return Err(Error::api(ErrorCode::SessionAlreadyStarted, message));
+    }
+    Ok(())
+}
+
 /// Records an event in the caller's transaction (plan §5.2): the message is
 /// stored exactly as it will be sent, with its sequence number.
 pub(crate) async fn emit(
@@ -434,11 +453,7 @@ impl Game {
     pub async fn start_party(&self, player: PlayerId, session: Uuid) -> Result<StartPartyResponse> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
-        let s = locked(&mut tx, session).await?;
-        member(&mut tx, session, player).await?;
-        if s.host() != player {
-            return Err(not_host());
-        }
+        let s = locked_as_host(&mut tx, session, player).await?;
         // An abandoned lobby keeps its LOBBY phase; starting it would bring
         // an ended party (whose players may be in other parties) back.
         if play::ended(&s) {
@@ -649,17 +664,8 @@ impl Game {
     ) -> Result<SuccessResponse> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
-        let s = locked(&mut tx, session).await?;
-        member(&mut tx, session, host).await?;
-        if s.host() != host {
-            return Err(not_host());
-        }
-        if s.state() != SessionStatus::Open {
-            return Err(Error::api(
-                ErrorCode::SessionAlreadyStarted,
-                "Players can only be removed in the lobby.",
-            ));
-        }
+        let s = locked_as_host(&mut tx, session, host).await?;
+        ensure_lobby_open(&s, "Players can only be removed in the lobby.")?;
         if target == host {
             return Err(Error::invalid_request(
                 "player_id: use leave to leave your own party.",
@@ -686,17 +692,8 @@ impl Game {
     ) -> Result<AddBotsResponse> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
-        let s = locked(&mut tx, session).await?;
-        member(&mut tx, session, host).await?;
-        if s.host() != host {
-            return Err(not_host());
-        }
-        if s.state() != SessionStatus::Open {
-            return Err(Error::api(
-                ErrorCode::SessionAlreadyStarted,
-                "Bots can only join in the lobby.",
-            ));
-        }
+        let s = locked_as_host(&mut tx, session, host).await?;
+        ensure_lobby_open(&s, "Bots can only join in the lobby.")?;
         let room = i64::from(s.max_players - s.participant_count);
         if count < 1 {
             return Err(Error::invalid_request("count: add at least one bot."));
@@ -745,11 +742,7 @@ impl Game {
     pub async fn play_again(&self, host: PlayerId, session: Uuid) -> Result<PlayAgainResponse> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
-        let s = locked(&mut tx, session).await?;
-        member(&mut tx, session, host).await?;
-        if s.host() != host {
-            return Err(not_host());
-        }
+        let s = locked_as_host(&mut tx, session, host).await?;
         if s.phase() != PartyPhase::Results {
             return Err(Error::api(
                 ErrorCode::WrongPhase,

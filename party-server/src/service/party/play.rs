@@ -10,13 +10,12 @@ use party_protocol::party::{
 use party_protocol::party_ws::{PhaseProgress, PlayerCounters, ServerEvent};
 use party_protocol::round::RoundType;
 use party_protocol::{Coins, ErrorCode, PhrasesetId, PlayerId, RoundId};
-use rand::seq::SliceRandom;
 use uuid::Uuid;
 
 use super::super::Game;
 use super::super::rounds::{
-    close_own_overdue_round, ensure_no_active_round, ensure_open, insert_and_pay, own_round,
-    submit_copy, submit_prompt, submit_vote,
+    clear_to_start, ensure_open, insert_and_pay, own_round, shuffled_phrases, submit_copy,
+    submit_prompt, submit_vote, unseen_prompt,
 };
 use super::{emit, locked, member, phases};
 use crate::clock::Millis;
@@ -93,6 +92,75 @@ pub(super) struct Started {
     pub party_round_id: Uuid,
 }
 
+/// Refuses a round of `phase` unless the party is in it and the caller
+/// still owes one, then clears the caller to start (as outside parties).
+async fn check_can_start(
+    tx: &mut Tx,
+    rules: &GameRules,
+    s: &SessionRow,
+    me: &ParticipantRow,
+    phase: PartyPhase,
+    now: Millis,
+) -> Result<()> {
+    if s.phase() != phase {
+        return Err(wrong_phase(phase, s));
+    }
+    if progress_of(s, me).done_with(phase) {
+        let (code, message) = match phase {
+            PartyPhase::Copy => (
+                ErrorCode::CopiesComplete,
+                "You wrote all your copies for this party.",
+            ),
+            PartyPhase::Vote => (
+                ErrorCode::VotesComplete,
+                "You cast all your votes for this party.",
+            ),
+            _ => (
+                ErrorCode::AlreadySubmitted,
+                "You already wrote your prompt for this party.",
+            ),
+        };
+        return Err(Error::api(code, message));
+    }
+    clear_to_start(tx, rules, me.player(), now).await
+}
+
+/// Charges for a new party round and ties it to the party and, for copies
+/// and votes, to the assignment it serves.
+async fn record_party_round(
+    tx: &mut Tx,
+    s: &SessionRow,
+    me: &ParticipantRow,
+    round: &NewRound,
+    phase: PartyPhase,
+    assignment: Option<Uuid>,
+    now: Millis,
+) -> Result<Started> {
+    let (entry, kind) = match phase {
+        PartyPhase::Copy => ("copy_entry", "copy"),
+        PartyPhase::Vote => ("vote_entry", "vote"),
+        _ => ("prompt_entry", "prompt"),
+    };
+    insert_and_pay(tx, round, entry, now).await?;
+    if let Some(assignment) = assignment {
+        tx.start_assignment(assignment, round.round_id).await?;
+    }
+    let party_round_id = tx
+        .insert_party_round(
+            s.session_id,
+            round.round_id,
+            Some(me.participant_id),
+            kind,
+            phase,
+            now,
+        )
+        .await?;
+    Ok(Started {
+        round_id: round.round_id,
+        party_round_id,
+    })
+}
+
 pub(super) async fn start_prompt_in(
     tx: &mut Tx,
     rules: &GameRules,
@@ -100,24 +168,9 @@ pub(super) async fn start_prompt_in(
     me: &ParticipantRow,
     now: Millis,
 ) -> Result<(Started, NewRound)> {
-    if s.phase() != PartyPhase::Prompt {
-        return Err(wrong_phase(PartyPhase::Prompt, s));
-    }
-    if me.prompts_submitted >= s.prompts_per_player {
-        return Err(Error::api(
-            ErrorCode::AlreadySubmitted,
-            "You already wrote your prompt for this party.",
-        ));
-    }
+    check_can_start(tx, rules, s, me, PartyPhase::Prompt, now).await?;
     let player = me.player();
-    close_own_overdue_round(tx, rules, player, now).await?;
-    ensure_no_active_round(tx, player).await?;
-    let (prompt_id, prompt_text) = tx.unseen_prompt(player).await?.ok_or_else(|| {
-        Error::api(
-            ErrorCode::NoPromptsAvailable,
-            "You have seen every prompt we have.",
-        )
-    })?;
+    let (prompt_id, prompt_text) = unseen_prompt(tx, player).await?;
     let round = NewRound::prompt(
         player,
         rules.prompt_cost,
@@ -127,24 +180,8 @@ pub(super) async fn start_prompt_in(
         prompt_text,
         Some(s.session_id),
     );
-    insert_and_pay(tx, &round, "prompt_entry", now).await?;
-    let party_round_id = tx
-        .insert_party_round(
-            s.session_id,
-            round.round_id,
-            Some(me.participant_id),
-            "prompt",
-            PartyPhase::Prompt,
-            now,
-        )
-        .await?;
-    Ok((
-        Started {
-            round_id: round.round_id,
-            party_round_id,
-        },
-        round,
-    ))
+    let started = record_party_round(tx, s, me, &round, PartyPhase::Prompt, None, now).await?;
+    Ok((started, round))
 }
 
 pub(super) async fn start_copy_in(
@@ -154,18 +191,8 @@ pub(super) async fn start_copy_in(
     me: &ParticipantRow,
     now: Millis,
 ) -> Result<(Started, NewRound, bool)> {
-    if s.phase() != PartyPhase::Copy {
-        return Err(wrong_phase(PartyPhase::Copy, s));
-    }
-    if me.copies_submitted >= me.copies_required {
-        return Err(Error::api(
-            ErrorCode::CopiesComplete,
-            "You wrote all your copies for this party.",
-        ));
-    }
+    check_can_start(tx, rules, s, me, PartyPhase::Copy, now).await?;
     let player = me.player();
-    close_own_overdue_round(tx, rules, player, now).await?;
-    ensure_no_active_round(tx, player).await?;
     let assignment = tx
         .next_assignment(s.session_id, player, "copy")
         .await?
@@ -198,27 +225,17 @@ pub(super) async fn start_copy_in(
         discount,
         Some(s.session_id),
     );
-    insert_and_pay(tx, &round, "copy_entry", now).await?;
-    tx.start_assignment(assignment.assignment_id, round.round_id)
-        .await?;
-    let party_round_id = tx
-        .insert_party_round(
-            s.session_id,
-            round.round_id,
-            Some(me.participant_id),
-            "copy",
-            PartyPhase::Copy,
-            now,
-        )
-        .await?;
-    Ok((
-        Started {
-            round_id: round.round_id,
-            party_round_id,
-        },
-        round,
-        second,
-    ))
+    let started = record_party_round(
+        tx,
+        s,
+        me,
+        &round,
+        PartyPhase::Copy,
+        Some(assignment.assignment_id),
+        now,
+    )
+    .await?;
+    Ok((started, round, second))
 }
 
 pub(super) async fn start_vote_in(
@@ -228,18 +245,8 @@ pub(super) async fn start_vote_in(
     me: &ParticipantRow,
     now: Millis,
 ) -> Result<(Started, NewRound)> {
-    if s.phase() != PartyPhase::Vote {
-        return Err(wrong_phase(PartyPhase::Vote, s));
-    }
-    if me.votes_submitted >= me.votes_required {
-        return Err(Error::api(
-            ErrorCode::VotesComplete,
-            "You cast all your votes for this party.",
-        ));
-    }
+    check_can_start(tx, rules, s, me, PartyPhase::Vote, now).await?;
     let player = me.player();
-    close_own_overdue_round(tx, rules, player, now).await?;
-    ensure_no_active_round(tx, player).await?;
     let assignment = tx
         .next_assignment(s.session_id, player, "vote")
         .await?
@@ -253,12 +260,6 @@ pub(super) async fn start_vote_in(
         .phraseset(PhrasesetId::from_uuid(assignment.target_id))
         .await?
         .ok_or_else(|| Error::internal("assigned phraseset vanished"))?;
-    let mut phrases = [
-        set.original_phrase.clone(),
-        set.copy_phrase_1.clone(),
-        set.copy_phrase_2.clone(),
-    ];
-    phrases.shuffle(&mut rand::rng());
     let round = NewRound::vote(
         player,
         rules.vote_cost,
@@ -267,29 +268,20 @@ pub(super) async fn start_vote_in(
         set.prompt_id,
         set.prompt_text.clone(),
         set.id(),
-        phrases,
+        shuffled_phrases(&set),
         Some(s.session_id),
     );
-    insert_and_pay(tx, &round, "vote_entry", now).await?;
-    tx.start_assignment(assignment.assignment_id, round.round_id)
-        .await?;
-    let party_round_id = tx
-        .insert_party_round(
-            s.session_id,
-            round.round_id,
-            Some(me.participant_id),
-            "vote",
-            PartyPhase::Vote,
-            now,
-        )
-        .await?;
-    Ok((
-        Started {
-            round_id: round.round_id,
-            party_round_id,
-        },
-        round,
-    ))
+    let started = record_party_round(
+        tx,
+        s,
+        me,
+        &round,
+        PartyPhase::Vote,
+        Some(assignment.assignment_id),
+        now,
+    )
+    .await?;
+    Ok((started, round))
 }
 
 /// What a party submission did.
@@ -394,20 +386,20 @@ pub(super) async fn submit_in(
     })
 }
 
-/// The caller's progress in the current phase, for round responses.
-async fn session_progress(
-    tx: &mut Tx,
-    session: Uuid,
+/// The caller's progress in the session's current phase, for round
+/// responses: their counter and quota for that phase (none outside the
+/// round phases) and how many players are done with it.
+fn round_progress(
+    s: &SessionRow,
+    everyone: &[ParticipantRow],
     player: PlayerId,
 ) -> Result<RoundSessionProgress> {
-    let s = tx.session(session).await?.ok_or_else(super::not_found)?;
-    let everyone = tx.participants(session).await?;
-    let (done, total) = phase_counts(&s, &everyone);
+    let (done, total) = phase_counts(s, everyone);
     let me = everyone
         .iter()
         .find(|p| p.player() == player)
         .ok_or_else(super::not_participant)?;
-    let progress = progress_of(&s, me);
+    let progress = progress_of(s, me);
     let mut out = RoundSessionProgress {
         your_prompts_submitted: None,
         prompts_required: None,
@@ -438,20 +430,49 @@ async fn session_progress(
 }
 
 impl Game {
+    /// Opens the transaction of a party round request: the session locked
+    /// and the caller a participant still playing in it.
+    async fn begin_party_round(
+        &self,
+        player: PlayerId,
+        session: Uuid,
+    ) -> Result<(Tx, SessionRow, ParticipantRow)> {
+        let mut tx = self.store.begin().await?;
+        let s = locked(&mut tx, session).await?;
+        let me = playing_member(&mut tx, &s, player).await?;
+        Ok((tx, s, me))
+    }
+
+    /// Starts a party round with `start` (one of the `start_*_in`) and
+    /// commits it, returning what `start` made and the caller's progress as
+    /// the session then stands (re-read: starting may have closed an
+    /// overdue round).
+    async fn start_party_round<T>(
+        &self,
+        player: PlayerId,
+        session: Uuid,
+        start: impl AsyncFnOnce(&mut Tx, &GameRules, &SessionRow, &ParticipantRow, Millis) -> Result<T>,
+    ) -> Result<(T, RoundSessionProgress)> {
+        let now = self.now();
+        let (mut tx, s, me) = self.begin_party_round(player, session).await?;
+        let started = start(&mut tx, &self.rules, &s, &me, now).await?;
+        tx.touch_session(session, now).await?;
+        let s = tx.session(session).await?.ok_or_else(super::not_found)?;
+        let everyone = tx.participants(session).await?;
+        let progress = round_progress(&s, &everyone, player)?;
+        tx.commit().await?;
+        Ok((started, progress))
+    }
+
     /// `POST /party/{id}/rounds/prompt`.
     pub async fn start_party_prompt(
         &self,
         player: PlayerId,
         session: Uuid,
     ) -> Result<PartyPromptRoundResponse> {
-        let now = self.now();
-        let mut tx = self.store.begin().await?;
-        let s = locked(&mut tx, session).await?;
-        let me = playing_member(&mut tx, &s, player).await?;
-        let (started, round) = start_prompt_in(&mut tx, &self.rules, &s, &me, now).await?;
-        tx.touch_session(session, now).await?;
-        let progress = session_progress(&mut tx, session, player).await?;
-        tx.commit().await?;
+        let ((started, round), progress) = self
+            .start_party_round(player, session, start_prompt_in)
+            .await?;
         Ok(PartyPromptRoundResponse {
             round_id: started.round_id,
             party_round_id: started.party_round_id,
@@ -468,14 +489,9 @@ impl Game {
         player: PlayerId,
         session: Uuid,
     ) -> Result<PartyCopyRoundResponse> {
-        let now = self.now();
-        let mut tx = self.store.begin().await?;
-        let s = locked(&mut tx, session).await?;
-        let me = playing_member(&mut tx, &s, player).await?;
-        let (started, round, second) = start_copy_in(&mut tx, &self.rules, &s, &me, now).await?;
-        tx.touch_session(session, now).await?;
-        let progress = session_progress(&mut tx, session, player).await?;
-        tx.commit().await?;
+        let ((started, round, second), progress) = self
+            .start_party_round(player, session, start_copy_in)
+            .await?;
         Ok(PartyCopyRoundResponse {
             round_id: started.round_id,
             party_round_id: started.party_round_id,
@@ -496,14 +512,9 @@ impl Game {
         player: PlayerId,
         session: Uuid,
     ) -> Result<PartyVoteRoundResponse> {
-        let now = self.now();
-        let mut tx = self.store.begin().await?;
-        let s = locked(&mut tx, session).await?;
-        let me = playing_member(&mut tx, &s, player).await?;
-        let (started, round) = start_vote_in(&mut tx, &self.rules, &s, &me, now).await?;
-        tx.touch_session(session, now).await?;
-        let progress = session_progress(&mut tx, session, player).await?;
-        tx.commit().await?;
+        let ((started, round), progress) = self
+            .start_party_round(player, session, start_vote_in)
+            .await?;
         Ok(PartyVoteRoundResponse {
             round_id: started.round_id,
             party_round_id: started.party_round_id,
@@ -526,43 +537,13 @@ impl Game {
         phrase: &str,
     ) -> Result<PartySubmitResponse> {
         let now = self.now();
-        let mut tx = self.store.begin().await?;
-        let s = locked(&mut tx, session).await?;
-        let me = playing_member(&mut tx, &s, player).await?;
+        let (mut tx, s, me) = self.begin_party_round(player, session).await?;
         let submitted = submit_in(&mut tx, &self.rules, &s, &me, round_id, phrase, now).await?;
-        // Progress as it was in the phase of this round (before any transition).
+        // Progress in the phase of this round, judged by the session as it
+        // was before any transition (`submit_in` refused a round of another
+        // phase, so this phase is the round's own).
         let everyone = tx.participants(session).await?;
-        let mine = everyone
-            .iter()
-            .find(|p| p.player() == player)
-            .ok_or_else(super::not_participant)?;
-        let progress = progress_of(&s, mine);
-        let (done, total) = phase_counts(&s, &everyone);
-        let mut session_progress = RoundSessionProgress {
-            your_prompts_submitted: None,
-            prompts_required: None,
-            your_copies_submitted: None,
-            copies_required: None,
-            your_votes_submitted: None,
-            votes_required: None,
-            phase_complete: Some(progress.done_with(s.phase())),
-            players_done: done,
-            total_players: total,
-        };
-        match submitted.kind {
-            RoundType::Prompt => {
-                session_progress.your_prompts_submitted = Some(progress.prompts);
-                session_progress.prompts_required = Some(progress.prompts_required);
-            }
-            RoundType::Copy => {
-                session_progress.your_copies_submitted = Some(progress.copies);
-                session_progress.copies_required = Some(progress.copies_required);
-            }
-            RoundType::Vote => {
-                session_progress.your_votes_submitted = Some(progress.votes);
-                session_progress.votes_required = Some(progress.votes_required);
-            }
-        }
+        let session_progress = round_progress(&s, &everyone, player)?;
         tx.commit().await?;
         Ok(PartySubmitResponse {
             success: true,
