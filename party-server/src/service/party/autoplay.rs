@@ -150,7 +150,8 @@ async fn play_bots(tx: &mut Tx, rules: &GameRules, session: Uuid, now: Millis) -
         }
     }
     if let Some(fresh) = tx.session(session).await? {
-        advance_if_done(tx, rules, &fresh, now).await?;
+        let everyone = tx.participants(session).await?;
+        advance_if_done(tx, rules, &fresh, &everyone, now).await?;
     }
     Ok(turns)
 }

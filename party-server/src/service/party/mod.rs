@@ -578,7 +578,7 @@ impl Game {
                 }
                 // Those left may now all be done with the phase.
                 let fresh = locked(&mut tx, session).await?;
-                phases::advance_if_done(&mut tx, &self.rules, &fresh, now).await?;
+                phases::advance_if_done(&mut tx, &self.rules, &fresh, &remaining, now).await?;
             }
             SessionStatus::Completed | SessionStatus::Abandoned => {
                 return Err(Error::api(ErrorCode::WrongPhase, "This party is over."));

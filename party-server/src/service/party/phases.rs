@@ -41,12 +41,21 @@ pub(super) fn phase_length(
 
 /// Advances the party if every participant still playing has met the
 /// current phase's quota. Returns the (last) transition made.
+///
+/// `everyone` are the participants as this transaction last wrote them:
+/// most calls (a submission that does not end the phase) are answered from
+/// them without another read; the transition itself re-reads under the lock.
 pub(crate) async fn advance_if_done(
     tx: &mut Tx,
     rules: &GameRules,
     s: &SessionRow,
+    everyone: &[ParticipantRow],
     now: Millis,
 ) -> Result<Option<PhaseTransitionInfo>> {
+    let (done, total) = phase_counts(s, everyone);
+    if done < total {
+        return Ok(None);
+    }
     advance(tx, rules, s.session_id, Trigger::QuotasMet, now).await
 }
 

@@ -290,6 +290,9 @@ pub(super) struct Submitted {
     pub kind: RoundType,
     pub correct: Option<bool>,
     pub transition: Option<PhaseTransitionInfo>,
+    /// The participants right after this submission was counted (before
+    /// any transition), for the caller's progress.
+    pub everyone: Vec<ParticipantRow>,
 }
 
 /// Submits a party round: the core submission, the participant's counter,
@@ -377,12 +380,13 @@ pub(super) async fn submit_in(
         now,
     )
     .await?;
-    let transition = phases::advance_if_done(tx, rules, s, now).await?;
+    let transition = phases::advance_if_done(tx, rules, s, &everyone, now).await?;
     Ok(Submitted {
         phrase: stored,
         kind,
         correct,
         transition,
+        everyone,
     })
 }
 
@@ -542,8 +546,7 @@ impl Game {
         // Progress in the phase of this round, judged by the session as it
         // was before any transition (`submit_in` refused a round of another
         // phase, so this phase is the round's own).
-        let everyone = tx.participants(session).await?;
-        let session_progress = round_progress(&s, &everyone, player)?;
+        let session_progress = round_progress(&s, &submitted.everyone, player)?;
         tx.commit().await?;
         Ok(PartySubmitResponse {
             success: true,
