@@ -2,6 +2,7 @@
 
 mod accounts;
 pub mod client_ip;
+mod detach;
 pub mod extract;
 pub mod metrics;
 mod ops;
@@ -120,6 +121,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest(party_protocol::API_PREFIX, qf)
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(detach::run_to_completion))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(CatchPanicLayer::custom(ops::panic_response))
