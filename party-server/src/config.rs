@@ -163,6 +163,10 @@ pub struct GameRules {
     pub max_body_bytes: usize,
     /// How often the sweeper looks for due work when nothing wakes it.
     pub sweep_interval_ms: u64,
+    /// How often each instance refreshes its heartbeat (presence across instances).
+    pub presence_heartbeat_ms: u64,
+    /// An instance silent this long is taken for dead: its sockets stop counting.
+    pub presence_timeout_ms: i64,
 
     /// Party Mode: the configurable ranges and their defaults (plan §11.2).
     pub party_min_players: i64,
@@ -218,6 +222,8 @@ impl Default for GameRules {
             requests_per_second_per_player: 20,
             max_body_bytes: 16 * 1024,
             sweep_interval_ms: 500,
+            presence_heartbeat_ms: 5_000,
+            presence_timeout_ms: 30_000,
             party_min_players: 3,
             party_max_players: 8,
             party_max_prompts_per_player: 3,
@@ -270,6 +276,12 @@ impl GameRules {
             "the prize pool ({}) cannot cover {} correct votes",
             self.prize_pool_base,
             self.finalize_at_votes
+        );
+        anyhow::ensure!(
+            self.presence_heartbeat_ms > 0
+                && i64::try_from(self.presence_heartbeat_ms)
+                    .is_ok_and(|beat| 2 * beat < self.presence_timeout_ms),
+            "presence_timeout_ms must be more than twice presence_heartbeat_ms"
         );
         self.check_party()
     }

@@ -55,6 +55,7 @@ impl Application {
         let hub = Hub::new(store.clone());
         store.set_commit_hook(Arc::new(HubHook(hub.clone())));
         let game = Game::new(store, clock, config.rules.clone());
+        game.register_instance(hub.instance()).await?;
         let state = AppState {
             hub,
             limits: RateLimits::new(config.rate_limits.is_on(), &game.rules),
@@ -88,6 +89,7 @@ impl Application {
             cancel.clone(),
         ));
         tasks.spawn(housekeeping(state.clone(), cancel.clone()));
+        tasks.spawn(heartbeat(state.clone(), cancel.clone()));
         if let Some(pool) = state.game.store.pg_pool() {
             tasks.spawn(listener::run(
                 state.hub.clone(),
@@ -98,6 +100,7 @@ impl Application {
         tasks.close();
 
         let store = state.game.store.clone();
+        let (game, instance) = (state.game.clone(), state.hub.instance());
         let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
         let stop = cancel.clone();
         axum::serve(listener, app)
@@ -110,6 +113,10 @@ impl Application {
             .map_err(|e| Error::internal(format!("server error: {e}")))?;
         cancel.cancel();
         tasks.wait().await;
+        // Sockets still open lose their count with this instance's row.
+        if let Err(err) = game.retire_instance(instance).await {
+            tracing::warn!(error = %err, "could not unregister this instance");
+        }
         store.close().await;
         tracing::info!("stopped");
         Ok(())
@@ -133,6 +140,29 @@ async fn housekeeping(state: AppState, cancel: CancellationToken) {
         };
         if let Err(err) = purge.await {
             tracing::warn!(error = %err, "token purge failed");
+        }
+    }
+}
+
+/// Keeps this instance alive in the database and clears the sockets of
+/// instances that stopped without saying so (presence across instances).
+async fn heartbeat(state: AppState, cancel: CancellationToken) {
+    let every = Duration::from_millis(state.game.rules.presence_heartbeat_ms);
+    let me = state.hub.instance();
+    loop {
+        tokio::select! {
+            () = cancel.cancelled() => break,
+            () = tokio::time::sleep(every) => {}
+        }
+        if let Err(err) = state
+            .game
+            .instance_heartbeat(me, &state.hub.open_by_member())
+            .await
+        {
+            tracing::warn!(error = %err, "heartbeat failed");
+        }
+        if let Err(err) = state.game.reap_instances(me).await {
+            tracing::warn!(error = %err, "could not clear stopped instances");
         }
     }
 }

@@ -38,9 +38,11 @@ struct PartyChannel {
 #[derive(Debug)]
 pub struct Hub {
     store: Store,
+    /// This server process, as the database knows it (presence).
+    instance: Uuid,
     parties: Mutex<HashMap<Uuid, Arc<PartyChannel>>>,
-    /// Open sockets per (party, player): presence changes only on the
-    /// first connect and the last disconnect.
+    /// Open sockets per (party, player) on this instance (the metrics, and
+    /// what to count back in if this instance was taken for dead).
     sockets: Mutex<HashMap<(Uuid, PlayerId), usize>>,
 }
 
@@ -48,6 +50,7 @@ impl Hub {
     pub fn new(store: Store) -> Arc<Self> {
         Arc::new(Self {
             store,
+            instance: Uuid::new_v4(),
             parties: Mutex::new(HashMap::new()),
             sockets: Mutex::new(HashMap::new()),
         })
@@ -137,37 +140,43 @@ impl Hub {
         }
     }
 
-    /// Counts a socket in; true when it is the player's first here.
-    pub fn socket_opened(&self, party: Uuid, player: PlayerId) -> bool {
-        let Ok(mut sockets) = self.sockets.lock() else {
-            return false;
-        };
-        let n = sockets.entry((party, player)).or_default();
-        *n += 1;
-        *n == 1
+    /// Counts a socket in (locally; the database counts it for presence).
+    pub fn socket_opened(&self, party: Uuid, player: PlayerId) {
+        if let Ok(mut sockets) = self.sockets.lock() {
+            *sockets.entry((party, player)).or_default() += 1;
+        }
     }
 
-    /// Counts a socket out; true when it was the player's last here.
-    pub fn socket_closed(&self, party: Uuid, player: PlayerId) -> bool {
+    /// Counts a socket out (locally).
+    pub fn socket_closed(&self, party: Uuid, player: PlayerId) {
         let Ok(mut sockets) = self.sockets.lock() else {
-            return false;
+            return;
         };
-        match sockets.get_mut(&(party, player)) {
-            Some(n) if *n > 1 => {
-                *n -= 1;
-                false
-            }
-            Some(_) => {
+        if let Some(n) = sockets.get_mut(&(party, player)) {
+            *n -= 1;
+            if *n == 0 {
                 sockets.remove(&(party, player));
-                true
             }
-            None => false,
         }
     }
 
     /// Sockets open on this instance.
     pub fn open_sockets(&self) -> usize {
         self.sockets.lock().map_or(0, |s| s.values().sum())
+    }
+
+    /// This instance's id in the database.
+    pub fn instance(&self) -> Uuid {
+        self.instance
+    }
+
+    /// The sockets open here, per party member (to count them back in
+    /// after this instance was taken for dead).
+    pub fn open_by_member(&self) -> Vec<((Uuid, PlayerId), usize)> {
+        self.sockets
+            .lock()
+            .map(|s| s.iter().map(|(k, n)| (*k, *n)).collect())
+            .unwrap_or_default()
     }
 }
 

@@ -124,8 +124,14 @@ async fn serve(state: AppState, session: Uuid, query: WsQuery, socket: WebSocket
     let hub = state.hub.clone();
     // Subscribe before reading the snapshot: nothing committed in between is missed.
     let mut frames = hub.subscribe(session).await?;
-    if hub.socket_opened(session, player) {
-        state.game.set_presence(session, player, true).await?;
+    hub.socket_opened(session, player);
+    if let Err(err) = state
+        .game
+        .socket_opened(hub.instance(), session, player)
+        .await
+    {
+        hub.socket_closed(session, player);
+        return Err(err);
     }
     let outcome = pump(
         &state.game,
@@ -139,9 +145,11 @@ async fn serve(state: AppState, session: Uuid, query: WsQuery, socket: WebSocket
     .await;
     drop(frames);
     hub.release(session);
-    if hub.socket_closed(session, player) {
-        state.game.set_presence(session, player, false).await?;
-    }
+    hub.socket_closed(session, player);
+    state
+        .game
+        .socket_closed(hub.instance(), session, player)
+        .await?;
     if let Err(code) = outcome
         && code != 0
     {

@@ -18,6 +18,7 @@ mod ledger;
 mod party;
 mod phrasesets;
 mod players;
+mod presence;
 mod rounds;
 
 use std::str::FromStr;

@@ -15,6 +15,7 @@
 mod autoplay;
 mod phases;
 mod play;
+mod presence;
 mod view;
 
 use party_protocol::account::SuccessResponse;
@@ -814,44 +815,6 @@ fn ready_summary(s: &SessionRow, everyone: &[ParticipantRow]) -> ReadySummary {
         ready_count,
         total_count: everyone.len() as i64,
         can_start: s.phase() == PartyPhase::Lobby && ready_count >= i64::from(s.min_players),
-    }
-}
-
-impl Game {
-    /// A player's socket came or went: presence only (membership,
-    /// readiness and counters stay), announced to the others.
-    pub async fn set_presence(
-        &self,
-        session: Uuid,
-        player: PlayerId,
-        connected: bool,
-    ) -> Result<()> {
-        let now = self.now();
-        let mut tx = self.store.begin().await?;
-        let Some(_) = tx.session_for_update(session).await? else {
-            return Ok(());
-        };
-        let Some(me) = tx.participant(session, player).await? else {
-            return Ok(());
-        };
-        if tx.set_connection(session, player, connected).await? {
-            emit(
-                &mut tx,
-                session,
-                ServerEvent::Presence {
-                    player_id: player,
-                    username: me.username,
-                    connection_status: if connected {
-                        party_protocol::party::ConnectionStatus::Connected
-                    } else {
-                        party_protocol::party::ConnectionStatus::Disconnected
-                    },
-                },
-                now,
-            )
-            .await?;
-        }
-        tx.commit().await
     }
 }
 
