@@ -921,15 +921,20 @@ async fn balance_and_dashboard_have_the_documented_shape(backend: Backend) {
     app.assert_conserved().await;
 }
 
-async fn the_31st_guest_creation_from_one_ip_within_a_minute_is_rate_limited(backend: Backend) {
-    let app = spawn_app_with(
+/// A server that keeps its per-IP and per-player rate limits on.
+async fn rate_limited_app(backend: Backend) -> TestApp {
+    spawn_app_with(
         backend,
         AppOptions {
             rate_limits: true,
             ..AppOptions::default()
         },
     )
-    .await;
+    .await
+}
+
+async fn the_31st_guest_creation_from_one_ip_within_a_minute_is_rate_limited(backend: Backend) {
+    let app = rate_limited_app(backend).await;
     let started = Instant::now();
     let mut guests: Vec<AuthResponse> = Vec::new();
     let limited = loop {
@@ -996,14 +1001,7 @@ async fn without_rate_limits_40_guests_from_one_ip_are_fine(backend: Backend) {
 }
 
 async fn a_player_over_the_per_player_request_rate_is_rate_limited(backend: Backend) {
-    let app = spawn_app_with(
-        backend,
-        AppOptions {
-            rate_limits: true,
-            ..AppOptions::default()
-        },
-    )
-    .await;
+    let app = rate_limited_app(backend).await;
     let alice = app.guest().await;
     let bob = app.guest().await;
     // Five bursts' worth at once: most must be refused.

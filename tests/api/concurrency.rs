@@ -18,7 +18,7 @@ use crate::support::play::{
     availability, build_set, codes, current_round, outcomes, pool_after, prizes, round_details,
     split, start_vote, vote, vote_for, write_copy, write_prompt,
 };
-use crate::support::{AppOptions, Backend, Player, Reply, TestApp, spawn_app, spawn_app_with};
+use crate::support::{Backend, Player, Reply, TestApp, spawn_app, spawn_app_with_rules};
 
 async fn entries(app: &TestApp) -> i64 {
     app.audit().await["entries"].as_i64().expect("entries")
@@ -421,14 +421,7 @@ fn assert_check_violation(result: Result<u64, sqlx::Error>, what: &str) {
 }
 
 async fn a_wallet_never_goes_negative_and_the_database_forbids_it(backend: Backend) {
-    let app = spawn_app_with(
-        backend,
-        AppOptions {
-            rules: Some(json!({"starting_wallet": 105})),
-            ..AppOptions::default()
-        },
-    )
-    .await;
+    let app = spawn_app_with_rules(backend, json!({"starting_wallet": 105})).await;
     let phrases = Phrases::default();
     let [a, b, c, d, poor] = <[Player; 5]>::try_from(app.guests(5).await).unwrap();
     build_set(&app, &phrases, &a, [&b, &c]).await;
@@ -761,14 +754,7 @@ on_both_backends!(
 
 /// An app whose phrasesets finalize at their `votes`-th vote.
 async fn finalizing_at(backend: Backend, votes: i64) -> TestApp {
-    spawn_app_with(
-        backend,
-        AppOptions {
-            rules: Some(json!({"finalize_at_votes": votes})),
-            ..AppOptions::default()
-        },
-    )
-    .await
+    spawn_app_with_rules(backend, json!({"finalize_at_votes": votes})).await
 }
 
 /// Books two crossed phrasesets once both paid out: set one is a's prompt
