@@ -433,7 +433,8 @@ impl Drop for TestApp {
     }
 }
 
-async fn to_reply(resp: reqwest::Response) -> Reply {
+/// Reads a response as a [`Reply`].
+pub async fn to_reply(resp: reqwest::Response) -> Reply {
     let status = resp.status();
     let retry_after = resp
         .headers()
