@@ -39,8 +39,29 @@ async fn register_with(app: &TestApp, body: Value) -> Reply {
     post_anon(app, "/player", body).await
 }
 
+/// Registers `username` with [`PASSWORD`] and the email
+/// `<username in lower case>@example.com`.
+async fn register_with_email(app: &TestApp, username: &str) -> Reply {
+    let email = format!("{}@example.com", username.to_ascii_lowercase());
+    register_with(
+        app,
+        json!({"username": username, "password": PASSWORD, "email": email}),
+    )
+    .await
+}
+
 async fn login(app: &TestApp, body: Value) -> Reply {
     post_anon(app, "/auth/login", body).await
+}
+
+/// Signs in by username with [`PASSWORD`].
+async fn login_as(app: &TestApp, username: &str) -> Reply {
+    login(app, json!({"username": username, "password": PASSWORD})).await
+}
+
+/// `GET /player/balance` with this access token.
+async fn balance_of(app: &TestApp, token: &str) -> Value {
+    app.get("/player/balance", token).await.ok()
 }
 
 async fn refresh(app: &TestApp, refresh_token: &str) -> Reply {
@@ -55,12 +76,7 @@ async fn refresh(app: &TestApp, refresh_token: &str) -> Reply {
 /// Signs a registered player in again (after the clock moved past the access
 /// token's lifetime) and returns the player with fresh tokens.
 async fn sign_in_again(app: &TestApp, player: &Player) -> Player {
-    let auth: AuthResponse = login(
-        app,
-        json!({"username": player.username, "password": PASSWORD}),
-    )
-    .await
-    .ok();
+    let auth: AuthResponse = login_as(app, &player.username).await.ok();
     assert_eq!(auth.player_id, player.id);
     Player {
         token: auth.access_token,
@@ -194,9 +210,7 @@ async fn usernames_are_unique_case_insensitively(backend: Backend) {
     assert_eq!(app.audit().await, before, "no account was created");
     // The first Alice is untouched.
     assert_eq!(app.balances(&alice).await, (START, 0));
-    let again: AuthResponse = login(&app, json!({"username": "alice", "password": PASSWORD}))
-        .await
-        .ok();
+    let again: AuthResponse = login_as(&app, "alice").await.ok();
     assert_eq!(again.player_id, alice.id);
     assert_eq!(again.username, "Alice");
     app.assert_conserved().await;
@@ -256,11 +270,7 @@ async fn a_password_outside_8_to_128_characters_is_invalid_password(backend: Bac
 
 async fn an_email_registered_to_someone_else_is_email_taken(backend: Backend) {
     let app = spawn_app(backend).await;
-    let reply = register_with(
-        &app,
-        json!({"username": "alice", "password": PASSWORD, "email": "alice@example.com"}),
-    )
-    .await;
+    let reply = register_with_email(&app, "alice").await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
     let before = app.audit().await;
     for email in [
@@ -294,11 +304,7 @@ async fn an_email_registered_to_someone_else_is_email_taken(backend: Backend) {
     }
     assert_eq!(app.audit().await, before, "no account was created");
     // bob is still free, with another email or none.
-    let reply = register_with(
-        &app,
-        json!({"username": "bob", "password": PASSWORD, "email": "bob@example.com"}),
-    )
-    .await;
+    let reply = register_with_email(&app, "bob").await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
     app.register("erin", PASSWORD).await;
     app.assert_conserved().await;
@@ -327,23 +333,16 @@ async fn a_guest_gets_201_a_generated_name_and_a_starting_wallet(backend: Backen
     assert_eq!(dashboard["is_guest"], true);
     assert_eq!(dashboard["username"], auth.username.as_str());
     // A guest has no password, so it cannot sign in with one.
-    login(
-        &app,
-        json!({"username": auth.username, "password": PASSWORD}),
-    )
-    .await
-    .err(ErrorCode::InvalidCredentials);
+    login_as(&app, &auth.username)
+        .await
+        .err(ErrorCode::InvalidCredentials);
     assert_eq!(app.audit().await["wallets"], 2 * START);
     app.assert_conserved().await;
 }
 
 async fn login_works_by_username_and_by_email(backend: Backend) {
     let app = spawn_app(backend).await;
-    let reply = register_with(
-        &app,
-        json!({"username": "Alice", "password": PASSWORD, "email": "alice@example.com"}),
-    )
-    .await;
+    let reply = register_with_email(&app, "Alice").await;
     let first: AuthResponse = reply.ok();
     for body in [
         json!({"username": "Alice", "password": PASSWORD}),
@@ -361,23 +360,20 @@ async fn login_works_by_username_and_by_email(backend: Backend) {
         assert_ne!(auth.access_token, first.access_token, "fresh tokens");
         assert_ne!(auth.refresh_token, first.refresh_token, "fresh tokens");
         assert_reveals_nothing("login", &reply.body, &[PASSWORD]);
-        let balance: Value = app.get("/player/balance", &auth.access_token).await.ok();
+        let balance = balance_of(&app, &auth.access_token).await;
         assert_eq!(balance["wallet"], START);
     }
     // Signing in elsewhere does not sign the first session out.
-    let balance: Value = app.get("/player/balance", &first.access_token).await.ok();
+    let balance = balance_of(&app, &first.access_token).await;
     assert_eq!(balance["wallet"], START);
     app.assert_conserved().await;
 }
 
 async fn a_wrong_password_or_an_unknown_user_is_invalid_credentials(backend: Backend) {
     let app = spawn_app(backend).await;
-    register_with(
-        &app,
-        json!({"username": "alice", "password": PASSWORD, "email": "alice@example.com"}),
-    )
-    .await
-    .ok::<AuthResponse>();
+    register_with_email(&app, "alice")
+        .await
+        .ok::<AuthResponse>();
     let wrong = "wrong password!";
     let mut messages = BTreeSet::new();
     for body in [
@@ -439,7 +435,7 @@ async fn refresh_token_rotates_and_the_old_one_is_refused(backend: Backend) {
     refresh(&app, &rotated.refresh_token)
         .await
         .err(ErrorCode::InvalidRefreshToken);
-    let balance: Value = app.get("/player/balance", &again.access_token).await.ok();
+    let balance = balance_of(&app, &again.access_token).await;
     assert_eq!(balance["wallet"], START);
 
     // Anything else is refused the same way; an access token is no refresh token.
@@ -468,10 +464,7 @@ async fn a_refresh_token_can_be_used_only_once_even_by_concurrent_requests(backe
         }
     }
     assert_eq!(winners.len(), 1, "exactly one refresh wins: {replies:?}");
-    let balance: Value = app
-        .get("/player/balance", &winners[0].access_token)
-        .await
-        .ok();
+    let balance = balance_of(&app, &winners[0].access_token).await;
     assert_eq!(balance["wallet"], START);
     app.assert_conserved().await;
 }
@@ -480,9 +473,7 @@ async fn logout_revokes_the_refresh_tokens_and_the_access_token_used(backend: Ba
     let app = spawn_app(backend).await;
     let alice = app.register("alice", PASSWORD).await;
     // A second session of the same player.
-    let other: AuthResponse = login(&app, json!({"username": "alice", "password": PASSWORD}))
-        .await
-        .ok();
+    let other: AuthResponse = login_as(&app, "alice").await.ok();
 
     let reply = app.post_empty("/auth/logout", &alice.token).await;
     let body: Value = reply.ok();
@@ -521,7 +512,7 @@ async fn an_access_token_lasts_120_minutes_and_a_refresh_renews_it(backend: Back
         .err(ErrorCode::Unauthorized);
     // The refresh token lives 30 days.
     let rotated: TokenResponse = refresh(&app, &alice.refresh_token).await.ok();
-    let balance: Value = app.get("/player/balance", &rotated.access_token).await.ok();
+    let balance = balance_of(&app, &rotated.access_token).await;
     assert_eq!(balance["wallet"], START);
     app.assert_conserved().await;
 }
@@ -602,7 +593,7 @@ async fn upgrading_a_registered_player_is_not_a_guest(backend: Backend) {
     assert_eq!(app.audit().await, before);
     // The old name still signs in; the proposed one does not exist.
     sign_in_again(&app, &alice).await;
-    login(&app, json!({"username": "alice2", "password": PASSWORD}))
+    login_as(&app, "alice2")
         .await
         .err(ErrorCode::InvalidCredentials);
     app.assert_conserved().await;
@@ -610,12 +601,9 @@ async fn upgrading_a_registered_player_is_not_a_guest(backend: Backend) {
 
 async fn a_refused_upgrade_leaves_the_guest_a_guest(backend: Backend) {
     let app = spawn_app(backend).await;
-    register_with(
-        &app,
-        json!({"username": "taken", "password": PASSWORD, "email": "taken@example.com"}),
-    )
-    .await
-    .ok::<AuthResponse>();
+    register_with_email(&app, "taken")
+        .await
+        .ok::<AuthResponse>();
     let guest = app.guest().await;
     let before = app.audit().await;
     let cases = [
@@ -645,7 +633,7 @@ async fn a_refused_upgrade_leaves_the_guest_a_guest(backend: Backend) {
     assert_eq!(dashboard["is_guest"], true);
     assert_eq!(dashboard["username"], guest.username.as_str());
     assert_eq!(app.audit().await, before);
-    login(&app, json!({"username": "fresh", "password": PASSWORD}))
+    login_as(&app, "fresh")
         .await
         .err(ErrorCode::InvalidCredentials);
     // Without a token there is no one to upgrade.
@@ -689,11 +677,7 @@ async fn ws_token_returns_a_60_second_token_that_is_no_access_token(backend: Bac
 
 async fn passwords_and_tokens_appear_only_where_they_belong(backend: Backend) {
     let app = spawn_app(backend).await;
-    let reply = register_with(
-        &app,
-        json!({"username": "alice", "password": PASSWORD, "email": "alice@example.com"}),
-    )
-    .await;
+    let reply = register_with_email(&app, "alice").await;
     assert_reveals_nothing("registration", &reply.body, &[PASSWORD]);
     let auth: AuthResponse = reply.ok();
     let secrets = [
@@ -733,7 +717,7 @@ async fn passwords_and_tokens_appear_only_where_they_belong(backend: Backend) {
     reply.err(ErrorCode::Unauthorized);
     assert_reveals_nothing("failed auth", &reply.body, &["qfa_guess"]);
     // A login returns new tokens, never the old ones or the password.
-    let reply = login(&app, json!({"username": "alice", "password": PASSWORD})).await;
+    let reply = login_as(&app, "alice").await;
     assert!(reply.status.is_success(), "{}", reply.body);
     assert_reveals_nothing("login", &reply.body, &secrets);
     app.assert_conserved().await;
@@ -755,14 +739,14 @@ async fn the_daily_bonus_is_for_registered_players_once_a_day_after_sign_up_day(
     app.post_empty("/player/claim-daily-bonus", &alice.token)
         .await
         .err(ErrorCode::DailyBonusUnavailable);
-    let balance: Value = app.get("/player/balance", &alice.token).await.ok();
+    let balance = balance_of(&app, &alice.token).await;
     assert_eq!(balance["daily_bonus_available"], false);
     assert_eq!(app.audit().await, before, "a refused claim moves nothing");
 
     // The next day: once.
     app.advance(DAY).await;
     let alice = sign_in_again(&app, &alice).await;
-    let balance: Value = app.get("/player/balance", &alice.token).await.ok();
+    let balance = balance_of(&app, &alice.token).await;
     assert_eq!(balance["daily_bonus_available"], true);
     let claim: Value = app
         .post_empty("/player/claim-daily-bonus", &alice.token)
@@ -773,7 +757,7 @@ async fn the_daily_bonus_is_for_registered_players_once_a_day_after_sign_up_day(
         json!({"amount": DAILY_BONUS, "wallet": START + DAILY_BONUS})
     );
     assert_eq!(app.balances(&alice).await, (START + DAILY_BONUS, 0));
-    let balance: Value = app.get("/player/balance", &alice.token).await.ok();
+    let balance = balance_of(&app, &alice.token).await;
     assert_eq!(balance["daily_bonus_available"], false);
     let before = app.audit().await;
     app.post_empty("/player/claim-daily-bonus", &alice.token)
@@ -834,7 +818,7 @@ async fn balance_and_dashboard_have_the_documented_shape(backend: Backend) {
         "outstanding_prompts",
         "daily_bonus_available",
     ]);
-    let balance: Value = app.get("/player/balance", &alice.token).await.ok();
+    let balance = balance_of(&app, &alice.token).await;
     assert_eq!(keys(&balance), balance_keys);
     assert_eq!(
         balance,
@@ -911,7 +895,7 @@ async fn balance_and_dashboard_have_the_documented_shape(backend: Backend) {
 
     // Once submitted the prompt is outstanding, and the round is gone.
     submit_valid(&app, &phrases, &alice, &round.round_id.to_string()).await;
-    let balance: Value = app.get("/player/balance", &alice.token).await.ok();
+    let balance = balance_of(&app, &alice.token).await;
     assert_eq!(balance["outstanding_prompts"], 1);
     assert_eq!(balance["wallet"], START - PROMPT);
     let dashboard: Value = app.get("/player/dashboard", &alice.token).await.ok();
@@ -921,15 +905,20 @@ async fn balance_and_dashboard_have_the_documented_shape(backend: Backend) {
     app.assert_conserved().await;
 }
 
-async fn the_31st_guest_creation_from_one_ip_within_a_minute_is_rate_limited(backend: Backend) {
-    let app = spawn_app_with(
+/// A server that keeps its per-IP and per-player rate limits on.
+async fn rate_limited_app(backend: Backend) -> TestApp {
+    spawn_app_with(
         backend,
         AppOptions {
             rate_limits: true,
             ..AppOptions::default()
         },
     )
-    .await;
+    .await
+}
+
+async fn the_31st_guest_creation_from_one_ip_within_a_minute_is_rate_limited(backend: Backend) {
+    let app = rate_limited_app(backend).await;
     let started = Instant::now();
     let mut guests: Vec<AuthResponse> = Vec::new();
     let limited = loop {
@@ -959,17 +948,12 @@ async fn the_31st_guest_creation_from_one_ip_within_a_minute_is_rate_limited(bac
     assert!((1..=60).contains(&retry_after), "Retry-After {retry_after}");
 
     // The limit covers every sign-in route from that IP…
-    login(&app, json!({"username": "nobody", "password": PASSWORD}))
-        .await
-        .err(ErrorCode::RateLimited);
+    login_as(&app, "nobody").await.err(ErrorCode::RateLimited);
     register_with(&app, json!({"username": "late", "password": PASSWORD}))
         .await
         .err(ErrorCode::RateLimited);
     // …but not the players already signed in.
-    let balance: Value = app
-        .get("/player/balance", &guests[0].access_token)
-        .await
-        .ok();
+    let balance = balance_of(&app, &guests[0].access_token).await;
     assert_eq!(balance["wallet"], START);
     assert_eq!(
         app.audit().await["wallets"],
@@ -987,7 +971,7 @@ async fn without_rate_limits_40_guests_from_one_ip_are_fine(backend: Backend) {
     assert_eq!(ids.len(), 40);
     assert_eq!(names.len(), 40);
     for _ in 0..5 {
-        login(&app, json!({"username": "nobody", "password": PASSWORD}))
+        login_as(&app, "nobody")
             .await
             .err(ErrorCode::InvalidCredentials);
     }
@@ -996,14 +980,7 @@ async fn without_rate_limits_40_guests_from_one_ip_are_fine(backend: Backend) {
 }
 
 async fn a_player_over_the_per_player_request_rate_is_rate_limited(backend: Backend) {
-    let app = spawn_app_with(
-        backend,
-        AppOptions {
-            rate_limits: true,
-            ..AppOptions::default()
-        },
-    )
-    .await;
+    let app = rate_limited_app(backend).await;
     let alice = app.guest().await;
     let bob = app.guest().await;
     // Five bursts' worth at once: most must be refused.
@@ -1026,7 +1003,7 @@ async fn a_player_over_the_per_player_request_rate_is_rate_limited(backend: Back
         "{refused} of {burst} refused"
     );
     // Another player has a quota of its own.
-    let balance: Value = app.get("/player/balance", &bob.token).await.ok();
+    let balance = balance_of(&app, &bob.token).await;
     assert_eq!(balance["wallet"], START);
     app.assert_conserved().await;
 }

@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 use crate::on_both_backends;
 use crate::support::phrases::{Phrases, submit_valid};
 use crate::support::play::{COPY, GRACE, PENALTY, PROMPT, START, VOTE, VOTE_SECONDS};
-use crate::support::{Backend, Player, Reply, TestApp, spawn_app};
+use crate::support::{Backend, Player, Reply, TestApp, spawn_app, to_reply};
 
 /// The prompt and copy timer (game-rules §3); the other rules' numbers are
 /// restated in `support::play`.
@@ -58,6 +58,12 @@ impl<'a> Watch<'a> {
     fn round(mut self, owner: &'a Player, round: RoundId) -> Self {
         self.round = Some((owner, round));
         self
+    }
+
+    /// The watched round is still open: the bad requests did not end it.
+    async fn assert_round_active(&self) {
+        let (owner, id) = self.round.expect("a watched round");
+        assert_eq!(round_status(self.app, owner, id).await, RoundStatus::Active);
     }
 
     async fn observe(&self) -> Observed {
@@ -124,19 +130,7 @@ impl<'a> Watch<'a> {
 
 /// Sends a prepared request and reads the reply like the harness does.
 async fn send(request: reqwest::RequestBuilder) -> Reply {
-    let resp = request.send().await.expect("request");
-    let status = resp.status();
-    let retry_after = resp
-        .headers()
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let text = resp.text().await.unwrap_or_default();
-    Reply {
-        status,
-        body: serde_json::from_str(&text).unwrap_or(Value::Null),
-        retry_after,
-    }
+    to_reply(request.send().await.expect("request")).await
 }
 
 /// A request with exactly this `Authorization` header (or none).
@@ -163,6 +157,14 @@ fn submit_path(round: RoundId) -> String {
 
 async fn start_prompt(app: &TestApp, player: &Player) -> PromptRoundResponse {
     app.post_empty("/rounds/prompt", &player.token).await.ok()
+}
+
+/// A new guest with a prompt round open: what most scenarios aim bad
+/// requests at.
+async fn guest_in_prompt_round(app: &TestApp) -> (Player, PromptRoundResponse) {
+    let player = app.guest().await;
+    let round = start_prompt(app, &player).await;
+    (player, round)
 }
 
 async fn round_status(app: &TestApp, owner: &Player, round: RoundId) -> RoundStatus {
@@ -204,8 +206,7 @@ async fn phraseset(app: &TestApp, phrases: &Phrases) -> SetUp {
 async fn malformed_json_wrong_types_and_missing_fields_are_invalid_request(backend: Backend) {
     let app = spawn_app(backend).await;
     let phrases = Phrases::default();
-    let alice = app.guest().await;
-    let round = start_prompt(&app, &alice).await;
+    let (alice, round) = guest_in_prompt_round(&app).await;
     let watch = Watch::new(&app, &[&alice]).round(&alice, round.round_id);
     let path = submit_path(round.round_id);
 
@@ -327,10 +328,7 @@ async fn malformed_json_wrong_types_and_missing_fields_are_invalid_request(backe
         .await;
 
     // After all that the round is untouched and takes a good phrase.
-    assert_eq!(
-        round_status(&app, &alice, round.round_id).await,
-        RoundStatus::Active
-    );
+    watch.assert_round_active().await;
     submit_valid(&app, &phrases, &alice, &round.round_id.to_string()).await;
     assert_eq!(app.balances(&alice).await, (START - PROMPT, 0));
     app.assert_conserved().await;
@@ -346,8 +344,7 @@ fn phrase_body(len: usize) -> Vec<u8> {
 
 async fn bodies_over_16_kib_are_payload_too_large(backend: Backend) {
     let app = spawn_app(backend).await;
-    let alice = app.guest().await;
-    let round = start_prompt(&app, &alice).await;
+    let (alice, round) = guest_in_prompt_round(&app).await;
     let watch = Watch::new(&app, &[&alice]).round(&alice, round.round_id);
     let path = submit_path(round.round_id);
 
@@ -418,17 +415,13 @@ async fn bodies_over_16_kib_are_payload_too_large(backend: Backend) {
             )
             .await;
     }
-    assert_eq!(
-        round_status(&app, &alice, round.round_id).await,
-        RoundStatus::Active
-    );
+    watch.assert_round_active().await;
     app.assert_conserved().await;
 }
 
 async fn a_malformed_id_in_the_path_is_invalid_request(backend: Backend) {
     let app = spawn_app(backend).await;
-    let alice = app.guest().await;
-    let round = start_prompt(&app, &alice).await;
+    let (alice, round) = guest_in_prompt_round(&app).await;
     let watch = Watch::new(&app, &[&alice]).round(&alice, round.round_id);
     let valid_uuid = round.round_id.to_string();
     let bad_ids = [
@@ -466,17 +459,13 @@ async fn a_malformed_id_in_the_path_is_invalid_request(backend: Backend) {
             assert!(message.starts_with("path"), "{path}: {message}");
         }
     }
-    assert_eq!(
-        round_status(&app, &alice, round.round_id).await,
-        RoundStatus::Active
-    );
+    watch.assert_round_active().await;
     app.assert_conserved().await;
 }
 
 async fn unknown_round_and_phraseset_ids_are_not_found(backend: Backend) {
     let app = spawn_app(backend).await;
-    let alice = app.guest().await;
-    let round = start_prompt(&app, &alice).await;
+    let (alice, round) = guest_in_prompt_round(&app).await;
     let watch = Watch::new(&app, &[&alice]).round(&alice, round.round_id);
     let unknown = RoundId::new();
     let body = json!({"phrase": "GOLDEN TRUMPET"});
@@ -781,8 +770,7 @@ async fn starting_a_round_during_another_is_already_in_round(backend: Backend) {
     let app = spawn_app(backend).await;
     let phrases = Phrases::default();
     phraseset(&app, &phrases).await;
-    let alice = app.guest().await;
-    let round = start_prompt(&app, &alice).await;
+    let (alice, round) = guest_in_prompt_round(&app).await;
     let watch = Watch::new(&app, &[&alice]).round(&alice, round.round_id);
     for path in ["/rounds/prompt", "/rounds/copy", "/rounds/vote"] {
         watch
@@ -933,8 +921,7 @@ async fn requests_without_a_valid_token_are_401_unauthorized(backend: Backend) {
     let app = spawn_app(backend).await;
     let phrases = Phrases::default();
     let set = phraseset(&app, &phrases).await;
-    let alice = app.guest().await;
-    let round = start_prompt(&app, &alice).await;
+    let (alice, round) = guest_in_prompt_round(&app).await;
     let ws: Value = app.get("/auth/ws-token", &alice.token).await.ok();
     let ws_token = ws["token"].as_str().expect("ws token").to_owned();
     // A token that was signed out.
@@ -1025,8 +1012,7 @@ fn significant_prompt_word(prompt_text: &str) -> String {
 async fn invalid_phrases_are_refused_with_a_message_naming_the_rule(backend: Backend) {
     let app = spawn_app(backend).await;
     let phrases = Phrases::default();
-    let alice = app.guest().await;
-    let round = start_prompt(&app, &alice).await;
+    let (alice, round) = guest_in_prompt_round(&app).await;
     let watch = Watch::new(&app, &[&alice]).round(&alice, round.round_id);
     let path = submit_path(round.round_id);
     let reused = significant_prompt_word(&round.prompt_text);

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use party_protocol::round::{
     AbandonResponse, CopyRoundResponse, PhrasesetResults, PromptRoundResponse, VoteRoundResponse,
 };
-use party_protocol::{ErrorCode, PlayerId};
+use party_protocol::{ErrorCode, PhrasesetId, PlayerId};
 use serde_json::{Value, json};
 
 use crate::on_both_backends;
@@ -18,7 +18,7 @@ use crate::support::play::{
     availability, build_set, codes, current_round, outcomes, pool_after, prizes, round_details,
     split, start_vote, vote, vote_for, write_copy, write_prompt,
 };
-use crate::support::{AppOptions, Backend, Player, Reply, TestApp, spawn_app, spawn_app_with};
+use crate::support::{Backend, Player, Reply, TestApp, spawn_app, spawn_app_with_rules};
 
 async fn entries(app: &TestApp) -> i64 {
     app.audit().await["entries"].as_i64().expect("entries")
@@ -29,6 +29,41 @@ fn winner(replies: &[Reply]) -> &Reply {
     let first = wins.next().expect("a winner");
     assert!(wins.next().is_none(), "two winners");
     first
+}
+
+/// Sends one fresh phrase to `path` ten times at once, with a new phrase
+/// while none is accepted (one that clashes with the round's own text
+/// fails all ten alike); asserts exactly one submission won and the other
+/// nine were told `round_not_active`. Returns the accepted phrase and the
+/// replies.
+async fn race_submissions(
+    app: &TestApp,
+    phrases: &Phrases,
+    who: &Player,
+    path: &str,
+) -> (String, Vec<Reply>) {
+    for _ in 0..30 {
+        let phrase = phrases.next();
+        let replies = all_at_once(
+            (0..10)
+                .map(|_| app.post(path, &who.token, json!({"phrase": phrase})))
+                .collect(),
+        )
+        .await;
+        let (ok, errors) = outcomes(&replies);
+        if ok == 0 {
+            assert_eq!(errors, codes(&[(ErrorCode::InvalidPhrase, 10)]));
+            continue;
+        }
+        assert_eq!(ok, 1, "{replies:?}");
+        assert_eq!(
+            errors,
+            codes(&[(ErrorCode::RoundNotActive, 9)]),
+            "{replies:?}"
+        );
+        return (phrase, replies);
+    }
+    panic!("no phrase was accepted in 30 tries");
 }
 
 async fn twenty_simultaneous_prompt_starts_open_one_round_and_debit_once(backend: Backend) {
@@ -125,29 +160,8 @@ async fn simultaneous_submits_of_one_prompt_round_store_one_phrase(backend: Back
     let path = format!("/rounds/{}/submit", round.round_id);
     let before = entries(&app).await;
 
-    let mut accepted = None;
-    for _ in 0..30 {
-        let phrase = phrases.next();
-        let replies = all_at_once(
-            (0..10)
-                .map(|_| app.post(&path, &p.token, json!({"phrase": phrase})))
-                .collect(),
-        )
-        .await;
-        let (ok, errors) = outcomes(&replies);
-        if ok == 0 {
-            // The phrase clashes with the prompt text: every submission
-            // sees the same rule fail. Try another phrase.
-            assert_eq!(errors, codes(&[(ErrorCode::InvalidPhrase, 10)]));
-            continue;
-        }
-        assert_eq!(ok, 1, "{replies:?}");
-        assert_eq!(errors, codes(&[(ErrorCode::RoundNotActive, 9)]));
-        assert_eq!(winner(&replies).body["phrase"], phrase.as_str());
-        accepted = Some(phrase);
-        break;
-    }
-    let phrase = accepted.expect("a phrase was accepted");
+    let (phrase, replies) = race_submissions(&app, &phrases, &p, &path).await;
+    assert_eq!(winner(&replies).body["phrase"], phrase.as_str());
 
     let details = round_details(&app, &p, round.round_id).await;
     assert_eq!(details["status"], "submitted");
@@ -177,32 +191,9 @@ async fn simultaneous_submits_of_one_copy_round_count_one_copy(backend: Backend)
     let round: CopyRoundResponse = app.post_empty("/rounds/copy", &c.token).await.ok();
     let path = format!("/rounds/{}/submit", round.round_id);
 
-    let mut accepted = None;
-    for _ in 0..30 {
-        let phrase = phrases.next();
-        let replies = all_at_once(
-            (0..10)
-                .map(|_| app.post(&path, &c.token, json!({"phrase": phrase})))
-                .collect(),
-        )
-        .await;
-        let (ok, errors) = outcomes(&replies);
-        if ok == 0 {
-            assert_eq!(errors, codes(&[(ErrorCode::InvalidPhrase, 10)]));
-            continue;
-        }
-        assert_eq!(ok, 1, "{replies:?}");
-        // The losers learn that the round is over, not that their copy
-        // duplicates the "other" copy (which is their own).
-        assert_eq!(
-            errors,
-            codes(&[(ErrorCode::RoundNotActive, 9)]),
-            "{replies:?}"
-        );
-        accepted = Some(phrase);
-        break;
-    }
-    let copy = accepted.expect("a copy was accepted");
+    // The losers learn that the round is over, not that their copy
+    // duplicates the "other" copy (which is their own).
+    let (copy, _) = race_submissions(&app, &phrases, &c, &path).await;
     assert_eq!(app.balances(&c).await, (START - COPY, 0));
     let details = round_details(&app, &c, round.round_id).await;
     assert_eq!(details["status"], "submitted");
@@ -430,14 +421,7 @@ fn assert_check_violation(result: Result<u64, sqlx::Error>, what: &str) {
 }
 
 async fn a_wallet_never_goes_negative_and_the_database_forbids_it(backend: Backend) {
-    let app = spawn_app_with(
-        backend,
-        AppOptions {
-            rules: Some(json!({"starting_wallet": 105})),
-            ..AppOptions::default()
-        },
-    )
-    .await;
+    let app = spawn_app_with_rules(backend, json!({"starting_wallet": 105})).await;
     let phrases = Phrases::default();
     let [a, b, c, d, poor] = <[Player; 5]>::try_from(app.guests(5).await).unwrap();
     build_set(&app, &phrases, &a, [&b, &c]).await;
@@ -529,14 +513,7 @@ async fn a_wallet_never_goes_negative_and_the_database_forbids_it(backend: Backe
 }
 
 async fn racing_votes_finalize_a_phraseset_exactly_once(backend: Backend) {
-    let app = spawn_app_with(
-        backend,
-        AppOptions {
-            rules: Some(json!({"finalize_at_votes": 5})),
-            ..AppOptions::default()
-        },
-    )
-    .await;
+    let app = finalizing_at(backend, 5).await;
     let phrases = Phrases::default();
     let [w, c1, c2] = <[Player; 3]>::try_from(app.guests(3).await).unwrap();
     let voters = app.guests(8).await;
@@ -775,19 +752,65 @@ on_both_backends!(
     a_sweep_and_a_vote_finalizing_crossed_sets_at_once_both_pay,
 );
 
+/// An app whose phrasesets finalize at their `votes`-th vote.
+async fn finalizing_at(backend: Backend, votes: i64) -> TestApp {
+    spawn_app_with_rules(backend, json!({"finalize_at_votes": votes})).await
+}
+
+/// Books two crossed phrasesets once both paid out: set one is a's prompt
+/// copied by b and c, set two b's prompt copied by a and d; x1 and x2 voted
+/// on both (x1 for the original each time), c voted once and x3
+/// `x3_votes` times. `one` and `two` are the sets' prizes (original,
+/// copies).
+fn book_crossed_sets(
+    books: &mut Books,
+    [a, b, c, d, x1, x2, x3]: [&Player; 7],
+    x3_votes: i64,
+    one: [i64; 3],
+    two: [i64; 3],
+) {
+    for (p, cost) in [
+        (a, PROMPT + COPY),
+        (b, COPY + PROMPT),
+        (c, COPY + VOTE),
+        (d, COPY),
+        (x1, 2 * VOTE),
+        (x2, 2 * VOTE),
+        (x3, x3_votes * VOTE),
+    ] {
+        books.spend(p, cost);
+    }
+    books.pay(x1, 20, VOTE);
+    books.pay(x1, 20, VOTE);
+    for (p, cost, gross) in [
+        (a, PROMPT, one[0]),
+        (b, COPY, one[1]),
+        (c, COPY, one[2]),
+        (b, PROMPT, two[0]),
+        (a, COPY, two[1]),
+        (d, COPY, two[2]),
+    ] {
+        books.pay(p, gross, cost);
+    }
+}
+
+/// Each phraseset's results, seen by the given player, count the votes.
+async fn assert_vote_counts(app: &TestApp, sets: [(PhrasesetId, &Player, i64); 2]) {
+    for (id, p, votes) in sets {
+        let results: PhrasesetResults = app
+            .get(&format!("/phrasesets/{id}/results"), &p.token)
+            .await
+            .ok();
+        assert_eq!(results.vote_count, votes, "{id}");
+    }
+}
+
 /// Two phrasesets whose authors overlap (a's original is copied by b, b's
 /// by a) finalize at the same moment, each by its last vote. Each pays its
 /// three authors in its own transaction, in opposite orders; neither may
 /// fail and everyone is paid exactly once.
 async fn crossed_finalizations_pay_everyone_once(backend: Backend) {
-    let app = spawn_app_with(
-        backend,
-        AppOptions {
-            rules: Some(json!({"finalize_at_votes": 3})),
-            ..AppOptions::default()
-        },
-    )
-    .await;
+    let app = finalizing_at(backend, 3).await;
     let phrases = Phrases::default();
     for _ in 0..4 {
         let [a, b, c, d, x1, x2, x3] = <[Player; 7]>::try_from(app.guests(7).await).unwrap();
@@ -818,39 +841,11 @@ async fn crossed_finalizations_pay_everyone_once(backend: Backend) {
         .await;
         assert_eq!(outcomes(&replies), (2, codes(&[])), "{replies:?}");
 
-        for (p, cost) in [
-            (&a, PROMPT + COPY),
-            (&b, COPY + PROMPT),
-            (&c, COPY + VOTE),
-            (&d, COPY),
-            (&x1, 2 * VOTE),
-            (&x2, 2 * VOTE),
-            (&x3, VOTE),
-        ] {
-            books.spend(p, cost);
-        }
-        books.pay(&x1, 20, VOTE);
-        books.pay(&x1, 20, VOTE);
         let prize = prizes([1, 1, 1], pool_after([1, 1, 1]));
         assert_eq!(prize, [42, 84, 84]);
-        for (p, cost, gross) in [
-            (&a, PROMPT, prize[0]),
-            (&b, COPY, prize[1]),
-            (&c, COPY, prize[2]),
-            (&b, PROMPT, prize[0]),
-            (&a, COPY, prize[1]),
-            (&d, COPY, prize[2]),
-        ] {
-            books.pay(p, gross, cost);
-        }
+        book_crossed_sets(&mut books, everyone, 1, prize, prize);
         books.check(&app, &everyone).await;
-        for (id, p) in [(one_id, &a), (two_id, &b)] {
-            let results: PhrasesetResults = app
-                .get(&format!("/phrasesets/{id}/results"), &p.token)
-                .await
-                .ok();
-            assert_eq!(results.vote_count, 3);
-        }
+        assert_vote_counts(&app, [(one_id, &a, 3), (two_id, &b, 3)]).await;
     }
     app.assert_conserved().await;
 }
@@ -858,14 +853,7 @@ async fn crossed_finalizations_pay_everyone_once(backend: Backend) {
 /// The same crossing, with one set finalized by the sweeper (60 minutes
 /// after its third vote) while the other's last vote comes in.
 async fn a_sweep_and_a_vote_finalizing_crossed_sets_at_once_both_pay(backend: Backend) {
-    let app = spawn_app_with(
-        backend,
-        AppOptions {
-            rules: Some(json!({"finalize_at_votes": 4})),
-            ..AppOptions::default()
-        },
-    )
-    .await;
+    let app = finalizing_at(backend, 4).await;
     let phrases = Phrases::default();
     for _ in 0..3 {
         // Fresh players each time: each iteration moves the clock an hour.
@@ -895,39 +883,11 @@ async fn a_sweep_and_a_vote_finalizing_crossed_sets_at_once_both_pay(backend: Ba
         outcomes(std::slice::from_ref(&voted));
         voted.ok::<Value>();
 
-        for (p, cost) in [
-            (&a, PROMPT + COPY),
-            (&b, COPY + PROMPT),
-            (&c, COPY + VOTE),
-            (&d, COPY),
-            (&x1, 2 * VOTE),
-            (&x2, 2 * VOTE),
-            (&x3, 2 * VOTE),
-        ] {
-            books.spend(p, cost);
-        }
-        books.pay(&x1, 20, VOTE);
-        books.pay(&x1, 20, VOTE);
         let first = prizes([1, 1, 1], pool_after([1, 1, 1]));
         let second = prizes([1, 1, 2], pool_after([1, 1, 2]));
-        for (p, cost, gross) in [
-            (&a, PROMPT, first[0]),
-            (&b, COPY, first[1]),
-            (&c, COPY, first[2]),
-            (&b, PROMPT, second[0]),
-            (&a, COPY, second[1]),
-            (&d, COPY, second[2]),
-        ] {
-            books.pay(p, gross, cost);
-        }
+        book_crossed_sets(&mut books, everyone, 2, first, second);
         books.check(&app, &everyone).await;
-        for (id, p, votes) in [(one_id, &a, 3), (two_id, &b, 4)] {
-            let results: PhrasesetResults = app
-                .get(&format!("/phrasesets/{id}/results"), &p.token)
-                .await
-                .ok();
-            assert_eq!(results.vote_count, votes);
-        }
+        assert_vote_counts(&app, [(one_id, &a, 3), (two_id, &b, 4)]).await;
     }
     app.assert_conserved().await;
 }

@@ -18,7 +18,9 @@ use uuid::Uuid;
 use crate::on_both_backends;
 use crate::party::Party;
 use crate::support::play::{PENALTY, PROMPT, START};
-use crate::support::{AppOptions, Backend, Player, Reply, TestApp, spawn_app, spawn_app_with};
+use crate::support::{
+    AppOptions, Backend, Player, Reply, TestApp, spawn_app, spawn_app_with, spawn_app_with_rules,
+};
 
 /// Every player's (wallet, vault) and the ledger audit (totals and the
 /// number of ledger entries): equal snapshots mean no coin moved.
@@ -545,14 +547,7 @@ async fn a_second_prompt_is_already_submitted(backend: Backend) {
 // ---- insufficient_balance ----
 
 async fn a_prompt_the_wallet_cannot_pay_is_insufficient_balance(backend: Backend) {
-    let app = spawn_app_with(
-        backend,
-        AppOptions {
-            rules: Some(json!({"starting_wallet": 50})),
-            ..AppOptions::default()
-        },
-    )
-    .await;
+    let app = spawn_app_with_rules(backend, json!({"starting_wallet": 50})).await;
     let players = app.guests(3).await;
     let party = party_in(&app, &players, PartyPhase::Prompt).await;
     let poor = &players[0];

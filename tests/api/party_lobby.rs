@@ -20,7 +20,7 @@ use crate::party_errors::{
     active, add_bots, create, join, kick, leave, money, sign_in_again, status,
 };
 use crate::support::play::{COPY, COPY_SECONDS, GRACE, PENALTY, PROMPT, START};
-use crate::support::{AppOptions, Backend, Player, TestApp, spawn_app, spawn_app_with};
+use crate::support::{Backend, Player, TestApp, spawn_app, spawn_app_with_rules};
 
 /// How long a party may sit idle, and a lobby stand, before it is closed.
 const IDLE_TIMEOUT: i64 = 2 * 3600;
@@ -564,12 +564,9 @@ async fn leaving_after_the_start_forfeits_and_the_party_still_reaches_results(ba
 /// (every phase ends within an hour and each change is activity), so the
 /// rules here allow a three-hour phase with three-hour rounds.
 async fn an_idle_party_is_abandoned_with_full_refunds_and_takes_no_more_rounds(backend: Backend) {
-    let app = spawn_app_with(
+    let app = spawn_app_with_rules(
         backend,
-        AppOptions {
-            rules: Some(json!({"party_max_phase_seconds": 4 * 3600, "prompt_seconds": 3 * 3600})),
-            ..AppOptions::default()
-        },
+        json!({"party_max_phase_seconds": 4 * 3600, "prompt_seconds": 3 * 3600}),
     )
     .await;
     let players = app.guests(3).await;

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::on_both_backends;
 use crate::party::Party;
 use crate::support::ws::{Ended, WsClient};
-use crate::support::{AppOptions, Backend, TestApp, spawn_app, spawn_app_with};
+use crate::support::{Backend, TestApp, spawn_app, spawn_app_with_rules};
 
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -195,14 +195,7 @@ async fn a_dropped_client_resumes_with_exactly_the_missed_events(backend: Backen
 }
 
 async fn a_client_too_far_behind_gets_a_snapshot(backend: Backend) {
-    let app = spawn_app_with(
-        backend,
-        AppOptions {
-            rules: Some(json!({"party_event_replay_limit": 3})),
-            ..AppOptions::default()
-        },
-    )
-    .await;
+    let app = spawn_app_with_rules(backend, json!({"party_event_replay_limit": 3})).await;
     let humans = app.guests(4).await;
     let mut party = Party::gather(&app, humans, 0).await;
     let stale = rest_seq(&party).await;

@@ -17,7 +17,7 @@ use crate::support::play::{
     current_round, pool_after, prizes, round_details, split, start_vote, vote, vote_for,
     write_copy, write_prompt,
 };
-use crate::support::{AppOptions, Backend, Player, TestApp, spawn_app, spawn_app_with};
+use crate::support::{Backend, Player, TestApp, spawn_app, spawn_app_with_rules};
 
 async fn status(app: &TestApp, p: &Player, round: RoundId) -> String {
     round_details(app, p, round).await["status"]
@@ -596,14 +596,7 @@ on_both_backends!(
 /// running flat out (every 10 ms): the step that makes a round overdue
 /// reports it expired, never the background sweeper behind its back.
 async fn each_clock_step_reports_the_expiries_it_causes(backend: Backend) {
-    let app = spawn_app_with(
-        backend,
-        AppOptions {
-            rules: Some(json!({"sweep_interval_ms": 10})),
-            ..AppOptions::default()
-        },
-    )
-    .await;
+    let app = spawn_app_with_rules(backend, json!({"sweep_interval_ms": 10})).await;
     let mut p = app.guest().await;
     for i in 0..40 {
         if i == 30 {

@@ -122,6 +122,18 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     spawn_app_with(backend, AppOptions::default()).await
 }
 
+/// A server with these rule overrides (a JSON object of game-rules fields).
+pub async fn spawn_app_with_rules(backend: Backend, rules: Value) -> TestApp {
+    spawn_app_with(
+        backend,
+        AppOptions {
+            rules: Some(rules),
+            ..AppOptions::default()
+        },
+    )
+    .await
+}
+
 pub async fn spawn_app_with(backend: Backend, options: AppOptions) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let (database_url, pg_admin) = match &backend {
@@ -421,7 +433,8 @@ impl Drop for TestApp {
     }
 }
 
-async fn to_reply(resp: reqwest::Response) -> Reply {
+/// Reads a response as a [`Reply`].
+pub async fn to_reply(resp: reqwest::Response) -> Reply {
     let status = resp.status();
     let retry_after = resp
         .headers()
