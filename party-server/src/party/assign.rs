@@ -48,8 +48,14 @@ where
     out
 }
 
-/// Moves copies from the most to the least loaded copiers while that
-/// narrows the spread. Bounded: each move lowers the sum of squared loads.
+/// Moves copies from the most to the least loaded copiers until loads
+/// differ by at most one. A direct move is often impossible (the idle
+/// copier wrote, or already copies, every prompt the busy one holds), so
+/// each step shifts one copy along a chain: the busy copier hands a prompt
+/// to B, B hands another to C, … to an idle copier; the copiers in between
+/// keep their load. The chain is a shortest path found breadth-first; when
+/// none exists the loads cannot be evened out further (as in max-flow).
+/// Bounded: each step lowers the sum of squared loads.
 fn rebalance<P, R>(
     prompts: &[(R, P)],
     copiers: &[P],
@@ -59,7 +65,6 @@ fn rebalance<P, R>(
     P: Copy + Eq + Hash,
     R: Copy + Eq,
 {
-    let author_of = |prompt: R| prompts.iter().find(|(r, _)| *r == prompt).map(|(_, a)| *a);
     for _ in 0..=(out.len() * copiers.len()) {
         let (Some(max), Some(min)) = (load.values().max().copied(), load.values().min().copied())
         else {
@@ -68,28 +73,75 @@ fn rebalance<P, R>(
         if max <= min + 1 {
             return;
         }
-        // Any move from a copier with load > min + 1 to one with load < max - 1 helps.
-        let mut moved = false;
-        'search: for light in copiers.iter().filter(|c| load[*c] + 1 < max) {
-            for i in 0..out.len() {
-                let (heavy, prompt) = out[i];
-                if load[&heavy] <= load[light] + 1
-                    || author_of(prompt) == Some(*light)
-                    || out.iter().any(|(c, p)| c == light && *p == prompt)
+        let found = copiers
+            .iter()
+            .filter(|c| load[*c] == max)
+            .find_map(|heavy| {
+                shift_chain(prompts, copiers, out, load, *heavy, max).map(|chain| (*heavy, chain))
+            });
+        let Some((heavy, chain)) = found else {
+            return;
+        };
+        // Applied from the idle end: each copier receives a prompt before
+        // handing one on, so no step sees a copier holding a prompt twice.
+        for &(index, to) in chain.iter().rev() {
+            out[index].0 = to;
+        }
+        if let Some(&(_, idle)) = chain.last() {
+            *load.entry(heavy).or_default() -= 1;
+            *load.entry(idle).or_default() += 1;
+        }
+    }
+}
+
+/// A shortest chain of single-copy moves from `heavy` to a copier at
+/// least two below `max`: (index into `out`, new holder) per move.
+fn shift_chain<P, R>(
+    prompts: &[(R, P)],
+    copiers: &[P],
+    out: &[(P, R)],
+    load: &HashMap<P, usize>,
+    heavy: P,
+    max: usize,
+) -> Option<Vec<(usize, P)>>
+where
+    P: Copy + Eq + Hash,
+    R: Copy + Eq,
+{
+    let author_of = |prompt: R| prompts.iter().find(|(r, _)| *r == prompt).map(|(_, a)| *a);
+    // How each reached copier was reached: (from, index of the moved copy).
+    let mut came_from: HashMap<P, (P, usize)> = HashMap::new();
+    let mut queue = std::collections::VecDeque::from([heavy]);
+    while let Some(giver) = queue.pop_front() {
+        for (index, (holder, prompt)) in out.iter().enumerate() {
+            if *holder != giver {
+                continue;
+            }
+            for taker in copiers {
+                if *taker == heavy
+                    || came_from.contains_key(taker)
+                    || author_of(*prompt) == Some(*taker)
+                    || out.iter().any(|(c, p)| c == taker && p == prompt)
                 {
                     continue;
                 }
-                out[i].0 = *light;
-                *load.entry(heavy).or_default() -= 1;
-                *load.entry(*light).or_default() += 1;
-                moved = true;
-                break 'search;
+                came_from.insert(*taker, (giver, index));
+                if load[taker] + 2 <= max {
+                    let mut chain = vec![(index, *taker)];
+                    let mut at = giver;
+                    while at != heavy {
+                        let (from, moved) = came_from[&at];
+                        chain.push((moved, at));
+                        at = from;
+                    }
+                    chain.reverse();
+                    return Some(chain);
+                }
+                queue.push_back(*taker);
             }
         }
-        if !moved {
-            return;
-        }
     }
+    None
 }
 
 /// Assigns up to `quota` phrasesets to each voter. `sets` are (set, the
