@@ -18,5 +18,6 @@ mod party;
 mod party_errors;
 mod party_lobby;
 mod party_timing;
+mod presence;
 mod realtime;
 mod timers;

@@ -239,6 +239,13 @@ impl TestApp {
         self.child.as_ref().and_then(Child::id)
     }
 
+    /// Kills the server with SIGKILL, as a crash would: nothing is cleaned up.
+    pub async fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill().await;
+        }
+    }
+
     /// Stops the server with SIGTERM and waits for it to exit.
     pub async fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
