@@ -142,8 +142,14 @@ async fn the_members_of_a_stopped_instance_are_disconnected(backend: Backend) {
         "the surviving instance clears the crashed one's sockets"
     );
     let status = party.status(watcher).await;
-    assert_eq!(presence_of(&status, crashed.id), ConnectionStatus::Disconnected);
-    assert_eq!(presence_of(&status, watcher.id), ConnectionStatus::Connected);
+    assert_eq!(
+        presence_of(&status, crashed.id),
+        ConnectionStatus::Disconnected
+    );
+    assert_eq!(
+        presence_of(&status, watcher.id),
+        ConnectionStatus::Connected
+    );
 }
 
 /// One instance crashes while a member is connected; the next process on

@@ -366,8 +366,17 @@ pub(super) async fn clear_to_start(
     player: PlayerId,
     now: Millis,
 ) -> Result<()> {
-    close_own_overdue_round(tx, rules, player, now).await?;
-    ensure_no_active_round(tx, player).await
+    // One read answers both questions: a player has at most one active
+    // round (the database enforces it), so once an overdue one is expired
+    // nothing else can be open.
+    match tx.active_round(player).await? {
+        None => Ok(()),
+        Some(round) if now.0 > round.expires_at + rules.grace_seconds * 1000 => {
+            expire_round(tx, rules, round.id(), now).await?;
+            Ok(())
+        }
+        Some(_) => Err(already_in_round()),
+    }
 }
 
 /// A prompt the player has never had, for a new prompt round.
@@ -390,13 +399,6 @@ pub(super) fn shuffled_phrases(set: &PhrasesetRow) -> [String; 3] {
     ];
     phrases.shuffle(&mut rand::rng());
     phrases
-}
-
-async fn ensure_no_active_round(tx: &mut Tx, player: PlayerId) -> Result<()> {
-    if tx.active_round(player).await?.is_some() {
-        return Err(already_in_round());
-    }
-    Ok(())
 }
 
 fn already_in_round() -> Error {
@@ -711,23 +713,6 @@ pub(super) async fn pay_from_pool(
             now,
         )
         .await?;
-    }
-    Ok(())
-}
-
-/// Expires the player's own active round if its time and grace ran out, so
-/// a returning player is never blocked by a round the sweeper has not
-/// reached yet.
-async fn close_own_overdue_round(
-    tx: &mut Tx,
-    rules: &GameRules,
-    player: PlayerId,
-    now: Millis,
-) -> Result<()> {
-    if let Some(round) = tx.active_round(player).await?
-        && now.0 > round.expires_at + rules.grace_seconds * 1000
-    {
-        expire_round(tx, rules, round.id(), now).await?;
     }
     Ok(())
 }

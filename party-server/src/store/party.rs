@@ -537,25 +537,6 @@ impl Tx {
         Ok(())
     }
 
-    pub async fn set_required(
-        &mut self,
-        session: Uuid,
-        player: PlayerId,
-        copies: i64,
-        votes: i64,
-    ) -> Result<()> {
-        exec_on!(self, conn => sqlx::query(
-            "UPDATE party_participants SET copies_required = $3, votes_required = $4 \
-             WHERE session_id = $1 AND player_id = $2")
-            .bind(session)
-            .bind(player.as_uuid())
-            .bind(copies as i32)
-            .bind(votes as i32)
-            .execute(conn)
-            .await)?;
-        Ok(())
-    }
-
     pub async fn set_connection(
         &mut self,
         session: Uuid,
@@ -684,23 +665,45 @@ impl Tx {
 
     // ---- assignments ----
 
-    pub async fn insert_assignment(
+    /// Hands out a phase's work in one statement: `(player, target,
+    /// position)` rows of `kind`, all pending.
+    pub async fn insert_assignments(
         &mut self,
         session: Uuid,
-        player: PlayerId,
         kind: &str,
-        target: Uuid,
-        position: i64,
+        rows: &[(PlayerId, Uuid, i64)],
     ) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        exec_on!(self, conn => {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO party_assignments (assignment_id, session_id, player_id, kind, target_id, position, status) ");
+            insert.push_values(rows, |mut row, (player, target, position)| {
+                row.push_bind(Uuid::new_v4())
+                    .push_bind(session)
+                    .push_bind(player.as_uuid())
+                    .push_bind(kind)
+                    .push_bind(*target)
+                    .push_bind(*position as i32)
+                    .push("'pending'");
+            });
+            insert.build().execute(conn).await
+        })?;
+        Ok(())
+    }
+
+    /// Sets every playing participant's copy and vote quotas to the number
+    /// of assignments of each kind they were handed, in one statement.
+    pub async fn set_required_from_assignments(&mut self, session: Uuid) -> Result<()> {
         exec_on!(self, conn => sqlx::query(
-            "INSERT INTO party_assignments (assignment_id, session_id, player_id, kind, target_id, position, status) \
-             VALUES ($1, $2, $3, $4, $5, $6, 'pending')")
-            .bind(Uuid::new_v4())
+            "UPDATE party_participants SET \
+               copies_required = (SELECT COUNT(*) FROM party_assignments a WHERE a.session_id = $1 \
+                 AND a.player_id = party_participants.player_id AND a.kind = 'copy'), \
+               votes_required = (SELECT COUNT(*) FROM party_assignments a WHERE a.session_id = $1 \
+                 AND a.player_id = party_participants.player_id AND a.kind = 'vote') \
+             WHERE session_id = $1 AND status <> 'LEFT'")
             .bind(session)
-            .bind(player.as_uuid())
-            .bind(kind)
-            .bind(target)
-            .bind(position as i32)
             .execute(conn)
             .await)?;
         Ok(())
@@ -777,19 +780,32 @@ impl Tx {
     // ---- events ----
 
     /// Appends an event: takes the session's next sequence number and
-    /// stores the payload built for it, in the caller's transaction.
+    /// stores the payload built for it, in the caller's transaction. With
+    /// `activity`, the same statement also marks the session active (what
+    /// [`Tx::touch_session`] does), saving a statement on the busiest paths.
     pub async fn append_event(
         &mut self,
         session: Uuid,
         kind: &str,
         payload: impl FnOnce(i64) -> String,
         now: Millis,
+        activity: bool,
     ) -> Result<i64> {
-        let seq: i64 = on_conn!(self, conn => sqlx::query_scalar(
-            "UPDATE party_sessions SET event_seq = event_seq + 1 WHERE session_id = $1 RETURNING event_seq")
-            .bind(session)
-            .fetch_one(conn)
-            .await)?;
+        let seq: i64 = on_conn!(self, conn => if activity {
+            sqlx::query_scalar(
+                "UPDATE party_sessions SET event_seq = event_seq + 1, last_activity_at = $2, \
+                 version = version + 1 WHERE session_id = $1 RETURNING event_seq")
+                .bind(session)
+                .bind(now.0)
+                .fetch_one(conn)
+                .await
+        } else {
+            sqlx::query_scalar(
+                "UPDATE party_sessions SET event_seq = event_seq + 1 WHERE session_id = $1 RETURNING event_seq")
+                .bind(session)
+                .fetch_one(conn)
+                .await
+        })?;
         let body = payload(seq);
         self.touch_party(session);
         exec_on!(self, conn => sqlx::query(

@@ -169,6 +169,27 @@ pub(crate) async fn emit(
     event: ServerEvent,
     now: Millis,
 ) -> Result<i64> {
+    record(tx, session, event, now, false).await
+}
+
+/// [`emit`] for an event a player's own action caused: the session also
+/// counts as active (the idle timeout starts again), in the same statement.
+pub(crate) async fn emit_activity(
+    tx: &mut Tx,
+    session: Uuid,
+    event: ServerEvent,
+    now: Millis,
+) -> Result<i64> {
+    record(tx, session, event, now, true).await
+}
+
+async fn record(
+    tx: &mut Tx,
+    session: Uuid,
+    event: ServerEvent,
+    now: Millis,
+    activity: bool,
+) -> Result<i64> {
     let kind = event.kind();
     let timestamp = now.to_datetime();
     tx.append_event(
@@ -184,6 +205,7 @@ pub(crate) async fn emit(
             .unwrap_or_default()
         },
         now,
+        activity,
     )
     .await
 }
@@ -422,10 +444,9 @@ impl Game {
             ));
         }
         tx.set_ready(session, player, ready, now).await?;
-        tx.touch_session(session, now).await?;
         let everyone = tx.participants(session).await?;
         let summary = ready_summary(&s, &everyone);
-        emit(
+        emit_activity(
             &mut tx,
             session,
             ServerEvent::PlayerReady {

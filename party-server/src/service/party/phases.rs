@@ -288,18 +288,8 @@ async fn open_phase(
                 prompts.iter().map(|p| (p.round_id, p.player_id)).collect();
             let copiers: Vec<Uuid> = playing.iter().map(|p| p.player_id).collect();
             let assigned = assign_copies(&pairs, &copiers);
-            let mut per_player: HashMap<Uuid, i64> = HashMap::new();
-            for (copier, prompt) in &assigned {
-                let n = per_player.entry(*copier).or_default();
-                tx.insert_assignment(session, PlayerId::from_uuid(*copier), "copy", *prompt, *n)
-                    .await?;
-                *n += 1;
-            }
             debug_assert!(assigned.len() <= prompts.len() * COPIES_PER_PROMPT);
-            for p in &playing {
-                let owed = per_player.get(&p.player_id).copied().unwrap_or(0);
-                tx.set_required(session, p.player(), owed, 0).await?;
-            }
+            hand_out(tx, session, "copy", &assigned).await?;
         }
         PartyPhase::Vote => {
             tx.open_party_phrasesets_for_voting(session).await?;
@@ -315,18 +305,7 @@ async fn open_phase(
                 .collect();
             let voters: Vec<Uuid> = playing.iter().map(|p| p.player_id).collect();
             let assigned = assign_votes(&slots, &voters, s.votes_per_player.max(0) as usize);
-            let mut per_player: HashMap<Uuid, i64> = HashMap::new();
-            for (voter, set) in &assigned {
-                let n = per_player.entry(*voter).or_default();
-                tx.insert_assignment(session, PlayerId::from_uuid(*voter), "vote", *set, *n)
-                    .await?;
-                *n += 1;
-            }
-            for p in &playing {
-                let owed = per_player.get(&p.player_id).copied().unwrap_or(0);
-                tx.set_required(session, p.player(), i64::from(p.copies_required), owed)
-                    .await?;
-            }
+            hand_out(tx, session, "vote", &assigned).await?;
         }
         PartyPhase::Results => {
             settle(tx, rules, session, now).await?;
@@ -340,6 +319,22 @@ async fn open_phase(
         .then(|| now.plus_secs(rules.party_bot_delay_seconds));
     tx.schedule_bots(session, next_bot_turn).await?;
     Ok(())
+}
+
+/// Stores a phase's assignments, `(player, target)` in each player's order,
+/// and sets every playing participant's quotas from them.
+async fn hand_out(tx: &mut Tx, session: Uuid, kind: &str, assigned: &[(Uuid, Uuid)]) -> Result<()> {
+    let mut next: HashMap<Uuid, i64> = HashMap::new();
+    let rows: Vec<(PlayerId, Uuid, i64)> = assigned
+        .iter()
+        .map(|&(player, target)| {
+            let position = next.entry(player).or_default();
+            *position += 1;
+            (PlayerId::from_uuid(player), target, *position - 1)
+        })
+        .collect();
+    tx.insert_assignments(session, kind, &rows).await?;
+    tx.set_required_from_assignments(session).await
 }
 
 /// Pays every party phraseset's prize pool (RESULTS, or an abandoned party).

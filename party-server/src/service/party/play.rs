@@ -17,7 +17,7 @@ use super::super::rounds::{
     clear_to_start, ensure_open, insert_and_pay, own_round, shuffled_phrases, submit_copy,
     submit_prompt, submit_vote, unseen_prompt,
 };
-use super::{emit, locked, member, phases};
+use super::{emit_activity, locked, member, phases};
 use crate::clock::Millis;
 use crate::config::GameRules;
 use crate::error::{Error, Result};
@@ -353,14 +353,13 @@ pub(super) async fn submit_in(
     };
     tx.count_submission(s.session_id, player, counter, now)
         .await?;
-    tx.touch_session(s.session_id, now).await?;
     let everyone = tx.participants(s.session_id).await?;
     let (done, total) = phase_counts(s, &everyone);
     let mine = everyone
         .iter()
         .find(|p| p.player_id == me.player_id)
         .ok_or_else(|| Error::internal("participant vanished"))?;
-    emit(
+    emit_activity(
         tx,
         s.session_id,
         ServerEvent::ProgressUpdate {
@@ -449,8 +448,8 @@ impl Game {
 
     /// Starts a party round with `start` (one of the `start_*_in`) and
     /// commits it, returning what `start` made and the caller's progress as
-    /// the session then stands (re-read: starting may have closed an
-    /// overdue round).
+    /// the participants then stand (re-read: starting may have closed an
+    /// overdue round; the session row is locked and its phase unchanged).
     async fn start_party_round<T>(
         &self,
         player: PlayerId,
@@ -461,7 +460,6 @@ impl Game {
         let (mut tx, s, me) = self.begin_party_round(player, session).await?;
         let started = start(&mut tx, &self.rules, &s, &me, now).await?;
         tx.touch_session(session, now).await?;
-        let s = tx.session(session).await?.ok_or_else(super::not_found)?;
         let everyone = tx.participants(session).await?;
         let progress = round_progress(&s, &everyone, player)?;
         tx.commit().await?;
