@@ -6,12 +6,12 @@ use party_protocol::{Coins, ErrorCode, PhrasesetId, PlayerId};
 use uuid::Uuid;
 
 use super::Game;
-use super::rounds::{pay_from_pool, settle_ended_round};
+use super::rounds::settle_ended_round;
 use crate::clock::Millis;
 use crate::config::GameRules;
 use crate::error::{Error, Result};
 use crate::game::scoring::{VoteTally, split_payout, split_prize};
-use crate::store::{Account, Backend, PhrasesetRow, RoundRow, Transfer, Tx};
+use crate::store::{Account, Backend, PhrasesetRow, RoundRow, SplitPayout, Transfer, Tx};
 
 /// Creates the phraseset of a prompt whose two copies are in, and funds its
 /// pool from the house: the three entry fees it holds, plus the copy
@@ -119,15 +119,16 @@ pub(crate) async fn finalize_phraseset(
     ];
     for ((role, player, cost), gross) in shares.into_iter().zip(prize.payouts) {
         let split = split_payout(rules, gross, cost);
-        pay_from_pool(
-            tx,
-            id,
-            PlayerId::from_uuid(player),
-            split.wallet,
-            split.vault,
-            "prize_payout",
-            &format!("prize:{id}:{role}"),
-            id.as_uuid(),
+        tx.pay_split(
+            &SplitPayout {
+                pool: id,
+                player: PlayerId::from_uuid(player),
+                wallet: split.wallet,
+                vault: split.vault,
+                kind: "prize_payout",
+                reference: id.as_uuid(),
+                key: &format!("prize:{id}:{role}"),
+            },
             now,
         )
         .await?;

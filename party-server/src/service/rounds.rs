@@ -16,7 +16,9 @@ use crate::config::GameRules;
 use crate::error::{Error, Result};
 use crate::game::scoring::split_payout;
 use crate::game::validation::{self, Rejection};
-use crate::store::{Account, NewRound, PhrasesetRow, RoundRow, Transfer, Tx, is_unique_violation};
+use crate::store::{
+    Account, NewRound, PhrasesetRow, RoundRow, SplitPayout, Transfer, Tx, is_unique_violation,
+};
 
 impl Game {
     /// `POST /rounds/prompt`.
@@ -658,15 +660,16 @@ pub(super) async fn submit_vote(
     .await?;
     if correct {
         let split = split_payout(rules, payout, round.cost);
-        pay_from_pool(
-            tx,
-            phraseset,
-            player,
-            split.wallet,
-            split.vault,
-            "vote_payout",
-            &format!("vote:{vote_id}"),
-            vote_id,
+        tx.pay_split(
+            &SplitPayout {
+                pool: phraseset,
+                player,
+                wallet: split.wallet,
+                vault: split.vault,
+                kind: "vote_payout",
+                reference: vote_id,
+                key: &format!("vote:{vote_id}"),
+            },
             now,
         )
         .await?;
@@ -682,39 +685,6 @@ pub(super) async fn submit_vote(
         original_phrase: set.original_phrase,
         your_choice: choice,
     })
-}
-
-/// Pays `wallet + vault` coins out of a pool to a player, one idempotent
-/// ledger row per destination.
-pub(super) async fn pay_from_pool(
-    tx: &mut Tx,
-    phraseset: PhrasesetId,
-    player: PlayerId,
-    wallet: i64,
-    vault: i64,
-    kind: &str,
-    key: &str,
-    reference: uuid::Uuid,
-    now: Millis,
-) -> Result<()> {
-    for (to, amount, kind, suffix) in [
-        (Account::Wallet(player), wallet, kind, "wallet"),
-        (Account::Vault(player), vault, "vault_rake", "vault"),
-    ] {
-        tx.transfer(
-            &Transfer {
-                from: Account::Pool(phraseset),
-                to,
-                amount,
-                kind,
-                reference: Some(reference),
-                idempotency_key: Some(format!("{key}:{suffix}")),
-            },
-            now,
-        )
-        .await?;
-    }
-    Ok(())
 }
 
 /// Expires one active round with its refund; false if it was no longer active.

@@ -61,6 +61,21 @@ pub struct Transfer<'a> {
     pub idempotency_key: Option<String>,
 }
 
+/// A payout from a phraseset's pool, split between a player's wallet and vault.
+#[derive(Debug, Clone)]
+pub struct SplitPayout<'a> {
+    pub pool: PhrasesetId,
+    pub player: PlayerId,
+    pub wallet: i64,
+    pub vault: i64,
+    /// The ledger type of the wallet's share (`prize_payout`, `vote_payout`).
+    pub kind: &'a str,
+    /// The vote or phraseset paid for.
+    pub reference: Uuid,
+    /// The payout's idempotency key, suffixed `:wallet` and `:vault`.
+    pub key: &'a str,
+}
+
 /// The result of checking the books.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LedgerAudit {
@@ -74,12 +89,18 @@ pub struct LedgerAudit {
     pub mismatched_players: i64,
     /// Phrasesets whose stored pool differs from their ledger history.
     pub mismatched_pools: i64,
+    /// Ledger rows whose recorded `wallet_after`/`vault_after` differ from
+    /// the player's balances replayed up to that row.
+    pub mismatched_entries: i64,
     pub entries: i64,
 }
 
 impl LedgerAudit {
     pub fn balanced(&self) -> bool {
-        self.sum == 0 && self.mismatched_players == 0 && self.mismatched_pools == 0
+        self.sum == 0
+            && self.mismatched_players == 0
+            && self.mismatched_pools == 0
+            && self.mismatched_entries == 0
     }
 }
 
@@ -100,27 +121,88 @@ impl Tx {
         }
         let from_balances = self.apply(t.from, -t.amount).await?;
         let to_balances = self.apply(t.to, t.amount).await?;
-        let player = t.from.player().or(t.to.player());
         let balances = from_balances.or(to_balances);
-        let sql = "INSERT INTO ledger (created_at, kind, amount, from_account, from_id, to_account, to_id, \
-                   player_id, wallet_after, vault_after, reference_id, idempotency_key) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
-        exec_on!(self, conn => sqlx::query(sql)
-            .bind(now.0)
-            .bind(t.kind)
-            .bind(t.amount)
-            .bind(t.from.kind())
-            .bind(t.from.id())
-            .bind(t.to.kind())
-            .bind(t.to.id())
-            .bind(player.map(|p| p.as_uuid()))
-            .bind(balances.map(|b| b.0))
-            .bind(balances.map(|b| b.1))
-            .bind(t.reference)
-            .bind(t.idempotency_key.as_deref())
-            .execute(conn)
-            .await)?;
+        self.record(&[(t, balances)], now).await?;
         Ok(balances)
+    }
+
+    /// Pays `wallet + vault` coins from a pool to a player, split between
+    /// their wallet and vault: the same two ledger rows as two transfers
+    /// (`kind` to the wallet, `vault_rake` to the vault), in three statements
+    /// instead of six. Idempotency keys are `{key}:wallet` and `{key}:vault`.
+    pub async fn pay_split(&mut self, p: &SplitPayout<'_>, now: Millis) -> Result<()> {
+        let to_wallet = Transfer {
+            from: Account::Pool(p.pool),
+            to: Account::Wallet(p.player),
+            amount: p.wallet,
+            kind: p.kind,
+            reference: Some(p.reference),
+            idempotency_key: Some(format!("{}:wallet", p.key)),
+        };
+        let to_vault = Transfer {
+            from: Account::Pool(p.pool),
+            to: Account::Vault(p.player),
+            amount: p.vault,
+            kind: "vault_rake",
+            reference: Some(p.reference),
+            idempotency_key: Some(format!("{}:vault", p.key)),
+        };
+        if p.wallet <= 0 || p.vault <= 0 {
+            // One side (or none) moves: the plain transfers are as short.
+            self.transfer(&to_wallet, now).await?;
+            self.transfer(&to_vault, now).await?;
+            return Ok(());
+        }
+        self.apply(Account::Pool(p.pool), -(p.wallet + p.vault))
+            .await?;
+        let (wallet, vault): (i64, i64) = on_conn!(self, conn => sqlx::query_as(
+            "UPDATE players SET wallet = wallet + $2, vault = vault + $3 WHERE player_id = $1 \
+             RETURNING wallet, vault")
+            .bind(p.player.as_uuid())
+            .bind(p.wallet)
+            .bind(p.vault)
+            .fetch_optional(conn)
+            .await)?
+        .ok_or_else(|| Error::internal("payout to a missing player"))?;
+        // The wallet row comes first, so its balances are those before the vault's share.
+        self.record(
+            &[
+                (&to_wallet, Some((wallet, vault - p.vault))),
+                (&to_vault, Some((wallet, vault))),
+            ],
+            now,
+        )
+        .await
+    }
+
+    /// Appends ledger rows, each with the player's balances after it.
+    async fn record(
+        &mut self,
+        rows: &[(&Transfer<'_>, Option<(i64, i64)>)],
+        now: Millis,
+    ) -> Result<()> {
+        exec_on!(self, conn => {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO ledger (created_at, kind, amount, from_account, from_id, to_account, to_id, \
+                 player_id, wallet_after, vault_after, reference_id, idempotency_key) ");
+            insert.push_values(rows, |mut row, (t, balances)| {
+                let player = t.from.player().or(t.to.player());
+                row.push_bind(now.0)
+                    .push_bind(t.kind)
+                    .push_bind(t.amount)
+                    .push_bind(t.from.kind())
+                    .push_bind(t.from.id())
+                    .push_bind(t.to.kind())
+                    .push_bind(t.to.id())
+                    .push_bind(player.map(|p| p.as_uuid()))
+                    .push_bind(balances.map(|b| b.0))
+                    .push_bind(balances.map(|b| b.1))
+                    .push_bind(t.reference)
+                    .push_bind(t.idempotency_key.as_deref());
+            });
+            insert.build().execute(conn).await
+        })?;
+        Ok(())
     }
 
     /// Changes one account's stored balance by `delta`; debits are
@@ -186,6 +268,19 @@ impl Tx {
             FROM ledger l WHERE l.to_id = ps.phraseset_id OR l.from_id = ps.phraseset_id), 0)";
         let mismatched_pools: i64 =
             on_conn!(self, conn => sqlx::query_scalar(pools_sql).fetch_one(conn).await)?;
+        // A player's rows are written while their balance row is locked, so
+        // entry order is the order the balances changed in.
+        let entries_sql = "SELECT CAST(COUNT(*) AS BIGINT) FROM ( \
+            SELECT wallet_after, vault_after, \
+              SUM(CASE WHEN to_account = 'wallet' THEN amount WHEN from_account = 'wallet' THEN -amount ELSE 0 END) \
+                OVER (PARTITION BY player_id ORDER BY entry_id) AS wallet_replayed, \
+              SUM(CASE WHEN to_account = 'vault' THEN amount WHEN from_account = 'vault' THEN -amount ELSE 0 END) \
+                OVER (PARTITION BY player_id ORDER BY entry_id) AS vault_replayed \
+            FROM ledger WHERE player_id IS NOT NULL) e \
+            WHERE wallet_after IS NOT NULL \
+              AND (wallet_after <> wallet_replayed OR vault_after <> vault_replayed)";
+        let mismatched_entries: i64 =
+            on_conn!(self, conn => sqlx::query_scalar(entries_sql).fetch_one(conn).await)?;
         Ok(LedgerAudit {
             wallets,
             vaults,
@@ -194,6 +289,7 @@ impl Tx {
             sum: wallets + vaults + pools + house,
             mismatched_players,
             mismatched_pools,
+            mismatched_entries,
             entries,
         })
     }

@@ -30,7 +30,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Connection, PgPool, Postgres, Sqlite, SqlitePool};
 use uuid::Uuid;
 
-pub use ledger::{Account, LedgerAudit, Transfer};
+pub use ledger::{Account, LedgerAudit, SplitPayout, Transfer};
 pub use party::{
     AssignmentRow, MoneyRow, NewSession, ParticipantRow, SessionRow, SubmissionKind, VoteStatsRow,
 };

@@ -409,6 +409,10 @@ impl TestApp {
             audit["mismatched_pools"], 0,
             "pools differ from the ledger: {audit}"
         );
+        assert_eq!(
+            audit["mismatched_entries"], 0,
+            "ledger rows record balances their history does not give: {audit}"
+        );
     }
 }
 
