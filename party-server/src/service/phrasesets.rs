@@ -99,12 +99,9 @@ pub(crate) async fn finalize_phraseset(
     id: PhrasesetId,
     now: Millis,
 ) -> Result<bool> {
-    let Some(set) = tx.phraseset_for_update(id).await? else {
+    let Some(set) = tx.finalize(id, now).await? else {
         return Ok(false);
     };
-    if !set.is_open() || !tx.mark_finalized(id, set.prize_pool, now).await? {
-        return Ok(false);
-    }
     lock_payees(tx, &set, None).await?;
     let tally = VoteTally {
         original: i64::from(set.original_votes),

@@ -150,13 +150,23 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrati
 /// before the acknowledgement was read, no `Transaction` exists to roll it
 /// back, and the connection goes back to the pool still inside a
 /// transaction. Every later `BEGIN IMMEDIATE` on it then fails — with one
-/// writer connection, every write of the server would. So each returned
-/// connection is checked: the ping flushes any rollback a dropped
-/// `Transaction` queued, and a connection still in a transaction after it
-/// is closed (SQLite rolls back on close) and replaced by a fresh one.
+/// writer connection, every write of the server would. (Requests now run to
+/// completion, see `http::detach`, but background tasks can still be
+/// cancelled.) So a connection is checked as it leaves the pool: the
+/// driver's transaction depth is an atomic the worker thread keeps, so the
+/// usual case costs a load; only a connection that still looks inside a
+/// transaction gets a ping, which flushes any rollback a dropped
+/// `Transaction` queued, and one still inside a transaction after it is
+/// closed (SQLite rolls back on close) and replaced by a fresh one.
+///
+/// Checking on acquire rather than on release keeps a round trip to the
+/// worker thread off every transaction's path through the single writer.
 fn sqlite_pool() -> SqlitePoolOptions {
-    SqlitePoolOptions::new().after_release(|conn, _meta| {
+    SqlitePoolOptions::new().before_acquire(|conn, _meta| {
         Box::pin(async move {
+            if !conn.is_in_transaction() {
+                return Ok(true);
+            }
             conn.ping().await?;
             let clean = !conn.is_in_transaction();
             if !clean {

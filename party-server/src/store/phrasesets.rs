@@ -218,22 +218,25 @@ impl Tx {
             .await)?)
     }
 
-    /// Marks an open phraseset finalized (compare-and-set); false if it already was.
-    pub async fn mark_finalized(
+    /// Finalizes an open phraseset (its final pool is the pool as it
+    /// stands) and returns it as finalized; `None` if it was not open. One
+    /// statement: the compare-and-set and the read of what to pay.
+    pub async fn finalize(
         &mut self,
         phraseset: PhrasesetId,
-        final_pool: i64,
         now: Millis,
-    ) -> Result<bool> {
-        let done = exec_on!(self, conn => sqlx::query(
-            "UPDATE phrasesets SET status = 'finalized', finalized_at = $2, final_pool = $3 \
-             WHERE phraseset_id = $1 AND status = 'open'")
+    ) -> Result<Option<PhrasesetRow>> {
+        let sql = format!(
+            "UPDATE phrasesets SET status = 'finalized', finalized_at = $2, final_pool = prize_pool \
+             WHERE phraseset_id = $1 AND status = 'open' RETURNING {PHRASESET_COLUMNS}"
+        );
+        Ok(
+            on_conn!(self, conn => sqlx::query_as::<_, PhrasesetRow>(&sql)
             .bind(phraseset.as_uuid())
             .bind(now.0)
-            .bind(final_pool)
-            .execute(conn)
-            .await)?;
-        Ok(done == 1)
+            .fetch_optional(conn)
+            .await)?,
+        )
     }
 
     /// Open phrasesets whose time-based finalization is due.

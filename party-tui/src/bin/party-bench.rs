@@ -14,12 +14,9 @@ use party_tui::bench::{self, LoadConfig, Profile};
 /// Load-test a Quipflip Party server with a swarm of bots, or measure the
 /// database's raw write ceiling.
 #[derive(Debug, Parser)]
-#[command(
-    name = "party-bench",
-    version,
-    about,
-    args_conflicts_with_subcommands = true
-)]
+// No bare `about`: it would take the package's description (the client's);
+// the doc comment above is this binary's.
+#[command(name = "party-bench", version, args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
