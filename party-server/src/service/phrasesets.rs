@@ -103,6 +103,19 @@ pub(crate) async fn finalize_phraseset(
         return Ok(false);
     };
     lock_payees(tx, &set, None).await?;
+    tx.pay_from_pools(&prize_payouts(rules, &set), now).await?;
+    for round in tx.active_vote_rounds_on(id).await? {
+        if let Some(ended) = tx.end_round(round, RoundStatus::Cancelled, now).await? {
+            settle_ended_round(tx, rules, &ended, RoundStatus::Cancelled, now).await?;
+        }
+    }
+    Ok(true)
+}
+
+/// What a finalized set pays its three authors: each one's share of the
+/// pool (game-rules §5), with the split rule applied against what they paid.
+pub(super) fn prize_payouts(rules: &GameRules, set: &PhrasesetRow) -> Vec<SplitPayout> {
+    let id = set.id();
     let tally = VoteTally {
         original: i64::from(set.original_votes),
         copy1: i64::from(set.copy_votes_1),
@@ -114,28 +127,22 @@ pub(crate) async fn finalize_phraseset(
         ("copy1", set.copy_player_1, set.copy_cost_1),
         ("copy2", set.copy_player_2, set.copy_cost_2),
     ];
-    for ((role, player, cost), gross) in shares.into_iter().zip(prize.payouts) {
-        let split = split_payout(rules, gross, cost);
-        tx.pay_split(
-            &SplitPayout {
+    shares
+        .into_iter()
+        .zip(prize.payouts)
+        .map(|((role, player, cost), gross)| {
+            let split = split_payout(rules, gross, cost);
+            SplitPayout {
                 pool: id,
                 player: PlayerId::from_uuid(player),
                 wallet: split.wallet,
                 vault: split.vault,
                 kind: "prize_payout",
                 reference: id.as_uuid(),
-                key: &format!("prize:{id}:{role}"),
-            },
-            now,
-        )
-        .await?;
-    }
-    for round in tx.active_vote_rounds_on(id).await? {
-        if let Some(ended) = tx.end_round(round, RoundStatus::Cancelled, now).await? {
-            settle_ended_round(tx, rules, &ended, RoundStatus::Cancelled, now).await?;
-        }
-    }
-    Ok(true)
+                key: format!("prize:{id}:{role}"),
+            }
+        })
+        .collect()
 }
 
 /// Locks, in one fixed order (see [`Tx::lock_players`]), the rows of every

@@ -660,16 +660,16 @@ pub(super) async fn submit_vote(
     .await?;
     if correct {
         let split = split_payout(rules, payout, round.cost);
-        tx.pay_split(
-            &SplitPayout {
+        tx.pay_from_pools(
+            &[SplitPayout {
                 pool: phraseset,
                 player,
                 wallet: split.wallet,
                 vault: split.vault,
                 kind: "vote_payout",
                 reference: vote_id,
-                key: &format!("vote:{vote_id}"),
-            },
+                key: format!("vote:{vote_id}"),
+            }],
             now,
         )
         .await?;

@@ -2,6 +2,8 @@
 //! [`Account`]s, applied to the stored balances and recorded as one row, in
 //! the caller's transaction.
 
+use std::collections::{BTreeMap, HashMap};
+
 use party_protocol::{ErrorCode, PhrasesetId, PlayerId};
 use serde::Serialize;
 use uuid::Uuid;
@@ -63,17 +65,17 @@ pub struct Transfer<'a> {
 
 /// A payout from a phraseset's pool, split between a player's wallet and vault.
 #[derive(Debug, Clone)]
-pub struct SplitPayout<'a> {
+pub struct SplitPayout {
     pub pool: PhrasesetId,
     pub player: PlayerId,
     pub wallet: i64,
     pub vault: i64,
     /// The ledger type of the wallet's share (`prize_payout`, `vote_payout`).
-    pub kind: &'a str,
+    pub kind: &'static str,
     /// The vote or phraseset paid for.
     pub reference: Uuid,
     /// The payout's idempotency key, suffixed `:wallet` and `:vault`.
-    pub key: &'a str,
+    pub key: String,
 }
 
 /// The result of checking the books.
@@ -126,53 +128,86 @@ impl Tx {
         Ok(balances)
     }
 
-    /// Pays `wallet + vault` coins from a pool to a player, split between
-    /// their wallet and vault: the same two ledger rows as two transfers
-    /// (`kind` to the wallet, `vault_rake` to the vault), in three statements
-    /// instead of six. Idempotency keys are `{key}:wallet` and `{key}:vault`.
-    pub async fn pay_split(&mut self, p: &SplitPayout<'_>, now: Millis) -> Result<()> {
-        let to_wallet = Transfer {
-            from: Account::Pool(p.pool),
-            to: Account::Wallet(p.player),
-            amount: p.wallet,
-            kind: p.kind,
-            reference: Some(p.reference),
-            idempotency_key: Some(format!("{}:wallet", p.key)),
-        };
-        let to_vault = Transfer {
-            from: Account::Pool(p.pool),
-            to: Account::Vault(p.player),
-            amount: p.vault,
-            kind: "vault_rake",
-            reference: Some(p.reference),
-            idempotency_key: Some(format!("{}:vault", p.key)),
-        };
-        if p.wallet <= 0 || p.vault <= 0 {
-            // One side (or none) moves: the plain transfers are as short.
-            self.transfer(&to_wallet, now).await?;
-            self.transfer(&to_vault, now).await?;
+    /// Pays payouts out of prize pools, each split between a player's wallet
+    /// (`kind`) and vault (`vault_rake`): the same ledger rows, in the same
+    /// order, as one transfer per share, but one statement per pool, one per
+    /// player and one for all the rows — a party's whole settlement is a
+    /// handful of statements instead of six per payout. Pools and players
+    /// are updated in id order, so concurrent settlements lock alike.
+    /// Idempotency keys are `{key}:wallet` and `{key}:vault`.
+    pub async fn pay_from_pools(&mut self, payouts: &[SplitPayout], now: Millis) -> Result<()> {
+        let mut transfers = Vec::with_capacity(payouts.len() * 2);
+        for p in payouts {
+            for (to, amount, kind, share) in [
+                (Account::Wallet(p.player), p.wallet, p.kind, "wallet"),
+                (Account::Vault(p.player), p.vault, "vault_rake", "vault"),
+            ] {
+                if amount < 0 {
+                    return Err(Error::internal(format!(
+                        "negative payout of {amount} ({kind})"
+                    )));
+                }
+                if amount > 0 {
+                    transfers.push(Transfer {
+                        from: Account::Pool(p.pool),
+                        to,
+                        amount,
+                        kind,
+                        reference: Some(p.reference),
+                        idempotency_key: Some(format!("{}:{share}", p.key)),
+                    });
+                }
+            }
+        }
+        let mut pools: BTreeMap<Uuid, i64> = BTreeMap::new();
+        let mut players: BTreeMap<Uuid, (i64, i64)> = BTreeMap::new();
+        for p in payouts {
+            *pools.entry(p.pool.as_uuid()).or_default() += p.wallet + p.vault;
+            let credit = players.entry(p.player.as_uuid()).or_default();
+            credit.0 += p.wallet;
+            credit.1 += p.vault;
+        }
+        for (pool, total) in pools {
+            if total > 0 {
+                self.apply(Account::Pool(PhrasesetId::from_uuid(pool)), -total)
+                    .await?;
+            }
+        }
+        // Each player's balances before this batch; the rows then replay them.
+        let mut running: HashMap<Uuid, (i64, i64)> = HashMap::new();
+        for (player, (wallet, vault)) in players {
+            if wallet == 0 && vault == 0 {
+                continue;
+            }
+            let after: (i64, i64) = on_conn!(self, conn => sqlx::query_as(
+                "UPDATE players SET wallet = wallet + $2, vault = vault + $3 WHERE player_id = $1 \
+                 RETURNING wallet, vault")
+                .bind(player)
+                .bind(wallet)
+                .bind(vault)
+                .fetch_optional(conn)
+                .await)?
+            .ok_or_else(|| Error::internal("payout to a missing player"))?;
+            running.insert(player, (after.0 - wallet, after.1 - vault));
+        }
+        let mut rows = Vec::with_capacity(transfers.len());
+        for t in &transfers {
+            let Some(player) = t.to.player() else {
+                return Err(Error::internal("payout to a non-player account"));
+            };
+            let balances = running
+                .get_mut(&player.as_uuid())
+                .ok_or_else(|| Error::internal("payout to an uncredited player"))?;
+            match t.to {
+                Account::Wallet(_) => balances.0 += t.amount,
+                _ => balances.1 += t.amount,
+            }
+            rows.push((t, Some(*balances)));
+        }
+        if rows.is_empty() {
             return Ok(());
         }
-        self.apply(Account::Pool(p.pool), -(p.wallet + p.vault))
-            .await?;
-        let (wallet, vault): (i64, i64) = on_conn!(self, conn => sqlx::query_as(
-            "UPDATE players SET wallet = wallet + $2, vault = vault + $3 WHERE player_id = $1 \
-             RETURNING wallet, vault")
-            .bind(p.player.as_uuid())
-            .bind(p.wallet)
-            .bind(p.vault)
-            .fetch_optional(conn)
-            .await)?
-        .ok_or_else(|| Error::internal("payout to a missing player"))?;
-        // The wallet row comes first, so its balances are those before the vault's share.
-        self.record(
-            &[
-                (&to_wallet, Some((wallet, vault - p.vault))),
-                (&to_vault, Some((wallet, vault))),
-            ],
-            now,
-        )
-        .await
+        self.record(&rows, now).await
     }
 
     /// Appends ledger rows, each with the player's balances after it.

@@ -239,6 +239,26 @@ impl Tx {
         )
     }
 
+    /// Finalizes every open phraseset of a party (see [`Tx::finalize`]) and
+    /// returns them in id order.
+    pub async fn finalize_party_phrasesets(
+        &mut self,
+        session: Uuid,
+        now: Millis,
+    ) -> Result<Vec<PhrasesetRow>> {
+        let sql = format!(
+            "UPDATE phrasesets SET status = 'finalized', finalized_at = $2, final_pool = prize_pool \
+             WHERE party_session_id = $1 AND status = 'open' RETURNING {PHRASESET_COLUMNS}"
+        );
+        let mut sets = on_conn!(self, conn => sqlx::query_as::<_, PhrasesetRow>(&sql)
+            .bind(session)
+            .bind(now.0)
+            .fetch_all(conn)
+            .await)?;
+        sets.sort_by_key(|set| set.phraseset_id);
+        Ok(sets)
+    }
+
     /// Open phrasesets whose time-based finalization is due.
     pub async fn phrasesets_due(
         &mut self,

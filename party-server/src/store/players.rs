@@ -224,12 +224,14 @@ impl Tx {
             let mut ids = players.to_vec();
             ids.sort_unstable();
             ids.dedup();
-            for id in ids {
-                sqlx::query("SELECT 1 FROM players WHERE player_id = $1 FOR NO KEY UPDATE")
-                    .bind(id)
-                    .execute(&mut **tx)
-                    .await?;
-            }
+            // PostgreSQL locks the rows as the sorted rows come out (the
+            // lock sits above the sort), so one statement keeps the order.
+            sqlx::query(
+                "SELECT 1 FROM players WHERE player_id = ANY($1) ORDER BY player_id FOR NO KEY UPDATE",
+            )
+            .bind(ids)
+            .execute(&mut **tx)
+            .await?;
         }
         Ok(())
     }

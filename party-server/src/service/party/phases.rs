@@ -10,10 +10,10 @@ use std::collections::HashMap;
 use party_protocol::party::{PartyPhase, PhaseTransitionInfo, SessionStatus};
 use party_protocol::party_ws::ServerEvent;
 use party_protocol::round::RoundStatus;
-use party_protocol::{Phrase, PhrasesetId, PlayerId, RoundId};
+use party_protocol::{Phrase, PlayerId, RoundId};
 use uuid::Uuid;
 
-use super::super::phrasesets::finalize_phraseset;
+use super::super::phrasesets::prize_payouts;
 use super::super::rounds::{expire_round, insert_and_pay, settle_ended_round, submit_copy};
 use super::play::phase_counts;
 use super::{create_bot_player, effective_votes, emit};
@@ -23,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::party::assign::{COPIES_PER_PROMPT, assign_copies, assign_votes};
 use crate::party::bots;
 use crate::party::phase::{self, Transition, Trigger};
-use crate::store::{NewRound, ParticipantRow, SessionRow, Tx};
+use crate::store::{NewRound, ParticipantRow, SessionRow, SplitPayout, Tx};
 
 /// Seconds `phase` lasts for this session.
 pub(super) fn phase_length(
@@ -337,12 +337,19 @@ async fn hand_out(tx: &mut Tx, session: Uuid, kind: &str, assigned: &[(Uuid, Uui
     tx.set_required_from_assignments(session).await
 }
 
-/// Pays every party phraseset's prize pool (RESULTS, or an abandoned party).
+/// Pays every party phraseset's prize pool (RESULTS, or an abandoned
+/// party): all of the party's sets finalized in one statement and all
+/// their payouts in one batch. Both callers have ended the party's open
+/// rounds first, so no vote round is left on a set to refund.
 async fn settle(tx: &mut Tx, rules: &GameRules, session: Uuid, now: Millis) -> Result<()> {
-    for set in tx.party_phrasesets(session).await? {
-        finalize_phraseset(tx, rules, PhrasesetId::from_uuid(set.phraseset_id), now).await?;
-    }
-    Ok(())
+    let sets = tx.finalize_party_phrasesets(session, now).await?;
+    let payouts: Vec<SplitPayout> = sets
+        .iter()
+        .flat_map(|set| prize_payouts(rules, set))
+        .collect();
+    let payees: Vec<Uuid> = payouts.iter().map(|p| p.player.as_uuid()).collect();
+    tx.lock_players(&payees).await?;
+    tx.pay_from_pools(&payouts, now).await
 }
 
 /// Ends a party that saw no activity for too long: open rounds are closed
