@@ -137,16 +137,23 @@ impl Tx {
     /// Idempotency keys are `{key}:wallet` and `{key}:vault`.
     pub async fn pay_from_pools(&mut self, payouts: &[SplitPayout], now: Millis) -> Result<()> {
         let mut transfers = Vec::with_capacity(payouts.len() * 2);
+        let mut pools: BTreeMap<Uuid, i64> = BTreeMap::new();
+        let mut credits: BTreeMap<Uuid, (i64, i64)> = BTreeMap::new();
         for p in payouts {
+            if p.wallet < 0 || p.vault < 0 {
+                return Err(Error::internal(format!(
+                    "negative payout {}/{} ({})",
+                    p.wallet, p.vault, p.kind
+                )));
+            }
+            *pools.entry(p.pool.as_uuid()).or_default() += p.wallet + p.vault;
+            let credit = credits.entry(p.player.as_uuid()).or_default();
+            credit.0 += p.wallet;
+            credit.1 += p.vault;
             for (to, amount, kind, share) in [
                 (Account::Wallet(p.player), p.wallet, p.kind, "wallet"),
                 (Account::Vault(p.player), p.vault, "vault_rake", "vault"),
             ] {
-                if amount < 0 {
-                    return Err(Error::internal(format!(
-                        "negative payout of {amount} ({kind})"
-                    )));
-                }
                 if amount > 0 {
                     transfers.push(Transfer {
                         from: Account::Pool(p.pool),
@@ -159,26 +166,16 @@ impl Tx {
                 }
             }
         }
-        let mut pools: BTreeMap<Uuid, i64> = BTreeMap::new();
-        let mut players: BTreeMap<Uuid, (i64, i64)> = BTreeMap::new();
-        for p in payouts {
-            *pools.entry(p.pool.as_uuid()).or_default() += p.wallet + p.vault;
-            let credit = players.entry(p.player.as_uuid()).or_default();
-            credit.0 += p.wallet;
-            credit.1 += p.vault;
+        if transfers.is_empty() {
+            return Ok(());
         }
-        for (pool, total) in pools {
-            if total > 0 {
-                self.apply(Account::Pool(PhrasesetId::from_uuid(pool)), -total)
-                    .await?;
-            }
+        for (pool, total) in pools.into_iter().filter(|(_, total)| *total > 0) {
+            self.apply(Account::Pool(PhrasesetId::from_uuid(pool)), -total)
+                .await?;
         }
         // Each player's balances before this batch; the rows then replay them.
         let mut running: HashMap<Uuid, (i64, i64)> = HashMap::new();
-        for (player, (wallet, vault)) in players {
-            if wallet == 0 && vault == 0 {
-                continue;
-            }
+        for (player, (wallet, vault)) in credits.into_iter().filter(|(_, c)| *c != (0, 0)) {
             let after: (i64, i64) = on_conn!(self, conn => sqlx::query_as(
                 "UPDATE players SET wallet = wallet + $2, vault = vault + $3 WHERE player_id = $1 \
                  RETURNING wallet, vault")
@@ -192,20 +189,17 @@ impl Tx {
         }
         let mut rows = Vec::with_capacity(transfers.len());
         for t in &transfers {
-            let Some(player) = t.to.player() else {
-                return Err(Error::internal("payout to a non-player account"));
-            };
-            let balances = running
-                .get_mut(&player.as_uuid())
-                .ok_or_else(|| Error::internal("payout to an uncredited player"))?;
+            // Every transfer here goes to a wallet or a vault credited above.
+            let balances = match t.to {
+                Account::Wallet(p) | Account::Vault(p) => running.get_mut(&p.as_uuid()),
+                Account::Pool(_) | Account::House => None,
+            }
+            .ok_or_else(|| Error::internal("payout row without its credit"))?;
             match t.to {
                 Account::Wallet(_) => balances.0 += t.amount,
                 _ => balances.1 += t.amount,
             }
             rows.push((t, Some(*balances)));
-        }
-        if rows.is_empty() {
-            return Ok(());
         }
         self.record(&rows, now).await
     }

@@ -226,17 +226,10 @@ impl Tx {
         phraseset: PhrasesetId,
         now: Millis,
     ) -> Result<Option<PhrasesetRow>> {
-        let sql = format!(
-            "UPDATE phrasesets SET status = 'finalized', finalized_at = $2, final_pool = prize_pool \
-             WHERE phraseset_id = $1 AND status = 'open' RETURNING {PHRASESET_COLUMNS}"
-        );
-        Ok(
-            on_conn!(self, conn => sqlx::query_as::<_, PhrasesetRow>(&sql)
-            .bind(phraseset.as_uuid())
-            .bind(now.0)
-            .fetch_optional(conn)
-            .await)?,
-        )
+        Ok(self
+            .finalize_where("phraseset_id", phraseset.as_uuid(), now)
+            .await?
+            .pop())
     }
 
     /// Finalizes every open phraseset of a party (see [`Tx::finalize`]) and
@@ -246,17 +239,31 @@ impl Tx {
         session: Uuid,
         now: Millis,
     ) -> Result<Vec<PhrasesetRow>> {
-        let sql = format!(
-            "UPDATE phrasesets SET status = 'finalized', finalized_at = $2, final_pool = prize_pool \
-             WHERE party_session_id = $1 AND status = 'open' RETURNING {PHRASESET_COLUMNS}"
-        );
-        let mut sets = on_conn!(self, conn => sqlx::query_as::<_, PhrasesetRow>(&sql)
-            .bind(session)
-            .bind(now.0)
-            .fetch_all(conn)
-            .await)?;
+        let mut sets = self
+            .finalize_where("party_session_id", session, now)
+            .await?;
         sets.sort_by_key(|set| set.phraseset_id);
         Ok(sets)
+    }
+
+    /// Finalizes the open phrasesets whose `column` is `id`.
+    async fn finalize_where(
+        &mut self,
+        column: &str,
+        id: Uuid,
+        now: Millis,
+    ) -> Result<Vec<PhrasesetRow>> {
+        let sql = format!(
+            "UPDATE phrasesets SET status = 'finalized', finalized_at = $2, final_pool = prize_pool \
+             WHERE {column} = $1 AND status = 'open' RETURNING {PHRASESET_COLUMNS}"
+        );
+        Ok(
+            on_conn!(self, conn => sqlx::query_as::<_, PhrasesetRow>(&sql)
+            .bind(id)
+            .bind(now.0)
+            .fetch_all(conn)
+            .await)?,
+        )
     }
 
     /// Open phrasesets whose time-based finalization is due.
