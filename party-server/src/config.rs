@@ -4,7 +4,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
-use clap::{Parser, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, ValueEnum};
 use serde::{Deserialize, Serialize};
 
 /// The Quipflip Party game server.
@@ -77,6 +77,27 @@ impl Config {
     /// Parses flags and environment, then loads the rules file if any.
     pub fn load() -> anyhow::Result<Self> {
         let mut config = Config::parse();
+        config.load_rules()?;
+        Ok(config)
+    }
+
+    /// A server on `bind` with its SQLite database in `data_dir` and every
+    /// other setting at its default, whatever the environment holds: for
+    /// the TUI's embedded server and for test servers, which a developer's
+    /// `PARTY_*` variables must not reach.
+    pub fn local(bind: SocketAddr, data_dir: &Path) -> anyhow::Result<Self> {
+        // The defaults stay in the `#[arg]` attributes above, their only
+        // home: parsing an empty command line takes them from there, and a
+        // flag added later is covered without touching this. What keeps the
+        // environment out is removing every argument's `env` before
+        // parsing (clap reads the variable when the command is built, but
+        // the value goes with the `env` setting), rather than naming the
+        // variables one by one.
+        let command = Config::command().mut_args(|arg| arg.env(None));
+        let matches = command.try_get_matches_from(["party-server"])?;
+        let mut config = Config::from_arg_matches(&matches)?;
+        config.bind = bind;
+        config.data_dir = Some(data_dir.to_path_buf());
         config.load_rules()?;
         Ok(config)
     }
@@ -343,6 +364,63 @@ impl GameRules {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Set in the child run of [`local_ignores_the_environment`].
+    const CHILD: &str = "PARTY_CONFIG_TEST_CHILD";
+
+    /// Runs the test again in a child process with `PARTY_*` variables set
+    /// (setting them in this process would need `unsafe`, which the
+    /// workspace forbids); the child checks that the flags do read them and
+    /// `Config::local` does not.
+    #[test]
+    fn local_ignores_the_environment() {
+        let bind: SocketAddr = "127.0.0.1:0".parse().unwrap();
+        let data_dir = Path::new("/nonexistent/quipflip-test");
+        if std::env::var_os(CHILD).is_some() {
+            let from_env = Config::parse_from(["party-server"]);
+            assert_eq!(from_env.rate_limits, Switch::Off, "the variables are set");
+            assert_eq!(from_env.party_mode, Switch::Off);
+
+            let config = Config::local(bind, data_dir).unwrap();
+            assert_eq!(config.bind, bind);
+            assert_eq!(config.data_dir.as_deref(), Some(data_dir));
+            assert_eq!(config.database_url, None);
+            assert_eq!(
+                config.database_url(),
+                "sqlite:///nonexistent/quipflip-test/party.db"
+            );
+            assert_eq!(config.rate_limits, Switch::On);
+            assert_eq!(config.party_mode, Switch::On);
+            assert!(config.trusted_proxies.is_empty());
+            assert_eq!(config.rules_file, None);
+            assert!(!config.manual_clock);
+            assert_eq!(config.log, "info,sqlx=warn");
+            assert_eq!(config.rules, GameRules::default());
+            return;
+        }
+        let exe = std::env::current_exe().unwrap();
+        let out = std::process::Command::new(exe)
+            .args(["--exact", "config::tests::local_ignores_the_environment"])
+            .args(["--test-threads", "1"])
+            .env(CHILD, "1")
+            .env("PARTY_BIND", "10.1.2.3:9")
+            .env("PARTY_DATABASE_URL", "postgres://nobody@nowhere/none")
+            .env("PARTY_DATA_DIR", "/elsewhere")
+            .env("PARTY_RATE_LIMITS", "off")
+            .env("PARTY_TRUSTED_PROXIES", "10.0.0.1")
+            .env("PARTY_MODE", "off")
+            .env("PARTY_RULES", "/nonexistent/rules.json")
+            .env("PARTY_MANUAL_CLOCK", "true")
+            .env("RUST_LOG", "trace")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("1 passed"),
+            "child run failed:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 
     #[test]
     fn default_rules_are_consistent() {

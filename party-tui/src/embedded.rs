@@ -4,7 +4,6 @@
 use std::net::SocketAddr;
 use std::path::Path;
 
-use clap::Parser;
 use tokio::sync::oneshot;
 
 /// A running embedded server; dropping the handle stops it gracefully.
@@ -18,11 +17,7 @@ pub struct EmbeddedServer {
 impl EmbeddedServer {
     /// Starts on `bind` with the database in `data_dir`.
     pub async fn start(bind: SocketAddr, data_dir: &Path) -> anyhow::Result<Self> {
-        let mut config = party_server::Config::parse_from(["party-server"]);
-        config.bind = bind;
-        config.data_dir = Some(data_dir.to_path_buf());
-        config.database_url = None;
-        config.load_rules()?;
+        let config = party_server::Config::local(bind, data_dir)?;
         let app = party_server::Application::build(&config)
             .await
             .map_err(|e| anyhow::anyhow!("cannot start the local server: {e}"))?;

@@ -5,7 +5,6 @@
 
 use std::process::{Command, Output};
 
-use clap::Parser;
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_party-tui");
@@ -17,11 +16,8 @@ async fn server(dir: &std::path::Path) -> String {
         .with_env_filter("warn")
         .with_test_writer()
         .try_init();
-    let mut config = party_server::Config::parse_from(["party-server"]);
-    config.bind = "127.0.0.1:0".parse().unwrap();
-    config.database_url = Some(format!("sqlite://{}", dir.join("server.db").display()));
+    let mut config = party_server::Config::local("127.0.0.1:0".parse().unwrap(), dir).unwrap();
     config.rate_limits = party_server::config::Switch::Off;
-    config.load_rules().unwrap();
     let app = party_server::Application::build(&config).await.unwrap();
     let addr = app.local_addr().unwrap();
     tokio::spawn(app.run(std::future::pending()));

@@ -7,54 +7,34 @@
 
 use party_protocol::ErrorCode;
 use party_protocol::party::{
-    ActivePartyResponse, PartyPhase, PartyPromptRoundResponse, PartySessionResponse,
-    PartyStatusResponse, PartyVoteRoundResponse,
+    PartyPhase, PartyPromptRoundResponse, PartyStatusResponse, PartyVoteRoundResponse,
 };
 use party_protocol::round::PromptRoundResponse;
-use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::on_both_backends;
-use crate::party::Party;
+use crate::support::audit::{Money, money};
+use crate::support::party::{Party, active, add_bots, create, join, kick, leave, status};
 use crate::support::play::{PENALTY, PROMPT, START};
 use crate::support::{
-    AppOptions, Backend, Player, Reply, TestApp, spawn_app, spawn_app_with, spawn_app_with_rules,
+    AppOptions, Backend, Player, TestApp, spawn_app, spawn_app_with, spawn_app_with_rules,
 };
-
-/// Every player's (wallet, vault) and the ledger audit (totals and the
-/// number of ledger entries): equal snapshots mean no coin moved.
-#[derive(Debug, PartialEq)]
-pub(crate) struct Money {
-    balances: Vec<(i64, i64)>,
-    audit: Value,
-}
-
-pub(crate) async fn money(app: &TestApp, players: &[Player]) -> Money {
-    let mut balances = Vec::with_capacity(players.len());
-    for p in players {
-        balances.push(app.balances(p).await);
-    }
-    Money {
-        balances,
-        audit: app.audit().await,
-    }
-}
 
 /// What a refused request must leave as it was (see the module doc): the
 /// party's status as one member sees it, event sequence number included,
 /// and everyone's money.
-pub(crate) struct Unchanged<'a> {
+struct Unchanged<'a> {
     app: &'a TestApp,
     session: Uuid,
     viewer: &'a Player,
     players: &'a [Player],
-    pub status: PartyStatusResponse,
+    status: PartyStatusResponse,
     money: Money,
 }
 
 impl<'a> Unchanged<'a> {
-    pub async fn capture(
+    async fn capture(
         app: &'a TestApp,
         session: Uuid,
         viewer: &'a Player,
@@ -72,7 +52,7 @@ impl<'a> Unchanged<'a> {
 
     /// Asserts that nothing changed since the capture; returns the status
     /// for checks of its own.
-    pub async fn check(&self) -> PartyStatusResponse {
+    async fn check(&self) -> PartyStatusResponse {
         let after = status(self.app, self.session, self.viewer).await;
         assert_eq!(after, self.status, "the party changed");
         assert_eq!(
@@ -81,76 +61,6 @@ impl<'a> Unchanged<'a> {
             "coins moved"
         );
         after
-    }
-}
-
-pub(crate) async fn create(app: &TestApp, host: &Player, config: Value) -> PartySessionResponse {
-    app.post("/party/create", &host.token, config).await.ok()
-}
-
-pub(crate) async fn join(app: &TestApp, who: &Player, code: &str) -> Reply {
-    app.post("/party/join", &who.token, json!({ "party_code": code }))
-        .await
-}
-
-pub(crate) async fn leave(app: &TestApp, who: &Player, session: Uuid) {
-    let left: Value = app
-        .post_empty(&format!("/party/{session}/leave"), &who.token)
-        .await
-        .ok();
-    assert_eq!(left["success"], true);
-}
-
-pub(crate) async fn active(app: &TestApp, who: &Player) -> ActivePartyResponse {
-    app.get("/party/active", &who.token).await.ok()
-}
-
-pub(crate) async fn status(app: &TestApp, session: Uuid, who: &Player) -> PartyStatusResponse {
-    app.get(&format!("/party/{session}/status"), &who.token)
-        .await
-        .ok()
-}
-
-pub(crate) async fn kick(app: &TestApp, host: &Player, session: Uuid, target: &Player) -> Reply {
-    app.request(
-        Method::DELETE,
-        &format!("/party/{session}/participants/{}", target.id),
-        Some(&host.token),
-        None,
-    )
-    .await
-}
-
-pub(crate) async fn add_bots(app: &TestApp, host: &Player, session: Uuid, count: i64) -> Reply {
-    app.post(
-        &format!("/party/{session}/bots"),
-        &host.token,
-        json!({ "count": count }),
-    )
-    .await
-}
-
-/// Signs the players in again (access tokens live two hours; tests that
-/// move the clock further refresh them, as a client would).
-pub(crate) async fn sign_in_again(app: &TestApp, players: &mut [Player]) {
-    for p in players {
-        let tokens: Value = app
-            .request(
-                Method::POST,
-                "/auth/refresh",
-                None,
-                Some(json!({ "refresh_token": p.refresh_token })),
-            )
-            .await
-            .ok();
-        tokens["access_token"]
-            .as_str()
-            .expect("token")
-            .clone_into(&mut p.token);
-        tokens["refresh_token"]
-            .as_str()
-            .expect("refresh token")
-            .clone_into(&mut p.refresh_token);
     }
 }
 

@@ -15,10 +15,9 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::on_both_backends;
-use crate::party::Party;
-use crate::party_errors::{
-    active, add_bots, create, join, kick, leave, money, sign_in_again, status,
-};
+use crate::support::audit::money;
+use crate::support::http::sign_in_again;
+use crate::support::party::{Party, active, add_bots, create, join, kick, leave, status};
 use crate::support::play::{COPY, COPY_SECONDS, GRACE, PENALTY, PROMPT, START};
 use crate::support::{Backend, Player, TestApp, spawn_app, spawn_app_with_rules};
 

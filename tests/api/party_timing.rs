@@ -11,7 +11,7 @@ use party_protocol::round::RoundType;
 use serde_json::{Value, json};
 
 use crate::on_both_backends;
-use crate::party::Party;
+use crate::support::party::Party;
 use crate::support::{Backend, Player, spawn_app};
 
 /// Starts one round of the current phase for `who`; returns its id and, for

@@ -10,7 +10,7 @@ use party_protocol::party_ws::ServerEvent;
 use serde_json::json;
 
 use crate::on_both_backends;
-use crate::party::Party;
+use crate::support::party::Party;
 use crate::support::ws::WsClient;
 use crate::support::{Backend, Player, TestApp, spawn_app, spawn_app_with_rules};
 

@@ -10,7 +10,7 @@ use party_protocol::party_ws::{ServerEvent, ServerMessage};
 use serde_json::{Value, json};
 
 use crate::on_both_backends;
-use crate::party::Party;
+use crate::support::party::Party;
 use crate::support::ws::{Ended, WsClient};
 use crate::support::{Backend, TestApp, spawn_app, spawn_app_with_rules};
 
