@@ -67,7 +67,7 @@ pub struct VoteRow {
     pub created_at: i64,
 }
 
-pub(super) const PHRASESET_COLUMNS: &str = "phraseset_id, prompt_round_id, copy_round_1, copy_round_2, prompt_id, \
+pub(in crate::store) const PHRASESET_COLUMNS: &str = "phraseset_id, prompt_round_id, copy_round_1, copy_round_2, prompt_id, \
     prompt_text, original_phrase, copy_phrase_1, copy_phrase_2, original_player_id, copy_player_1, copy_player_2, \
     prompt_cost, copy_cost_1, copy_cost_2, status, prize_pool, vote_count, original_votes, copy_votes_1, \
     copy_votes_2, third_vote_at, fifth_vote_at, created_at, finalized_at, final_pool, party_session_id";

@@ -83,7 +83,7 @@ pub struct NewRound {
     pub party_session_id: Option<Uuid>,
 }
 
-pub(super) const ROUND_COLUMNS: &str = "round_id, player_id, round_type, status, cost, created_at, expires_at, ended_at, \
+pub(in crate::store) const ROUND_COLUMNS: &str = "round_id, player_id, round_type, status, cost, created_at, expires_at, ended_at, \
     prompt_id, prompt_text, submitted_phrase, queued_at, copy_claims, copies_done, prompt_round_id, \
     original_phrase, discount, phraseset_id, phrase_a, phrase_b, phrase_c, party_session_id";
 
