@@ -14,7 +14,8 @@ use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use crate::error::Result;
-use crate::store::{CommitHook, Store};
+use crate::service::Game;
+use crate::store::CommitHook;
 
 /// Frames buffered per party before a slow socket counts as lagging.
 pub const CHANNEL_CAPACITY: usize = 64;
@@ -37,7 +38,8 @@ struct PartyChannel {
 /// The fan-out of one server instance.
 #[derive(Debug)]
 pub struct Hub {
-    store: Store,
+    /// Where the events are read from.
+    game: Game,
     /// This server process, as the database knows it (presence).
     instance: Uuid,
     parties: Mutex<HashMap<Uuid, Arc<PartyChannel>>>,
@@ -47,9 +49,9 @@ pub struct Hub {
 }
 
 impl Hub {
-    pub fn new(store: Store) -> Arc<Self> {
+    pub fn new(game: Game) -> Arc<Self> {
         Arc::new(Self {
-            store,
+            game,
             instance: Uuid::new_v4(),
             parties: Mutex::new(HashMap::new()),
             sockets: Mutex::new(HashMap::new()),
@@ -67,13 +69,7 @@ impl Hub {
         if let Some(channel) = self.channel(party) {
             return Ok(channel.sender.subscribe());
         }
-        let current = self
-            .store
-            .read()
-            .await?
-            .session(party)
-            .await?
-            .map_or(0, |s| s.event_seq);
+        let current = self.game.party_event_seq(party).await?;
         let mut parties = self
             .parties
             .lock()
@@ -105,12 +101,7 @@ impl Hub {
         };
         let mut last = channel.last_seq.lock().await;
         loop {
-            let events = self
-                .store
-                .read()
-                .await?
-                .events_since(party, *last, 256)
-                .await?;
+            let events = self.game.party_events_after(party, *last, 256).await?;
             let done = events.len() < 256;
             for (seq, payload) in events {
                 // No receivers is fine: the next subscriber starts later.

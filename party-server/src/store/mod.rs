@@ -14,6 +14,7 @@
 //! timeout, one writer connection (so write transactions queue in process
 //! instead of fighting over the file lock) and a separate pool of readers.
 
+mod decode;
 mod ledger;
 mod party;
 mod phrasesets;
@@ -30,6 +31,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Connection, PgPool, Postgres, Sqlite, SqlitePool};
 use uuid::Uuid;
 
+pub use decode::UnknownValue;
+pub(crate) use decode::{enum_column, from_row, parse_text};
 pub use ledger::{Account, LedgerAudit, SplitPayout, Transfer};
 pub use party::{
     AssignmentRow, MoneyRow, NewSession, ParticipantRow, SessionRow, SubmissionKind, VoteStatsRow,

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::clock::Millis;
 use crate::error::Result;
-use crate::store::{Backend, Tx, exec_on, on_conn};
+use crate::store::{Backend, Tx, exec_on, on_conn, parse_text};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SessionRow {
@@ -320,11 +320,19 @@ impl Tx {
 
 impl Tx {
     /// Open or running parties per phase (for the metrics).
-    pub async fn parties_by_phase(&mut self) -> Result<Vec<(String, i64)>> {
-        Ok(on_conn!(self, conn => sqlx::query_as(
+    pub async fn parties_by_phase(&mut self) -> Result<Vec<(PartyPhase, i64)>> {
+        let rows: Vec<(String, i64)> = on_conn!(self, conn => sqlx::query_as(
             "SELECT current_phase, CAST(COUNT(*) AS BIGINT) FROM party_sessions \
              WHERE status IN ('OPEN', 'IN_PROGRESS') GROUP BY current_phase")
             .fetch_all(conn)
-            .await)?)
+            .await)?;
+        rows.into_iter()
+            .map(|(phase, n)| {
+                Ok((
+                    parse_text("party_sessions", "current_phase", &phase, PartyPhase::parse)?,
+                    n,
+                ))
+            })
+            .collect()
     }
 }
