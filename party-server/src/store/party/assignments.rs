@@ -4,18 +4,85 @@ use party_protocol::{PlayerId, RoundId};
 use uuid::Uuid;
 
 use crate::error::Result;
-use crate::store::{Tx, exec_on, on_conn};
+use crate::store::{Tx, enum_column, exec_on, from_row, on_conn};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// What an assignment asks for (`party_assignments.kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssignmentKind {
+    Copy,
+    Vote,
+}
+
+impl AssignmentKind {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AssignmentKind::Copy => "copy",
+            AssignmentKind::Vote => "vote",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [AssignmentKind::Copy, AssignmentKind::Vote]
+            .into_iter()
+            .find(|k| k.as_str() == text)
+    }
+}
+
+/// Where an assignment stands (`party_assignments.status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssignmentStatus {
+    Pending,
+    /// A round was started for it.
+    Started,
+    Done,
+    /// Its phase ended, or its player left, before it was done.
+    Forfeited,
+}
+
+impl AssignmentStatus {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AssignmentStatus::Pending => "pending",
+            AssignmentStatus::Started => "started",
+            AssignmentStatus::Done => "done",
+            AssignmentStatus::Forfeited => "forfeited",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            AssignmentStatus::Pending,
+            AssignmentStatus::Started,
+            AssignmentStatus::Done,
+            AssignmentStatus::Forfeited,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == text)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AssignmentRow {
     pub assignment_id: Uuid,
     pub player_id: Uuid,
-    pub kind: String,
+    pub kind: AssignmentKind,
     pub target_id: Uuid,
     pub position: i32,
     pub round_id: Option<Uuid>,
-    pub status: String,
+    pub status: AssignmentStatus,
 }
+
+from_row!(AssignmentRow, row => {
+    Ok(AssignmentRow {
+            assignment_id: row.try_get("assignment_id")?,
+            player_id: row.try_get("player_id")?,
+            kind: enum_column(row, "party_assignments", "kind", AssignmentKind::parse)?,
+            target_id: row.try_get("target_id")?,
+            position: row.try_get("position")?,
+            round_id: row.try_get("round_id")?,
+            status: enum_column(row, "party_assignments", "status", AssignmentStatus::parse)?,
+    })
+});
 
 impl Tx {
     /// Hands out a phase's work in one statement: `(player, target,

@@ -9,7 +9,7 @@ mod results;
 mod rounds;
 mod sessions;
 
-pub use assignments::AssignmentRow;
+pub use assignments::{AssignmentKind, AssignmentRow, AssignmentStatus};
 pub use participants::{ParticipantRow, SubmissionKind};
 pub use results::{MoneyRow, VoteStatsRow};
 pub use sessions::{NewSession, SessionRow};

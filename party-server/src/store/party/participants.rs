@@ -2,23 +2,24 @@
 //! counters, connection and bot schedule.
 
 use party_protocol::PlayerId;
+use party_protocol::party::{ConnectionStatus, ParticipantStatus};
 use uuid::Uuid;
 
 use crate::clock::Millis;
 use crate::error::Result;
-use crate::store::{Tx, exec_on, on_conn};
+use crate::store::{Tx, enum_column, exec_on, from_row, on_conn};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct ParticipantRow {
     pub participant_id: Uuid,
     pub session_id: Uuid,
     pub player_id: Uuid,
     pub username: String,
-    pub status: String,
+    pub status: ParticipantStatus,
     pub is_host: bool,
     pub is_bot: bool,
     pub active: bool,
-    pub connection_status: String,
+    pub connection_status: ConnectionStatus,
     pub prompts_submitted: i32,
     pub copies_submitted: i32,
     pub votes_submitted: i32,
@@ -30,14 +31,52 @@ pub struct ParticipantRow {
     pub bot_next_action_at: Option<i64>,
 }
 
+from_row!(ParticipantRow, row => {
+    Ok(ParticipantRow {
+            participant_id: row.try_get("participant_id")?,
+            session_id: row.try_get("session_id")?,
+            player_id: row.try_get("player_id")?,
+            username: row.try_get("username")?,
+            status: enum_column(row, "party_participants", "status", ParticipantStatus::parse)?,
+            is_host: row.try_get("is_host")?,
+            is_bot: row.try_get("is_bot")?,
+            active: row.try_get("active")?,
+            connection_status: enum_column(row, "party_participants", "connection_status", parse_connection)?,
+            prompts_submitted: row.try_get("prompts_submitted")?,
+            copies_submitted: row.try_get("copies_submitted")?,
+            votes_submitted: row.try_get("votes_submitted")?,
+            copies_required: row.try_get("copies_required")?,
+            votes_required: row.try_get("votes_required")?,
+            joined_at: row.try_get("joined_at")?,
+            ready_at: row.try_get("ready_at")?,
+            left_at: row.try_get("left_at")?,
+            bot_next_action_at: row.try_get("bot_next_action_at")?,
+    })
+});
+
 impl ParticipantRow {
     pub fn player(&self) -> PlayerId {
         PlayerId::from_uuid(self.player_id)
     }
 
     pub fn has_left(&self) -> bool {
-        self.status == "LEFT"
+        self.status == ParticipantStatus::Left
     }
+}
+
+/// How `party_participants.connection_status` spells a connection status
+/// (the protocol type has no text form of its own).
+const fn connection_text(status: ConnectionStatus) -> &'static str {
+    match status {
+        ConnectionStatus::Connected => "CONNECTED",
+        ConnectionStatus::Disconnected => "DISCONNECTED",
+    }
+}
+
+fn parse_connection(text: &str) -> Option<ConnectionStatus> {
+    [ConnectionStatus::Connected, ConnectionStatus::Disconnected]
+        .into_iter()
+        .find(|c| connection_text(*c) == text)
 }
 
 const PARTICIPANT_COLUMNS: &str = "pp.participant_id, pp.session_id, pp.player_id, p.username, pp.status, \
@@ -66,11 +105,15 @@ impl Tx {
             .bind(id)
             .bind(session)
             .bind(player.as_uuid())
-            .bind(if ready { "READY" } else { "JOINED" })
+            .bind(if ready { ParticipantStatus::Ready } else { ParticipantStatus::Joined }.as_str())
             .bind(is_host)
             .bind(is_bot)
             // Bots live in the server: always connected.
-            .bind(if is_bot { "CONNECTED" } else { "DISCONNECTED" })
+            .bind(connection_text(if is_bot {
+                ConnectionStatus::Connected
+            } else {
+                ConnectionStatus::Disconnected
+            }))
             .bind(now.0)
             .bind(ready.then_some(now.0))
             .execute(conn)
@@ -119,7 +162,7 @@ impl Tx {
              WHERE session_id = $1 AND player_id = $2")
             .bind(session)
             .bind(player.as_uuid())
-            .bind(if ready { "READY" } else { "JOINED" })
+            .bind(if ready { ParticipantStatus::Ready } else { ParticipantStatus::Joined }.as_str())
             .bind(ready.then_some(now.0))
             .bind(now.0)
             .execute(conn)
@@ -211,7 +254,11 @@ impl Tx {
              AND connection_status <> $3")
             .bind(session)
             .bind(player.as_uuid())
-            .bind(if connected { "CONNECTED" } else { "DISCONNECTED" })
+            .bind(connection_text(if connected {
+                ConnectionStatus::Connected
+            } else {
+                ConnectionStatus::Disconnected
+            }))
             .execute(conn)
             .await)?;
         Ok(done == 1)

@@ -7,9 +7,9 @@ use uuid::Uuid;
 
 use crate::clock::Millis;
 use crate::error::Result;
-use crate::store::{Backend, Tx, exec_on, on_conn, parse_text};
+use crate::store::{Backend, Tx, enum_column, exec_on, from_row, on_conn, parse_text};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct SessionRow {
     pub session_id: Uuid,
     pub party_code: String,
@@ -20,10 +20,10 @@ pub struct SessionRow {
     pub copies_per_player: i32,
     pub votes_per_player: i32,
     pub phase_seconds: Option<i64>,
-    pub current_phase: String,
+    pub current_phase: PartyPhase,
     pub phase_started_at: Option<i64>,
     pub phase_expires_at: Option<i64>,
-    pub status: String,
+    pub status: SessionStatus,
     pub participant_count: i32,
     pub locked_at: Option<i64>,
     pub created_at: i64,
@@ -36,13 +36,41 @@ pub struct SessionRow {
     pub standin_player_id: Option<Uuid>,
 }
 
+from_row!(SessionRow, row => {
+    Ok(SessionRow {
+            session_id: row.try_get("session_id")?,
+            party_code: row.try_get("party_code")?,
+            host_player_id: row.try_get("host_player_id")?,
+            min_players: row.try_get("min_players")?,
+            max_players: row.try_get("max_players")?,
+            prompts_per_player: row.try_get("prompts_per_player")?,
+            copies_per_player: row.try_get("copies_per_player")?,
+            votes_per_player: row.try_get("votes_per_player")?,
+            phase_seconds: row.try_get("phase_seconds")?,
+            current_phase: enum_column(row, "party_sessions", "current_phase", PartyPhase::parse)?,
+            phase_started_at: row.try_get("phase_started_at")?,
+            phase_expires_at: row.try_get("phase_expires_at")?,
+            status: enum_column(row, "party_sessions", "status", SessionStatus::parse)?,
+            participant_count: row.try_get("participant_count")?,
+            locked_at: row.try_get("locked_at")?,
+            created_at: row.try_get("created_at")?,
+            started_at: row.try_get("started_at")?,
+            completed_at: row.try_get("completed_at")?,
+            last_activity_at: row.try_get("last_activity_at")?,
+            version: row.try_get("version")?,
+            event_seq: row.try_get("event_seq")?,
+            next_session_id: row.try_get("next_session_id")?,
+            standin_player_id: row.try_get("standin_player_id")?,
+    })
+});
+
 impl SessionRow {
     pub fn phase(&self) -> PartyPhase {
-        PartyPhase::parse(&self.current_phase).unwrap_or(PartyPhase::Completed)
+        self.current_phase
     }
 
     pub fn state(&self) -> SessionStatus {
-        SessionStatus::parse(&self.status).unwrap_or(SessionStatus::Abandoned)
+        self.status
     }
 
     pub fn host(&self) -> PlayerId {
