@@ -36,7 +36,6 @@ struct PartyChannel {
 }
 
 /// The fan-out of one server instance.
-#[derive(Debug)]
 pub struct Hub {
     /// Where the events are read from.
     game: Game,
@@ -46,6 +45,17 @@ pub struct Hub {
     /// Open sockets per (party, player) on this instance (the metrics, and
     /// what to count back in if this instance was taken for dead).
     sockets: Mutex<HashMap<(Uuid, PlayerId), usize>>,
+}
+
+impl std::fmt::Debug for Hub {
+    /// Leaves out the game: its store's commit hook points back at this
+    /// hub, so printing it would never end.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hub")
+            .field("instance", &self.instance)
+            .field("open_sockets", &self.open_sockets())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Hub {

@@ -10,6 +10,11 @@
 //! dialects differ (row locks, DDL) the code says so. Each database has its
 //! own migrations folder under `migrations/`.
 //!
+//! Rows hold enums, not the strings stored for them: text columns are
+//! parsed as they are read (`decode.rs`), an unknown value being an
+//! internal error. Which constraint a failed write violated is told by
+//! its name (`constraint.rs`), never by the error's text.
+//!
 //! SQLite runs with WAL, `synchronous=NORMAL`, foreign keys and a busy
 //! timeout, one writer connection (so write transactions queue in process
 //! instead of fighting over the file lock) and a separate pool of readers.
