@@ -22,11 +22,26 @@ pub enum Error {
         retry_after: Option<u64>,
     },
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("{0}")]
     Internal(String),
+}
+
+impl From<sqlx::Error> for Error {
+    /// A row holding a value the code does not know (see
+    /// [`crate::store::UnknownValue`]) is the server's own inconsistency,
+    /// not a database failure: it becomes an internal error saying which
+    /// table, column and value.
+    fn from(err: sqlx::Error) -> Self {
+        match err {
+            sqlx::Error::Decode(source) if source.is::<crate::store::UnknownValue>() => {
+                Error::Internal(source.to_string())
+            }
+            other => Error::Database(other),
+        }
+    }
 }
 
 impl Error {

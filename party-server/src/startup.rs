@@ -52,9 +52,9 @@ impl Application {
         crate::game::dictionary::preload();
         // Install the metrics recorder before anything records.
         crate::http::metrics::handle();
-        let hub = Hub::new(store.clone());
-        store.set_commit_hook(Arc::new(HubHook(hub.clone())));
         let game = Game::new(store, clock, config.rules.clone());
+        let hub = Hub::new(game.clone());
+        game.set_commit_hook(Arc::new(HubHook(hub.clone())));
         game.register_instance(hub.instance()).await?;
         let state = AppState {
             hub,
@@ -90,16 +90,11 @@ impl Application {
         ));
         tasks.spawn(housekeeping(state.clone(), cancel.clone()));
         tasks.spawn(heartbeat(state.clone(), cancel.clone()));
-        if let Some(pool) = state.game.store.pg_pool() {
-            tasks.spawn(listener::run(
-                state.hub.clone(),
-                pool.clone(),
-                cancel.clone(),
-            ));
+        if let Some(pool) = state.game.listen_pool() {
+            tasks.spawn(listener::run(state.hub.clone(), pool, cancel.clone()));
         }
         tasks.close();
 
-        let store = state.game.store.clone();
         let (game, instance) = (state.game.clone(), state.hub.instance());
         let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
         let stop = cancel.clone();
@@ -117,7 +112,7 @@ impl Application {
         if let Err(err) = game.retire_instance(instance).await {
             tracing::warn!(error = %err, "could not unregister this instance");
         }
-        store.close().await;
+        game.close_store().await;
         tracing::info!("stopped");
         Ok(())
     }
@@ -131,14 +126,7 @@ async fn housekeeping(state: AppState, cancel: CancellationToken) {
             () = tokio::time::sleep(Duration::from_secs(60)) => {}
         }
         state.limits.shrink();
-        let now = state.game.now();
-        let purge = async {
-            let mut tx = state.game.store.begin().await?;
-            let purged = tx.purge_expired_tokens(now).await?;
-            tx.commit().await?;
-            Ok::<_, Error>(purged)
-        };
-        if let Err(err) = purge.await {
+        if let Err(err) = state.game.purge_expired_tokens().await {
             tracing::warn!(error = %err, "token purge failed");
         }
     }

@@ -11,6 +11,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use party_protocol::party::PartyPhase;
 
 use super::AppState;
 
@@ -55,15 +56,18 @@ pub async fn track(request: Request, next: Next) -> Response {
 
 /// `GET /qf/metrics`.
 pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
-    if let Ok(mut tx) = state.game.store.read().await
-        && let Ok(phases) = tx.parties_by_phase().await
-    {
-        for phase in ["LOBBY", "PROMPT", "COPY", "VOTE"] {
+    if let Ok(phases) = state.game.parties_by_phase().await {
+        for phase in [
+            PartyPhase::Lobby,
+            PartyPhase::Prompt,
+            PartyPhase::Copy,
+            PartyPhase::Vote,
+        ] {
             let n = phases
                 .iter()
-                .find(|(p, _)| p == phase)
+                .find(|(p, _)| *p == phase)
                 .map_or(0, |(_, n)| *n);
-            metrics::gauge!("parties_active", "phase" => phase).set(n as f64);
+            metrics::gauge!("parties_active", "phase" => phase.as_str()).set(n as f64);
         }
     }
     metrics::gauge!("ws_open_sockets").set(state.hub.open_sockets() as f64);

@@ -104,10 +104,7 @@ pub fn router(state: AppState) -> Router {
             "/party/{session_id}/rounds/{round_id}/submit",
             post(party::submit),
         )
-        .route(
-            "/party/{session_id}/ws",
-            get(crate::realtime::socket::party_socket),
-        );
+        .route("/party/{session_id}/ws", get(party::socket));
     if state.manual_clock.is_some() {
         qf = qf
             .route("/test/clock", post(ops::advance_clock))

@@ -18,8 +18,8 @@ use crate::store::LedgerAudit;
 
 /// `GET /qf/health`: 200 with the database kind, or 503 when the database does not answer.
 pub async fn health(State(state): State<AppState>) -> Response {
-    let database = state.game.store.backend().name();
-    match state.game.store.ping().await {
+    let database = state.game.database().name();
+    match state.game.ping_database().await {
         Ok(()) => Json(json!({"status": "ok", "database": database})).into_response(),
         Err(err) => {
             tracing::warn!(error = %err, "health check failed");
@@ -70,8 +70,7 @@ pub async fn advance_clock(
 
 /// `GET /qf/test/audit`: the ledger audit (conservation and per-account replay).
 pub async fn audit(State(state): State<AppState>) -> Result<Json<LedgerAudit>> {
-    let mut tx = state.game.store.read().await?;
-    Ok(Json(tx.audit().await?))
+    Ok(Json(state.game.ledger_audit().await?))
 }
 
 /// A panic in a handler becomes a logged 500 with the standard body.

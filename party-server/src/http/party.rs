@@ -2,8 +2,10 @@
 //! `503 party_mode_disabled` while Party Mode is switched off.
 
 use axum::Json;
-use axum::extract::{FromRequestParts, State};
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use party_protocol::account::SuccessResponse;
 use party_protocol::party::{
     ActivePartyResponse, AddBotsRequest, AddBotsResponse, CreatePartyRequest, JoinPartyRequest,
@@ -13,11 +15,13 @@ use party_protocol::party::{
 };
 use party_protocol::round::SubmitRequest;
 use party_protocol::{ErrorCode, PlayerId, RoundId};
+use serde::Deserialize;
 use uuid::Uuid;
 
 use super::AppState;
 use super::extract::{ApiJson, ApiPath, OptionalJson};
 use crate::error::{Error, Result};
+use crate::realtime::socket::{self, SocketContext};
 use crate::service::AuthPlayer;
 
 /// An authenticated caller of a Party Mode route, admitted only while Party Mode is on.
@@ -199,4 +203,33 @@ pub async fn play_again(
     let out = state.game.play_again(player.id(), session).await?;
     state.notify_party(session);
     Ok(Json(out))
+}
+
+/// The query of the party socket's URL.
+#[derive(Debug, Deserialize)]
+pub struct WsQuery {
+    pub token: Option<String>,
+    pub since: Option<i64>,
+}
+
+/// `GET /qf/party/{session_id}/ws?token=…[&since=SEQ]`: upgrades to the
+/// party socket ([`crate::realtime::socket`]), which checks the ws-token itself.
+pub async fn socket(
+    State(state): State<AppState>,
+    ApiPath(session): ApiPath<Uuid>,
+    Query(query): Query<WsQuery>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    if !state.party_mode {
+        return Error::api(
+            ErrorCode::PartyModeDisabled,
+            "Party Mode is switched off on this server.",
+        )
+        .into_response();
+    }
+    let context = SocketContext {
+        game: state.game,
+        hub: state.hub,
+    };
+    socket::upgrade(upgrade, context, session, query.token, query.since)
 }

@@ -14,7 +14,8 @@ use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use crate::error::Result;
-use crate::store::{CommitHook, Store};
+use crate::service::Game;
+use crate::store::CommitHook;
 
 /// Frames buffered per party before a slow socket counts as lagging.
 pub const CHANNEL_CAPACITY: usize = 64;
@@ -35,9 +36,9 @@ struct PartyChannel {
 }
 
 /// The fan-out of one server instance.
-#[derive(Debug)]
 pub struct Hub {
-    store: Store,
+    /// Where the events are read from.
+    game: Game,
     /// This server process, as the database knows it (presence).
     instance: Uuid,
     parties: Mutex<HashMap<Uuid, Arc<PartyChannel>>>,
@@ -46,10 +47,21 @@ pub struct Hub {
     sockets: Mutex<HashMap<(Uuid, PlayerId), usize>>,
 }
 
+impl std::fmt::Debug for Hub {
+    /// Leaves out the game: its store's commit hook points back at this
+    /// hub, so printing it would never end.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hub")
+            .field("instance", &self.instance)
+            .field("open_sockets", &self.open_sockets())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Hub {
-    pub fn new(store: Store) -> Arc<Self> {
+    pub fn new(game: Game) -> Arc<Self> {
         Arc::new(Self {
-            store,
+            game,
             instance: Uuid::new_v4(),
             parties: Mutex::new(HashMap::new()),
             sockets: Mutex::new(HashMap::new()),
@@ -67,13 +79,7 @@ impl Hub {
         if let Some(channel) = self.channel(party) {
             return Ok(channel.sender.subscribe());
         }
-        let current = self
-            .store
-            .read()
-            .await?
-            .session(party)
-            .await?
-            .map_or(0, |s| s.event_seq);
+        let current = self.game.party_event_seq(party).await?;
         let mut parties = self
             .parties
             .lock()
@@ -105,12 +111,7 @@ impl Hub {
         };
         let mut last = channel.last_seq.lock().await;
         loop {
-            let events = self
-                .store
-                .read()
-                .await?
-                .events_since(party, *last, 256)
-                .await?;
+            let events = self.game.party_events_after(party, *last, 256).await?;
             let done = events.len() < 256;
             for (seq, payload) in events {
                 // No receivers is fine: the next subscriber starts later.

@@ -6,26 +6,25 @@
 //! event of the party in order. Frames come from the hub's bounded
 //! broadcast; a socket that falls behind gets a fresh snapshot, and one
 //! that stops reading is closed with 4008, so it never slows the others.
+//!
+//! The route itself lives with the other party routes (`http::party`);
+//! this module only serves the upgraded socket, through [`Game`] and the hub.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use futures::{SinkExt, StreamExt};
+use party_protocol::PlayerId;
 use party_protocol::party_ws::{ClientMessage, ServerEvent, ServerMessage};
-use party_protocol::{ErrorCode, PlayerId};
-use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::{Instant, timeout};
 use uuid::Uuid;
 
-use crate::auth::tokens;
-use crate::error::{Error, Result};
-use crate::http::AppState;
-use crate::http::extract::ApiPath;
-use crate::service::Game;
-use crate::store::TokenKind;
+use super::hub::Hub;
+use crate::error::Result;
+use crate::service::{Game, SocketAdmission};
 
 /// Close codes (api.md). Clients treat 4001–4004 as final.
 pub mod close {
@@ -47,26 +46,24 @@ const DEAD_AFTER: Duration = Duration::from_secs(60);
 /// A socket that lags this many times is closed instead of resynced again.
 const MAX_LAGS: u32 = 3;
 
-#[derive(Debug, Deserialize)]
-pub struct WsQuery {
-    pub token: Option<String>,
-    pub since: Option<i64>,
+/// What a socket needs from the server: the use cases and this
+/// instance's fan-out. The HTTP layer builds it for each upgrade.
+#[derive(Debug, Clone)]
+pub struct SocketContext {
+    pub game: Game,
+    pub hub: Arc<Hub>,
 }
 
-/// The upgrade handler.
-pub async fn party_socket(
-    State(state): State<AppState>,
-    ApiPath(session): ApiPath<Uuid>,
-    Query(query): Query<WsQuery>,
+/// Completes a WebSocket upgrade for `session` and serves the socket: the
+/// HTTP route has checked that Party Mode is on and parsed the path and
+/// query (`token`, and `since` to replay from).
+pub fn upgrade(
     upgrade: WebSocketUpgrade,
+    context: SocketContext,
+    session: Uuid,
+    token: Option<String>,
+    since: Option<i64>,
 ) -> Response {
-    if !state.party_mode {
-        return Error::api(
-            ErrorCode::PartyModeDisabled,
-            "Party Mode is switched off on this server.",
-        )
-        .into_response();
-    }
     upgrade
         .read_buffer_size(READ_BUFFER)
         .write_buffer_size(WRITE_BUFFER)
@@ -74,7 +71,7 @@ pub async fn party_socket(
         .max_message_size(MAX_MESSAGE)
         .max_frame_size(MAX_MESSAGE)
         .on_upgrade(move |socket| async move {
-            if let Err(err) = serve(state, session, query, socket).await {
+            if let Err(err) = serve(context, session, token, since, socket).await {
                 tracing::debug!(error = %err, %session, "socket ended with an error");
             }
         })
@@ -89,22 +86,23 @@ async fn admit(
     let Some(token) = token.filter(|t| !t.is_empty()) else {
         return Ok(Err(close::MISSING_TOKEN));
     };
-    let mut tx = game.store.read().await?;
-    let Some(player) = tx
-        .token_owner(TokenKind::WebSocket, &tokens::hash(token), game.now())
-        .await?
-    else {
-        return Ok(Err(close::INVALID_TOKEN));
-    };
-    if tx.participant(session, player.id()).await?.is_none() {
-        return Ok(Err(close::NOT_PARTICIPANT));
-    }
-    Ok(Ok(player.id()))
+    Ok(match game.admit_socket(session, token).await? {
+        SocketAdmission::Member(player) => Ok(player),
+        SocketAdmission::InvalidToken => Err(close::INVALID_TOKEN),
+        SocketAdmission::NotParticipant => Err(close::NOT_PARTICIPANT),
+    })
 }
 
-async fn serve(state: AppState, session: Uuid, query: WsQuery, socket: WebSocket) -> Result<()> {
+async fn serve(
+    context: SocketContext,
+    session: Uuid,
+    token: Option<String>,
+    since: Option<i64>,
+    socket: WebSocket,
+) -> Result<()> {
+    let SocketContext { game, hub } = context;
     let (mut sink, mut stream) = socket.split();
-    let player = match admit(&state.game, session, query.token.as_deref()).await? {
+    let player = match admit(&game, session, token.as_deref()).await? {
         Ok(who) => who,
         Err(code) => {
             let reason = match code {
@@ -121,23 +119,18 @@ async fn serve(state: AppState, session: Uuid, query: WsQuery, socket: WebSocket
             return Ok(());
         }
     };
-    let hub = state.hub.clone();
     // Subscribe before reading the snapshot: nothing committed in between is missed.
     let mut frames = hub.subscribe(session).await?;
     hub.socket_opened(session, player);
-    if let Err(err) = state
-        .game
-        .socket_opened(hub.instance(), session, player)
-        .await
-    {
+    if let Err(err) = game.socket_opened(hub.instance(), session, player).await {
         hub.socket_closed(session, player);
         return Err(err);
     }
     let outcome = pump(
-        &state.game,
+        &game,
         session,
         player,
-        query.since,
+        since,
         &mut sink,
         &mut stream,
         &mut frames,
@@ -146,10 +139,7 @@ async fn serve(state: AppState, session: Uuid, query: WsQuery, socket: WebSocket
     drop(frames);
     hub.release(session);
     hub.socket_closed(session, player);
-    state
-        .game
-        .socket_closed(hub.instance(), session, player)
-        .await?;
+    game.socket_closed(hub.instance(), session, player).await?;
     if let Err(code) = outcome
         && code != 0
     {
@@ -189,10 +179,10 @@ async fn pump(
     since: Option<i64>,
     sink: &mut Sink,
     stream: &mut Stream,
-    frames: &mut tokio::sync::broadcast::Receiver<crate::realtime::hub::Frame>,
+    frames: &mut tokio::sync::broadcast::Receiver<super::hub::Frame>,
 ) -> std::result::Result<(), u16> {
     let mut last = match since {
-        Some(since) => match replay(game, session, since).await {
+        Some(since) => match game.replay_events(session, since).await {
             Ok(Some(events)) => {
                 let mut last = since;
                 for (seq, text) in events {
@@ -218,7 +208,7 @@ async fn pump(
                     }
                     if frame.seq > last + 1 {
                         // A gap (we subscribed while events were in flight): read it from the log.
-                        match replay(game, session, last).await {
+                        match game.replay_events(session, last).await {
                             Ok(Some(events)) => {
                                 for (seq, text) in events.into_iter().filter(|(seq, _)| *seq < frame.seq) {
                                     send(sink, &text).await?;
@@ -272,19 +262,6 @@ async fn pump(
             }
         }
     }
-}
-
-/// The events after `since`, if the log still holds all of them.
-async fn replay(game: &Game, session: Uuid, since: i64) -> Result<Option<Vec<(i64, String)>>> {
-    let mut tx = game.store.read().await?;
-    let Some(s) = tx.session(session).await? else {
-        return Ok(None);
-    };
-    let limit = game.rules.party_event_replay_limit;
-    if since < 0 || since > s.event_seq || s.event_seq - since > limit {
-        return Ok(None);
-    }
-    Ok(Some(tx.events_since(session, since, limit).await?))
 }
 
 /// Sends a `session_update` snapshot; returns the sequence number it reflects.

@@ -13,7 +13,7 @@ use super::rounds::{availability_in, current_round_in};
 use crate::auth::tokens;
 use crate::clock::Millis;
 use crate::error::{Error, Result};
-use crate::store::{Account, PlayerRow, TokenKind, Transfer, Tx, is_unique_violation};
+use crate::store::{Account, Constraint, PlayerRow, TokenKind, Transfer, Tx, violated, violates};
 
 /// The player behind a valid access token.
 #[derive(Debug, Clone)]
@@ -54,15 +54,17 @@ fn check_email(email: Option<&str>) -> Result<Option<String>> {
     Ok(Some(email.to_ascii_lowercase()))
 }
 
-fn taken(err: Error, email: Option<&str>) -> Error {
-    if is_unique_violation(&err) {
-        let message = err.to_string();
-        if email.is_some() && message.contains("email") {
-            return Error::api(ErrorCode::EmailTaken, "That email is already registered.");
+/// A clash with another player's username or email, as the player sees it.
+fn taken(err: Error) -> Error {
+    match violated(&err) {
+        Some(Constraint::PlayerEmail) => {
+            Error::api(ErrorCode::EmailTaken, "That email is already registered.")
         }
-        return Error::api(ErrorCode::UsernameTaken, "That username is taken.");
+        Some(Constraint::PlayerUsername) => {
+            Error::api(ErrorCode::UsernameTaken, "That username is taken.")
+        }
+        _ => err,
     }
-    err
 }
 
 impl Game {
@@ -84,7 +86,7 @@ impl Game {
             now,
         )
         .await
-        .map_err(|e| taken(e, email.as_deref()))?;
+        .map_err(taken)?;
         self.grant_starting_wallet(&mut tx, id, now).await?;
         let response = self.issue_tokens(&mut tx, id, now).await?;
         tx.commit().await?;
@@ -103,7 +105,7 @@ impl Game {
                 .insert_player(id, &name, None, None, true, false, now)
                 .await
             {
-                Err(e) if is_unique_violation(&e) => continue,
+                Err(e) if violates(&e, &[Constraint::PlayerUsername]) => continue,
                 other => other?,
             }
             self.grant_starting_wallet(&mut tx, id, now).await?;
@@ -142,7 +144,7 @@ impl Game {
                 &hash,
             )
             .await
-            .map_err(|e| taken(e, email.as_deref()))?;
+            .map_err(taken)?;
         if !upgraded {
             return Err(Error::api(
                 ErrorCode::NotAGuest,

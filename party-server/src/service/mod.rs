@@ -3,8 +3,10 @@
 //! handlers call these and do nothing else.
 
 mod accounts;
+mod ops;
 mod party;
 mod phrasesets;
+mod realtime;
 mod rounds;
 pub mod sweeper;
 
@@ -17,11 +19,14 @@ use crate::store::Store;
 
 pub use accounts::AuthPlayer;
 pub use party::PartySweep;
+pub use realtime::SocketAdmission;
 
 /// Everything the use cases need: storage, time and the rules.
 #[derive(Debug, Clone)]
 pub struct Game {
-    pub store: Store,
+    /// Private: every transaction is opened by a use case in this module
+    /// tree, never by the HTTP or socket layers.
+    store: Store,
     pub clock: Arc<dyn Clock>,
     pub rules: Arc<GameRules>,
     pub hasher: PasswordHasher,

@@ -53,7 +53,7 @@ pub(super) async fn create_phraseset(
         prompt_cost: prompt.cost,
         copy_cost_1: copy1.cost,
         copy_cost_2: copy2.cost,
-        status: "open".into(),
+        status: crate::store::PhrasesetStatus::Open,
         prize_pool: 0,
         vote_count: 0,
         original_votes: 0,

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::game::scoring::split_payout;
 use crate::game::validation::{self, Rejection};
 use crate::store::{
-    Account, NewRound, PhrasesetRow, RoundRow, SplitPayout, Transfer, Tx, is_unique_violation,
+    Account, Constraint, NewRound, PhrasesetRow, RoundRow, SplitPayout, Transfer, Tx, violates,
 };
 
 impl Game {
@@ -164,7 +164,7 @@ impl Game {
         let now = self.now();
         let mut tx = self.store.begin().await?;
         let round = own_round(&mut tx, player, round_id).await?;
-        let kind = round.kind()?;
+        let kind = round.kind();
         if let Some(session) = round.party_session_id {
             // A party round counts for its party: submit it the party's way.
             drop(tx);
@@ -280,7 +280,7 @@ impl Game {
     pub async fn round_details(&self, player: PlayerId, round_id: RoundId) -> Result<RoundDetails> {
         let mut tx = self.store.read().await?;
         let round = own_round(&mut tx, player, round_id).await?;
-        details(&round)
+        Ok(details(&round))
     }
 
     /// `GET /player/current-round`.
@@ -301,7 +301,7 @@ pub(super) async fn current_round_in(
     player: PlayerId,
 ) -> Result<CurrentRoundResponse> {
     Ok(match tx.active_round(player).await? {
-        Some(round) => CurrentRoundResponse::Active(Box::new(details(&round)?)),
+        Some(round) => CurrentRoundResponse::Active(Box::new(details(&round))),
         None => CurrentRoundResponse::none(),
     })
 }
@@ -410,6 +410,13 @@ fn already_in_round() -> Error {
     )
 }
 
+/// The constraints a second start of a round can run into.
+const ROUND_CLASHES: &[Constraint] = &[
+    Constraint::OneActiveRound,
+    Constraint::OneCopyPerPrompt,
+    Constraint::OneVoteRoundPerPhraseset,
+];
+
 /// Inserts a new active round and charges its entry to the house, in the
 /// caller's transaction. The unique index on active rounds is the real
 /// guard against two concurrent starts; its violation is reported as
@@ -421,7 +428,7 @@ pub(super) async fn insert_and_pay(
     now: Millis,
 ) -> Result<()> {
     tx.insert_round(round).await.map_err(|e| {
-        if is_unique_violation(&e) {
+        if violates(&e, ROUND_CLASHES) {
             already_in_round()
         } else {
             e
@@ -444,7 +451,7 @@ pub(super) async fn insert_and_pay(
 
 /// Submissions are accepted until `expires_at` plus the grace period.
 pub(super) fn ensure_open(rules: &GameRules, round: &RoundRow, now: Millis) -> Result<()> {
-    match round.state()? {
+    match round.state() {
         RoundStatus::Active => {}
         RoundStatus::Submitted => {
             return Err(Error::api(
@@ -637,7 +644,10 @@ pub(super) async fn submit_vote(
     )
     .await
     .map_err(|e| {
-        if is_unique_violation(&e) {
+        if violates(
+            &e,
+            &[Constraint::OneVotePerRound, Constraint::OneVotePerPlayer],
+        ) {
             Error::api(
                 ErrorCode::RoundNotActive,
                 "You already voted on this phraseset.",
@@ -714,7 +724,7 @@ pub(super) async fn settle_ended_round(
     status: RoundStatus,
     now: Millis,
 ) -> Result<(i64, i64)> {
-    let kind = round.kind()?;
+    let kind = round.kind();
     let refund = match (status, kind) {
         (RoundStatus::Cancelled, _) => round.cost,
         (_, RoundType::Vote) => 0,
@@ -744,12 +754,12 @@ pub(super) async fn settle_ended_round(
     Ok((refund, round.cost - refund))
 }
 
-pub(super) fn details(round: &RoundRow) -> Result<RoundDetails> {
-    let kind = round.kind()?;
-    Ok(RoundDetails {
+pub(super) fn details(round: &RoundRow) -> RoundDetails {
+    let kind = round.kind();
+    RoundDetails {
         round_id: round.id(),
         round_type: kind,
-        status: round.state()?,
+        status: round.state(),
         cost: Coins::new(round.cost),
         created_at: Millis(round.created_at).to_datetime(),
         expires_at: Millis(round.expires_at).to_datetime(),
@@ -765,5 +775,5 @@ pub(super) fn details(round: &RoundRow) -> Result<RoundDetails> {
         phraseset_id: round.phraseset_id.map(PhrasesetId::from_uuid),
         phrases: round.phrases(),
         submitted_phrase: round.submitted_phrase.clone(),
-    })
+    }
 }

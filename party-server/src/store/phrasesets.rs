@@ -5,11 +5,33 @@ use std::collections::HashMap;
 use party_protocol::{PhrasesetId, PlayerId, RoundId};
 use uuid::Uuid;
 
-use super::{Tx, exec_on, on_conn};
+use super::{Tx, enum_column, exec_on, from_row, on_conn};
 use crate::clock::Millis;
 use crate::error::Result;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// Whether a phraseset still takes votes (`phrasesets.status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhrasesetStatus {
+    Open,
+    Finalized,
+}
+
+impl PhrasesetStatus {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PhrasesetStatus::Open => "open",
+            PhrasesetStatus::Finalized => "finalized",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [PhrasesetStatus::Open, PhrasesetStatus::Finalized]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PhrasesetRow {
     pub phraseset_id: Uuid,
     pub prompt_round_id: Uuid,
@@ -26,7 +48,7 @@ pub struct PhrasesetRow {
     pub prompt_cost: i64,
     pub copy_cost_1: i64,
     pub copy_cost_2: i64,
-    pub status: String,
+    pub status: PhrasesetStatus,
     pub prize_pool: i64,
     pub vote_count: i32,
     pub original_votes: i32,
@@ -40,13 +62,45 @@ pub struct PhrasesetRow {
     pub party_session_id: Option<Uuid>,
 }
 
+from_row!(PhrasesetRow, row => {
+    Ok(PhrasesetRow {
+            phraseset_id: row.try_get("phraseset_id")?,
+            prompt_round_id: row.try_get("prompt_round_id")?,
+            copy_round_1: row.try_get("copy_round_1")?,
+            copy_round_2: row.try_get("copy_round_2")?,
+            prompt_id: row.try_get("prompt_id")?,
+            prompt_text: row.try_get("prompt_text")?,
+            original_phrase: row.try_get("original_phrase")?,
+            copy_phrase_1: row.try_get("copy_phrase_1")?,
+            copy_phrase_2: row.try_get("copy_phrase_2")?,
+            original_player_id: row.try_get("original_player_id")?,
+            copy_player_1: row.try_get("copy_player_1")?,
+            copy_player_2: row.try_get("copy_player_2")?,
+            prompt_cost: row.try_get("prompt_cost")?,
+            copy_cost_1: row.try_get("copy_cost_1")?,
+            copy_cost_2: row.try_get("copy_cost_2")?,
+            status: enum_column(row, "phrasesets", "status", PhrasesetStatus::parse)?,
+            prize_pool: row.try_get("prize_pool")?,
+            vote_count: row.try_get("vote_count")?,
+            original_votes: row.try_get("original_votes")?,
+            copy_votes_1: row.try_get("copy_votes_1")?,
+            copy_votes_2: row.try_get("copy_votes_2")?,
+            third_vote_at: row.try_get("third_vote_at")?,
+            fifth_vote_at: row.try_get("fifth_vote_at")?,
+            created_at: row.try_get("created_at")?,
+            finalized_at: row.try_get("finalized_at")?,
+            final_pool: row.try_get("final_pool")?,
+            party_session_id: row.try_get("party_session_id")?,
+    })
+});
+
 impl PhrasesetRow {
     pub fn id(&self) -> PhrasesetId {
         PhrasesetId::from_uuid(self.phraseset_id)
     }
 
     pub fn is_open(&self) -> bool {
-        self.status == "open"
+        self.status == PhrasesetStatus::Open
     }
 
     /// Whether the player wrote one of the three phrases.
@@ -67,7 +121,7 @@ pub struct VoteRow {
     pub created_at: i64,
 }
 
-pub(super) const PHRASESET_COLUMNS: &str = "phraseset_id, prompt_round_id, copy_round_1, copy_round_2, prompt_id, \
+pub(in crate::store) const PHRASESET_COLUMNS: &str = "phraseset_id, prompt_round_id, copy_round_1, copy_round_2, prompt_id, \
     prompt_text, original_phrase, copy_phrase_1, copy_phrase_2, original_player_id, copy_player_1, copy_player_2, \
     prompt_cost, copy_cost_1, copy_cost_2, status, prize_pool, vote_count, original_votes, copy_votes_1, \
     copy_votes_2, third_vote_at, fifth_vote_at, created_at, finalized_at, final_pool, party_session_id";

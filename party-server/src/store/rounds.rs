@@ -4,17 +4,17 @@ use party_protocol::round::{RoundStatus, RoundType};
 use party_protocol::{PhrasesetId, PlayerId, RoundId};
 use uuid::Uuid;
 
-use super::{Tx, exec_on, on_conn};
+use super::{Tx, enum_column, exec_on, from_row, on_conn};
 use crate::clock::Millis;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::game::prompts::LibraryPrompt;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct RoundRow {
     pub round_id: Uuid,
     pub player_id: Uuid,
-    pub round_type: String,
-    pub status: String,
+    pub round_type: RoundType,
+    pub status: RoundStatus,
     pub cost: i64,
     pub created_at: i64,
     pub expires_at: i64,
@@ -35,6 +35,33 @@ pub struct RoundRow {
     pub party_session_id: Option<Uuid>,
 }
 
+from_row!(RoundRow, row => {
+    Ok(RoundRow {
+            round_id: row.try_get("round_id")?,
+            player_id: row.try_get("player_id")?,
+            round_type: enum_column(row, "rounds", "round_type", RoundType::parse)?,
+            status: enum_column(row, "rounds", "status", RoundStatus::parse)?,
+            cost: row.try_get("cost")?,
+            created_at: row.try_get("created_at")?,
+            expires_at: row.try_get("expires_at")?,
+            ended_at: row.try_get("ended_at")?,
+            prompt_id: row.try_get("prompt_id")?,
+            prompt_text: row.try_get("prompt_text")?,
+            submitted_phrase: row.try_get("submitted_phrase")?,
+            queued_at: row.try_get("queued_at")?,
+            copy_claims: row.try_get("copy_claims")?,
+            copies_done: row.try_get("copies_done")?,
+            prompt_round_id: row.try_get("prompt_round_id")?,
+            original_phrase: row.try_get("original_phrase")?,
+            discount: row.try_get("discount")?,
+            phraseset_id: row.try_get("phraseset_id")?,
+            phrase_a: row.try_get("phrase_a")?,
+            phrase_b: row.try_get("phrase_b")?,
+            phrase_c: row.try_get("phrase_c")?,
+            party_session_id: row.try_get("party_session_id")?,
+    })
+});
+
 impl RoundRow {
     pub fn id(&self) -> RoundId {
         RoundId::from_uuid(self.round_id)
@@ -44,14 +71,12 @@ impl RoundRow {
         PlayerId::from_uuid(self.player_id)
     }
 
-    pub fn kind(&self) -> Result<RoundType> {
-        RoundType::parse(&self.round_type)
-            .ok_or_else(|| Error::internal(format!("unknown round type {}", self.round_type)))
+    pub fn kind(&self) -> RoundType {
+        self.round_type
     }
 
-    pub fn state(&self) -> Result<RoundStatus> {
-        RoundStatus::parse(&self.status)
-            .ok_or_else(|| Error::internal(format!("unknown status {}", self.status)))
+    pub fn state(&self) -> RoundStatus {
+        self.status
     }
 
     pub fn phrases(&self) -> Option<[String; 3]> {
@@ -83,7 +108,7 @@ pub struct NewRound {
     pub party_session_id: Option<Uuid>,
 }
 
-pub(super) const ROUND_COLUMNS: &str = "round_id, player_id, round_type, status, cost, created_at, expires_at, ended_at, \
+pub(in crate::store) const ROUND_COLUMNS: &str = "round_id, player_id, round_type, status, cost, created_at, expires_at, ended_at, \
     prompt_id, prompt_text, submitted_phrase, queued_at, copy_claims, copies_done, prompt_round_id, \
     original_phrase, discount, phraseset_id, phrase_a, phrase_b, phrase_c, party_session_id";
 

@@ -36,7 +36,7 @@ use crate::error::{Error, Result};
 use crate::party::phase::{self, Trigger};
 use crate::party::{bots, code};
 use crate::store::{
-    Account, NewSession, ParticipantRow, SessionRow, Transfer, Tx, is_unique_violation,
+    Account, Constraint, NewSession, ParticipantRow, SessionRow, Transfer, Tx, violates,
 };
 
 pub use autoplay::PartySweep;
@@ -227,7 +227,7 @@ async fn create_bot_player(
             .insert_player(id, &username, None, None, false, true, now)
             .await
         {
-            Err(e) if is_unique_violation(&e) => {}
+            Err(e) if violates(&e, &[Constraint::PlayerUsername]) => {}
             Err(e) => return Err(e),
             Ok(()) => {
                 tx.transfer(
@@ -354,7 +354,10 @@ impl Game {
         tx.insert_participant(session, player, is_host, is_bot, ready, now)
             .await
             .map_err(|e| {
-                if is_unique_violation(&e) {
+                if violates(
+                    &e,
+                    &[Constraint::OneActiveParty, Constraint::ParticipantOnce],
+                ) {
                     Error::api(
                         ErrorCode::AlreadyInParty,
                         "You are already in another party; leave it first.",
@@ -831,7 +834,10 @@ impl Game {
 /// Readiness in a lobby: bots are always ready; the host can start once
 /// at least `min_players` participants are ready.
 fn ready_summary(s: &SessionRow, everyone: &[ParticipantRow]) -> ReadySummary {
-    let ready_count = everyone.iter().filter(|p| p.status == "READY").count() as i64;
+    let ready_count = everyone
+        .iter()
+        .filter(|p| p.status == party_protocol::party::ParticipantStatus::Ready)
+        .count() as i64;
     ReadySummary {
         ready_count,
         total_count: everyone.len() as i64,

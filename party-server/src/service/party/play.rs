@@ -315,7 +315,7 @@ pub(super) async fn submit_in(
             "No such round of yours in this party.",
         ));
     }
-    let kind = round.kind()?;
+    let kind = round.kind();
     let expected = match kind {
         RoundType::Prompt => PartyPhase::Prompt,
         RoundType::Copy => PartyPhase::Copy,

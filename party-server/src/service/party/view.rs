@@ -23,15 +23,11 @@ use crate::party::results::{self, PlayerStats};
 use crate::store::{ParticipantRow, SessionRow, Tx};
 
 fn participant_status(p: &ParticipantRow) -> ParticipantStatus {
-    ParticipantStatus::parse(&p.status).unwrap_or(ParticipantStatus::Joined)
+    p.status
 }
 
 fn connection(p: &ParticipantRow) -> ConnectionStatus {
-    if p.connection_status == "CONNECTED" {
-        ConnectionStatus::Connected
-    } else {
-        ConnectionStatus::Disconnected
-    }
+    p.connection_status
 }
 
 /// The lobby view returned by create and join.
@@ -142,7 +138,7 @@ pub(super) async fn status(
         });
     }
     let active_round = match tx.active_round(caller).await? {
-        Some(r) if r.party_session_id == Some(session) => Some(details(&r)?),
+        Some(r) if r.party_session_id == Some(session) => Some(details(&r)),
         _ => None,
     };
     Ok(PartyStatusResponse {

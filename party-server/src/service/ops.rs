@@ -1,0 +1,64 @@
+//! Operational use cases: database health, the ledger audit, the census
+//! the metrics read, token housekeeping, and the few start-up and shutdown
+//! hooks into the store that the server's wiring needs.
+
+use std::sync::Arc;
+
+use party_protocol::party::PartyPhase;
+
+use super::Game;
+use crate::error::Result;
+use crate::store::{Backend, CommitHook, LedgerAudit};
+
+impl Game {
+    /// Which database the game runs on.
+    pub fn database(&self) -> Backend {
+        self.store.backend()
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping_database(&self) -> Result<()> {
+        self.store.ping().await
+    }
+
+    /// The ledger audit (conservation and per-account replay).
+    pub async fn ledger_audit(&self) -> Result<LedgerAudit> {
+        let mut tx = self.store.read().await?;
+        tx.audit().await
+    }
+
+    /// How many open or running parties are in each phase.
+    pub async fn parties_by_phase(&self) -> Result<Vec<(PartyPhase, i64)>> {
+        let mut tx = self.store.read().await?;
+        tx.parties_by_phase().await
+    }
+
+    /// Deletes expired tokens; returns how many.
+    pub async fn purge_expired_tokens(&self) -> Result<u64> {
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        let purged = tx.purge_expired_tokens(now).await?;
+        tx.commit().await?;
+        Ok(purged)
+    }
+
+    /// Installs the hook told about committed party events. The hub is
+    /// built after the game (it reads events through it), so the wiring
+    /// at start-up reaches the store's hook through here.
+    pub fn set_commit_hook(&self, hook: Arc<dyn CommitHook>) {
+        self.store.set_commit_hook(hook);
+    }
+
+    /// The PostgreSQL pool, for the LISTEN connection that carries other
+    /// instances' party events (none on SQLite). LISTEN is a connection
+    /// of its own rather than a transaction, hence the pool itself.
+    pub fn listen_pool(&self) -> Option<sqlx::PgPool> {
+        self.store.pg_pool().cloned()
+    }
+
+    /// Closes the database connections (on shutdown, after in-flight
+    /// requests finished).
+    pub async fn close_store(&self) {
+        self.store.close().await;
+    }
+}

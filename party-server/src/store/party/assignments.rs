@@ -1,0 +1,199 @@
+//! Party assignments: the copy and vote work handed out at each phase's start.
+
+use party_protocol::{PlayerId, RoundId};
+use uuid::Uuid;
+
+use crate::error::Result;
+use crate::store::{Tx, enum_column, exec_on, from_row, on_conn};
+
+/// What an assignment asks for (`party_assignments.kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssignmentKind {
+    Copy,
+    Vote,
+}
+
+impl AssignmentKind {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AssignmentKind::Copy => "copy",
+            AssignmentKind::Vote => "vote",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [AssignmentKind::Copy, AssignmentKind::Vote]
+            .into_iter()
+            .find(|k| k.as_str() == text)
+    }
+}
+
+/// Where an assignment stands (`party_assignments.status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssignmentStatus {
+    Pending,
+    /// A round was started for it.
+    Started,
+    Done,
+    /// Its phase ended, or its player left, before it was done.
+    Forfeited,
+}
+
+impl AssignmentStatus {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AssignmentStatus::Pending => "pending",
+            AssignmentStatus::Started => "started",
+            AssignmentStatus::Done => "done",
+            AssignmentStatus::Forfeited => "forfeited",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            AssignmentStatus::Pending,
+            AssignmentStatus::Started,
+            AssignmentStatus::Done,
+            AssignmentStatus::Forfeited,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == text)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AssignmentRow {
+    pub assignment_id: Uuid,
+    pub player_id: Uuid,
+    pub kind: AssignmentKind,
+    pub target_id: Uuid,
+    pub position: i32,
+    pub round_id: Option<Uuid>,
+    pub status: AssignmentStatus,
+}
+
+from_row!(AssignmentRow, row => {
+    Ok(AssignmentRow {
+            assignment_id: row.try_get("assignment_id")?,
+            player_id: row.try_get("player_id")?,
+            kind: enum_column(row, "party_assignments", "kind", AssignmentKind::parse)?,
+            target_id: row.try_get("target_id")?,
+            position: row.try_get("position")?,
+            round_id: row.try_get("round_id")?,
+            status: enum_column(row, "party_assignments", "status", AssignmentStatus::parse)?,
+    })
+});
+
+impl Tx {
+    /// Hands out a phase's work in one statement: `(player, target,
+    /// position)` rows of `kind`, all pending.
+    pub async fn insert_assignments(
+        &mut self,
+        session: Uuid,
+        kind: &str,
+        rows: &[(PlayerId, Uuid, i64)],
+    ) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        exec_on!(self, conn => {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO party_assignments (assignment_id, session_id, player_id, kind, target_id, position, status) ");
+            insert.push_values(rows, |mut row, (player, target, position)| {
+                row.push_bind(Uuid::new_v4())
+                    .push_bind(session)
+                    .push_bind(player.as_uuid())
+                    .push_bind(kind)
+                    .push_bind(*target)
+                    .push_bind(*position as i32)
+                    .push("'pending'");
+            });
+            insert.build().execute(conn).await
+        })?;
+        Ok(())
+    }
+
+    /// Sets every playing participant's copy and vote quotas to the number
+    /// of assignments of each kind they were handed, in one statement.
+    pub async fn set_required_from_assignments(&mut self, session: Uuid) -> Result<()> {
+        exec_on!(self, conn => sqlx::query(
+            "UPDATE party_participants SET \
+               copies_required = (SELECT COUNT(*) FROM party_assignments a WHERE a.session_id = $1 \
+                 AND a.player_id = party_participants.player_id AND a.kind = 'copy'), \
+               votes_required = (SELECT COUNT(*) FROM party_assignments a WHERE a.session_id = $1 \
+                 AND a.player_id = party_participants.player_id AND a.kind = 'vote') \
+             WHERE session_id = $1 AND status <> 'LEFT'")
+            .bind(session)
+            .execute(conn)
+            .await)?;
+        Ok(())
+    }
+
+    /// The player's next pending assignment of `kind`.
+    pub async fn next_assignment(
+        &mut self,
+        session: Uuid,
+        player: PlayerId,
+        kind: &str,
+    ) -> Result<Option<AssignmentRow>> {
+        Ok(on_conn!(self, conn => sqlx::query_as::<_, AssignmentRow>(
+            "SELECT assignment_id, player_id, kind, target_id, position, round_id, status FROM party_assignments \
+             WHERE session_id = $1 AND player_id = $2 AND kind = $3 AND status = 'pending' \
+             ORDER BY position LIMIT 1")
+            .bind(session)
+            .bind(player.as_uuid())
+            .bind(kind)
+            .fetch_optional(conn)
+            .await)?)
+    }
+
+    pub async fn assignments(&mut self, session: Uuid, kind: &str) -> Result<Vec<AssignmentRow>> {
+        Ok(on_conn!(self, conn => sqlx::query_as::<_, AssignmentRow>(
+            "SELECT assignment_id, player_id, kind, target_id, position, round_id, status FROM party_assignments \
+             WHERE session_id = $1 AND kind = $2 ORDER BY player_id, position")
+            .bind(session)
+            .bind(kind)
+            .fetch_all(conn)
+            .await)?)
+    }
+
+    /// Marks a pending assignment started by `round` (compare-and-set).
+    pub async fn start_assignment(&mut self, assignment: Uuid, round: RoundId) -> Result<bool> {
+        let done = exec_on!(self, conn => sqlx::query(
+            "UPDATE party_assignments SET status = 'started', round_id = $2 \
+             WHERE assignment_id = $1 AND status = 'pending'")
+            .bind(assignment)
+            .bind(round.as_uuid())
+            .execute(conn)
+            .await)?;
+        Ok(done == 1)
+    }
+
+    /// The round's assignment is done (submitted) or back to pending (the
+    /// round ended without a submission, so the work can be tried again).
+    pub async fn finish_assignment(&mut self, round: RoundId, submitted: bool) -> Result<()> {
+        let sql = if submitted {
+            "UPDATE party_assignments SET status = 'done' WHERE round_id = $1 AND status = 'started'"
+        } else {
+            "UPDATE party_assignments SET status = 'pending', round_id = NULL WHERE round_id = $1 AND status = 'started'"
+        };
+        exec_on!(self, conn => sqlx::query(sql).bind(round.as_uuid()).execute(conn).await)?;
+        Ok(())
+    }
+
+    /// Forfeits every open assignment of a session (at a phase's end) or of one player (leaving).
+    pub async fn forfeit_assignments(
+        &mut self,
+        session: Uuid,
+        player: Option<PlayerId>,
+    ) -> Result<()> {
+        exec_on!(self, conn => sqlx::query(
+            "UPDATE party_assignments SET status = 'forfeited' WHERE session_id = $1 \
+             AND ($2 IS NULL OR player_id = $2) AND status IN ('pending', 'started')")
+            .bind(session)
+            .bind(player.map(|p| p.as_uuid()))
+            .execute(conn)
+            .await)?;
+        Ok(())
+    }
+}
