@@ -5,46 +5,27 @@
 
 use party_protocol::party::{
     PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse, PartySubmitResponse,
-    PartyVoteRoundResponse, PhaseTransitionInfo, RoundSessionProgress, SessionStatus,
+    PartyVoteRoundResponse, PhaseTransitionInfo, RoundSessionProgress,
 };
 use party_protocol::party_ws::{PhaseProgress, PlayerCounters, ServerEvent};
 use party_protocol::round::RoundType;
 use party_protocol::{Coins, ErrorCode, PhrasesetId, PlayerId, RoundId};
 use uuid::Uuid;
 
-use super::super::Game;
-use super::super::rounds::{
-    clear_to_start, ensure_open, insert_and_pay, own_round, shuffled_phrases, submit_copy,
-    submit_prompt, submit_vote, unseen_prompt,
-};
-use super::{emit_activity, locked, member, phases};
+use super::access::{ended, locked, member, not_participant};
+use super::events::emit_activity;
+use super::phases;
+use super::progress::{phase_counts, progress_of};
 use crate::clock::Millis;
 use crate::config::GameRules;
 use crate::error::{Error, Result};
-use crate::party::phase::Progress;
+use crate::service::Game;
+use crate::service::rounds::lookup::own_round;
+use crate::service::rounds::start::{
+    clear_to_start, insert_and_pay, shuffled_phrases, unseen_prompt,
+};
+use crate::service::rounds::submit::{ensure_open, submit_copy, submit_prompt, submit_vote};
 use crate::store::{NewRound, ParticipantRow, SessionRow, SubmissionKind, Tx};
-
-/// A participant's counters and effective quotas.
-pub(super) fn progress_of(s: &SessionRow, p: &ParticipantRow) -> Progress {
-    Progress {
-        prompts: i64::from(p.prompts_submitted),
-        copies: i64::from(p.copies_submitted),
-        votes: i64::from(p.votes_submitted),
-        prompts_required: i64::from(s.prompts_per_player),
-        copies_required: i64::from(p.copies_required),
-        votes_required: i64::from(p.votes_required),
-    }
-}
-
-/// (players done with the current phase, players still in the party).
-pub(super) fn phase_counts(s: &SessionRow, everyone: &[ParticipantRow]) -> (i64, i64) {
-    let playing: Vec<&ParticipantRow> = everyone.iter().filter(|p| !p.has_left()).collect();
-    let done = playing
-        .iter()
-        .filter(|p| progress_of(s, p).done_with(s.phase()))
-        .count();
-    (done as i64, playing.len() as i64)
-}
 
 fn wrong_phase(expected: PartyPhase, s: &SessionRow) -> Error {
     Error::api(
@@ -76,14 +57,6 @@ async fn playing_member(tx: &mut Tx, s: &SessionRow, player: PlayerId) -> Result
         return Err(Error::api(ErrorCode::WrongPhase, "This party is over."));
     }
     Ok(me)
-}
-
-/// Whether the session is over (RESULTS reached, or abandoned).
-pub(super) fn ended(s: &SessionRow) -> bool {
-    matches!(
-        s.state(),
-        SessionStatus::Completed | SessionStatus::Abandoned
-    )
 }
 
 /// What a started party round is.
@@ -401,7 +374,7 @@ fn round_progress(
     let me = everyone
         .iter()
         .find(|p| p.player() == player)
-        .ok_or_else(super::not_participant)?;
+        .ok_or_else(not_participant)?;
     let progress = progress_of(s, me);
     let mut out = RoundSessionProgress {
         your_prompts_submitted: None,
