@@ -25,7 +25,7 @@ use crate::party::bots;
 use crate::party::phase::{self, Transition, Trigger};
 use crate::service::rounds::settlement::{expire_round, settle_ended_round, settle_party};
 use crate::service::rounds::start::insert_and_pay;
-use crate::service::rounds::submit::submit_copy;
+use crate::service::rounds::submit::submit;
 use crate::store::{NewRound, ParticipantRow, SessionRow, Tx};
 
 /// Seconds `phase` lasts for this session.
@@ -269,7 +269,7 @@ async fn write_standin_copy(
         .round(round.round_id)
         .await?
         .ok_or_else(|| Error::internal("round vanished"))?;
-    submit_copy(tx, rules, &row, phrase.as_str(), now).await?;
+    submit(tx, rules, &row, phrase.as_str(), now).await?;
     Ok(true)
 }
 

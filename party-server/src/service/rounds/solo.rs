@@ -5,15 +5,14 @@
 
 use party_protocol::round::{
     AbandonResponse, CopyRoundResponse, CurrentRoundResponse, PromptRoundResponse,
-    RoundAvailability, RoundDetails, RoundStatus, RoundType, SubmitResponse, VoteResponse,
-    VoteRoundResponse,
+    RoundAvailability, RoundDetails, RoundStatus, SubmitResponse, VoteResponse, VoteRoundResponse,
 };
 use party_protocol::{Coins, ErrorCode, PhrasesetId, PlayerId, RoundId};
 
 use super::lookup::{details, own_round, unknown_player};
 use super::settlement::settle_ended_round;
 use super::start::{clear_to_start, insert_and_pay, shuffled_phrases, unseen_prompt};
-use super::submit::{ensure_open, submit_copy, submit_prompt, submit_vote};
+use super::submit::{Submission, submit};
 use crate::clock::Millis;
 use crate::config::GameRules;
 use crate::error::{Error, Result};
@@ -177,35 +176,11 @@ impl Game {
                 round_type: out.round_type,
             });
         }
-        let stored = match kind {
-            RoundType::Vote => {
-                // Judge the round itself first, as for prompts and copies:
-                // `submit_vote` looks only for an *active* vote round, so a
-                // round that expired or was already submitted would otherwise
-                // be reported as `round_not_found` instead of `expired` or
-                // `round_not_active`.
-                ensure_open(&self.rules, &round, now)?;
-                let set = round
-                    .phraseset_id
-                    .map(PhrasesetId::from_uuid)
-                    .ok_or_else(|| Error::internal("vote round without phraseset"))?;
-                submit_vote(&mut tx, &self.rules, player, set, phrase, now)
-                    .await?
-                    .your_choice
-            }
-            RoundType::Prompt | RoundType::Copy => {
-                ensure_open(&self.rules, &round, now)?;
-                if kind == RoundType::Prompt {
-                    submit_prompt(&mut tx, &round, phrase, now).await?
-                } else {
-                    submit_copy(&mut tx, &self.rules, &round, phrase, now).await?
-                }
-            }
-        };
+        let stored = submit(&mut tx, &self.rules, &round, phrase, now).await?;
         tx.commit().await?;
         Ok(SubmitResponse {
             success: true,
-            phrase: stored,
+            phrase: stored.phrase().to_owned(),
             round_type: kind,
         })
     }
@@ -219,14 +194,25 @@ impl Game {
     ) -> Result<VoteResponse> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
+        // The caller's vote round on the set, open or not: whether it still
+        // takes the vote is decided under its lock, as for every submission,
+        // so a repeated or late vote is `round_not_active` or `expired`.
+        let Some(round) = tx.latest_vote_round(player, phraseset).await? else {
+            return Err(if tx.phraseset(phraseset).await?.is_none() {
+                Error::api(ErrorCode::PhrasesetNotFound, "No such phraseset.")
+            } else {
+                Error::api(
+                    ErrorCode::RoundNotFound,
+                    "You have no vote round on this phraseset.",
+                )
+            });
+        };
         // A party vote round counts for its party: submit it the party's way,
         // as `submit_round` does. Recorded here directly, the vote reached
         // the phraseset but not the party (counter, assignment, phase), so
         // the voter could never meet their quota (`no_phrasesets_available`)
         // and the party waited for its deadline.
-        if let Some(round) = tx.active_vote_round(player, phraseset).await?
-            && let Some(session) = round.party_session_id
-        {
+        if let Some(session) = round.party_session_id {
             drop(tx);
             let out = self
                 .submit_party_round(player, session, round.id(), phrase)
@@ -248,7 +234,10 @@ impl Game {
                 your_choice: out.phrase,
             });
         }
-        let response = submit_vote(&mut tx, &self.rules, player, phraseset, phrase, now).await?;
+        let Submission::Vote(response) = submit(&mut tx, &self.rules, &round, phrase, now).await?
+        else {
+            return Err(Error::internal("a vote round stored a phrase"));
+        };
         tx.commit().await?;
         Ok(response)
     }

@@ -2,8 +2,8 @@
 //! phrase checks, and what a submission writes (a copy may complete its
 //! prompt's phraseset; a vote is staked, paid and may finalize its set).
 
-use party_protocol::round::{RoundStatus, VoteResponse};
-use party_protocol::{Coins, ErrorCode, Phrase, PhrasesetId, PlayerId, RoundId};
+use party_protocol::round::{RoundStatus, RoundType, VoteResponse};
+use party_protocol::{Coins, ErrorCode, Phrase, PhrasesetId, RoundId};
 
 use super::settlement::{finalize_phraseset, lock_payees};
 use crate::clock::Millis;
@@ -14,8 +14,62 @@ use crate::game::validation::{self, Rejection};
 use crate::service::phrasesets::create_phraseset;
 use crate::store::{Account, RoundRow, SplitPayout, Transfer, Tx, is_unique_violation};
 
-/// Submissions are accepted until `expires_at` plus the grace period.
-pub(crate) fn ensure_open(rules: &GameRules, round: &RoundRow, now: Millis) -> Result<()> {
+/// What a submission stored: the phrase, or the vote with its outcome.
+pub(crate) enum Submission {
+    Phrase(String),
+    Vote(VoteResponse),
+}
+
+impl Submission {
+    /// The stored phrase (a vote's normalized choice).
+    pub(crate) fn phrase(&self) -> &str {
+        match self {
+            Self::Phrase(p) => p,
+            Self::Vote(v) => &v.your_choice,
+        }
+    }
+}
+
+/// Submits `round` (the caller's own, as loaded), solo or in a party.
+///
+/// Whether the round still takes a submission is decided here, for every
+/// kind the same way, by [`lock_open_round`] once its lock is held. Before
+/// the lock the answer can be stale: a repeated submission, the loser of two
+/// parallel ones, or one into a round the sweeper just expired must answer
+/// `round_not_active` or `expired`, never `round_not_found` or a phrase
+/// error.
+pub(crate) async fn submit(
+    tx: &mut Tx,
+    rules: &GameRules,
+    round: &RoundRow,
+    raw: &str,
+    now: Millis,
+) -> Result<Submission> {
+    Ok(match round.kind()? {
+        RoundType::Prompt => {
+            Submission::Phrase(submit_prompt(tx, rules, round.id(), raw, now).await?)
+        }
+        RoundType::Copy => Submission::Phrase(submit_copy(tx, rules, round.id(), raw, now).await?),
+        RoundType::Vote => Submission::Vote(submit_vote(tx, rules, round, raw, now).await?),
+    })
+}
+
+/// Locks a round and decides whether it still takes a submission: it must
+/// be active and within `expires_at` plus the grace period. Returns the
+/// round as it is under the lock. On PostgreSQL the row lock makes a
+/// concurrent submission, abandon or expiry of the same round either
+/// visible here or wait for us; SQLite's single writer does the same.
+async fn lock_open_round(
+    tx: &mut Tx,
+    rules: &GameRules,
+    id: RoundId,
+    now: Millis,
+) -> Result<RoundRow> {
+    tx.lock_round(id).await?;
+    let round = tx
+        .round(id)
+        .await?
+        .ok_or_else(|| Error::internal("submitted round vanished"))?;
     match round.state()? {
         RoundStatus::Active => {}
         RoundStatus::Submitted => {
@@ -35,7 +89,7 @@ pub(crate) fn ensure_open(rules: &GameRules, round: &RoundRow, now: Millis) -> R
     if now.0 > round.expires_at + rules.grace_seconds * 1000 {
         return Err(expired());
     }
-    Ok(())
+    Ok(round)
 }
 
 fn expired() -> Error {
@@ -56,12 +110,14 @@ pub(crate) fn stored_phrase(text: &str) -> Result<Phrase> {
         .map_err(|e| Error::internal(format!("stored phrase {text:?} no longer parses: {e}")))
 }
 
-pub(crate) async fn submit_prompt(
+async fn submit_prompt(
     tx: &mut Tx,
-    round: &RoundRow,
+    rules: &GameRules,
+    id: RoundId,
     raw: &str,
     now: Millis,
 ) -> Result<String> {
+    let round = lock_open_round(tx, rules, id, now).await?;
     let prompt_text = round.prompt_text.as_deref().unwrap_or_default();
     let phrase = validation::validate_prompt_phrase(raw, prompt_text).map_err(|r| rejection(&r))?;
     if !tx.submit_round(round.id(), phrase.as_str(), now).await? {
@@ -73,30 +129,26 @@ pub(crate) async fn submit_prompt(
     Ok(phrase.as_str().to_owned())
 }
 
-pub(crate) async fn submit_copy(
+async fn submit_copy(
     tx: &mut Tx,
     rules: &GameRules,
-    round: &RoundRow,
+    id: RoundId,
     raw: &str,
     now: Millis,
 ) -> Result<String> {
+    // Lock the copy round itself first, then its prompt: the same order as
+    // abandon and expiry (which end the copy round, then release the
+    // prompt's slot). Taking the prompt first deadlocked against them on
+    // PostgreSQL. Only the round as seen under its lock counts: a
+    // concurrent submission of this same round may have won while we
+    // waited, and its phrase must not be taken for "the other copy" (which
+    // answered a double submit with `duplicate_phrase` instead of
+    // `round_not_active`).
+    let round = lock_open_round(tx, rules, id, now).await?;
     let prompt_round_id = round
         .prompt_round_id
         .map(RoundId::from_uuid)
         .ok_or_else(|| Error::internal("copy round without prompt"))?;
-    // Lock the copy round itself first, then its prompt: the same order as
-    // abandon and expiry (which end the copy round, then release the
-    // prompt's slot). Taking the prompt first deadlocked against them on
-    // PostgreSQL. Once we hold the round, check it again: a concurrent
-    // submission of this same round may have won while we waited, and its
-    // phrase must not be taken for "the other copy" (which answered a
-    // double submit with `duplicate_phrase` instead of `round_not_active`).
-    tx.lock_round(round.id()).await?;
-    let current = tx
-        .round(round.id())
-        .await?
-        .ok_or_else(|| Error::internal("copy round vanished"))?;
-    ensure_open(rules, &current, now)?;
     // Both copies of a prompt are checked against each other: lock the
     // prompt so two copiers submitting at once see each other's phrase.
     tx.lock_round(prompt_round_id).await?;
@@ -133,25 +185,24 @@ pub(crate) async fn submit_copy(
 /// Records a vote: the stake goes into the pool, a correct vote is paid out
 /// of it at once, and the twentieth vote finalizes the set in the same
 /// transaction.
-pub(crate) async fn submit_vote(
+async fn submit_vote(
     tx: &mut Tx,
     rules: &GameRules,
-    player: PlayerId,
-    phraseset: PhrasesetId,
+    round: &RoundRow,
     raw: &str,
     now: Millis,
 ) -> Result<VoteResponse> {
+    let player = round.player();
+    let phraseset = round
+        .phraseset_id
+        .map(PhrasesetId::from_uuid)
+        .ok_or_else(|| Error::internal("vote round without phraseset"))?;
+    // The set before the round: finalization locks them in this order too.
     let set = tx
         .phraseset_for_update(phraseset)
         .await?
         .ok_or_else(|| Error::api(ErrorCode::PhrasesetNotFound, "No such phraseset."))?;
-    let Some(round) = tx.active_vote_round(player, phraseset).await? else {
-        return Err(Error::api(
-            ErrorCode::RoundNotFound,
-            "You have no open vote round on this phraseset.",
-        ));
-    };
-    ensure_open(rules, &round, now)?;
+    let round = lock_open_round(tx, rules, round.id(), now).await?;
     if !set.is_open() {
         return Err(Error::api(
             ErrorCode::RoundNotActive,
