@@ -683,13 +683,13 @@ async fn a_submission_after_the_grace_period_is_expired(backend: Backend) {
             )
             .await;
     }
-    // The vote route has no round id: with no open vote round on the set
-    // there is nothing to vote with.
+    // The vote route has no round id: it finds the voter's round on the set
+    // and answers for it like the round's own submit does.
     Watch::new(&app, &[&carol])
         .round(&carol, vote.round_id)
         .refused(
             "a late vote",
-            ErrorCode::RoundNotFound,
+            ErrorCode::Expired,
             app.post(
                 &format!("/phrasesets/{}/vote", vote.phraseset_id),
                 &carol.token,
@@ -841,7 +841,7 @@ async fn a_vote_for_a_phrase_not_shown_is_invalid_vote(backend: Backend) {
     watch
         .refused(
             "voting twice by the phraseset",
-            ErrorCode::RoundNotFound,
+            ErrorCode::RoundNotActive,
             app.post(&vote_path, &voter.token, json!({"phrase": set.original})),
         )
         .await;

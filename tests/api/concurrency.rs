@@ -241,17 +241,12 @@ async fn simultaneous_votes_in_one_round_count_one_vote(backend: Backend) {
 
     let (ok, errors) = outcomes(&replies);
     assert_eq!(ok, 1, "{replies:?}");
-    // The losers are told the round is gone: through the phraseset
-    // endpoint `round_not_found` ("You have no open vote round on this
-    // phraseset"); through the round's own submit `round_not_active` once
-    // the winner committed, or `round_not_found` if it raced the winner
-    // inside the vote itself. Which mix depends on timing; the total is 9.
+    // The losers are told the round is over, through either endpoint and
+    // whether they raced the winner or came after it: the round is judged
+    // under its lock.
     let refused: usize = errors
         .iter()
-        .filter(|(code, _)| {
-            *code == ErrorCode::RoundNotFound.as_str()
-                || *code == ErrorCode::RoundNotActive.as_str()
-        })
+        .filter(|(code, _)| *code == ErrorCode::RoundNotActive.as_str())
         .map(|(_, n)| n)
         .sum();
     assert_eq!(refused, 9, "{replies:?}");
@@ -539,7 +534,7 @@ async fn racing_votes_finalize_a_phraseset_exactly_once(backend: Backend) {
     assert_eq!(ok, 5, "the fifth vote closes the set: {replies:?}");
     assert_eq!(
         errors,
-        codes(&[(ErrorCode::RoundNotFound, 3)]),
+        codes(&[(ErrorCode::RoundNotActive, 3)]),
         "{replies:?}"
     );
     let mut tally = [0i64; 3];

@@ -17,6 +17,7 @@ mod metrics;
 mod party;
 mod party_errors;
 mod party_lobby;
+mod party_submissions;
 mod party_timing;
 mod presence;
 mod realtime;

@@ -217,7 +217,7 @@ async fn an_expired_vote_round_forfeits_its_fee(backend: Backend) {
     assert_eq!(app.audit().await["pools"], POOL_BASE);
     vote(&app, &v, round.phraseset_id, &set.original)
         .await
-        .err(ErrorCode::RoundNotFound);
+        .err(ErrorCode::Expired);
     app.post_empty("/rounds/vote", &v.token)
         .await
         .err(ErrorCode::NoPhrasesetsAvailable);
@@ -405,7 +405,7 @@ async fn the_twentieth_vote_finalizes_at_once_and_refunds_open_vote_rounds(backe
     assert_eq!(current_round(&app, late).await, json!({"round_id": null}));
     vote(&app, late, id, &set.original)
         .await
-        .err(ErrorCode::RoundNotFound);
+        .err(ErrorCode::RoundNotActive);
     books.check(&app, &everyone).await;
     app.assert_conserved().await;
 }

@@ -35,6 +35,14 @@ pub async fn health(State(state): State<AppState>) -> Response {
 #[derive(Debug, Deserialize)]
 pub struct AdvanceClock {
     pub seconds: i64,
+    /// `false` moves the clock without sweeping, for a test of what a
+    /// request sees before the sweeper has caught up with the time.
+    #[serde(default = "sweep_by_default")]
+    pub sweep: bool,
+}
+
+fn sweep_by_default() -> bool {
+    true
 }
 
 #[derive(Debug, Serialize)]
@@ -45,7 +53,7 @@ pub struct ClockAdvanced {
 
 /// `POST /qf/test/clock {"seconds": N}`: moves the manual clock forward and
 /// runs the sweeper once at the new time, so the effects are visible as
-/// soon as the call returns.
+/// soon as the call returns (`"sweep": false` only moves the clock).
 pub async fn advance_clock(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<AdvanceClock>,
@@ -58,6 +66,12 @@ pub async fn advance_clock(
     // so the report counts everything this step made due.
     let turn = state.game.sweep_turn.lock().await;
     let now = clock.advance_ms(req.seconds.saturating_mul(1000));
+    if !req.sweep {
+        return Ok(Json(ClockAdvanced {
+            now_ms: now.0,
+            sweep: SweepReport::default(),
+        }));
+    }
     // The sweep runs here, on the request, so the caller sees its effects.
     let sweep = state.game.advance_due().await?;
     drop(turn);

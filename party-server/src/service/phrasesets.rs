@@ -1,22 +1,22 @@
-//! Phrasesets: creation when a prompt has its two copies, finalization
-//! with the prize split (game-rules §5), and published results.
+//! Phrasesets: creation when a prompt has its two copies, and their
+//! published results. Finalization and the prize split are settlement
+//! (`rounds::settlement`).
 
-use party_protocol::round::{PhraseResult, PhraseRole, PhrasesetResults, RoundStatus, VoterResult};
+use party_protocol::round::{PhraseResult, PhraseRole, PhrasesetResults, VoterResult};
 use party_protocol::{Coins, ErrorCode, PhrasesetId, PlayerId};
 use uuid::Uuid;
 
 use super::Game;
-use super::rounds::settle_ended_round;
 use crate::clock::Millis;
 use crate::config::GameRules;
 use crate::error::{Error, Result};
-use crate::game::scoring::{VoteTally, split_payout, split_prize};
-use crate::store::{Account, Backend, PhrasesetRow, RoundRow, SplitPayout, Transfer, Tx};
+use crate::game::scoring::{VoteTally, split_prize};
+use crate::store::{Account, PhrasesetRow, RoundRow, Transfer, Tx};
 
 /// Creates the phraseset of a prompt whose two copies are in, and funds its
 /// pool from the house: the three entry fees it holds, plus the copy
 /// discount subsidy when copies were cheaper.
-pub(super) async fn create_phraseset(
+pub(crate) async fn create_phraseset(
     tx: &mut Tx,
     rules: &GameRules,
     prompt: &RoundRow,
@@ -87,88 +87,6 @@ pub(super) async fn create_phraseset(
         .await?;
     }
     Ok(id)
-}
-
-/// Finalizes an open phraseset: splits the pool between the three authors
-/// (split rule applied to each), leaves the rounding remainder in the pool,
-/// and closes any vote round still open on it with a full refund. Returns
-/// false if the set was already final.
-pub(crate) async fn finalize_phraseset(
-    tx: &mut Tx,
-    rules: &GameRules,
-    id: PhrasesetId,
-    now: Millis,
-) -> Result<bool> {
-    let Some(set) = tx.finalize(id, now).await? else {
-        return Ok(false);
-    };
-    lock_payees(tx, &set, None).await?;
-    tx.pay_from_pools(&prize_payouts(rules, &set), now).await?;
-    for round in tx.active_vote_rounds_on(id).await? {
-        if let Some(ended) = tx.end_round(round, RoundStatus::Cancelled, now).await? {
-            settle_ended_round(tx, rules, &ended, RoundStatus::Cancelled, now).await?;
-        }
-    }
-    Ok(true)
-}
-
-/// What a finalized set pays its three authors: each one's share of the
-/// pool (game-rules §5), with the split rule applied against what they paid.
-pub(super) fn prize_payouts(rules: &GameRules, set: &PhrasesetRow) -> Vec<SplitPayout> {
-    let id = set.id();
-    let tally = VoteTally {
-        original: i64::from(set.original_votes),
-        copy1: i64::from(set.copy_votes_1),
-        copy2: i64::from(set.copy_votes_2),
-    };
-    let prize = split_prize(rules, set.prize_pool, tally);
-    let shares = [
-        ("original", set.original_player_id, set.prompt_cost),
-        ("copy1", set.copy_player_1, set.copy_cost_1),
-        ("copy2", set.copy_player_2, set.copy_cost_2),
-    ];
-    shares
-        .into_iter()
-        .zip(prize.payouts)
-        .map(|((role, player, cost), gross)| {
-            let split = split_payout(rules, gross, cost);
-            SplitPayout {
-                pool: id,
-                player: PlayerId::from_uuid(player),
-                wallet: split.wallet,
-                vault: split.vault,
-                kind: "prize_payout",
-                reference: id.as_uuid(),
-                key: format!("prize:{id}:{role}"),
-            }
-        })
-        .collect()
-}
-
-/// Locks, in one fixed order (see [`Tx::lock_players`]), the rows of every
-/// player a finalization of `set` pays or refunds — its three authors and
-/// anyone with a vote round still open on it — plus `voter`, whose vote
-/// triggers it. Without this, two sets finalizing at once that share
-/// authors (b copied a's prompt and a copied b's) paid them in opposite
-/// orders and deadlocked on PostgreSQL. No new vote round can appear on
-/// the set meanwhile: the caller holds the set's row lock, which blocks
-/// the foreign-key check of an insert referencing it.
-pub(super) async fn lock_payees(
-    tx: &mut Tx,
-    set: &PhrasesetRow,
-    voter: Option<PlayerId>,
-) -> Result<()> {
-    if tx.backend() != Backend::Postgres {
-        return Ok(());
-    }
-    let mut players = vec![set.original_player_id, set.copy_player_1, set.copy_player_2];
-    players.extend(voter.map(|p| p.as_uuid()));
-    for round in tx.active_vote_rounds_on(set.id()).await? {
-        if let Some(row) = tx.round(round).await? {
-            players.push(row.player_id);
-        }
-    }
-    tx.lock_players(&players).await
 }
 
 impl Game {

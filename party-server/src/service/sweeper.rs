@@ -13,8 +13,7 @@ use serde::Serialize;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-use super::phrasesets::finalize_phraseset;
-use super::rounds::expire_round;
+use super::rounds::{expire_round, finalize_phraseset};
 use super::{Game, PartySweep};
 use crate::error::Result;
 

@@ -202,15 +202,16 @@ impl Tx {
             .await)?)
     }
 
-    /// The player's active vote round on a phraseset.
-    pub async fn active_vote_round(
+    /// The player's latest vote round on a phraseset, in any state (an
+    /// active one is always the latest: a player has one active round at a time).
+    pub async fn latest_vote_round(
         &mut self,
         player: PlayerId,
         phraseset: PhrasesetId,
     ) -> Result<Option<RoundRow>> {
         let sql = format!(
             "SELECT {ROUND_COLUMNS} FROM rounds WHERE player_id = $1 AND phraseset_id = $2 \
-             AND round_type = 'vote' AND status = 'active'"
+             AND round_type = 'vote' ORDER BY created_at DESC LIMIT 1"
         );
         Ok(on_conn!(self, conn => sqlx::query_as::<_, RoundRow>(&sql)
             .bind(player.as_uuid())

@@ -8,13 +8,14 @@ use party_protocol::{Phrase, PhrasesetId};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::super::Game;
 use super::phases::{abandon, advance_at_deadline, advance_if_done};
 use super::play::{start_copy_in, start_prompt_in, start_vote_in, submit_in};
+use super::progress::progress_of;
 use crate::clock::Millis;
 use crate::config::GameRules;
 use crate::error::{Error, Result};
 use crate::party::bots;
+use crate::service::Game;
 use crate::store::{ParticipantRow, SessionRow, Tx};
 
 const BATCH: i64 = 100;
@@ -164,7 +165,7 @@ async fn bot_task(
     me: &ParticipantRow,
     now: Millis,
 ) -> Result<bool> {
-    let progress = super::play::progress_of(s, me);
+    let progress = progress_of(s, me);
     if progress.done_with(s.phase()) {
         return Ok(false);
     }

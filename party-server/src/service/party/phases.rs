@@ -13,17 +13,20 @@ use party_protocol::round::RoundStatus;
 use party_protocol::{Phrase, PlayerId, RoundId};
 use uuid::Uuid;
 
-use super::super::phrasesets::prize_payouts;
-use super::super::rounds::{expire_round, insert_and_pay, settle_ended_round, submit_copy};
-use super::play::phase_counts;
-use super::{create_bot_player, effective_votes, emit};
+use super::config::effective_votes;
+use super::events::emit;
+use super::players::create_bot_player;
+use super::progress::phase_counts;
 use crate::clock::Millis;
 use crate::config::GameRules;
 use crate::error::{Error, Result};
 use crate::party::assign::{COPIES_PER_PROMPT, assign_copies, assign_votes};
 use crate::party::bots;
 use crate::party::phase::{self, Transition, Trigger};
-use crate::store::{NewRound, ParticipantRow, SessionRow, SplitPayout, Tx};
+use crate::service::rounds::settlement::{expire_round, settle_ended_round, settle_party};
+use crate::service::rounds::start::insert_and_pay;
+use crate::service::rounds::submit::submit;
+use crate::store::{NewRound, ParticipantRow, SessionRow, Tx};
 
 /// Seconds `phase` lasts for this session.
 pub(super) fn phase_length(
@@ -266,7 +269,7 @@ async fn write_standin_copy(
         .round(round.round_id)
         .await?
         .ok_or_else(|| Error::internal("round vanished"))?;
-    submit_copy(tx, rules, &row, phrase.as_str(), now).await?;
+    submit(tx, rules, &row, phrase.as_str(), now).await?;
     Ok(true)
 }
 
@@ -308,7 +311,7 @@ async fn open_phase(
             hand_out(tx, session, "vote", &assigned).await?;
         }
         PartyPhase::Results => {
-            settle(tx, rules, session, now).await?;
+            settle_party(tx, rules, session, now).await?;
             tx.set_participants_status(session, "COMPLETED", false)
                 .await?;
         }
@@ -337,21 +340,6 @@ async fn hand_out(tx: &mut Tx, session: Uuid, kind: &str, assigned: &[(Uuid, Uui
     tx.set_required_from_assignments(session).await
 }
 
-/// Pays every party phraseset's prize pool (RESULTS, or an abandoned
-/// party): all of the party's sets finalized in one statement and all
-/// their payouts in one batch. Both callers have ended the party's open
-/// rounds first, so no vote round is left on a set to refund.
-async fn settle(tx: &mut Tx, rules: &GameRules, session: Uuid, now: Millis) -> Result<()> {
-    let sets = tx.finalize_party_phrasesets(session, now).await?;
-    let payouts: Vec<SplitPayout> = sets
-        .iter()
-        .flat_map(|set| prize_payouts(rules, set))
-        .collect();
-    let payees: Vec<Uuid> = payouts.iter().map(|p| p.player.as_uuid()).collect();
-    tx.lock_players(&payees).await?;
-    tx.pay_from_pools(&payouts, now).await
-}
-
 /// Ends a party that saw no activity for too long: open rounds are closed
 /// with a full refund, its phrasesets are settled, and everyone is freed.
 pub(crate) async fn abandon(
@@ -369,7 +357,7 @@ pub(crate) async fn abandon(
         }
     }
     tx.forfeit_assignments(session, None).await?;
-    settle(tx, rules, session, now).await?;
+    settle_party(tx, rules, session, now).await?;
     tx.set_participants_status(session, "COMPLETED", false)
         .await?;
     tx.schedule_bots(session, None).await?;

@@ -5,46 +5,27 @@
 
 use party_protocol::party::{
     PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse, PartySubmitResponse,
-    PartyVoteRoundResponse, PhaseTransitionInfo, RoundSessionProgress, SessionStatus,
+    PartyVoteRoundResponse, PhaseTransitionInfo, RoundSessionProgress,
 };
 use party_protocol::party_ws::{PhaseProgress, PlayerCounters, ServerEvent};
 use party_protocol::round::RoundType;
 use party_protocol::{Coins, ErrorCode, PhrasesetId, PlayerId, RoundId};
 use uuid::Uuid;
 
-use super::super::Game;
-use super::super::rounds::{
-    clear_to_start, ensure_open, insert_and_pay, own_round, shuffled_phrases, submit_copy,
-    submit_prompt, submit_vote, unseen_prompt,
-};
-use super::{emit_activity, locked, member, phases};
+use super::access::{ended, locked, member, not_participant};
+use super::events::emit_activity;
+use super::phases;
+use super::progress::{phase_counts, progress_of};
 use crate::clock::Millis;
 use crate::config::GameRules;
 use crate::error::{Error, Result};
-use crate::party::phase::Progress;
+use crate::service::Game;
+use crate::service::rounds::lookup::own_round;
+use crate::service::rounds::start::{
+    clear_to_start, insert_and_pay, shuffled_phrases, unseen_prompt,
+};
+use crate::service::rounds::submit::{Submission, submit};
 use crate::store::{NewRound, ParticipantRow, SessionRow, SubmissionKind, Tx};
-
-/// A participant's counters and effective quotas.
-pub(super) fn progress_of(s: &SessionRow, p: &ParticipantRow) -> Progress {
-    Progress {
-        prompts: i64::from(p.prompts_submitted),
-        copies: i64::from(p.copies_submitted),
-        votes: i64::from(p.votes_submitted),
-        prompts_required: i64::from(s.prompts_per_player),
-        copies_required: i64::from(p.copies_required),
-        votes_required: i64::from(p.votes_required),
-    }
-}
-
-/// (players done with the current phase, players still in the party).
-pub(super) fn phase_counts(s: &SessionRow, everyone: &[ParticipantRow]) -> (i64, i64) {
-    let playing: Vec<&ParticipantRow> = everyone.iter().filter(|p| !p.has_left()).collect();
-    let done = playing
-        .iter()
-        .filter(|p| progress_of(s, p).done_with(s.phase()))
-        .count();
-    (done as i64, playing.len() as i64)
-}
 
 fn wrong_phase(expected: PartyPhase, s: &SessionRow) -> Error {
     Error::api(
@@ -60,8 +41,7 @@ fn party_expiry(s: &SessionRow, now: Millis, secs: i64) -> Millis {
         .map_or(own, |deadline| Millis(own.0.min(deadline)))
 }
 
-/// The caller's participant row, refusing players who left and parties
-/// that are over.
+/// The caller's participant row, refusing players who left.
 async fn playing_member(tx: &mut Tx, s: &SessionRow, player: PlayerId) -> Result<ParticipantRow> {
     let me = member(tx, s.session_id, player).await?;
     if me.has_left() {
@@ -70,20 +50,7 @@ async fn playing_member(tx: &mut Tx, s: &SessionRow, player: PlayerId) -> Result
             "You left this party.",
         ));
     }
-    // An abandoned party keeps the phase it was in, so the phase checks
-    // alone would still open (and charge for) rounds in it.
-    if ended(s) {
-        return Err(Error::api(ErrorCode::WrongPhase, "This party is over."));
-    }
     Ok(me)
-}
-
-/// Whether the session is over (RESULTS reached, or abandoned).
-pub(super) fn ended(s: &SessionRow) -> bool {
-    matches!(
-        s.state(),
-        SessionStatus::Completed | SessionStatus::Abandoned
-    )
 }
 
 /// What a started party round is.
@@ -321,35 +288,24 @@ pub(super) async fn submit_in(
         RoundType::Copy => PartyPhase::Copy,
         RoundType::Vote => PartyPhase::Vote,
     };
+    // Whether the round is still open is decided by `submit` under the
+    // round's lock, for every kind alike; the phase is checked after it, so
+    // a round the phase's end expired answers `expired` like any other.
+    let stored = submit(tx, rules, &round, phrase, now).await?;
     if s.phase() != expected {
         return Err(wrong_phase(expected, s));
     }
-    let (stored, correct, counter, action) = match kind {
-        RoundType::Prompt => {
-            ensure_open(rules, &round, now)?;
-            let stored = submit_prompt(tx, &round, phrase, now).await?;
-            (stored, None, SubmissionKind::Prompt, "submitted_prompt")
-        }
-        RoundType::Copy => {
-            ensure_open(rules, &round, now)?;
-            let stored = submit_copy(tx, rules, &round, phrase, now).await?;
-            tx.finish_assignment(round_id, true).await?;
-            (stored, None, SubmissionKind::Copy, "submitted_copy")
-        }
-        RoundType::Vote => {
-            let set = round
-                .phraseset_id
-                .map(PhrasesetId::from_uuid)
-                .ok_or_else(|| Error::internal("vote round without phraseset"))?;
-            let vote = submit_vote(tx, rules, player, set, phrase, now).await?;
-            tx.finish_assignment(round_id, true).await?;
-            (
-                vote.your_choice,
-                Some(vote.correct),
-                SubmissionKind::Vote,
-                "submitted_vote",
-            )
-        }
+    if kind != RoundType::Prompt {
+        tx.finish_assignment(round_id, true).await?;
+    }
+    let (counter, action) = match kind {
+        RoundType::Prompt => (SubmissionKind::Prompt, "submitted_prompt"),
+        RoundType::Copy => (SubmissionKind::Copy, "submitted_copy"),
+        RoundType::Vote => (SubmissionKind::Vote, "submitted_vote"),
+    };
+    let correct = match &stored {
+        Submission::Vote(vote) => Some(vote.correct),
+        Submission::Phrase(_) => None,
     };
     tx.count_submission(s.session_id, player, counter, now)
         .await?;
@@ -381,7 +337,7 @@ pub(super) async fn submit_in(
     .await?;
     let transition = phases::advance_if_done(tx, rules, s, &everyone, now).await?;
     Ok(Submitted {
-        phrase: stored,
+        phrase: stored.phrase().to_owned(),
         kind,
         correct,
         transition,
@@ -401,7 +357,7 @@ fn round_progress(
     let me = everyone
         .iter()
         .find(|p| p.player() == player)
-        .ok_or_else(super::not_participant)?;
+        .ok_or_else(not_participant)?;
     let progress = progress_of(s, me);
     let mut out = RoundSessionProgress {
         your_prompts_submitted: None,
@@ -458,6 +414,13 @@ impl Game {
     ) -> Result<(T, RoundSessionProgress)> {
         let now = self.now();
         let (mut tx, s, me) = self.begin_party_round(player, session).await?;
+        // An abandoned party keeps the phase it was in, so the phase checks
+        // alone would still open (and charge for) rounds in it. A submission
+        // needs no such check: the party's end closed its rounds, and the
+        // round answers for itself (`expired`, `round_not_active`).
+        if ended(&s) {
+            return Err(Error::api(ErrorCode::WrongPhase, "This party is over."));
+        }
         let started = start(&mut tx, &self.rules, &s, &me, now).await?;
         tx.touch_session(session, now).await?;
         let everyone = tx.participants(session).await?;

@@ -12,14 +12,15 @@ use party_protocol::party::{
 use party_protocol::{Coins, ErrorCode, PhrasesetId, PlayerId};
 use uuid::Uuid;
 
-use super::super::Game;
-use super::super::rounds::details;
-use super::effective_votes;
-use super::play::progress_of;
+use super::access::{not_found, not_participant};
+use super::config::effective_votes;
+use super::progress::progress_of;
 use crate::clock::Millis;
 use crate::config::GameRules;
 use crate::error::{Error, Result};
 use crate::party::results::{self, PlayerStats};
+use crate::service::Game;
+use crate::service::rounds::lookup::details;
 use crate::store::{ParticipantRow, SessionRow, Tx};
 
 fn participant_status(p: &ParticipantRow) -> ParticipantStatus {
@@ -32,7 +33,7 @@ fn connection(p: &ParticipantRow) -> ConnectionStatus {
 
 /// The lobby view returned by create and join.
 pub(super) async fn lobby(tx: &mut Tx, session: Uuid) -> Result<PartySessionResponse> {
-    let s = tx.session(session).await?.ok_or_else(super::not_found)?;
+    let s = tx.session(session).await?.ok_or_else(not_found)?;
     let everyone = tx.participants(session).await?;
     Ok(PartySessionResponse {
         session_id: s.session_id,
@@ -89,10 +90,10 @@ pub(super) async fn status(
     session: Uuid,
     caller: PlayerId,
 ) -> Result<PartyStatusResponse> {
-    let s = tx.session(session).await?.ok_or_else(super::not_found)?;
+    let s = tx.session(session).await?.ok_or_else(not_found)?;
     let everyone = tx.participants(session).await?;
     if !everyone.iter().any(|p| p.player() == caller) {
-        return Err(super::not_participant());
+        return Err(not_participant());
     }
     let playing = everyone.iter().filter(|p| !p.has_left()).count() as i64;
     let mut progress = PartyProgress {
@@ -169,10 +170,10 @@ pub(super) async fn results(
     session: Uuid,
     caller: PlayerId,
 ) -> Result<PartyResultsResponse> {
-    let s = tx.session(session).await?.ok_or_else(super::not_found)?;
+    let s = tx.session(session).await?.ok_or_else(not_found)?;
     let everyone = tx.participants(session).await?;
     if !everyone.iter().any(|p| p.player() == caller) {
-        return Err(super::not_participant());
+        return Err(not_participant());
     }
     if s.phase() != PartyPhase::Results {
         return Err(Error::api(

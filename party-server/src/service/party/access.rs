@@ -1,0 +1,64 @@
+//! Loading a party for a request: the session locked, the caller checked as
+//! a participant or its host, and the errors for those who are not.
+
+use party_protocol::party::SessionStatus;
+use party_protocol::{ErrorCode, PlayerId};
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::store::{ParticipantRow, SessionRow, Tx};
+
+pub(super) fn not_found() -> Error {
+    Error::api(ErrorCode::SessionNotFound, "No party with that code or id.")
+}
+
+pub(super) fn not_host() -> Error {
+    Error::api(ErrorCode::NotHost, "Only the host can do that.")
+}
+
+pub(super) fn not_participant() -> Error {
+    Error::api(ErrorCode::NotAParticipant, "You are not in this party.")
+}
+
+/// Loads and locks a session.
+pub(super) async fn locked(tx: &mut Tx, session: Uuid) -> Result<SessionRow> {
+    tx.session_for_update(session).await?.ok_or_else(not_found)
+}
+
+/// The caller's participant row, or `not_a_participant`.
+pub(super) async fn member(tx: &mut Tx, session: Uuid, player: PlayerId) -> Result<ParticipantRow> {
+    tx.participant(session, player)
+        .await?
+        .ok_or_else(not_participant)
+}
+
+/// Loads and locks a session for something only its host may do: the
+/// caller must be in it and be its host.
+pub(super) async fn locked_as_host(
+    tx: &mut Tx,
+    session: Uuid,
+    host: PlayerId,
+) -> Result<SessionRow> {
+    let s = locked(tx, session).await?;
+    member(tx, session, host).await?;
+    if s.host() != host {
+        return Err(not_host());
+    }
+    Ok(s)
+}
+
+/// The host changes who is in a party only while it is an open lobby.
+pub(super) fn ensure_lobby_open(s: &SessionRow, message: &str) -> Result<()> {
+    if s.state() != SessionStatus::Open {
+        return Err(Error::api(ErrorCode::SessionAlreadyStarted, message));
+    }
+    Ok(())
+}
+
+/// Whether the session is over (RESULTS reached, or abandoned).
+pub(super) fn ended(s: &SessionRow) -> bool {
+    matches!(
+        s.state(),
+        SessionStatus::Completed | SessionStatus::Abandoned
+    )
+}
