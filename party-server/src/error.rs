@@ -29,14 +29,25 @@ pub enum Error {
     Internal(String),
 }
 
+/// A text column held a value its enum does not know. Raised while rows
+/// are decoded (`store::decode`); it lives here, beside the error it
+/// becomes, so that this module needs nothing from the store.
+#[derive(Debug, thiserror::Error)]
+#[error("{table}.{column} holds {value:?}, which this server does not know")]
+pub struct UnknownValue {
+    pub table: &'static str,
+    pub column: &'static str,
+    pub value: String,
+}
+
 impl From<sqlx::Error> for Error {
     /// A row holding a value the code does not know (see
-    /// [`crate::store::UnknownValue`]) is the server's own inconsistency,
+    /// [`UnknownValue`]) is the server's own inconsistency,
     /// not a database failure: it becomes an internal error saying which
     /// table, column and value.
     fn from(err: sqlx::Error) -> Self {
         match err {
-            sqlx::Error::Decode(source) if source.is::<crate::store::UnknownValue>() => {
+            sqlx::Error::Decode(source) if source.is::<UnknownValue>() => {
                 Error::Internal(source.to_string())
             }
             other => Error::Database(other),

@@ -7,7 +7,7 @@ use party_protocol::account::{
     RefreshRequest, RegisterRequest, SuccessResponse, TokenResponse, WsTokenResponse,
 };
 
-use super::AppState;
+use super::state::AppState;
 use super::extract::{ApiJson, AuthRateLimited};
 use crate::error::Result;
 use crate::service::AuthPlayer;

@@ -10,7 +10,7 @@ use axum::http::request::Parts;
 use party_protocol::ErrorCode;
 use serde::de::DeserializeOwned;
 
-use super::AppState;
+use super::state::AppState;
 use crate::auth::tokens::parse_bearer;
 use crate::error::Error;
 use crate::service::AuthPlayer;

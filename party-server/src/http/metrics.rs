@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use party_protocol::party::PartyPhase;
 
-use super::AppState;
+use super::state::AppState;
 
 /// Latency buckets in seconds: fine below 50 ms, where the targets are.
 const BUCKETS: &[f64] = &[

@@ -1,4 +1,6 @@
-//! The HTTP surface: routes under `/qf`, thin handlers over [`Game`].
+//! The HTTP surface: routes under `/qf` ([`routes`]), the state handlers
+//! share ([`state`]) and thin handlers over [`crate::service::Game`], one
+//! module per resource.
 
 mod accounts;
 pub mod client_ip;
@@ -9,123 +11,8 @@ mod ops;
 mod party;
 pub mod rate_limit;
 mod rounds;
+mod routes;
+mod state;
 
-use std::sync::Arc;
-
-use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::routing::{delete, get, post};
-use party_protocol::ErrorCode;
-use tokio::sync::Notify;
-use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::trace::TraceLayer;
-
-use crate::clock::ManualClock;
-use crate::error::Error;
-use crate::service::Game;
-use rate_limit::RateLimits;
-
-/// Shared state of every handler.
-#[derive(Debug, Clone)]
-pub struct AppState {
-    pub game: Game,
-    pub limits: RateLimits,
-    /// Set in `--manual-clock` mode: tests move time through `/qf/test/clock`.
-    pub manual_clock: Option<ManualClock>,
-    /// Wakes the sweeper early (after the manual clock moves, or when a
-    /// party changed and its bots or deadlines may be due).
-    pub sweeper_wake: Arc<Notify>,
-    /// Party Mode on (the plan's rollback switch, §10.3).
-    pub party_mode: bool,
-    /// This instance's fan-out of party events to sockets.
-    pub hub: Arc<crate::realtime::hub::Hub>,
-    /// Peers whose `X-Forwarded-For` is believed (see [`client_ip`]).
-    pub trusted_proxies: Arc<[std::net::IpAddr]>,
-}
-
-impl AppState {
-    /// Called after a party changed: lets the sweeper look for bot turns
-    /// right away instead of at its next tick.
-    pub fn notify_party(&self, _session: uuid::Uuid) {
-        self.sweeper_wake.notify_one();
-    }
-}
-
-/// Builds the router. Needs no socket, so it can be exercised directly.
-pub fn router(state: AppState) -> Router {
-    let max_body = state.game.rules.max_body_bytes;
-    let mut qf = Router::new()
-        .route("/health", get(ops::health))
-        .route("/metrics", get(metrics::render))
-        .route("/player", post(accounts::register))
-        .route("/player/guest", post(accounts::guest))
-        .route("/player/upgrade", post(accounts::upgrade))
-        .route("/player/balance", get(accounts::balance))
-        .route("/player/dashboard", get(accounts::dashboard))
-        .route("/player/current-round", get(rounds::current_round))
-        .route(
-            "/player/claim-daily-bonus",
-            post(accounts::claim_daily_bonus),
-        )
-        .route("/auth/login", post(accounts::login))
-        .route("/auth/refresh", post(accounts::refresh))
-        .route("/auth/logout", post(accounts::logout))
-        .route("/auth/ws-token", get(accounts::ws_token))
-        .route("/rounds/available", get(rounds::available))
-        .route("/rounds/prompt", post(rounds::start_prompt))
-        .route("/rounds/copy", post(rounds::start_copy))
-        .route("/rounds/vote", post(rounds::start_vote))
-        .route("/rounds/{round_id}", get(rounds::details))
-        .route("/rounds/{round_id}/submit", post(rounds::submit))
-        .route("/rounds/{round_id}/abandon", post(rounds::abandon))
-        .route("/phrasesets/{phraseset_id}/vote", post(rounds::vote))
-        .route("/phrasesets/{phraseset_id}/results", get(rounds::results))
-        .route("/party/create", post(party::create))
-        .route("/party/join", post(party::join))
-        .route("/party/active", get(party::active))
-        .route("/party/{session_id}/ready", post(party::ready))
-        .route("/party/{session_id}/start", post(party::start))
-        .route("/party/{session_id}/status", get(party::status))
-        .route("/party/{session_id}/results", get(party::results))
-        .route("/party/{session_id}/leave", post(party::leave))
-        .route("/party/{session_id}/bots", post(party::add_bots))
-        .route("/party/{session_id}/play-again", post(party::play_again))
-        .route(
-            "/party/{session_id}/participants/{player_id}",
-            delete(party::kick),
-        )
-        .route(
-            "/party/{session_id}/rounds/prompt",
-            post(party::start_prompt),
-        )
-        .route("/party/{session_id}/rounds/copy", post(party::start_copy))
-        .route("/party/{session_id}/rounds/vote", post(party::start_vote))
-        .route(
-            "/party/{session_id}/rounds/{round_id}/submit",
-            post(party::submit),
-        )
-        .route("/party/{session_id}/ws", get(party::socket));
-    if state.manual_clock.is_some() {
-        qf = qf
-            .route("/test/clock", post(ops::advance_clock))
-            .route("/test/audit", get(ops::audit));
-    }
-    // A known path with a method it does not take: axum would answer a bare
-    // 405 with an empty body, but every error is the protocol's JSON body
-    // (api.md) and there is no such endpoint, so answer like an unknown route
-    // (axum still adds the `Allow` header).
-    qf = qf.method_not_allowed_fallback(not_found);
-    Router::new()
-        .nest(party_protocol::API_PREFIX, qf)
-        .fallback(not_found)
-        .layer(axum::middleware::from_fn(detach::run_to_completion))
-        .layer(axum::middleware::from_fn(metrics::track))
-        .layer(DefaultBodyLimit::max(max_body))
-        .layer(CatchPanicLayer::custom(ops::panic_response))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
-}
-
-async fn not_found() -> Error {
-    Error::api(ErrorCode::NotFound, "No such endpoint.")
-}
+pub use routes::router;
+pub use state::AppState;

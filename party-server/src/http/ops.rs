@@ -10,7 +10,7 @@ use party_protocol::ErrorCode;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::AppState;
+use super::state::AppState;
 use super::extract::ApiJson;
 use crate::error::{Error, Result};
 use crate::service::sweeper::SweepReport;

@@ -18,7 +18,7 @@ use party_protocol::{ErrorCode, PlayerId, RoundId};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::AppState;
+use super::state::AppState;
 use super::extract::{ApiJson, ApiPath, OptionalJson};
 use crate::error::{Error, Result};
 use crate::realtime::socket::{self, SocketContext};
@@ -59,7 +59,7 @@ pub async fn create(
     OptionalJson(req): OptionalJson<CreatePartyRequest>,
 ) -> Result<Json<PartySessionResponse>> {
     let created = state.game.create_party(player.id(), &req).await?;
-    state.notify_party(created.session_id);
+    state.wake_sweeper();
     Ok(Json(created))
 }
 
@@ -69,7 +69,7 @@ pub async fn join(
     ApiJson(req): ApiJson<JoinPartyRequest>,
 ) -> Result<Json<PartySessionResponse>> {
     let joined = state.game.join_party(player.id(), &req.party_code).await?;
-    state.notify_party(joined.session_id);
+    state.wake_sweeper();
     Ok(Json(joined))
 }
 
@@ -91,7 +91,7 @@ pub async fn ready(
         .game
         .set_party_ready(player.id(), session, ready)
         .await?;
-    state.notify_party(session);
+    state.wake_sweeper();
     Ok(Json(out))
 }
 
@@ -101,7 +101,7 @@ pub async fn start(
     ApiPath(session): ApiPath<Uuid>,
 ) -> Result<Json<StartPartyResponse>> {
     let out = state.game.start_party(player.id(), session).await?;
-    state.notify_party(session);
+    state.wake_sweeper();
     Ok(Json(out))
 }
 
@@ -160,7 +160,7 @@ pub async fn submit(
         .game
         .submit_party_round(player.id(), session, round_id, &req.phrase)
         .await?;
-    state.notify_party(session);
+    state.wake_sweeper();
     Ok(Json(out))
 }
 
@@ -170,7 +170,7 @@ pub async fn leave(
     ApiPath(session): ApiPath<Uuid>,
 ) -> Result<Json<SuccessResponse>> {
     let out = state.game.leave_party(player.id(), session).await?;
-    state.notify_party(session);
+    state.wake_sweeper();
     Ok(Json(out))
 }
 
@@ -181,7 +181,7 @@ pub async fn add_bots(
     ApiJson(req): ApiJson<AddBotsRequest>,
 ) -> Result<Json<AddBotsResponse>> {
     let out = state.game.add_bots(player.id(), session, req.count).await?;
-    state.notify_party(session);
+    state.wake_sweeper();
     Ok(Json(out))
 }
 
@@ -191,7 +191,7 @@ pub async fn kick(
     ApiPath((session, target)): ApiPath<(Uuid, PlayerId)>,
 ) -> Result<Json<SuccessResponse>> {
     let out = state.game.kick(player.id(), session, target).await?;
-    state.notify_party(session);
+    state.wake_sweeper();
     Ok(Json(out))
 }
 
@@ -201,7 +201,7 @@ pub async fn play_again(
     ApiPath(session): ApiPath<Uuid>,
 ) -> Result<Json<PlayAgainResponse>> {
     let out = state.game.play_again(player.id(), session).await?;
-    state.notify_party(session);
+    state.wake_sweeper();
     Ok(Json(out))
 }
 

@@ -9,7 +9,7 @@ use party_protocol::round::{
 };
 use party_protocol::{PhrasesetId, RoundId};
 
-use super::AppState;
+use super::state::AppState;
 use super::extract::{ApiJson, ApiPath};
 use crate::error::Result;
 use crate::service::AuthPlayer;

@@ -9,16 +9,7 @@
 
 use sqlx::{ColumnIndex, Decode, Row, Type};
 
-use crate::error::{Error, Result};
-
-/// A text column held a value its enum does not know.
-#[derive(Debug, thiserror::Error)]
-#[error("{table}.{column} holds {value:?}, which this server does not know")]
-pub struct UnknownValue {
-    pub table: &'static str,
-    pub column: &'static str,
-    pub value: String,
-}
+use crate::error::{Error, Result, UnknownValue};
 
 /// Parses `value`, read from `table.column`, with `parse`.
 pub fn parse_text<T>(

@@ -38,7 +38,6 @@ use sqlx::{Connection, PgPool, Postgres, Sqlite, SqlitePool};
 use uuid::Uuid;
 
 pub use constraint::{Constraint, violated, violates};
-pub use decode::UnknownValue;
 pub(crate) use decode::{enum_column, from_row, parse_text};
 pub use ledger::{Account, LedgerAudit, SplitPayout, Transfer};
 pub use party::{
