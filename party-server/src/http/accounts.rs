@@ -7,8 +7,8 @@ use party_protocol::account::{
     RefreshRequest, RegisterRequest, SuccessResponse, TokenResponse, WsTokenResponse,
 };
 
-use super::state::AppState;
 use super::extract::{ApiJson, AuthRateLimited};
+use super::state::AppState;
 use crate::error::Result;
 use crate::service::AuthPlayer;
 use axum::Json;

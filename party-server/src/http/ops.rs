@@ -10,8 +10,8 @@ use party_protocol::ErrorCode;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::state::AppState;
 use super::extract::ApiJson;
+use super::state::AppState;
 use crate::error::{Error, Result};
 use crate::service::sweeper::SweepReport;
 use crate::store::LedgerAudit;

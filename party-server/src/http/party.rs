@@ -18,8 +18,8 @@ use party_protocol::{ErrorCode, PlayerId, RoundId};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::state::AppState;
 use super::extract::{ApiJson, ApiPath, OptionalJson};
+use super::state::AppState;
 use crate::error::{Error, Result};
 use crate::realtime::socket::{self, SocketContext};
 use crate::service::AuthPlayer;

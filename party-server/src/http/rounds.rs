@@ -9,8 +9,8 @@ use party_protocol::round::{
 };
 use party_protocol::{PhrasesetId, RoundId};
 
-use super::state::AppState;
 use super::extract::{ApiJson, ApiPath};
+use super::state::AppState;
 use crate::error::Result;
 use crate::service::AuthPlayer;
 

@@ -7,7 +7,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 
-use super::{Theme, countdown};
+use super::theme::{Theme, countdown};
 use crate::core::App;
 use crate::core::state::CreateForm;
 
