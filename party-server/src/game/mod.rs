@@ -1,5 +1,6 @@
 //! Pure game rules: no I/O, no clock, no database.
 
+pub mod bot_vocabulary;
 pub mod dictionary;
 pub mod prompts;
 pub mod scoring;
