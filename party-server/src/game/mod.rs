@@ -2,6 +2,7 @@
 
 pub mod bot_vocabulary;
 pub mod dictionary;
+pub mod house_library;
 pub mod prompts;
 pub mod scoring;
 pub mod validation;
