@@ -8,7 +8,7 @@
 //! `prompt:` scope gives a single prompt its own list of a class where the category's would
 //! read oddly (colours for "a terrible color to paint the kitchen").
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::LazyLock;
 
@@ -126,9 +126,10 @@ pub struct PromptWords {
 #[derive(Debug)]
 pub struct Vocabulary {
     general: WordLists,
-    categories: HashMap<&'static str, WordLists>,
+    /// Sorted, so that [`Vocabulary::class_anywhere`] answers the same on every run.
+    categories: BTreeMap<&'static str, WordLists>,
     /// Per-prompt lists, by lower-case prompt text.
-    prompts: HashMap<String, WordLists>,
+    prompts: BTreeMap<String, WordLists>,
     /// The category of every library prompt, by lower-case prompt text.
     prompt_categories: HashMap<String, &'static str>,
 }
@@ -151,8 +152,8 @@ impl Vocabulary {
             _ => return Err(VocabularyError::at(1, Problem::MissingHeader)),
         }
         let mut general: Option<WordLists> = None;
-        let mut categories: HashMap<&'static str, WordLists> = HashMap::new();
-        let mut prompt_lists: HashMap<String, WordLists> = HashMap::new();
+        let mut categories: BTreeMap<&'static str, WordLists> = BTreeMap::new();
+        let mut prompt_lists: BTreeMap<String, WordLists> = BTreeMap::new();
         for (number, line) in lines {
             // Blank lines and `#` comments are the file's documentation, not entries.
             if line.trim().is_empty() || line.starts_with('#') {
