@@ -67,6 +67,13 @@ impl ApiClient {
             .connect_timeout(Duration::from_secs(5))
             .build()
             .unwrap_or_default();
+        Self::with_http(http, server)
+    }
+
+    /// A client signed in on its own but sending through `http`: many
+    /// players (the benchmark's bots) share one connection pool and its
+    /// settings this way.
+    pub fn with_http(http: reqwest::Client, server: &str) -> Self {
         Self {
             http,
             base: format!(

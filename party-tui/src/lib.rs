@@ -4,11 +4,9 @@
 //! function (The Elm Architecture), [`ui`] renders that state, and the
 //! drivers feed it — [`runtime`] for the interactive terminal. [`api`] and
 //! [`ws`] talk to the server; [`embedded`] runs a local server in-process
-//! for the no-setup first command. [`bench`] is the load benchmark
-//! (`party-bench`).
+//! for the no-setup first command.
 
 pub mod api;
-pub mod bench;
 pub mod core;
 pub mod credentials;
 pub mod embedded;

@@ -1,9 +1,14 @@
 //! The client's core, shared by every driver (interactive, headless, bots):
 //! the state ([`state`]), what can happen ([`msg`]) and the pure update
 //! function ([`update`]) that turns a message into a new state and a list of
-//! effects for the runtime to carry out. No I/O here.
+//! effects for the runtime to carry out. No I/O here. The update function
+//! hands keys to [`keys`], API replies to [`replies`] and socket events to
+//! [`events`].
 
+mod events;
+mod keys;
 pub mod msg;
+mod replies;
 pub mod state;
 pub mod update;
 

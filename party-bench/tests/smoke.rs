@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use clap::Parser;
-use party_tui::bench::{self, LoadConfig, Profile};
+use party_bench::{self as bench, LoadConfig, Profile};
 
 /// A real server in this test process, on port 0 over a fresh SQLite file.
 async fn server(dir: &std::path::Path) -> String {

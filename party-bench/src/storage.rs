@@ -17,7 +17,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
-use super::stats::{Recorder, Summary};
+use crate::stats::{Recorder, Summary};
 
 /// The server's PostgreSQL pool size (`party_server::store`).
 pub const SERVER_PG_POOL: u32 = 16;

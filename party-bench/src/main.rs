@@ -7,15 +7,13 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use party_tui::bench::client::is_local;
-use party_tui::bench::storage::{self, StorageConfig};
-use party_tui::bench::{self, LoadConfig, Profile};
+use party_bench::client::is_local;
+use party_bench::storage::{self, StorageConfig};
+use party_bench::{self as bench, LoadConfig, Profile};
 
 /// Load-test a Quipflip Party server with a swarm of bots, or measure the
 /// database's raw write ceiling.
 #[derive(Debug, Parser)]
-// No bare `about`: it would take the package's description (the client's);
-// the doc comment above is this binary's.
 #[command(name = "party-bench", version, args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]

@@ -1,0 +1,236 @@
+//! The bot swarm: K parties of N players, each player a guest with its own
+//! party socket, acting on a fixed schedule.
+//!
+//! Open loop: player `j` of a party started at `t0` owns the slots
+//! `t0 + offset + (j/N) × interval + i × interval`. At each slot it does its
+//! next action if it can (else it waits for the next slot). Latency is
+//! counted from the slot, not from when the request could be sent: a slow
+//! answer that delays the player's next action shows up in that action's
+//! latency too (no coordinated omission).
+//!
+//! Two modes. [`Mode::Once`]: every party starts within the first interval
+//! and plays once (the smoke test). [`Mode::Continuous`]: K party slots,
+//! each playing parties back to back, their starts spread over one party's
+//! length, so K parties are always in progress at different stages (as on
+//! a real server: the phase ends of different parties do not all fall in
+//! the same second). Only the window after that warm-up is measured, and
+//! parties still running when it closes are cut (not counted as errors).
+//!
+//! [`bot`] plays one player's script; [`socket`] follows its party socket.
+
+mod bot;
+mod socket;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+use party_protocol::party::CreatePartyRequest;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+use uuid::Uuid;
+
+use crate::client::Http;
+use crate::stats::PartyFanout;
+use bot::player;
+
+/// One step of load: what to run.
+#[derive(Debug, Clone)]
+pub struct StepConfig {
+    pub parties: usize,
+    pub players: usize,
+    pub interval: Duration,
+    pub create: CreatePartyRequest,
+    /// Nothing runs past this instant (the `--max-seconds` cap).
+    pub deadline: Instant,
+    pub mode: Mode,
+}
+
+/// How parties are started (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Once,
+    Continuous {
+        /// Party starts are spread over this (about one party's length).
+        warmup: Duration,
+        /// Then measured for this long.
+        window: Duration,
+    },
+}
+
+impl StepConfig {
+    /// The slots a player may use: the script needs about 10 + 2 × rounds.
+    fn max_slots(&self) -> u32 {
+        let prompts = self.create.prompts_per_player.unwrap_or(1);
+        let copies = self.create.copies_per_player.unwrap_or(2 * prompts);
+        let votes = self.create.votes_per_player.unwrap_or(3);
+        (30 + 4 * (prompts + copies + votes)) as u32
+    }
+}
+
+/// What one step did (the recorder holds the latencies).
+#[derive(Debug, Clone, Default)]
+pub struct StepOutcome {
+    pub parties_completed: usize,
+    /// Parties that ended inside the measured window.
+    pub completed_in_window: usize,
+    /// Parties still running when the window closed (continuous mode).
+    pub parties_cut: usize,
+    /// From the first slot to the last player's end.
+    pub duration: Duration,
+    pub connected_peak: i64,
+}
+
+/// Open sockets now and at most.
+#[derive(Debug, Default)]
+pub struct Gauge {
+    now: AtomicI64,
+    peak: AtomicI64,
+}
+
+/// Counts one open socket until dropped (an aborted task drops it too).
+#[derive(Debug)]
+struct Open<'a>(&'a Gauge);
+
+impl Drop for Open<'_> {
+    fn drop(&mut self) {
+        self.0.now.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl Gauge {
+    fn open(&self) -> Open<'_> {
+        let n = self.now.fetch_add(1, Ordering::Relaxed) + 1;
+        self.peak.fetch_max(n, Ordering::Relaxed);
+        Open(self)
+    }
+
+    pub fn now(&self) -> i64 {
+        self.now.load(Ordering::Relaxed)
+    }
+
+    pub fn peak(&self) -> i64 {
+        self.peak.load(Ordering::Relaxed)
+    }
+}
+
+/// What every task of a step shares.
+#[derive(Debug)]
+struct Ctx {
+    http: Http,
+    cfg: StepConfig,
+    /// Players stop at their first slot after this (the window's end, or
+    /// the deadline).
+    stop_at: Instant,
+    sockets: Arc<Gauge>,
+}
+
+/// How a party ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    Completed,
+    /// Still running when the measured window closed.
+    Cut,
+    Failed,
+}
+
+/// What the players of one party share.
+#[derive(Debug)]
+struct Party {
+    /// The host's first slot; member `j` is `j/N` of an interval later.
+    t0: Instant,
+    /// The host publishes the session and its code here.
+    opened: watch::Sender<Option<(Uuid, String)>>,
+    fanout: PartyFanout,
+}
+/// The golden-ratio sequence: spreads starts evenly over an interval.
+fn spread(i: u64) -> f64 {
+    (i as f64 * 0.618_033_988_749_895).fract()
+}
+
+/// Runs one step: every party from guest sign-up to results.
+pub async fn run_step(
+    http: &Http,
+    cfg: &StepConfig,
+    sockets: Arc<Gauge>,
+    seed: u64,
+) -> StepOutcome {
+    let t0 = Instant::now() + Duration::from_millis(100);
+    let (stop_at, window) = match cfg.mode {
+        Mode::Once => (cfg.deadline, None),
+        Mode::Continuous { warmup, window } => {
+            let end = (t0 + warmup + window).min(cfg.deadline);
+            (end, Some((t0 + warmup, end)))
+        }
+    };
+    if let Some((from, to)) = window {
+        http.recorder().set_window(from, to);
+    }
+    let ctx = Arc::new(Ctx {
+        http: http.clone(),
+        cfg: cfg.clone(),
+        stop_at,
+        sockets: sockets.clone(),
+    });
+    let mut slots = JoinSet::new();
+    for k in 0..cfg.parties {
+        let ctx = ctx.clone();
+        let first = match cfg.mode {
+            Mode::Once => t0 + cfg.interval.mul_f64(spread(k as u64 + seed)),
+            Mode::Continuous { warmup, .. } => t0 + warmup.mul_f64(spread(k as u64 + seed)),
+        };
+        slots.spawn(async move {
+            let mut ends = Vec::new();
+            let mut start = first;
+            // Back to back while the window is open (once in `Once` mode).
+            for round in 0..1000u64 {
+                let party = Arc::new(Party {
+                    t0: start,
+                    opened: watch::channel(None).0,
+                    fanout: PartyFanout::default(),
+                });
+                let mut players = JoinSet::new();
+                for j in 0..ctx.cfg.players {
+                    players.spawn(player(ctx.clone(), party.clone(), j));
+                }
+                let mut end = End::Completed;
+                while let Some(done) = players.join_next().await {
+                    // Failed beats cut beats completed.
+                    match done.unwrap_or(End::Failed) {
+                        End::Failed => end = End::Failed,
+                        End::Cut if end == End::Completed => end = End::Cut,
+                        End::Cut | End::Completed => {}
+                    }
+                }
+                party.fanout.flush_into(ctx.http.recorder());
+                let now = Instant::now();
+                ends.push((end, now));
+                if ctx.cfg.mode == Mode::Once || now >= ctx.stop_at || end != End::Completed {
+                    break;
+                }
+                // The next party of this slot starts within the next interval.
+                start = now + ctx.cfg.interval.mul_f64(spread(round + k as u64));
+            }
+            ends
+        });
+    }
+    let mut outcome = StepOutcome::default();
+    while let Some(done) = slots.join_next().await {
+        for (end, at) in done.unwrap_or_default() {
+            match end {
+                End::Completed => {
+                    outcome.parties_completed += 1;
+                    if window.is_none_or(|(from, to)| at >= from && at <= to) {
+                        outcome.completed_in_window += 1;
+                    }
+                }
+                End::Cut => outcome.parties_cut += 1,
+                End::Failed => {}
+            }
+        }
+    }
+    outcome.duration = Instant::now().saturating_duration_since(t0);
+    outcome.connected_peak = sockets.peak();
+    outcome
+}

@@ -1,0 +1,182 @@
+//! The party socket: its connection state and the server's events.
+
+use party_protocol::party::{PartyPhase, PartyStatusResponse};
+use party_protocol::party_ws::{ServerEvent, ServerMessage};
+
+use super::msg::{ApiCall, Effect, WsEvent};
+use super::replies::apply_status;
+use super::state::{App, ConnState};
+use super::update::{call, leave_party_view, refresh_status};
+
+pub(super) fn on_socket(app: &mut App, event: WsEvent) -> Vec<Effect> {
+    match event {
+        WsEvent::Connected => {
+            app.conn = ConnState::Live;
+            vec![]
+        }
+        WsEvent::Disconnected {
+            retry_in: Some(_), ..
+        } => {
+            let attempt = match app.conn {
+                ConnState::Reconnecting { attempt } => attempt + 1,
+                _ => 1,
+            };
+            app.conn = ConnState::Reconnecting { attempt };
+            vec![]
+        }
+        WsEvent::Disconnected { retry_in: None, .. } => {
+            if app.party.is_some() {
+                app.conn = ConnState::Polling;
+                app.toast("Live updates are unavailable; refreshing every 2 s instead.");
+            }
+            vec![]
+        }
+        WsEvent::Message(msg) => on_event(app, *msg),
+    }
+}
+
+fn on_event(app: &mut App, msg: ServerMessage) -> Vec<Effect> {
+    if app.session_id() != Some(msg.session_id) {
+        return vec![];
+    }
+    if let ServerEvent::SessionUpdate(snapshot) = msg.event {
+        let status = snapshot_status(msg.session_id, msg.seq, *snapshot);
+        app.seq = msg.seq;
+        return apply_status(app, status);
+    }
+    if matches!(msg.event, ServerEvent::Pong) || msg.seq <= app.seq {
+        return vec![];
+    }
+    if msg.seq != app.seq + 1 {
+        // A gap: the socket missed something. Take a fresh status and resume
+        // the socket from what we have.
+        let mut effects = refresh_status(app);
+        effects.push(Effect::ConnectWs {
+            session: msg.session_id,
+            since: Some(app.seq),
+        });
+        return effects;
+    }
+    app.seq = msg.seq;
+    let me = app.my_id();
+    match msg.event {
+        ServerEvent::ProgressUpdate {
+            player_id,
+            username,
+            action,
+            progress,
+            session_progress,
+        } => {
+            if let Some(party) = app.party.as_mut() {
+                let phase = party.current_phase;
+                if let Some(p) = party
+                    .participants
+                    .iter_mut()
+                    .find(|p| p.player_id == player_id)
+                {
+                    p.prompts_submitted = progress.prompts_submitted;
+                    p.copies_submitted = progress.copies_submitted;
+                    p.votes_submitted = progress.votes_submitted;
+                    p.phase_complete = match phase {
+                        PartyPhase::Prompt => p.prompts_submitted >= p.prompts_required,
+                        PartyPhase::Copy => p.copies_submitted >= p.copies_required,
+                        PartyPhase::Vote => p.votes_submitted >= p.votes_required,
+                        _ => p.phase_complete,
+                    };
+                }
+                party.progress.players_ready_for_next_phase =
+                    session_progress.players_done_with_phase;
+            }
+            if Some(player_id) != me {
+                let what = match action.as_str() {
+                    "submitted_prompt" => "wrote a prompt",
+                    "submitted_copy" => "wrote a copy",
+                    _ => "voted",
+                };
+                app.toast(format!("{username} {what}"));
+            }
+            vec![]
+        }
+        ServerEvent::PhaseTransition { message, .. } => {
+            app.toast(message);
+            if !app.busy {
+                app.round = None;
+            }
+            refresh_status(app)
+        }
+        ServerEvent::SessionCompleted { message, .. } => {
+            app.toast(message);
+            refresh_status(app)
+        }
+        ServerEvent::PlayAgain {
+            new_session_id,
+            party_code,
+        } => {
+            app.invite = Some((new_session_id, party_code.clone()));
+            app.toast(format!(
+                "The host opened a new lobby ({party_code}): press j to join."
+            ));
+            vec![]
+        }
+        ServerEvent::PlayerKicked { player_id, .. } if Some(player_id) == me => {
+            leave_party_view(app);
+            app.error = Some("The host removed you from the party.".into());
+            vec![Effect::CloseWs, call(ApiCall::Dashboard)]
+        }
+        ServerEvent::PlayerJoined { username, .. } => {
+            app.toast(format!("{username} joined"));
+            refresh_status(app)
+        }
+        ServerEvent::PlayerLeft { username, .. } => {
+            app.toast(format!("{username} left"));
+            refresh_status(app)
+        }
+        ServerEvent::HostChanged { username, .. } => {
+            app.toast(format!("{username} is the host now"));
+            refresh_status(app)
+        }
+        ServerEvent::Presence {
+            player_id,
+            connection_status,
+            ..
+        } => {
+            if let Some(p) = app.party.as_mut().and_then(|party| {
+                party
+                    .participants
+                    .iter_mut()
+                    .find(|p| p.player_id == player_id)
+            }) {
+                p.connection_status = connection_status;
+            }
+            vec![]
+        }
+        _ => refresh_status(app),
+    }
+}
+
+/// A socket snapshot as a status (the envelope holds its id and sequence).
+fn snapshot_status(
+    session_id: uuid::Uuid,
+    seq: i64,
+    s: party_protocol::party_ws::SessionSnapshot,
+) -> PartyStatusResponse {
+    PartyStatusResponse {
+        session_id,
+        party_code: s.party_code,
+        host_player_id: s.host_player_id,
+        status: s.status,
+        current_phase: s.current_phase,
+        phase_started_at: s.phase_started_at,
+        phase_expires_at: s.phase_expires_at,
+        min_players: s.min_players,
+        max_players: s.max_players,
+        prompts_per_player: s.prompts_per_player,
+        copies_per_player: s.copies_per_player,
+        votes_per_player: s.votes_per_player,
+        seq,
+        participants: s.participants,
+        progress: s.progress,
+        active_round: s.active_round,
+        next_session_id: s.next_session_id,
+    }
+}

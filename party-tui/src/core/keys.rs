@@ -1,0 +1,305 @@
+//! Key presses, screen by screen: what each key does on the sign-in,
+//! dashboard, create, join, lobby, play and results screens.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use party_protocol::party::CreatePartyRequest;
+use party_protocol::round::RoundType;
+
+use super::msg::{ApiCall, Effect};
+use super::state::{App, Screen};
+use super::update::{call, leave_party_view};
+
+pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && matches!(key.code, KeyCode::Char('c' | 'q')) {
+        app.quit = true;
+        return vec![Effect::Quit];
+    }
+    app.error = None;
+    if app.help {
+        if matches!(key.code, KeyCode::Char('?') | KeyCode::Esc | KeyCode::F(1)) {
+            app.help = false;
+        }
+        return vec![];
+    }
+    let typing = matches!(app.screen, Screen::SignIn | Screen::Join)
+        || (app.screen == Screen::Play
+            && app
+                .round
+                .as_ref()
+                .is_some_and(|r| r.kind != RoundType::Vote));
+    if key.code == KeyCode::F(1) || (key.code == KeyCode::Char('?') && app.screen != Screen::SignIn)
+    {
+        app.help = true;
+        return vec![];
+    }
+    match app.screen {
+        Screen::SignIn => signin_key(app, key, ctrl),
+        Screen::Dashboard => dashboard_key(app, key),
+        Screen::Create => create_key(app, key),
+        Screen::Join => join_key(app, key),
+        Screen::Lobby => lobby_key(app, key),
+        Screen::Play => play_key(app, key, ctrl, typing),
+        Screen::Results => results_key(app, key),
+    }
+}
+
+fn signin_key(app: &mut App, key: KeyEvent, ctrl: bool) -> Vec<Effect> {
+    let form = &mut app.signin;
+    match key.code {
+        KeyCode::Tab | KeyCode::Down | KeyCode::Up | KeyCode::BackTab => {
+            form.field = 1 - form.field.min(1);
+        }
+        KeyCode::Backspace => {
+            let field = if form.field == 0 {
+                &mut form.username
+            } else {
+                &mut form.password
+            };
+            field.pop();
+        }
+        KeyCode::Char('r') if ctrl => {
+            if form.username.is_empty() || form.password.is_empty() {
+                app.error = Some("Type a username and a password to register.".into());
+            } else {
+                return vec![call(ApiCall::Register {
+                    username: form.username.clone(),
+                    password: form.password.clone(),
+                })];
+            }
+        }
+        KeyCode::Char(c) if !ctrl => {
+            let field = if form.field == 0 {
+                &mut form.username
+            } else {
+                &mut form.password
+            };
+            if field.chars().count() < 64 {
+                field.push(c);
+            }
+        }
+        KeyCode::Enter => {
+            if form.username.is_empty() {
+                return vec![call(ApiCall::Guest)];
+            }
+            if form.password.is_empty() {
+                form.field = 1;
+                return vec![];
+            }
+            return vec![call(ApiCall::Login {
+                username: form.username.clone(),
+                password: form.password.clone(),
+            })];
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+fn dashboard_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    match key.code {
+        KeyCode::Char('c') => {
+            app.screen = Screen::Create;
+            vec![]
+        }
+        KeyCode::Char('j') => {
+            app.screen = Screen::Join;
+            app.input.clear();
+            vec![]
+        }
+        KeyCode::Char('r') => match app.dashboard.as_ref().and_then(|d| d.active_party.as_ref()) {
+            Some(active) => vec![call(ApiCall::Status(active.session_id))],
+            None => vec![],
+        },
+        KeyCode::Char('g') => vec![call(ApiCall::Dashboard)],
+        KeyCode::Char('q') | KeyCode::Esc => {
+            app.quit = true;
+            vec![Effect::Quit]
+        }
+        _ => vec![],
+    }
+}
+
+fn create_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let form = &mut app.create;
+    let (lo, hi, step) = super::state::CreateForm::RANGES[form.field];
+    match key.code {
+        KeyCode::Up | KeyCode::BackTab => form.field = form.field.checked_sub(1).unwrap_or(4),
+        KeyCode::Down | KeyCode::Tab => form.field = (form.field + 1) % 5,
+        KeyCode::Left | KeyCode::Char('-') => {
+            form.values[form.field] = (form.values[form.field] - step).max(lo);
+        }
+        KeyCode::Right | KeyCode::Char('+') => {
+            form.values[form.field] = (form.values[form.field] + step).min(hi);
+        }
+        KeyCode::Esc => app.screen = Screen::Dashboard,
+        KeyCode::Enter => {
+            let [min, max, prompts, votes, secs] = form.values;
+            if min > max {
+                app.error = Some("Min players cannot exceed max players.".into());
+                return vec![];
+            }
+            return vec![call(ApiCall::CreateParty(CreatePartyRequest {
+                min_players: Some(min),
+                max_players: Some(max),
+                prompts_per_player: Some(prompts),
+                copies_per_player: Some(2 * prompts),
+                votes_per_player: Some(votes),
+                phase_seconds: (secs > 0).then_some(secs),
+            }))];
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+fn join_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    match key.code {
+        KeyCode::Esc => app.screen = Screen::Dashboard,
+        KeyCode::Backspace => {
+            app.input.pop();
+        }
+        KeyCode::Char(c) if c.is_ascii_alphanumeric() && app.input.len() < 8 => {
+            app.input.push(c.to_ascii_uppercase());
+        }
+        KeyCode::Enter if !app.input.is_empty() => {
+            return vec![call(ApiCall::JoinParty(app.input.clone()))];
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+fn lobby_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let Some(party) = app.party.clone() else {
+        return vec![];
+    };
+    let session = party.session_id;
+    let count = party.participants.len();
+    match key.code {
+        KeyCode::Char('r') => {
+            let me = app.my_id();
+            let ready = party
+                .participants
+                .iter()
+                .find(|p| Some(p.player_id) == me)
+                .is_some_and(|p| p.status == party_protocol::party::ParticipantStatus::Ready);
+            vec![call(ApiCall::Ready(session, !ready))]
+        }
+        KeyCode::Char('s') if app.is_host() => vec![call(ApiCall::Start(session))],
+        KeyCode::Char('b') if app.is_host() => vec![call(ApiCall::AddBots(session, 1))],
+        KeyCode::Char('k') if app.is_host() => match party.participants.get(app.selected) {
+            Some(p) if Some(p.player_id) != app.my_id() => {
+                vec![call(ApiCall::Kick(session, p.player_id))]
+            }
+            _ => {
+                app.error = Some("Select another player to remove (↑/↓).".into());
+                vec![]
+            }
+        },
+        KeyCode::Up => {
+            app.selected = app.selected.saturating_sub(1);
+            vec![]
+        }
+        KeyCode::Down => {
+            app.selected = (app.selected + 1).min(count.saturating_sub(1));
+            vec![]
+        }
+        KeyCode::Char('l') => vec![call(ApiCall::Leave(session))],
+        KeyCode::Char('q') => {
+            app.quit = true;
+            vec![Effect::Quit]
+        }
+        _ => vec![],
+    }
+}
+
+fn play_key(app: &mut App, key: KeyEvent, ctrl: bool, typing: bool) -> Vec<Effect> {
+    let Some(session) = app.session_id() else {
+        return vec![];
+    };
+    if ctrl && key.code == KeyCode::Char('l') {
+        return vec![call(ApiCall::Leave(session))];
+    }
+    let Some(round) = app.round.clone() else {
+        if key.code == KeyCode::Char('q') {
+            app.quit = true;
+            return vec![Effect::Quit];
+        }
+        return vec![];
+    };
+    if typing {
+        match key.code {
+            KeyCode::Char(c)
+                if !ctrl
+                    && (c.is_ascii_alphabetic() || c == ' ' || c == '\'')
+                    && app.input.len() < 100 =>
+            {
+                app.input.push(c.to_ascii_uppercase());
+            }
+            KeyCode::Backspace => {
+                app.input.pop();
+            }
+            KeyCode::Enter if !app.input.trim().is_empty() && !app.busy => {
+                app.busy = true;
+                return vec![call(ApiCall::Submit(
+                    session,
+                    round.round_id,
+                    app.input.trim().to_owned(),
+                ))];
+            }
+            _ => {}
+        }
+        return vec![];
+    }
+    // A vote: pick one of three.
+    match key.code {
+        KeyCode::Up => app.selected = app.selected.saturating_sub(1),
+        KeyCode::Down => app.selected = (app.selected + 1).min(2),
+        KeyCode::Char(c @ '1'..='3') => app.selected = (c as usize) - ('1' as usize),
+        KeyCode::Enter if !app.busy => {
+            if let Some(phrases) = &round.phrases {
+                app.busy = true;
+                let choice = phrases[app.selected.min(2)].clone();
+                return vec![call(ApiCall::Submit(session, round.round_id, choice))];
+            }
+        }
+        KeyCode::Char('q') => {
+            app.quit = true;
+            return vec![Effect::Quit];
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+fn results_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    match key.code {
+        KeyCode::Char('p') if app.is_host() => app
+            .session_id()
+            .map(|s| call(ApiCall::PlayAgain(s)))
+            .into_iter()
+            .collect(),
+        KeyCode::Char('j') => match &app.invite {
+            Some((_, code)) => vec![Effect::CloseWs, call(ApiCall::JoinParty(code.clone()))],
+            None => vec![],
+        },
+        KeyCode::Char('d') | KeyCode::Esc => {
+            leave_party_view(app);
+            vec![Effect::CloseWs, call(ApiCall::Dashboard)]
+        }
+        KeyCode::Up => {
+            app.selected = app.selected.saturating_sub(1);
+            vec![]
+        }
+        KeyCode::Down => {
+            app.selected += 1;
+            vec![]
+        }
+        KeyCode::Char('q') => {
+            app.quit = true;
+            vec![Effect::Quit]
+        }
+        _ => vec![],
+    }
+}

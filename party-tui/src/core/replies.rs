@@ -1,0 +1,225 @@
+//! The answers to API calls, and a fresh status taken as the truth.
+
+use party_protocol::ErrorCode;
+use party_protocol::party::{PartyPhase, PartyStatusResponse, SessionStatus};
+use party_protocol::round::RoundType;
+
+use super::msg::{ApiCall, ApiReply, Effect};
+use super::state::{App, ConnState, Screen};
+use super::update::{call, leave_party_view, refresh_status, show};
+
+pub(super) fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
+    match reply {
+        ApiReply::SignedIn(Ok(auth)) => {
+            app.me = Some((auth.player_id, auth.username));
+            app.signin = super::state::SignInForm::default();
+            vec![Effect::SaveCredentials, call(ApiCall::Dashboard)]
+        }
+        ApiReply::Resumed(Ok(())) => vec![Effect::SaveCredentials, call(ApiCall::Dashboard)],
+        ApiReply::Resumed(Err(_)) => {
+            app.screen = Screen::SignIn;
+            app.error = Some("Welcome back — please sign in again.".into());
+            vec![]
+        }
+        ApiReply::Dashboard(Ok(d)) => {
+            app.me = Some((d.player_id, d.username.clone()));
+            let rejoin = d.active_party.as_ref().map(|a| a.session_id);
+            app.dashboard = Some(d);
+            if matches!(app.screen, Screen::SignIn) {
+                app.screen = Screen::Dashboard;
+            }
+            // Back where we were: a restarted client rejoins its party.
+            match (rejoin, app.party.is_none()) {
+                (Some(session), true) => vec![call(ApiCall::Status(session))],
+                _ => vec![],
+            }
+        }
+        ApiReply::PartyOpened(Ok(session)) => {
+            app.invite = None;
+            app.results = None;
+            app.round = None;
+            app.selected = 0;
+            vec![call(ApiCall::Status(session.session_id))]
+        }
+        ApiReply::Status(Ok(status)) => {
+            // Status calls run concurrently and can answer out of order: one
+            // read before the last event applied (say, a lobby with 3 of 4
+            // ready) must not overwrite the newer state for good. Drop it and
+            // ask again; the new read includes that event.
+            if app.session_id() == Some(status.session_id) && status.seq < app.seq {
+                return refresh_status(app);
+            }
+            apply_status(app, status)
+        }
+        ApiReply::Status(Err(err)) => {
+            if err.is(ErrorCode::NotAParticipant) || err.is(ErrorCode::SessionNotFound) {
+                leave_party_view(app);
+                app.error = Some("You are no longer in that party.".into());
+                return vec![Effect::CloseWs, call(ApiCall::Dashboard)];
+            }
+            show(app, &err);
+            vec![]
+        }
+        ApiReply::RoundStarted(Ok(round)) => {
+            app.busy = false;
+            app.round = Some(round);
+            app.input.clear();
+            app.selected = 0;
+            // Opening a round pays its entry fee: refresh the balance, or the
+            // header shows the amount from before the fee until the phrase
+            // is submitted (and a restart mid-round seems to have charged).
+            vec![call(ApiCall::Dashboard)]
+        }
+        ApiReply::RoundStarted(Err(err)) => {
+            app.busy = false;
+            let settle = [
+                ErrorCode::AlreadyInRound,
+                ErrorCode::AlreadySubmitted,
+                ErrorCode::CopiesComplete,
+                ErrorCode::VotesComplete,
+                ErrorCode::WrongPhase,
+            ];
+            if settle.iter().any(|c| err.is(*c)) {
+                // The server knows better: the status resumes the right round.
+                refresh_status(app)
+            } else {
+                show(app, &err);
+                vec![]
+            }
+        }
+        ApiReply::Submitted(Ok(out)) => {
+            app.busy = false;
+            app.round = None;
+            app.input.clear();
+            app.selected = 0;
+            if let Some(t) = &out.phase_transition {
+                app.toast(t.message.clone());
+            } else if out.correct == Some(true) {
+                app.toast("Correct! You spotted the original.");
+            } else if out.correct == Some(false) {
+                app.toast("Fooled! That was a copy.");
+            }
+            let mut effects = refresh_status(app);
+            effects.push(call(ApiCall::Dashboard));
+            effects
+        }
+        ApiReply::Submitted(Err(err)) => {
+            app.busy = false;
+            show(app, &err);
+            if err.is(ErrorCode::Expired)
+                || err.is(ErrorCode::RoundNotActive)
+                || err.is(ErrorCode::WrongPhase)
+            {
+                app.round = None;
+                return refresh_status(app);
+            }
+            vec![]
+        }
+        ApiReply::Results(Ok(results)) => {
+            app.results = Some(results);
+            app.screen = Screen::Results;
+            app.selected = 0;
+            // The prizes just paid: show the new balance.
+            vec![call(ApiCall::Dashboard)]
+        }
+        ApiReply::Left(Ok(())) => {
+            leave_party_view(app);
+            vec![Effect::CloseWs, call(ApiCall::Dashboard)]
+        }
+        ApiReply::PlayAgain(Ok(again)) => {
+            leave_party_view(app);
+            vec![Effect::CloseWs, call(ApiCall::Status(again.new_session_id))]
+        }
+        ApiReply::Ready(Ok(_))
+        | ApiReply::Started(Ok(_))
+        | ApiReply::BotsAdded(Ok(_))
+        | ApiReply::Kicked(Ok(())) => refresh_status(app),
+        ApiReply::SignedIn(Err(err))
+        | ApiReply::Dashboard(Err(err))
+        | ApiReply::PartyOpened(Err(err))
+        | ApiReply::Ready(Err(err))
+        | ApiReply::Started(Err(err))
+        | ApiReply::Results(Err(err))
+        | ApiReply::Left(Err(err))
+        | ApiReply::BotsAdded(Err(err))
+        | ApiReply::Kicked(Err(err))
+        | ApiReply::PlayAgain(Err(err)) => {
+            show(app, &err);
+            vec![]
+        }
+    }
+}
+
+/// Takes a fresh status as the truth: screen, sequence, the open round.
+/// Starts the next round by itself when the phase has begun and the
+/// player still owes work; never before.
+pub(super) fn apply_status(app: &mut App, status: PartyStatusResponse) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    let first = app
+        .party
+        .as_ref()
+        .is_none_or(|p| p.session_id != status.session_id);
+    let session = status.session_id;
+    if matches!(status.status, SessionStatus::Abandoned) {
+        leave_party_view(app);
+        app.error = Some("The party ended without results (it was idle too long).".into());
+        return vec![Effect::CloseWs, call(ApiCall::Dashboard)];
+    }
+    app.seq = app.seq.max(status.seq);
+    if first {
+        app.seq = status.seq;
+        app.conn = ConnState::Connecting;
+        effects.push(Effect::ConnectWs {
+            session,
+            since: Some(status.seq),
+        });
+    }
+    let phase = status.current_phase;
+    let me = app.my_id();
+    let mine = status
+        .participants
+        .iter()
+        .find(|p| Some(p.player_id) == me)
+        .cloned();
+    if let Some(active) = status.active_round.clone() {
+        if app
+            .round
+            .as_ref()
+            .is_none_or(|r| r.round_id != active.round_id)
+        {
+            app.input.clear();
+            app.selected = 0;
+        }
+        app.round = Some(active.into());
+    } else if app.round.is_some() && !app.busy {
+        // The round ended elsewhere (submitted on another device, expired).
+        app.round = None;
+    }
+    app.party = Some(status);
+    match phase {
+        PartyPhase::Lobby => app.screen = Screen::Lobby,
+        PartyPhase::Prompt | PartyPhase::Copy | PartyPhase::Vote => {
+            app.screen = Screen::Play;
+            let owes = mine.as_ref().is_some_and(|p| !p.phase_complete)
+                && !matches!(
+                    mine.as_ref().map(|p| p.status),
+                    Some(party_protocol::party::ParticipantStatus::Left)
+                );
+            if app.round.is_none() && owes && !app.busy {
+                let kind = match phase {
+                    PartyPhase::Prompt => RoundType::Prompt,
+                    PartyPhase::Copy => RoundType::Copy,
+                    _ => RoundType::Vote,
+                };
+                app.busy = true;
+                effects.push(call(ApiCall::StartRound(session, kind)));
+            }
+        }
+        PartyPhase::Results | PartyPhase::Completed => {
+            if app.results.as_ref().is_none_or(|r| r.session_id != session) {
+                effects.push(call(ApiCall::Results(session)));
+            }
+        }
+    }
+    effects
+}
