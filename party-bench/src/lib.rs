@@ -5,6 +5,7 @@
 //! - [`stats`] records latencies (HDR histograms), fan-out, errors, lost events.
 //! - [`probe`] reads the server's memory.
 //! - [`storage`] measures the database's raw write transactions per second.
+//! - [`config`] holds what a run is asked to do (profile, loads, schedule).
 //! - [`report`] holds what a run reports: the JSON document and the tables.
 //!
 //! Profiles: `smoke` (seconds; any error or lost event fails it — never
@@ -16,6 +17,7 @@
 //! [`swarm`]).
 
 pub mod client;
+pub mod config;
 pub mod probe;
 pub mod report;
 pub mod stats;
@@ -26,141 +28,16 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use party_protocol::party::CreatePartyRequest;
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use tokio::time::Instant;
 
 use client::Http;
+pub use config::{LoadConfig, Profile};
 use probe::{Peak, Probe};
 pub use report::{Capacity, LoadReport, MemoryReport, StepReport, step_table, summary};
 use report::{round2, verdict};
 use stats::Recorder;
 pub use swarm::Gauge;
-
-/// Which benchmark to run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Profile {
-    /// A few seconds: 2 parties of 4, an action every 0.2 s. Fails on any
-    /// error or lost event, never on timing.
-    Smoke,
-    /// 50 parties of 8, an action per player every 5 s.
-    Standard,
-    /// Ramps the number of parties until the latency target breaks.
-    Capacity,
-}
-
-/// Everything a load run needs.
-#[derive(Debug, Clone)]
-pub struct LoadConfig {
-    /// `http://127.0.0.1:PORT`.
-    pub server: String,
-    pub profile: Profile,
-    /// Parties per step (smoke and standard); capacity uses `ramp`.
-    pub parties: usize,
-    pub players: usize,
-    /// One action per player per interval.
-    pub interval: Duration,
-    pub prompts_per_player: i64,
-    pub votes_per_player: i64,
-    /// Capacity: the numbers of parties to try, in order.
-    pub ramp: Vec<usize>,
-    /// Capacity: bisection steps between the last load held and the first broken.
-    pub refine: usize,
-    /// Capacity: the p99 (request and fan-out) a step must stay under.
-    pub target_p99_ms: f64,
-    /// The whole run stops by then.
-    pub max_seconds: u64,
-    pub server_pid: Option<u32>,
-    /// Pause between capacity steps so the server settles.
-    pub settle: Duration,
-    /// Keep K parties in progress (back to back, staggered) and measure a
-    /// window; false: every party starts at once and plays once.
-    pub continuous: bool,
-    /// Continuous: the measured window (after the warm-up).
-    pub window: Duration,
-    /// Continuous: party starts are spread over this; default one party's length.
-    pub warmup: Option<Duration>,
-}
-
-impl LoadConfig {
-    /// The defaults of a profile.
-    pub fn for_profile(profile: Profile, server: &str) -> Self {
-        let base = LoadConfig {
-            server: server.trim_end_matches('/').to_owned(),
-            profile,
-            parties: 50,
-            players: 8,
-            interval: Duration::from_secs(5),
-            prompts_per_player: 1,
-            votes_per_player: 3,
-            ramp: vec![50, 100, 200, 400, 800, 1200, 1600, 2400],
-            refine: 2,
-            target_p99_ms: 50.0,
-            max_seconds: 600,
-            server_pid: None,
-            settle: Duration::from_secs(3),
-            continuous: true,
-            window: Duration::from_secs(60),
-            warmup: None,
-        };
-        match profile {
-            Profile::Smoke => LoadConfig {
-                parties: 2,
-                players: 4,
-                interval: Duration::from_millis(200),
-                max_seconds: 120,
-                continuous: false,
-                ..base
-            },
-            Profile::Standard => base,
-            Profile::Capacity => LoadConfig {
-                max_seconds: 1800,
-                ..base
-            },
-        }
-    }
-
-    fn create_request(&self) -> CreatePartyRequest {
-        let n = self.players as i64;
-        CreatePartyRequest {
-            min_players: Some(n),
-            max_players: Some(n),
-            prompts_per_player: Some(self.prompts_per_player),
-            copies_per_player: Some(2 * self.prompts_per_player),
-            votes_per_player: Some(self.votes_per_player),
-            phase_seconds: None,
-        }
-    }
-
-    /// About how long one party takes: sign-up, join, ready, start, every
-    /// round (two actions each), the results.
-    pub fn party_length(&self) -> Duration {
-        let rounds = 3 * self.prompts_per_player + self.votes_per_player;
-        self.interval * (5 + 2 * rounds as u32)
-    }
-
-    fn mode(&self) -> swarm::Mode {
-        if self.continuous {
-            swarm::Mode::Continuous {
-                warmup: self.warmup.unwrap_or_else(|| self.party_length()),
-                window: self.window,
-            }
-        } else {
-            swarm::Mode::Once
-        }
-    }
-
-    /// About how long one step takes.
-    pub fn step_estimate(&self) -> Duration {
-        let tail = self.interval * 4 + Duration::from_secs(5);
-        match self.mode() {
-            swarm::Mode::Once => self.party_length() + self.interval * 4 + tail,
-            swarm::Mode::Continuous { warmup, window } => warmup + window + tail,
-        }
-    }
-}
 
 /// Runs one step and measures the server around it.
 pub async fn run_step(

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Profile;
+use crate::config::Profile;
 use crate::probe::Memory;
 use crate::stats::{self, Measured};
 

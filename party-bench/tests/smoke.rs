@@ -3,16 +3,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use clap::Parser;
 use party_bench::{self as bench, LoadConfig, Profile};
 
 /// A real server in this test process, on port 0 over a fresh SQLite file.
 async fn server(dir: &std::path::Path) -> String {
-    let mut config = party_server::Config::parse_from(["party-server"]);
-    config.bind = "127.0.0.1:0".parse().unwrap();
-    config.database_url = Some(format!("sqlite://{}", dir.join("server.db").display()));
+    let mut config = party_server::Config::local("127.0.0.1:0".parse().unwrap(), dir).unwrap();
     config.rate_limits = party_server::config::Switch::Off;
-    config.load_rules().unwrap();
     let app = party_server::Application::build(&config).await.unwrap();
     let addr = app.local_addr().unwrap();
     tokio::spawn(app.run(std::future::pending()));

@@ -13,8 +13,8 @@ use party_tui::api::{ApiClient, ApiResult, ClientError};
 use tokio::time::{Instant, sleep_until, timeout};
 use uuid::Uuid;
 
+use super::context::{Ctx, End, Mode, Party};
 use super::socket::{SharedView, lock, run_socket};
-use super::{Ctx, End, Mode, Party};
 use crate::client::failure;
 use crate::stats::Recorder;
 

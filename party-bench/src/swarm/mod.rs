@@ -16,134 +16,26 @@
 //! the same second). Only the window after that warm-up is measured, and
 //! parties still running when it closes are cut (not counted as errors).
 //!
-//! [`bot`] plays one player's script; [`socket`] follows its party socket.
+//! [`bot`] plays one player's script; [`socket`] follows its party socket;
+//! [`context`] holds what they share.
 
 mod bot;
+mod context;
 mod socket;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-use party_protocol::party::CreatePartyRequest;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
-use uuid::Uuid;
 
 use crate::client::Http;
 use crate::stats::PartyFanout;
 use bot::player;
+use context::{Ctx, End, Party};
+pub use context::{Gauge, Mode, StepConfig, StepOutcome};
 
-/// One step of load: what to run.
-#[derive(Debug, Clone)]
-pub struct StepConfig {
-    pub parties: usize,
-    pub players: usize,
-    pub interval: Duration,
-    pub create: CreatePartyRequest,
-    /// Nothing runs past this instant (the `--max-seconds` cap).
-    pub deadline: Instant,
-    pub mode: Mode,
-}
-
-/// How parties are started (see the module docs).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Once,
-    Continuous {
-        /// Party starts are spread over this (about one party's length).
-        warmup: Duration,
-        /// Then measured for this long.
-        window: Duration,
-    },
-}
-
-impl StepConfig {
-    /// The slots a player may use: the script needs about 10 + 2 × rounds.
-    fn max_slots(&self) -> u32 {
-        let prompts = self.create.prompts_per_player.unwrap_or(1);
-        let copies = self.create.copies_per_player.unwrap_or(2 * prompts);
-        let votes = self.create.votes_per_player.unwrap_or(3);
-        (30 + 4 * (prompts + copies + votes)) as u32
-    }
-}
-
-/// What one step did (the recorder holds the latencies).
-#[derive(Debug, Clone, Default)]
-pub struct StepOutcome {
-    pub parties_completed: usize,
-    /// Parties that ended inside the measured window.
-    pub completed_in_window: usize,
-    /// Parties still running when the window closed (continuous mode).
-    pub parties_cut: usize,
-    /// From the first slot to the last player's end.
-    pub duration: Duration,
-    pub connected_peak: i64,
-}
-
-/// Open sockets now and at most.
-#[derive(Debug, Default)]
-pub struct Gauge {
-    now: AtomicI64,
-    peak: AtomicI64,
-}
-
-/// Counts one open socket until dropped (an aborted task drops it too).
-#[derive(Debug)]
-struct Open<'a>(&'a Gauge);
-
-impl Drop for Open<'_> {
-    fn drop(&mut self) {
-        self.0.now.fetch_sub(1, Ordering::Relaxed);
-    }
-}
-
-impl Gauge {
-    fn open(&self) -> Open<'_> {
-        let n = self.now.fetch_add(1, Ordering::Relaxed) + 1;
-        self.peak.fetch_max(n, Ordering::Relaxed);
-        Open(self)
-    }
-
-    pub fn now(&self) -> i64 {
-        self.now.load(Ordering::Relaxed)
-    }
-
-    pub fn peak(&self) -> i64 {
-        self.peak.load(Ordering::Relaxed)
-    }
-}
-
-/// What every task of a step shares.
-#[derive(Debug)]
-struct Ctx {
-    http: Http,
-    cfg: StepConfig,
-    /// Players stop at their first slot after this (the window's end, or
-    /// the deadline).
-    stop_at: Instant,
-    sockets: Arc<Gauge>,
-}
-
-/// How a party ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum End {
-    Completed,
-    /// Still running when the measured window closed.
-    Cut,
-    Failed,
-}
-
-/// What the players of one party share.
-#[derive(Debug)]
-struct Party {
-    /// The host's first slot; member `j` is `j/N` of an interval later.
-    t0: Instant,
-    /// The host publishes the session and its code here.
-    opened: watch::Sender<Option<(Uuid, String)>>,
-    fanout: PartyFanout,
-}
 /// The golden-ratio sequence: spreads starts evenly over an interval.
 fn spread(i: u64) -> f64 {
     (i as f64 * 0.618_033_988_749_895).fract()

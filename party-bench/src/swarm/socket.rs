@@ -14,7 +14,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use uuid::Uuid;
 
-use super::{Ctx, Party};
+use super::context::{Ctx, Party};
 use crate::stats::{PartyFanout, SeqTracker};
 
 /// Socket reconnections per player before giving up.

@@ -3,10 +3,10 @@
 use party_protocol::party::{PartyPhase, PartyStatusResponse};
 use party_protocol::party_ws::{ServerEvent, ServerMessage};
 
+use super::common::{call, leave_party_view, refresh_status};
 use super::msg::{ApiCall, Effect, WsEvent};
 use super::replies::apply_status;
 use super::state::{App, ConnState};
-use super::update::{call, leave_party_view, refresh_status};
 
 pub(super) fn on_socket(app: &mut App, event: WsEvent) -> Vec<Effect> {
     match event {

@@ -5,9 +5,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use party_protocol::party::CreatePartyRequest;
 use party_protocol::round::RoundType;
 
+use super::common::{call, leave_party_view};
 use super::msg::{ApiCall, Effect};
 use super::state::{App, Screen};
-use super::update::{call, leave_party_view};
 
 pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);

@@ -5,6 +5,7 @@
 //! hands keys to [`keys`], API replies to [`replies`] and socket events to
 //! [`events`].
 
+mod common;
 mod events;
 mod keys;
 pub mod msg;

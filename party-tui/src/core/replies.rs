@@ -4,9 +4,9 @@ use party_protocol::ErrorCode;
 use party_protocol::party::{PartyPhase, PartyStatusResponse, SessionStatus};
 use party_protocol::round::RoundType;
 
+use super::common::{call, leave_party_view, refresh_status, show};
 use super::msg::{ApiCall, ApiReply, Effect};
 use super::state::{App, ConnState, Screen};
-use super::update::{call, leave_party_view, refresh_status, show};
 
 pub(super) fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
     match reply {

@@ -3,14 +3,15 @@
 //!
 //! This module dispatches a message to its handler — keys in
 //! [`super::keys`], API replies in [`super::replies`], socket events in
-//! [`super::events`], the clock's tick here — and holds what they share.
+//! [`super::events`], the clock's tick here. What the handlers share is in
+//! [`super::common`].
 
+use super::common::refresh_status;
 use super::events::on_socket;
 use super::keys::on_key;
-use super::msg::{ApiCall, Effect, Msg};
+use super::msg::{Effect, Msg};
 use super::replies::on_reply;
-use super::state::{App, ConnState, Screen};
-use crate::api::ClientError;
+use super::state::{App, ConnState};
 
 /// Seconds between status polls when the socket cannot connect.
 const POLL_SECONDS: i64 = 2;
@@ -24,16 +25,6 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     }
 }
 
-pub(super) fn call(c: ApiCall) -> Effect {
-    Effect::Call(c)
-}
-
-pub(super) fn refresh_status(app: &App) -> Vec<Effect> {
-    app.session_id()
-        .map(|s| call(ApiCall::Status(s)))
-        .into_iter()
-        .collect()
-}
 // ---------------------------------------------------------------- time
 
 fn on_tick(app: &mut App, now: time::OffsetDateTime) -> Vec<Effect> {
@@ -49,21 +40,4 @@ fn on_tick(app: &mut App, now: time::OffsetDateTime) -> Vec<Effect> {
         return refresh_status(app);
     }
     vec![]
-}
-
-// ---------------------------------------------------------------- replies
-
-pub(super) fn show(app: &mut App, err: &ClientError) {
-    app.error = Some(err.message.clone());
-}
-
-pub(super) fn leave_party_view(app: &mut App) {
-    app.party = None;
-    app.round = None;
-    app.results = None;
-    app.invite = None;
-    app.seq = 0;
-    app.busy = false;
-    app.conn = ConnState::Idle;
-    app.screen = Screen::Dashboard;
 }

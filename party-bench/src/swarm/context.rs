@@ -1,0 +1,124 @@
+//! What the tasks of one step share: its configuration, the socket gauge,
+//! the step's context and each party's shared state.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+use party_protocol::party::CreatePartyRequest;
+use tokio::sync::watch;
+use tokio::time::Instant;
+use uuid::Uuid;
+
+use crate::client::Http;
+use crate::stats::PartyFanout;
+
+/// One step of load: what to run.
+#[derive(Debug, Clone)]
+pub struct StepConfig {
+    pub parties: usize,
+    pub players: usize,
+    pub interval: Duration,
+    pub create: CreatePartyRequest,
+    /// Nothing runs past this instant (the `--max-seconds` cap).
+    pub deadline: Instant,
+    pub mode: Mode,
+}
+
+/// How parties are started (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Once,
+    Continuous {
+        /// Party starts are spread over this (about one party's length).
+        warmup: Duration,
+        /// Then measured for this long.
+        window: Duration,
+    },
+}
+
+impl StepConfig {
+    /// The slots a player may use: the script needs about 10 + 2 × rounds.
+    pub(super) fn max_slots(&self) -> u32 {
+        let prompts = self.create.prompts_per_player.unwrap_or(1);
+        let copies = self.create.copies_per_player.unwrap_or(2 * prompts);
+        let votes = self.create.votes_per_player.unwrap_or(3);
+        (30 + 4 * (prompts + copies + votes)) as u32
+    }
+}
+
+/// What one step did (the recorder holds the latencies).
+#[derive(Debug, Clone, Default)]
+pub struct StepOutcome {
+    pub parties_completed: usize,
+    /// Parties that ended inside the measured window.
+    pub completed_in_window: usize,
+    /// Parties still running when the window closed (continuous mode).
+    pub parties_cut: usize,
+    /// From the first slot to the last player's end.
+    pub duration: Duration,
+    pub connected_peak: i64,
+}
+
+/// Open sockets now and at most.
+#[derive(Debug, Default)]
+pub struct Gauge {
+    now: AtomicI64,
+    peak: AtomicI64,
+}
+
+/// Counts one open socket until dropped (an aborted task drops it too).
+#[derive(Debug)]
+pub(super) struct Open<'a>(&'a Gauge);
+
+impl Drop for Open<'_> {
+    fn drop(&mut self) {
+        self.0.now.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl Gauge {
+    pub(super) fn open(&self) -> Open<'_> {
+        let n = self.now.fetch_add(1, Ordering::Relaxed) + 1;
+        self.peak.fetch_max(n, Ordering::Relaxed);
+        Open(self)
+    }
+
+    pub fn now(&self) -> i64 {
+        self.now.load(Ordering::Relaxed)
+    }
+
+    pub fn peak(&self) -> i64 {
+        self.peak.load(Ordering::Relaxed)
+    }
+}
+
+/// What every task of a step shares.
+#[derive(Debug)]
+pub(super) struct Ctx {
+    pub(super) http: Http,
+    pub(super) cfg: StepConfig,
+    /// Players stop at their first slot after this (the window's end, or
+    /// the deadline).
+    pub(super) stop_at: Instant,
+    pub(super) sockets: Arc<Gauge>,
+}
+
+/// How a party ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum End {
+    Completed,
+    /// Still running when the measured window closed.
+    Cut,
+    Failed,
+}
+
+/// What the players of one party share.
+#[derive(Debug)]
+pub(super) struct Party {
+    /// The host's first slot; member `j` is `j/N` of an interval later.
+    pub(super) t0: Instant,
+    /// The host publishes the session and its code here.
+    pub(super) opened: watch::Sender<Option<(Uuid, String)>>,
+    pub(super) fanout: PartyFanout,
+}
