@@ -13,7 +13,7 @@ pub const MAX_PASSWORD_CHARS: usize = 128;
 pub const MAX_EMAIL_CHARS: usize = 254;
 
 /// `POST /player` and `POST /player/upgrade`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegisterRequest {
     pub username: Username,
     pub password: String,
@@ -22,7 +22,7 @@ pub struct RegisterRequest {
 }
 
 /// `POST /auth/login`: by username or by email.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
@@ -48,7 +48,7 @@ pub struct AuthResponse {
 }
 
 /// `POST /auth/refresh`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RefreshRequest {
     pub refresh_token: String,
 }
