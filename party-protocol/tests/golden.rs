@@ -1281,6 +1281,28 @@ fn every_message_variant_has_a_golden_file() {
     }
 }
 
+/// `ServerEvent::kind()` must name the same tag serde writes, for every
+/// variant: each variant has a sample (checked above), so checking the samples
+/// checks them all.
+#[test]
+fn kind_is_the_serde_type_tag_of_every_event() {
+    let samples = samples();
+    let events: Vec<&Golden> = samples
+        .iter()
+        .filter(|g| g.file.starts_with("party_ws/server/"))
+        .collect();
+    assert!(!events.is_empty());
+    for g in events {
+        let msg: ServerMessage = serde_json::from_value(g.actual.clone()).unwrap();
+        assert_eq!(
+            Some(msg.event.kind()),
+            g.actual["type"].as_str(),
+            "{}: kind() disagrees with the serde tag",
+            g.file
+        );
+    }
+}
+
 #[test]
 fn the_diff_names_the_changed_paths() {
     let want = serde_json::json!({"a": {"b": 1, "c": [1, 2]}, "d": "x"});
