@@ -2,7 +2,8 @@
 //!
 //! Every server message is a [`ServerMessage`]: the event's own fields plus
 //! `type`, `session_id`, `seq` (grows by exactly one per event of the
-//! party) and `timestamp`. Clients send only [`ClientMessage`]s.
+//! party) and `timestamp`. Every socket opens with a `hello` carrying the
+//! protocol version. Clients send only [`ClientMessage`]s.
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -116,6 +117,12 @@ pub enum ServerEvent {
     },
     /// Reply to a client `ping`.
     Pong,
+    /// The first message on every socket: the protocol version the server
+    /// speaks, so a client can refuse a server it does not understand before
+    /// reading anything else. Like `pong`, not an event: its `seq` is where the
+    /// socket resumes from (`since`, or 0) and it does not advance the count.
+    /// Clients that predate it skip it as an unknown type.
+    Hello { protocol_version: u32 },
 }
 
 impl ServerEvent {
@@ -142,6 +149,7 @@ impl ServerEvent {
             ServerEvent::Presence { .. } => "presence",
             ServerEvent::PlayAgain { .. } => "play_again",
             ServerEvent::Pong => "pong",
+            ServerEvent::Hello { .. } => "hello",
         }
     }
 }

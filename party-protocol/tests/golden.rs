@@ -38,6 +38,7 @@ use party_protocol::account::{
     ActiveParty, AuthResponse, BalanceResponse, DailyBonusResponse, DashboardResponse,
     LoginRequest, RefreshRequest, RegisterRequest, SuccessResponse, TokenResponse, WsTokenResponse,
 };
+use party_protocol::ops::{DatabaseKind, HealthResponse, HealthStatus};
 use party_protocol::party::{
     ActivePartyResponse, AddBotsRequest, AddBotsResponse, Award, Awards, ConnectionStatus,
     CreatePartyRequest, JoinPartyRequest, LobbyParticipant, ParticipantStatus,
@@ -55,7 +56,9 @@ use party_protocol::round::{
     PhrasesetResults, PromptRoundResponse, RoundAvailability, RoundDetails, RoundStatus, RoundType,
     SubmitRequest, SubmitResponse, VoteResponse, VoteRoundResponse, VoterResult,
 };
-use party_protocol::{ApiErrorBody, Coins, ErrorCode, PhrasesetId, PlayerId, RoundId, Username};
+use party_protocol::{
+    ApiErrorBody, Coins, ErrorCode, PROTOCOL_VERSION, PhrasesetId, PlayerId, RoundId, Username,
+};
 
 /// Types that only travel inside a golden body, with the file that shows them.
 const COVERED_INSIDE: &[(&str, &str)] = &[
@@ -85,6 +88,8 @@ const COVERED_INSIDE: &[(&str, &str)] = &[
     ("PlayerCounters", "party_ws/server/progress_update"),
     ("PhaseProgress", "party_ws/server/progress_update"),
     ("ErrorCode", "error/codes (every code with its HTTP status)"),
+    ("HealthStatus", "ops/health_response"),
+    ("DatabaseKind", "ops/health_response"),
 ];
 
 /// Plain values (a string or a number on the wire) with their own unit tests.
@@ -998,8 +1003,26 @@ fn samples() -> Vec<Golden> {
             ),
         ),
         golden("party_ws/server/pong", envelope(32, ServerEvent::Pong)),
+        golden(
+            "party_ws/server/hello",
+            envelope(
+                0,
+                ServerEvent::Hello {
+                    protocol_version: PROTOCOL_VERSION,
+                },
+            ),
+        ),
         // ---- party WebSocket, client → server
         golden("party_ws/client/ping", ClientMessage::Ping),
+        // ---- operations
+        golden(
+            "ops/health_response",
+            HealthResponse {
+                status: HealthStatus::Ok,
+                database: DatabaseKind::Postgres,
+                protocol_version: PROTOCOL_VERSION,
+            },
+        ),
         // ---- errors
         golden(
             "error/api_error_body",
