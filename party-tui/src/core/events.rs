@@ -44,7 +44,7 @@ fn on_event(app: &mut App, msg: ServerMessage) -> Vec<Effect> {
         app.seq = msg.seq;
         return apply_status(app, status);
     }
-    if matches!(msg.event, ServerEvent::Pong) || msg.seq <= app.seq {
+    if matches!(msg.event, ServerEvent::Pong | ServerEvent::Hello { .. }) || msg.seq <= app.seq {
         return vec![];
     }
     if msg.seq != app.seq + 1 {
