@@ -26,6 +26,15 @@ pub struct ServerMessage {
     pub timestamp: OffsetDateTime,
 }
 
+/// What a `progress_update` reports the player did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProgressAction {
+    SubmittedPrompt,
+    SubmittedCopy,
+    SubmittedVote,
+}
+
 /// Per-player counters carried by `progress_update`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlayerCounters {
@@ -77,8 +86,7 @@ pub enum ServerEvent {
     ProgressUpdate {
         player_id: PlayerId,
         username: String,
-        /// `submitted_prompt`, `submitted_copy` or `submitted_vote`.
-        action: String,
+        action: ProgressAction,
         progress: PlayerCounters,
         session_progress: PhaseProgress,
     },

@@ -36,12 +36,13 @@ use uuid::Uuid;
 
 use party_protocol::account::{
     ActiveParty, AuthResponse, BalanceResponse, DailyBonusResponse, DashboardResponse,
-    LoginRequest, RefreshRequest, RegisterRequest, SuccessResponse, TokenResponse, WsTokenResponse,
+    LoginRequest, RefreshRequest, RegisterRequest, SuccessResponse, TokenResponse, TokenType,
+    WsTokenResponse,
 };
 use party_protocol::ops::{DatabaseKind, HealthResponse, HealthStatus};
 use party_protocol::party::{
     ActivePartyResponse, AddBotsRequest, AddBotsResponse, Award, Awards, ConnectionStatus,
-    CreatePartyRequest, JoinPartyRequest, LobbyParticipant, ParticipantStatus,
+    CreatePartyRequest, JoinPartyRequest, LobbyParticipant, MostVotes, ParticipantStatus,
     PartyCopyRoundResponse, PartyPhase, PartyProgress, PartyPromptRoundResponse,
     PartyResultsResponse, PartySessionResponse, PartyStatusResponse, PartySubmitResponse,
     PartyVoteRoundResponse, PhaseTransitionInfo, PhrasesetSummary, PlayAgainResponse, RankingEntry,
@@ -49,7 +50,8 @@ use party_protocol::party::{
     StartPartyResponse, StatusParticipant, SummaryPhrase,
 };
 use party_protocol::party_ws::{
-    ClientMessage, PhaseProgress, PlayerCounters, ServerEvent, ServerMessage, SessionSnapshot,
+    ClientMessage, PhaseProgress, PlayerCounters, ProgressAction, ServerEvent, ServerMessage,
+    SessionSnapshot,
 };
 use party_protocol::round::{
     AbandonResponse, CopyRoundResponse, CurrentRoundResponse, PhraseResult, PhraseRole,
@@ -86,6 +88,9 @@ const COVERED_INSIDE: &[(&str, &str)] = &[
     ("ServerEvent", "party_ws/server/* (one file per variant)"),
     ("SessionSnapshot", "party_ws/server/session_update"),
     ("PlayerCounters", "party_ws/server/progress_update"),
+    ("ProgressAction", "party_ws/server/progress_update"),
+    ("MostVotes", "party/party_results_response"),
+    ("TokenType", "account/token_response"),
     ("PhaseProgress", "party_ws/server/progress_update"),
     ("ErrorCode", "error/codes (every code with its HTTP status)"),
     ("HealthStatus", "ops/health_response"),
@@ -418,7 +423,7 @@ fn samples() -> Vec<Golden> {
                 access_token: "eyJhbGciOiJIUzI1NiJ9.access2".into(),
                 refresh_token: "r2.0a1b2c3d4e5f".into(),
                 expires_in: 3600,
-                token_type: "bearer".into(),
+                token_type: TokenType::Bearer,
             },
         ),
         golden(
@@ -469,8 +474,8 @@ fn samples() -> Vec<Golden> {
                 active_party: Some(ActiveParty {
                     session_id: session(),
                     party_code: CODE.into(),
-                    current_phase: "COPY".into(),
-                    status: "IN_PROGRESS".into(),
+                    current_phase: PartyPhase::Copy,
+                    status: SessionStatus::InProgress,
                 }),
             },
         ),
@@ -806,7 +811,7 @@ fn samples() -> Vec<Golden> {
                     prompt_text: PROMPT.into(),
                     vote_count: 3,
                     original_player: "alice".into(),
-                    most_votes: "original".into(),
+                    most_votes: MostVotes::Original,
                     prize_pool: Coins::new(200),
                     phrases: vec![
                         SummaryPhrase {
@@ -923,7 +928,7 @@ fn samples() -> Vec<Golden> {
                 ServerEvent::ProgressUpdate {
                     player_id: carol(),
                     username: "carol".into(),
-                    action: "submitted_prompt".into(),
+                    action: ProgressAction::SubmittedPrompt,
                     progress: PlayerCounters {
                         prompts_submitted: 1,
                         copies_submitted: 0,
