@@ -5,6 +5,7 @@ use time::OffsetDateTime;
 
 use crate::coins::Coins;
 use crate::ids::PlayerId;
+use crate::party::{PartyPhase, SessionStatus};
 use crate::round::{CurrentRoundResponse, RoundAvailability};
 use crate::username::Username;
 
@@ -13,7 +14,7 @@ pub const MAX_PASSWORD_CHARS: usize = 128;
 pub const MAX_EMAIL_CHARS: usize = 254;
 
 /// `POST /player` and `POST /player/upgrade`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegisterRequest {
     pub username: Username,
     pub password: String,
@@ -22,7 +23,7 @@ pub struct RegisterRequest {
 }
 
 /// `POST /auth/login`: by username or by email.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
@@ -48,7 +49,7 @@ pub struct AuthResponse {
 }
 
 /// `POST /auth/refresh`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RefreshRequest {
     pub refresh_token: String,
 }
@@ -59,7 +60,14 @@ pub struct TokenResponse {
     pub access_token: String,
     pub refresh_token: String,
     pub expires_in: i64,
-    pub token_type: String,
+    pub token_type: TokenType,
+}
+
+/// The kind of access token: always a bearer token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenType {
+    Bearer,
 }
 
 /// `GET /auth/ws-token`.
@@ -98,8 +106,8 @@ pub struct DailyBonusResponse {
 pub struct ActiveParty {
     pub session_id: uuid::Uuid,
     pub party_code: String,
-    pub current_phase: String,
-    pub status: String,
+    pub current_phase: PartyPhase,
+    pub status: SessionStatus,
 }
 
 /// `GET /player/dashboard`.

@@ -14,12 +14,14 @@
 //! - [`round`]: prompt / copy / vote round bodies and phraseset results.
 //! - [`party`]: Party Mode bodies, phases and the party code.
 //! - [`party_ws`]: the party WebSocket messages.
+//! - [`ops`]: the health body and the protocol version check.
 //! - [`time_format`]: RFC 3339 (UTC) serialization used for every timestamp.
 
 pub mod account;
 pub mod coins;
 pub mod error;
 pub mod ids;
+pub mod ops;
 pub mod party;
 pub mod party_ws;
 pub mod phrase;
@@ -34,6 +36,9 @@ pub use phrase::Phrase;
 pub use username::Username;
 
 /// Version of this wire contract; bumped on any incompatible change.
+/// The server announces it in `GET /health` and in the `hello` that opens
+/// every party socket; clients refuse to talk across a difference
+/// ([`ops::check_protocol_version`]).
 pub const PROTOCOL_VERSION: u32 = 1;
 
 /// Every route lives under this prefix.

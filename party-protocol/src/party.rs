@@ -502,6 +502,17 @@ pub struct SummaryPhrase {
     pub votes: i64,
 }
 
+/// Which kind of phrase of a phraseset drew the most votes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MostVotes {
+    /// The original (also on a tie with a copy).
+    Original,
+    Copy,
+    /// Nobody voted.
+    None,
+}
+
 /// A party phraseset's summary.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PhrasesetSummary {
@@ -509,9 +520,7 @@ pub struct PhrasesetSummary {
     pub prompt_text: String,
     pub vote_count: i64,
     pub original_player: String,
-    /// "original" or "copy": which kind of phrase got the most votes
-    /// ("original" on a tie, "none" without votes).
-    pub most_votes: String,
+    pub most_votes: MostVotes,
     pub prize_pool: Coins,
     pub phrases: Vec<SummaryPhrase>,
 }

@@ -2,7 +2,8 @@
 //!
 //! Every server message is a [`ServerMessage`]: the event's own fields plus
 //! `type`, `session_id`, `seq` (grows by exactly one per event of the
-//! party) and `timestamp`. Clients send only [`ClientMessage`]s.
+//! party) and `timestamp`. Every socket opens with a `hello` carrying the
+//! protocol version. Clients send only [`ClientMessage`]s.
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -23,6 +24,15 @@ pub struct ServerMessage {
     pub seq: i64,
     #[serde(with = "crate::time_format::rfc3339")]
     pub timestamp: OffsetDateTime,
+}
+
+/// What a `progress_update` reports the player did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProgressAction {
+    SubmittedPrompt,
+    SubmittedCopy,
+    SubmittedVote,
 }
 
 /// Per-player counters carried by `progress_update`.
@@ -76,8 +86,7 @@ pub enum ServerEvent {
     ProgressUpdate {
         player_id: PlayerId,
         username: String,
-        /// `submitted_prompt`, `submitted_copy` or `submitted_vote`.
-        action: String,
+        action: ProgressAction,
         progress: PlayerCounters,
         session_progress: PhaseProgress,
     },
@@ -116,10 +125,23 @@ pub enum ServerEvent {
     },
     /// Reply to a client `ping`.
     Pong,
+    /// The first message on every socket: the protocol version the server
+    /// speaks, so a client can refuse a server it does not understand before
+    /// reading anything else. Like `pong`, not an event: its `seq` is where the
+    /// socket resumes from (`since`, or 0) and it does not advance the count.
+    /// Clients that predate it skip it as an unknown type.
+    Hello { protocol_version: u32 },
 }
 
 impl ServerEvent {
     /// The `type` tag, as stored in the event log.
+    ///
+    /// A plain match rather than serializing the event to read its tag: this
+    /// runs for every event written and needs no allocation this way. It
+    /// restates the serde names, so `tests/golden.rs`
+    /// (`kind_is_the_serde_type_tag_of_every_event`) compares it with the
+    /// serialized `type` of every variant, and a variant without a sample
+    /// fails there too.
     pub fn kind(&self) -> &'static str {
         match self {
             ServerEvent::SessionUpdate(_) => "session_update",
@@ -135,6 +157,7 @@ impl ServerEvent {
             ServerEvent::Presence { .. } => "presence",
             ServerEvent::PlayAgain { .. } => "play_again",
             ServerEvent::Pong => "pong",
+            ServerEvent::Hello { .. } => "hello",
         }
     }
 }

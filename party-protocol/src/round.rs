@@ -118,7 +118,7 @@ pub struct VoteRoundResponse {
 }
 
 /// `POST /rounds/{round_id}/submit` and `POST /phrasesets/{id}/vote`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubmitRequest {
     pub phrase: String,
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use party_protocol::account::{
     AuthResponse, DashboardResponse, LoginRequest, RegisterRequest, TokenResponse, WsTokenResponse,
 };
+use party_protocol::ops::{HealthResponse, ProtocolMismatch, check_protocol_version};
 use party_protocol::party::{
     ActivePartyResponse, AddBotsResponse, CreatePartyRequest, PartyCopyRoundResponse,
     PartyPromptRoundResponse, PartyResultsResponse, PartySessionResponse, PartyStatusResponse,
@@ -178,6 +179,36 @@ impl ApiClient {
         })?;
         self.remember(&out.access_token, &out.refresh_token).await;
         Ok(out)
+    }
+
+    /// `GET /health`. Its body is read whatever the status: a 503 (database
+    /// down) carries the same body, protocol version included.
+    pub async fn health(&self) -> ApiResult<HealthResponse> {
+        let resp = self
+            .http
+            .get(format!("{}/health", self.base))
+            .send()
+            .await
+            .map_err(|e| ClientError::network(&e))?;
+        let bytes = resp.bytes().await.map_err(|e| ClientError::network(&e))?;
+        serde_json::from_slice(&bytes).map_err(|e| ClientError {
+            code: None,
+            message: format!("Unexpected answer from the server: {e}"),
+        })
+    }
+
+    /// Refuses a server that announces another protocol version. A server
+    /// that cannot be reached, or whose health answer carries no version, is
+    /// let through: the first real call then reports that in its own words,
+    /// as it did before the check existed.
+    pub async fn check_protocol(&self) -> Result<(), ProtocolMismatch> {
+        match self.health().await {
+            Ok(health) => check_protocol_version(health.protocol_version),
+            Err(err) => {
+                tracing::debug!(error = %err.message, "no protocol version from the server");
+                Ok(())
+            }
+        }
     }
 
     async fn signed_in(&self, auth: ApiResult<AuthResponse>) -> ApiResult<AuthResponse> {
@@ -360,4 +391,63 @@ impl ApiClient {
 
 fn to_json<T: Serialize>(value: &T) -> serde_json::Value {
     serde_json::to_value(value).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+
+    use super::*;
+
+    /// A one-connection HTTP server that answers anything with `status` and `body`.
+    async fn fake_server(status: &'static str, body: String) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut conn, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 4096];
+            let _ = conn.read(&mut request).await;
+            let answer = format!(
+                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            conn.write_all(answer.as_bytes()).await.unwrap();
+        });
+        format!("http://{addr}")
+    }
+
+    fn health(version: u32) -> String {
+        format!(r#"{{"status":"ok","database":"sqlite","protocol_version":{version}}}"#)
+    }
+
+    #[tokio::test]
+    async fn a_server_of_another_protocol_version_is_refused_with_a_clear_message() {
+        let newer = party_protocol::PROTOCOL_VERSION + 1;
+        let api = ApiClient::new(&fake_server("200 OK", health(newer)).await);
+        let err = api.check_protocol().await.unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "this server speaks protocol {newer}, this client speaks protocol {} — update this client",
+                party_protocol::PROTOCOL_VERSION
+            )
+        );
+    }
+
+    #[tokio::test]
+    async fn the_same_version_passes_even_while_the_database_is_down() {
+        let body = format!(
+            r#"{{"status":"unavailable","database":"postgres","protocol_version":{}}}"#,
+            party_protocol::PROTOCOL_VERSION
+        );
+        let api = ApiClient::new(&fake_server("503 Service Unavailable", body).await);
+        assert_eq!(api.check_protocol().await, Ok(()));
+    }
+
+    #[tokio::test]
+    async fn a_server_without_a_version_is_not_refused_here() {
+        let api = ApiClient::new(&fake_server("404 Not Found", String::new()).await);
+        assert_eq!(api.check_protocol().await, Ok(()));
+    }
 }

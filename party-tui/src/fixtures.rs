@@ -3,7 +3,7 @@
 
 use party_protocol::account::{ActiveParty, DashboardResponse};
 use party_protocol::party::{
-    Award, Awards, ConnectionStatus, ParticipantStatus, PartyPhase, PartyProgress,
+    Award, Awards, ConnectionStatus, MostVotes, ParticipantStatus, PartyPhase, PartyProgress,
     PartyResultsResponse, PartyStatusResponse, PhrasesetSummary, RankingEntry, SessionStatus,
     StatusParticipant, SummaryPhrase,
 };
@@ -124,8 +124,8 @@ pub fn dashboard(wallet: i64, active: bool) -> DashboardResponse {
         active_party: active.then(|| ActiveParty {
             session_id: session(),
             party_code: "HEJY4883".into(),
-            current_phase: "COPY".into(),
-            status: "IN_PROGRESS".into(),
+            current_phase: PartyPhase::Copy,
+            status: SessionStatus::InProgress,
         }),
     }
 }
@@ -198,7 +198,7 @@ pub fn results() -> PartyResultsResponse {
             prompt_text: "a bad reason to start a band".into(),
             vote_count: 3,
             original_player: "alice".into(),
-            most_votes: "original".into(),
+            most_votes: MostVotes::Original,
             prize_pool: Coins::new(190),
             phrases: vec![SummaryPhrase {
                 phrase: "GARAGE ECHO".into(),

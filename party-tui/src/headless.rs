@@ -36,6 +36,8 @@ pub enum Exit {
     Network = 5,
     /// Not signed in, or not in a party when one is needed.
     NoSession = 6,
+    /// The server speaks another protocol version.
+    Incompatible = 7,
 }
 
 /// Prints one JSON line.
@@ -258,6 +260,15 @@ pub fn fail(err: &ClientError) -> Exit {
     } else {
         Exit::Refused
     }
+}
+
+/// Stops with `Incompatible` (and an `error` line saying which side to
+/// update) when the server speaks another protocol version.
+pub async fn check_protocol(api: &ApiClient) -> Result<(), Exit> {
+    api.check_protocol().await.map_err(|err| {
+        emit(&json!({"event": "error", "error": "protocol_mismatch", "message": err.to_string()}));
+        Exit::Incompatible
+    })
 }
 
 /// Signs in with the saved token; `NoSession` if there is none.

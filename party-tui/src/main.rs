@@ -212,6 +212,7 @@ async fn play(
 ) -> anyhow::Result<()> {
     if let Some(server) = server {
         let api = ApiClient::new(&server);
+        api.check_protocol().await?;
         return runtime::run_interactive(api, Some(data_dir), server).await;
     }
     let bind = bind.unwrap_or_else(|| {
@@ -238,7 +239,11 @@ fn exit_of(result: Result<(), Exit>) -> Exit {
 }
 
 async fn run_headless(server: &str, data_dir: PathBuf, cmd: HeadlessCommand) -> Exit {
-    let mut p = Player::new(ApiClient::new(server), Some(data_dir));
+    let api = ApiClient::new(server);
+    if let Err(exit) = headless::check_protocol(&api).await {
+        return exit;
+    }
+    let mut p = Player::new(api, Some(data_dir));
     exit_of(headless_step(&mut p, cmd).await)
 }
 
@@ -374,6 +379,9 @@ async fn headless_step(p: &mut Player, cmd: HeadlessCommand) -> Result<(), Exit>
 /// Simulated players: each signs up as a guest, joins by code, readies and
 /// plays every round with generated phrases until RESULTS.
 async fn run_bots(server: &str, count: usize, code: &str, timeout: u64) -> Exit {
+    if let Err(exit) = headless::check_protocol(&ApiClient::new(server)).await {
+        return exit;
+    }
     let mut tasks = Vec::new();
     for i in 0..count {
         let server = server.to_owned();

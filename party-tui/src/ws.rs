@@ -1,12 +1,14 @@
 //! The party socket task: connects with a fresh ws-token, forwards every
 //! server message to the core, and reconnects with exponential backoff,
 //! resuming after the last sequence number it delivered. Close codes
-//! 4001–4004 are final (the core then falls back to polling).
+//! 4001–4004 are final (the core then falls back to polling), and so is a
+//! `hello` announcing another protocol version (logged with the reason).
 
 use std::time::Duration;
 
 use futures::StreamExt;
-use party_protocol::party_ws::ServerMessage;
+use party_protocol::ops::check_protocol_version;
+use party_protocol::party_ws::{ServerEvent, ServerMessage};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
@@ -50,6 +52,19 @@ pub async fn run(api: ApiClient, session: Uuid, mut since: Option<i64>, out: Unb
                 match frame {
                     Ok(Message::Text(text)) => {
                         if let Ok(msg) = serde_json::from_str::<ServerMessage>(text.as_str()) {
+                            if let ServerEvent::Hello { protocol_version } = msg.event {
+                                // Not an event: checked here, never forwarded,
+                                // and its seq is no resume point.
+                                if let Err(err) = check_protocol_version(protocol_version) {
+                                    tracing::error!("party socket: {err}");
+                                    let _ = out.send(Msg::Ws(WsEvent::Disconnected {
+                                        retry_in: None,
+                                        code: None,
+                                    }));
+                                    return;
+                                }
+                                continue;
+                            }
                             since = Some(msg.seq);
                             if out.send(Msg::Ws(WsEvent::Message(Box::new(msg)))).is_err() {
                                 return;

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::time::Instant;
 
-use party_protocol::account::{AuthResponse, TokenResponse, WsTokenResponse};
+use party_protocol::account::{AuthResponse, TokenResponse, TokenType, WsTokenResponse};
 use party_protocol::round::{CurrentRoundResponse, PromptRoundResponse, RoundStatus};
 use party_protocol::{ErrorCode, PlayerId};
 use reqwest::{Method, StatusCode};
@@ -411,7 +411,7 @@ async fn refresh_token_rotates_and_the_old_one_is_refused(backend: Backend) {
     );
     let rotated: TokenResponse = reply.ok();
     assert_eq!(rotated.expires_in, ACCESS_TOKEN_SECONDS);
-    assert_eq!(rotated.token_type, "bearer");
+    assert_eq!(rotated.token_type, TokenType::Bearer);
     assert_ne!(rotated.access_token, alice.token);
     assert_ne!(rotated.refresh_token, alice.refresh_token);
     assert_reveals_nothing(

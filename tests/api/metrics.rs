@@ -1,5 +1,7 @@
-//! Operators' metrics: Prometheus text at `/qf/metrics`.
+//! Operators' routes: Prometheus text at `/qf/metrics`, and `/qf/health`.
 
+use party_protocol::PROTOCOL_VERSION;
+use party_protocol::ops::{DatabaseKind, HealthResponse, HealthStatus};
 use serde_json::json;
 
 use crate::on_both_backends;
@@ -40,4 +42,27 @@ async fn metrics_count_requests_parties_sockets_and_transactions(backend: Backen
     assert!(has("process_resident_memory_bytes"), "{text}");
 }
 
-on_both_backends!(metrics_count_requests_parties_sockets_and_transactions);
+async fn health_names_the_database_and_the_protocol_version(backend: Backend) {
+    let database = match backend {
+        Backend::Sqlite => DatabaseKind::Sqlite,
+        Backend::Postgres(_) => DatabaseKind::Postgres,
+    };
+    let app = spawn_app(backend).await;
+    let reply = app
+        .request(reqwest::Method::GET, "/health", None, None)
+        .await;
+    let health: HealthResponse = reply.ok();
+    assert_eq!(
+        health,
+        HealthResponse {
+            status: HealthStatus::Ok,
+            database,
+            protocol_version: PROTOCOL_VERSION,
+        }
+    );
+}
+
+on_both_backends!(
+    metrics_count_requests_parties_sockets_and_transactions,
+    health_names_the_database_and_the_protocol_version,
+);

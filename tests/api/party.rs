@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use party_protocol::PlayerId;
-use party_protocol::party::{PartyPhase, PartyResultsResponse};
+use party_protocol::party::{MostVotes, PartyPhase, PartyResultsResponse};
 
 use crate::on_both_backends;
 use crate::support::party::Party;
@@ -106,11 +106,11 @@ async fn verify(party: &Party<'_>, results: &PartyResultsResponse, bots: usize) 
         let (paid, pool) = prizes(votes);
         assert_eq!(set.prize_pool.get(), pool, "pool of {}", set.prompt_text);
         let expected_most = if votes.iter().all(|v| *v == 0) {
-            "none"
+            MostVotes::None
         } else if votes[0] >= votes[1] && votes[0] >= votes[2] {
-            "original"
+            MostVotes::Original
         } else {
-            "copy"
+            MostVotes::Copy
         };
         assert_eq!(set.most_votes, expected_most);
         assert_eq!(set.original_player, set.phrases[0].author_username);

@@ -410,6 +410,7 @@ async fn a_client_that_stops_reading_does_not_hold_up_the_others(backend: Backen
     let mut slow = WsClient {
         stream: slow,
         received: Vec::new(),
+        hello: false,
     };
     let mut closed_slow = false;
     loop {

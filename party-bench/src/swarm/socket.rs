@@ -78,7 +78,7 @@ fn on_message(
     };
     let mut v = lock(view);
     match head.kind.as_str() {
-        "pong" => return true,
+        "pong" | "hello" => return true,
         "session_update" => {
             v.seq.snapshot(head.seq);
             if head.current_phase >= Some(PartyPhase::Results) {

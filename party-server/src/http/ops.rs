@@ -6,26 +6,37 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use party_protocol::ErrorCode;
+use party_protocol::ops::{DatabaseKind, HealthResponse, HealthStatus};
+use party_protocol::{ErrorCode, PROTOCOL_VERSION};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use super::extract::ApiJson;
 use super::state::AppState;
 use crate::error::{Error, Result};
 use crate::service::sweeper::SweepReport;
-use crate::store::LedgerAudit;
+use crate::store::{Backend, LedgerAudit};
 
-/// `GET /qf/health`: 200 with the database kind, or 503 when the database does not answer.
+/// `GET /qf/health`: 200 with the database kind and the protocol version,
+/// or 503 with the same body when the database does not answer.
 pub async fn health(State(state): State<AppState>) -> Response {
-    let database = state.game.database().name();
+    let database = match state.game.database() {
+        Backend::Sqlite => DatabaseKind::Sqlite,
+        Backend::Postgres => DatabaseKind::Postgres,
+    };
+    let body = |status| {
+        Json(HealthResponse {
+            status,
+            database,
+            protocol_version: PROTOCOL_VERSION,
+        })
+    };
     match state.game.ping_database().await {
-        Ok(()) => Json(json!({"status": "ok", "database": database})).into_response(),
+        Ok(()) => body(HealthStatus::Ok).into_response(),
         Err(err) => {
             tracing::warn!(error = %err, "health check failed");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({"status": "unavailable", "database": database})),
+                body(HealthStatus::Unavailable),
             )
                 .into_response()
         }

@@ -2,7 +2,7 @@
 //! per-player statistics gathered at RESULTS.
 
 use party_protocol::PlayerId;
-use party_protocol::party::{Award, Awards};
+use party_protocol::party::{Award, Awards, MostVotes};
 
 /// What one participant did and earned in this session.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,15 +105,15 @@ pub fn awards(ranked: &[(i64, PlayerStats)]) -> Awards {
     }
 }
 
-/// Which kind of phrase drew the most votes: "original" (also on a tie with
-/// a copy), "copy", or "none" without votes.
-pub fn most_votes(original: i64, copy1: i64, copy2: i64) -> &'static str {
+/// Which kind of phrase drew the most votes: the original (also on a tie
+/// with a copy), a copy, or none without votes.
+pub fn most_votes(original: i64, copy1: i64, copy2: i64) -> MostVotes {
     if original == 0 && copy1 == 0 && copy2 == 0 {
-        "none"
+        MostVotes::None
     } else if original >= copy1 && original >= copy2 {
-        "original"
+        MostVotes::Original
     } else {
-        "copy"
+        MostVotes::Copy
     }
 }
 
@@ -185,9 +185,9 @@ mod tests {
 
     #[test]
     fn most_votes_names_the_kind() {
-        assert_eq!(most_votes(2, 1, 1), "original");
-        assert_eq!(most_votes(1, 1, 0), "original");
-        assert_eq!(most_votes(0, 2, 1), "copy");
-        assert_eq!(most_votes(0, 0, 0), "none");
+        assert_eq!(most_votes(2, 1, 1), MostVotes::Original);
+        assert_eq!(most_votes(1, 1, 0), MostVotes::Original);
+        assert_eq!(most_votes(0, 2, 1), MostVotes::Copy);
+        assert_eq!(most_votes(0, 0, 0), MostVotes::None);
     }
 }

@@ -1,7 +1,8 @@
 //! `GET /qf/party/{session_id}/ws?token=…[&since=SEQ]`: one player's socket.
 //!
 //! The socket is authenticated with the 60-second ws-token, members only.
-//! It first sends a `session_update` snapshot — or, with `since`, replays
+//! It first sends a `hello` with the protocol version, then a
+//! `session_update` snapshot — or, with `since`, replays
 //! the events after it while the log still holds them — then every new
 //! event of the party in order. Frames come from the hub's bounded
 //! broadcast; a socket that falls behind gets a fresh snapshot, and one
@@ -16,8 +17,8 @@ use std::time::Duration;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use futures::{SinkExt, StreamExt};
-use party_protocol::PlayerId;
 use party_protocol::party_ws::{ClientMessage, ServerEvent, ServerMessage};
+use party_protocol::{PROTOCOL_VERSION, PlayerId};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::{Instant, timeout};
 use uuid::Uuid;
@@ -181,6 +182,16 @@ async fn pump(
     stream: &mut Stream,
     frames: &mut tokio::sync::broadcast::Receiver<super::hub::Frame>,
 ) -> std::result::Result<(), u16> {
+    // Before anything else, so a client can refuse a protocol it does not speak.
+    let hello = ServerMessage {
+        event: ServerEvent::Hello {
+            protocol_version: PROTOCOL_VERSION,
+        },
+        session_id: session,
+        seq: since.unwrap_or(0),
+        timestamp: game.now().to_datetime(),
+    };
+    send(sink, &serde_json::to_string(&hello).unwrap_or_default()).await?;
     let mut last = match since {
         Some(since) => match game.replay_events(session, since).await {
             Ok(Some(events)) => {

@@ -1,5 +1,6 @@
 //! Accounts and authentication (api.md "Accounts", game-rules §1–§2).
 
+use party_protocol::account::TokenType;
 use party_protocol::account::{
     ActiveParty, AuthResponse, BalanceResponse, DailyBonusResponse, DashboardResponse,
     LoginRequest, MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, RegisterRequest,
@@ -200,7 +201,7 @@ impl Game {
             access_token: auth.access_token,
             refresh_token: auth.refresh_token,
             expires_in: auth.expires_in,
-            token_type: "bearer".into(),
+            token_type: TokenType::Bearer,
         })
     }
 
@@ -278,8 +279,8 @@ impl Game {
             active_party: tx.active_session_of(player).await?.map(|s| ActiveParty {
                 session_id: s.session_id,
                 party_code: s.party_code.clone(),
-                current_phase: s.phase().as_str().to_owned(),
-                status: s.state().as_str().to_owned(),
+                current_phase: s.phase(),
+                status: s.state(),
             }),
         })
     }

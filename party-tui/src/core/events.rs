@@ -1,7 +1,7 @@
 //! The party socket: its connection state and the server's events.
 
 use party_protocol::party::{PartyPhase, PartyStatusResponse};
-use party_protocol::party_ws::{ServerEvent, ServerMessage};
+use party_protocol::party_ws::{ProgressAction, ServerEvent, ServerMessage};
 
 use super::common::{call, leave_party_view, refresh_status};
 use super::msg::{ApiCall, Effect, WsEvent};
@@ -44,7 +44,7 @@ fn on_event(app: &mut App, msg: ServerMessage) -> Vec<Effect> {
         app.seq = msg.seq;
         return apply_status(app, status);
     }
-    if matches!(msg.event, ServerEvent::Pong) || msg.seq <= app.seq {
+    if matches!(msg.event, ServerEvent::Pong | ServerEvent::Hello { .. }) || msg.seq <= app.seq {
         return vec![];
     }
     if msg.seq != app.seq + 1 {
@@ -88,10 +88,10 @@ fn on_event(app: &mut App, msg: ServerMessage) -> Vec<Effect> {
                     session_progress.players_done_with_phase;
             }
             if Some(player_id) != me {
-                let what = match action.as_str() {
-                    "submitted_prompt" => "wrote a prompt",
-                    "submitted_copy" => "wrote a copy",
-                    _ => "voted",
+                let what = match action {
+                    ProgressAction::SubmittedPrompt => "wrote a prompt",
+                    ProgressAction::SubmittedCopy => "wrote a copy",
+                    ProgressAction::SubmittedVote => "voted",
                 };
                 app.toast(format!("{username} {what}"));
             }

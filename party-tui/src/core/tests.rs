@@ -3,7 +3,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use party_protocol::party::{PartyPhase, PartySubmitResponse, RoundSessionProgress};
-use party_protocol::party_ws::{PhaseProgress, PlayerCounters, ServerEvent, ServerMessage};
+use party_protocol::party_ws::{
+    PhaseProgress, PlayerCounters, ProgressAction, ServerEvent, ServerMessage,
+};
 use party_protocol::round::RoundType;
 use party_protocol::{ErrorCode, RoundId};
 
@@ -34,7 +36,7 @@ fn progress(seq: i64, who: u128, copies: i64) -> Msg {
         ServerEvent::ProgressUpdate {
             player_id: player(who),
             username: "bob".into(),
-            action: "submitted_copy".into(),
+            action: ProgressAction::SubmittedCopy,
             progress: PlayerCounters {
                 prompts_submitted: 1,
                 copies_submitted: copies,

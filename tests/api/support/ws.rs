@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
-use party_protocol::party_ws::ServerMessage;
+use party_protocol::party_ws::{ServerEvent, ServerMessage};
 use serde_json::Value;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
@@ -16,8 +16,10 @@ use super::{Player, TestApp};
 
 pub struct WsClient {
     pub stream: WebSocketStream<MaybeTlsStream<TcpStream>>,
-    /// Every server message received, in order.
+    /// Every server message received, in order (the opening `hello` aside).
     pub received: Vec<ServerMessage>,
+    /// Whether the opening `hello` came.
+    pub hello: bool,
 }
 
 /// What a socket did instead of delivering a message.
@@ -63,6 +65,7 @@ impl TestApp {
         WsClient {
             stream,
             received: Vec::new(),
+            hello: false,
         }
     }
 }
@@ -79,6 +82,15 @@ impl WsClient {
                 Some(Ok(Message::Text(text))) => {
                     let msg: ServerMessage = serde_json::from_str(text.as_str())
                         .unwrap_or_else(|e| panic!("bad server message {text}: {e}"));
+                    // Every socket opens with exactly one hello carrying our
+                    // protocol version; it is checked here, not handed on.
+                    if let ServerEvent::Hello { protocol_version } = msg.event {
+                        assert!(!self.hello, "a second hello: {text}");
+                        assert_eq!(protocol_version, party_protocol::PROTOCOL_VERSION);
+                        self.hello = true;
+                        continue;
+                    }
+                    assert!(self.hello, "the socket did not open with hello: {text}");
                     self.received.push(msg.clone());
                     return Ok(msg);
                 }

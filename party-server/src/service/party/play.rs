@@ -7,7 +7,7 @@ use party_protocol::party::{
     PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse, PartySubmitResponse,
     PartyVoteRoundResponse, PhaseTransitionInfo, RoundSessionProgress,
 };
-use party_protocol::party_ws::{PhaseProgress, PlayerCounters, ServerEvent};
+use party_protocol::party_ws::{PhaseProgress, PlayerCounters, ProgressAction, ServerEvent};
 use party_protocol::round::RoundType;
 use party_protocol::{Coins, ErrorCode, PhrasesetId, PlayerId, RoundId};
 use uuid::Uuid;
@@ -299,9 +299,9 @@ pub(super) async fn submit_in(
         tx.finish_assignment(round_id, true).await?;
     }
     let (counter, action) = match kind {
-        RoundType::Prompt => (SubmissionKind::Prompt, "submitted_prompt"),
-        RoundType::Copy => (SubmissionKind::Copy, "submitted_copy"),
-        RoundType::Vote => (SubmissionKind::Vote, "submitted_vote"),
+        RoundType::Prompt => (SubmissionKind::Prompt, ProgressAction::SubmittedPrompt),
+        RoundType::Copy => (SubmissionKind::Copy, ProgressAction::SubmittedCopy),
+        RoundType::Vote => (SubmissionKind::Vote, ProgressAction::SubmittedVote),
     };
     let correct = match &stored {
         Submission::Vote(vote) => Some(vote.correct),
@@ -321,7 +321,7 @@ pub(super) async fn submit_in(
         ServerEvent::ProgressUpdate {
             player_id: player,
             username: mine.username.clone(),
-            action: action.into(),
+            action,
             progress: PlayerCounters {
                 prompts_submitted: i64::from(mine.prompts_submitted),
                 copies_submitted: i64::from(mine.copies_submitted),

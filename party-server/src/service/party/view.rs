@@ -251,8 +251,7 @@ pub(super) async fn results(
                     i64::from(ps.original_votes),
                     i64::from(ps.copy_votes_1),
                     i64::from(ps.copy_votes_2),
-                )
-                .to_owned(),
+                ),
                 prize_pool: Coins::new(ps.final_pool.unwrap_or(ps.prize_pool)),
                 phrases: vec![
                     phrase(
