@@ -15,6 +15,8 @@ pub mod state;
 pub mod update;
 
 #[cfg(test)]
+mod reveal_tests;
+#[cfg(test)]
 mod tests;
 
 pub use msg::{ApiCall, ApiReply, Effect, Msg, WsEvent};

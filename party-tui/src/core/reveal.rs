@@ -119,7 +119,7 @@ pub(super) fn on_key(app: &mut App, code: KeyCode) -> Option<Vec<Effect>> {
         },
         Some(r) => match code {
             KeyCode::Right | KeyCode::Char(' ') => {
-                browse(app, (r.set + 1).min(count.saturating_sub(1)))
+                browse(app, (r.set + 1).min(count.saturating_sub(1)));
             }
             KeyCode::Left => browse(app, r.set.saturating_sub(1)),
             KeyCode::Esc | KeyCode::Char('v') => app.reveal = None,

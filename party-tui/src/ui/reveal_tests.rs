@@ -36,7 +36,12 @@ fn draw(app: &App) -> String {
         "a colored cell under NO_COLOR"
     );
     let colored = buffer(app, true);
-    let text = |b: &Buffer| b.content.iter().map(|c| c.symbol()).collect::<String>();
+    let text = |b: &Buffer| {
+        b.content
+            .iter()
+            .map(ratatui::buffer::Cell::symbol)
+            .collect::<String>()
+    };
     assert_eq!(text(&plain), text(&colored), "color changed the text");
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
     terminal
@@ -127,7 +132,10 @@ fn reveal_4_a_set_whose_voters_are_not_shown_to_the_player() {
         press(&mut a, KeyCode::Enter);
     }
     assert_eq!(step(&a), Some((1, RevealStep::Original)));
-    snap("reveal_4_a_set_whose_voters_are_not_shown_to_the_player", &a);
+    snap(
+        "reveal_4_a_set_whose_voters_are_not_shown_to_the_player",
+        &a,
+    );
 }
 
 #[test]
