@@ -5,8 +5,8 @@
 //! the same phrasesets can be paged through afterwards.
 
 use crossterm::event::KeyCode;
-use party_protocol::PhrasesetId;
 use party_protocol::round::PhrasesetResults;
+use party_protocol::{ErrorCode, PhrasesetId};
 
 use super::common::call;
 use super::msg::{ApiCall, Effect};
@@ -51,7 +51,8 @@ pub(super) fn on_details(app: &mut App, id: PhrasesetId, result: ApiResult<Phras
     if ours {
         let details = match result {
             Ok(results) => SetDetails::Loaded(Box::new(results)),
-            Err(_) => SetDetails::Unavailable,
+            Err(err) if err.is(ErrorCode::NotAContributor) => SetDetails::Withheld,
+            Err(_) => SetDetails::Failed,
         };
         app.set_details.insert(id, details);
     }

@@ -201,7 +201,7 @@ fn scoreboard_keys_work_during_the_reveal() {
 }
 
 #[test]
-fn set_details_are_kept_refusals_noted_and_strangers_dropped() {
+fn set_details_are_kept_refusals_and_failures_noted_and_strangers_dropped() {
     let mut a = revealing();
     let details = |a: &mut App, id, r| {
         update(a, Msg::Api(Box::new(ApiReply::PhrasesetResults(id, r))));
@@ -213,14 +213,17 @@ fn set_details_are_kept_refusals_noted_and_strangers_dropped() {
     };
     details(&mut a, set_id(1), Err(refused));
     details(&mut a, set_id(7), Ok(set_results(0)));
+    assert_eq!(a.set_details.get(&set_id(1)), Some(&SetDetails::Withheld));
+    let unreachable = ClientError {
+        code: None,
+        message: "connection refused".into(),
+    };
+    details(&mut a, set_id(1), Err(unreachable));
     assert_eq!(
         a.set_details.get(&set_id(0)),
         Some(&SetDetails::Loaded(Box::new(set_results(0))))
     );
-    assert_eq!(
-        a.set_details.get(&set_id(1)),
-        Some(&SetDetails::Unavailable)
-    );
+    assert_eq!(a.set_details.get(&set_id(1)), Some(&SetDetails::Failed));
     assert_eq!(
         a.set_details.len(),
         2,

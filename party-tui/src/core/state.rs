@@ -224,9 +224,11 @@ pub struct Reveal {
 pub enum SetDetails {
     /// Its voters and prizes.
     Loaded(Box<PhrasesetResults>),
-    /// Not to be had: the server shows them only to the set's writers and
-    /// voters, or the call failed. The summary's authors and counts remain.
-    Unavailable,
+    /// Not for this player: the server shows them only to the set's writers
+    /// and voters. The summary's authors and counts remain.
+    Withheld,
+    /// The call failed (the server unreachable, say); the summary remains.
+    Failed,
 }
 
 /// Everything the client knows.

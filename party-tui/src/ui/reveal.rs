@@ -117,10 +117,13 @@ fn footer<'a>(set: &PhrasesetSummary, details: Option<&SetDetails>, theme: Theme
             theme.accent(),
         ),
         Some(SetDetails::Loaded(_)) => Line::raw(""),
-        Some(SetDetails::Unavailable) => Line::styled(
+        Some(SetDetails::Withheld) => Line::styled(
             " Voters and prizes are shown to the set's writers and voters only.",
             theme.dim(),
         ),
+        Some(SetDetails::Failed) => {
+            Line::styled(" The voters and prizes could not be loaded.", theme.dim())
+        }
         None => Line::styled(" Loading the voters and prizes…", theme.dim()),
     });
     lines
