@@ -14,7 +14,8 @@ use party_protocol::party::{
     PartySubmitResponse, PartyVoteRoundResponse, PlayAgainResponse, ReadyResponse,
     StartPartyResponse,
 };
-use party_protocol::{ApiErrorBody, ErrorCode, PlayerId, RoundId, Username};
+use party_protocol::round::PhrasesetResults;
+use party_protocol::{ApiErrorBody, ErrorCode, PhrasesetId, PlayerId, RoundId, Username};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -302,6 +303,18 @@ impl ApiClient {
         self.send(
             Method::GET,
             &format!("/party/{session}/results"),
+            None,
+            true,
+        )
+        .await
+    }
+
+    /// One finalized phraseset's full results (voters, prizes): the reveal's
+    /// detail, for a phraseset the caller wrote in or voted on.
+    pub async fn phraseset_results(&self, id: PhrasesetId) -> ApiResult<PhrasesetResults> {
+        self.send(
+            Method::GET,
+            &format!("/phrasesets/{id}/results"),
             None,
             true,
         )

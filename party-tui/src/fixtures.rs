@@ -7,7 +7,10 @@ use party_protocol::party::{
     PartyResultsResponse, PartyStatusResponse, PhrasesetSummary, RankingEntry, SessionStatus,
     StatusParticipant, SummaryPhrase,
 };
-use party_protocol::round::{CurrentRoundResponse, RoundAvailability, RoundType};
+use party_protocol::round::{
+    CurrentRoundResponse, PhraseResult, PhraseRole, PhrasesetResults, RoundAvailability, RoundType,
+    VoterResult,
+};
 use party_protocol::{Coins, PhrasesetId, PlayerId, RoundId};
 use time::OffsetDateTime;
 use time::macros::datetime;
@@ -193,21 +196,120 @@ pub fn results() -> PartyResultsResponse {
                 metric_value: 100.0,
             }),
         },
-        phrasesets_summary: vec![PhrasesetSummary {
-            phraseset_id: PhrasesetId::from_uuid(Uuid::from_u128(0x99)),
-            prompt_text: "a bad reason to start a band".into(),
-            vote_count: 3,
-            original_player: "alice".into(),
-            most_votes: MostVotes::Original,
-            prize_pool: Coins::new(190),
-            phrases: vec![SummaryPhrase {
-                phrase: "GARAGE ECHO".into(),
-                is_original: true,
-                author_id: player(1),
-                author_username: "alice".into(),
-                votes: 3,
-            }],
-        }],
+        phrasesets_summary: SETS.iter().map(summary).collect(),
+    }
+}
+
+/// A party phraseset as the fixtures write it: the prompt, then (phrase,
+/// author, voters) for the original and the two copies, then each phrase's
+/// prize.
+type SetSpec = (
+    &'static str,
+    [(&'static str, usize, &'static [&'static str]); 3],
+    [i64; 3],
+);
+
+/// Two sets: the original wins the first, a copy fools the only voter of the
+/// second. Authors index [`NAMES`]; zoe and max are players from outside the
+/// party who voted on a set.
+pub const SETS: [SetSpec; 2] = [
+    (
+        "a bad reason to start a band",
+        [
+            ("GARAGE ECHO", 0, &["dana", "zoe"]),
+            ("GRUMPY ECHO", 1, &["max"]),
+            ("LOUD NEIGHBORS", 2, &[]),
+        ],
+        [120, 60, 0],
+    ),
+    (
+        "what your houseplant says behind your back",
+        [
+            ("WATER ME MAYBE", 3, &[]),
+            ("WATER ME LATER", 0, &["BotJollyOtter42"]),
+            ("FEED ME SUNLIGHT", 1, &[]),
+        ],
+        [0, 100, 0],
+    ),
+];
+
+pub fn set_id(i: usize) -> PhrasesetId {
+    PhrasesetId::from_uuid(Uuid::from_u128(0x99 + i as u128))
+}
+
+fn summary(spec: &SetSpec) -> PhrasesetSummary {
+    let (prompt, phrases, prizes) = spec;
+    let i = SETS.iter().position(|s| s.0 == *prompt).unwrap_or(0);
+    let counts: Vec<i64> = phrases.iter().map(|p| p.2.len() as i64).collect();
+    PhrasesetSummary {
+        phraseset_id: set_id(i),
+        prompt_text: (*prompt).into(),
+        vote_count: counts.iter().sum(),
+        original_player: NAMES[phrases[0].1].into(),
+        most_votes: if counts[0] >= counts[1].max(counts[2]) {
+            MostVotes::Original
+        } else {
+            MostVotes::Copy
+        },
+        prize_pool: Coins::new(prizes.iter().sum::<i64>() + 10),
+        phrases: phrases
+            .iter()
+            .enumerate()
+            .map(|(k, (phrase, author, voters))| SummaryPhrase {
+                phrase: (*phrase).into(),
+                is_original: k == 0,
+                author_id: player(*author as u128 + 1),
+                author_username: NAMES[*author].into(),
+                votes: voters.len() as i64,
+            })
+            .collect(),
+    }
+}
+
+/// The full results of fixture set `i`, as `GET /phrasesets/{id}/results`
+/// answers alice.
+pub fn set_results(i: usize) -> PhrasesetResults {
+    let (prompt, phrases, prizes) = SETS[i];
+    let roles = [PhraseRole::Original, PhraseRole::Copy1, PhraseRole::Copy2];
+    let mut votes = Vec::new();
+    for (k, (phrase, _, voters)) in phrases.iter().enumerate() {
+        for name in *voters {
+            votes.push(VoterResult {
+                player_id: PlayerId::from_uuid(Uuid::from_u128(0x700 + votes.len() as u128)),
+                username: (*name).into(),
+                voted_phrase: (*phrase).into(),
+                correct: k == 0,
+                payout: Coins::new(if k == 0 { 20 } else { 0 }),
+            });
+        }
+    }
+    let your_role = phrases.iter().position(|p| p.1 == 0).map(|k| roles[k]);
+    PhrasesetResults {
+        phraseset_id: set_id(i),
+        prompt_text: prompt.into(),
+        vote_count: votes.len() as i64,
+        final_pool: Coins::new(prizes.iter().sum::<i64>() + 10),
+        pool_remainder: Coins::new(10),
+        finalized_at: NOW,
+        phrases: phrases
+            .iter()
+            .zip(roles)
+            .zip(prizes)
+            .map(|(((phrase, author, voters), role), prize)| PhraseResult {
+                phrase: (*phrase).into(),
+                role,
+                author_id: player(*author as u128 + 1),
+                author_username: NAMES[*author].into(),
+                votes: voters.len() as i64,
+                points: voters.len() as i64,
+                payout: Coins::new(prize),
+            })
+            .collect(),
+        votes,
+        your_role,
+        your_payout: Coins::new(your_role.map_or(0, |r| {
+            prizes[roles.iter().position(|x| *x == r).unwrap_or(0)]
+        })),
     }
 }
 

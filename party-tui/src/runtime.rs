@@ -140,6 +140,9 @@ pub async fn perform(api: &ApiClient, call: ApiCall) -> ApiReply {
             ApiReply::Submitted(api.submit(s, round, &phrase).await)
         }
         ApiCall::Results(s) => ApiReply::Results(api.results(s).await),
+        ApiCall::PhrasesetResults(id) => {
+            ApiReply::PhrasesetResults(id, api.phraseset_results(id).await)
+        }
         ApiCall::Leave(s) => ApiReply::Left(api.leave(s).await.map(|_| ())),
         ApiCall::AddBots(s, n) => ApiReply::BotsAdded(api.add_bots(s, n).await),
         ApiCall::Kick(s, p) => ApiReply::Kicked(api.kick(s, p).await.map(|_| ())),

@@ -187,6 +187,8 @@ enum Seen {
     Vote {
         round: String,
     },
+    /// The reveal of the party's phrasesets, before the scoreboard.
+    Reveal,
     Results,
     /// Lobby, waiting, getting the next round, tallying: nothing to do.
     Other,
@@ -207,6 +209,10 @@ fn round_text(screen: &str) -> String {
 fn classify(screen: &str) -> Seen {
     if screen.contains("┌ Party ") && screen.contains(" results ─") {
         return Seen::Results;
+    }
+    // Before the vote: the reveal's phrases step asks the same question.
+    if screen.contains("┌ The reveal · phraseset ") {
+        return Seen::Reveal;
     }
     if screen.contains("Which one is the original?") {
         return Seen::Vote {
@@ -251,6 +257,9 @@ struct Player {
     /// What this player last did, to tell a screen that is not redrawn yet
     /// from one that asks for something.
     last: Option<Acted>,
+    /// The first screen of the reveal seen, and whether it was skipped.
+    reveal: Option<String>,
+    skipped: bool,
     results: Option<String>,
     log: Vec<String>,
 }
@@ -266,6 +275,8 @@ impl Player {
             name: String::new(),
             vote,
             last: None,
+            reveal: None,
+            skipped: false,
             results: None,
             log: Vec::new(),
         }
@@ -330,6 +341,19 @@ impl Player {
                 self.log_at(t0, "results");
                 self.results = Some(screen);
                 return true;
+            }
+            Seen::Reveal => {
+                // Once a step on with Enter, as a person reading along;
+                // then `s` skips the rest to the scoreboard.
+                if self.reveal.is_none() {
+                    self.log_at(t0, "sees the reveal: Enter");
+                    self.reveal = Some(screen);
+                    self.pane.keys(&["Enter"]);
+                } else if !self.skipped {
+                    self.log_at(t0, "skips the reveal: s");
+                    self.skipped = true;
+                    self.pane.keys(&["s"]);
+                }
             }
             Seen::Form { round, input } => {
                 // What we last sent to this round, if anything.
@@ -557,10 +581,29 @@ fn four_players_play_a_party_to_results_in_four_terminals() {
         assert_eq!(ranked, expected, "{}'s results:\n{results}", p.name);
         assert!(results.contains("You: rank "), "{results}");
         assert_eq!(name_in_header(results).as_deref(), Some(p.name.as_str()));
+        // The reveal came first: the first phraseset of four, its prompt.
+        let reveal = p.reveal.as_deref().unwrap_or_default();
+        assert!(reveal.contains(" of 4 ─"), "{}'s reveal:\n{reveal}", p.name);
+        assert!(
+            reveal.contains("The prompt"),
+            "{}'s reveal:\n{reveal}",
+            p.name
+        );
     }
 
-    // The friends quit, then the host (whose process holds the server).
+    // From the scoreboard, → shows the first phraseset whole: the original
+    // marked, with its author.
     let host = players.remove(0);
+    host.pane.keys(&["Right"]);
+    let set = host.pane.wait_until("a phraseset browsed", |s| {
+        s.contains(&format!("Party {code} · phraseset 1 of 4"))
+    });
+    println!("{set}");
+    assert!(set.contains("ORIGINAL by "), "{set}");
+    host.pane.keys(&["Escape"]);
+    host.pane.wait_for(&format!("Party {code} results"));
+
+    // The friends quit, then the host (whose process holds the server).
     for g in &players {
         g.quit_with(&["q"]);
     }

@@ -24,6 +24,8 @@ pub(super) fn leave_party_view(app: &mut App) {
     app.party = None;
     app.round = None;
     app.results = None;
+    app.reveal = None;
+    app.set_details.clear();
     app.invite = None;
     app.seq = 0;
     app.busy = false;

@@ -1,5 +1,6 @@
 //! Key presses, screen by screen: what each key does on the sign-in,
-//! dashboard, create, join, lobby, play and results screens.
+//! dashboard, create, join, lobby, play and results screens (the results'
+//! reveal and browsing keys are in [`super::reveal`]).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use party_protocol::party::CreatePartyRequest;
@@ -7,6 +8,7 @@ use party_protocol::round::RoundType;
 
 use super::common::{call, leave_party_view};
 use super::msg::{ApiCall, Effect};
+use super::reveal;
 use super::state::{App, Screen};
 
 pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
@@ -274,6 +276,9 @@ fn play_key(app: &mut App, key: KeyEvent, ctrl: bool, typing: bool) -> Vec<Effec
 }
 
 fn results_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    if let Some(effects) = reveal::on_key(app, key.code) {
+        return effects;
+    }
     match key.code {
         KeyCode::Char('p') if app.is_host() => app
             .session_id()

@@ -3,19 +3,22 @@
 //! function ([`update`]) that turns a message into a new state and a list of
 //! effects for the runtime to carry out. No I/O here. The update function
 //! hands keys to [`keys`], API replies to [`replies`] and socket events to
-//! [`events`].
+//! [`events`]; the results' reveal is in [`reveal`].
 
 mod common;
 mod events;
 mod keys;
 pub mod msg;
 mod replies;
+mod reveal;
 pub mod state;
 pub mod update;
 
 #[cfg(test)]
+mod reveal_tests;
+#[cfg(test)]
 mod tests;
 
 pub use msg::{ApiCall, ApiReply, Effect, Msg, WsEvent};
-pub use state::{App, ConnState, RoundView, Screen};
+pub use state::{App, ConnState, Reveal, RevealMode, RevealStep, RoundView, Screen, SetDetails};
 pub use update::update;

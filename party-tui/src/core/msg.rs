@@ -7,8 +7,8 @@ use party_protocol::party::{
     PartyStatusResponse, PartySubmitResponse, PlayAgainResponse, ReadyResponse, StartPartyResponse,
 };
 use party_protocol::party_ws::ServerMessage;
-use party_protocol::round::RoundType;
-use party_protocol::{PlayerId, RoundId};
+use party_protocol::round::{PhrasesetResults, RoundType};
+use party_protocol::{PhrasesetId, PlayerId, RoundId};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -43,8 +43,14 @@ pub enum WsEvent {
 pub enum ApiCall {
     Resume(String),
     Guest,
-    Register { username: String, password: String },
-    Login { username: String, password: String },
+    Register {
+        username: String,
+        password: String,
+    },
+    Login {
+        username: String,
+        password: String,
+    },
     Dashboard,
     CreateParty(CreatePartyRequest),
     JoinParty(String),
@@ -54,6 +60,8 @@ pub enum ApiCall {
     StartRound(Uuid, RoundType),
     Submit(Uuid, RoundId, String),
     Results(Uuid),
+    /// One party phraseset's voters and prizes, for the reveal.
+    PhrasesetResults(PhrasesetId),
     Leave(Uuid),
     AddBots(Uuid, i64),
     Kick(Uuid, PlayerId),
@@ -73,6 +81,7 @@ pub enum ApiReply {
     RoundStarted(ApiResult<RoundView>),
     Submitted(ApiResult<PartySubmitResponse>),
     Results(ApiResult<PartyResultsResponse>),
+    PhrasesetResults(PhrasesetId, ApiResult<PhrasesetResults>),
     Left(ApiResult<()>),
     BotsAdded(ApiResult<AddBotsResponse>),
     Kicked(ApiResult<()>),

@@ -6,6 +6,7 @@ use party_protocol::round::RoundType;
 
 use super::common::{call, leave_party_view, refresh_status, show};
 use super::msg::{ApiCall, ApiReply, Effect};
+use super::reveal;
 use super::state::{App, ConnState, Screen};
 
 pub(super) fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
@@ -37,6 +38,8 @@ pub(super) fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
         ApiReply::PartyOpened(Ok(session)) => {
             app.invite = None;
             app.results = None;
+            app.reveal = None;
+            app.set_details.clear();
             app.round = None;
             app.selected = 0;
             vec![call(ApiCall::Status(session.session_id))]
@@ -116,11 +119,25 @@ pub(super) fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
             vec![]
         }
         ApiReply::Results(Ok(results)) => {
+            let fresh = app
+                .results
+                .as_ref()
+                .is_none_or(|r| r.session_id != results.session_id);
             app.results = Some(results);
             app.screen = Screen::Results;
             app.selected = 0;
             // The prizes just paid: show the new balance.
-            vec![call(ApiCall::Dashboard)]
+            let mut effects = vec![call(ApiCall::Dashboard)];
+            // New results play the reveal; the same results again (a
+            // reload) leave the screen where the player is.
+            if fresh {
+                effects.extend(reveal::start(app));
+            }
+            effects
+        }
+        ApiReply::PhrasesetResults(id, result) => {
+            reveal::on_details(app, id, result);
+            vec![]
         }
         ApiReply::Left(Ok(())) => {
             leave_party_view(app);

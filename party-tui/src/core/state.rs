@@ -1,15 +1,14 @@
 //! The client's state: which screen, what the player sees and types.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
-use party_protocol::PlayerId;
-use party_protocol::RoundId;
 use party_protocol::account::DashboardResponse;
 use party_protocol::party::{
     PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse, PartyResultsResponse,
     PartyStatusResponse, PartyVoteRoundResponse,
 };
-use party_protocol::round::{RoundDetails, RoundType};
+use party_protocol::round::{PhrasesetResults, RoundDetails, RoundType};
+use party_protocol::{PhrasesetId, PlayerId, RoundId};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -162,6 +161,76 @@ impl CreateForm {
     };
 }
 
+/// One step of a phraseset's reveal, in the order they play.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevealStep {
+    /// The prompt alone.
+    Prompt,
+    /// The three phrases, none marked.
+    Phrases,
+    /// The original marked; every phrase's author, voters and prize.
+    Original,
+}
+
+impl RevealStep {
+    /// How long the step stays before the reveal moves on by itself: long
+    /// enough to read it aloud, short enough that nobody must press a key.
+    pub fn seconds(self) -> i64 {
+        match self {
+            RevealStep::Prompt => 3,
+            RevealStep::Phrases => 5,
+            RevealStep::Original => 9,
+        }
+    }
+
+    pub fn next(self) -> Option<Self> {
+        match self {
+            RevealStep::Prompt => Some(RevealStep::Phrases),
+            RevealStep::Phrases => Some(RevealStep::Original),
+            RevealStep::Original => None,
+        }
+    }
+
+    pub fn previous(self) -> Option<Self> {
+        match self {
+            RevealStep::Prompt => None,
+            RevealStep::Phrases => Some(RevealStep::Prompt),
+            RevealStep::Original => Some(RevealStep::Phrases),
+        }
+    }
+}
+
+/// Whether the reveal plays (before the scoreboard, moving on by itself) or
+/// a phraseset is browsed from the scoreboard (whole, until a key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevealMode {
+    Playing,
+    Browsing,
+}
+
+/// The phraseset on the results screen instead of the scoreboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reveal {
+    /// Its index in the results' `phrasesets_summary`.
+    pub set: usize,
+    pub step: RevealStep,
+    pub mode: RevealMode,
+    /// When the step came on screen (the auto-advance counts from here).
+    pub since: OffsetDateTime,
+}
+
+/// What the client learned of a party phraseset beyond the results summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SetDetails {
+    /// Its voters and prizes.
+    Loaded(Box<PhrasesetResults>),
+    /// Not for this player: the server shows them only to the set's writers
+    /// and voters. The summary's authors and counts remain.
+    Withheld,
+    /// The call failed (the server unreachable, say); the summary remains.
+    Failed,
+}
+
 /// Everything the client knows.
 #[derive(Debug, Clone)]
 pub struct App {
@@ -175,6 +244,10 @@ pub struct App {
     pub seq: i64,
     pub round: Option<RoundView>,
     pub results: Option<PartyResultsResponse>,
+    /// The reveal playing, or the phraseset browsed; `None`: the scoreboard.
+    pub reveal: Option<Reveal>,
+    /// Voters and prizes of the results' phrasesets, as they arrive.
+    pub set_details: HashMap<PhrasesetId, SetDetails>,
     /// Set by a `play_again` event: the lobby everyone is invited to.
     pub invite: Option<(Uuid, String)>,
     pub input: String,
@@ -205,6 +278,8 @@ impl App {
             seq: 0,
             round: None,
             results: None,
+            reveal: None,
+            set_details: HashMap::new(),
             invite: None,
             input: String::new(),
             selected: 0,

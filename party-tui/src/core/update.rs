@@ -11,6 +11,7 @@ use super::events::on_socket;
 use super::keys::on_key;
 use super::msg::{Effect, Msg};
 use super::replies::on_reply;
+use super::reveal;
 use super::state::{App, ConnState};
 
 /// Seconds between status polls when the socket cannot connect.
@@ -32,6 +33,7 @@ fn on_tick(app: &mut App, now: time::OffsetDateTime) -> Vec<Effect> {
     while app.toasts.front().is_some_and(|t| t.until <= now) {
         app.toasts.pop_front();
     }
+    reveal::on_tick(app);
     if app.conn == ConnState::Polling
         && app.party.is_some()
         && (now - app.last_poll).whole_seconds() >= POLL_SECONDS

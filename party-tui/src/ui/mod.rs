@@ -1,6 +1,10 @@
 //! Rendering: a pure function of the state. Every screen fits 80×24; colors
 //! are dropped when `NO_COLOR` is set.
 
+mod results;
+mod reveal;
+#[cfg(test)]
+mod reveal_tests;
 mod screens;
 #[cfg(test)]
 mod tests;
@@ -11,7 +15,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use crate::core::{App, ConnState, Screen};
+use crate::core::{App, ConnState, RevealMode, Screen};
 
 pub use theme::{Theme, countdown};
 
@@ -32,7 +36,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: Theme) {
         Screen::Join => screens::join(frame, body, app, theme),
         Screen::Lobby => screens::lobby(frame, body, app, theme),
         Screen::Play => screens::play(frame, body, app, theme),
-        Screen::Results => screens::results(frame, body, app, theme),
+        Screen::Results => results::results(frame, body, app, theme),
     }
     render_status(frame, status, app, theme);
     frame.render_widget(Paragraph::new(key_hints(app)).style(theme.dim()), keys);
@@ -95,8 +99,14 @@ pub fn key_hints(app: &App) -> String {
             Some(_) => "type your phrase · Enter submit · Ctrl-L leave · ? help",
             None => "waiting… · Ctrl-L leave · ? help · q quit",
         },
-        Screen::Results if app.is_host() => "p play again · d dashboard · ↑↓ scroll · q quit",
-        Screen::Results => "j join the next game · d dashboard · ↑↓ scroll · q quit",
+        Screen::Results => match app.reveal.map(|r| r.mode) {
+            Some(RevealMode::Playing) => "Enter/→ next · ← back · s skip to the scores · q quit",
+            Some(RevealMode::Browsing) => "←→ phraseset · Esc scoreboard · d dashboard · q quit",
+            None if app.is_host() => {
+                "p play again · d dashboard · ↑↓ scroll · ←→ phrasesets · q quit"
+            }
+            None => "j join the next game · d dashboard · ↑↓ scroll · ←→ phrasesets · q quit",
+        },
     };
     hints.to_owned()
 }
