@@ -69,6 +69,7 @@ fn taken(err: Error) -> Error {
 
 impl Game {
     /// `POST /player`.
+    #[tracing::instrument(skip_all)]
     pub async fn register(&self, req: RegisterRequest) -> Result<AuthResponse> {
         check_password(&req.password)?;
         let email = check_email(req.email.as_deref())?;
@@ -94,6 +95,7 @@ impl Game {
     }
 
     /// `POST /player/guest`: a playable account in one call, with a generated name.
+    #[tracing::instrument(skip_all)]
     pub async fn create_guest(&self) -> Result<AuthResponse> {
         let now = self.now();
         let id = PlayerId::new();
@@ -120,6 +122,7 @@ impl Game {
     }
 
     /// `POST /player/upgrade`: the guest keeps its id, balance and history.
+    #[tracing::instrument(skip_all, fields(player = %auth.player_id))]
     pub async fn upgrade_guest(
         &self,
         auth: &AuthPlayer,
@@ -157,6 +160,7 @@ impl Game {
     }
 
     /// `POST /auth/login`, by username or email.
+    #[tracing::instrument(skip_all)]
     pub async fn login(&self, req: LoginRequest) -> Result<AuthResponse> {
         let mut tx = self.store.read().await?;
         let player = match (req.username.as_deref(), req.email.as_deref()) {
@@ -187,6 +191,7 @@ impl Game {
     }
 
     /// `POST /auth/refresh`: the old refresh token is revoked as the new pair is issued.
+    #[tracing::instrument(skip_all)]
     pub async fn refresh(&self, refresh_token: &str) -> Result<TokenResponse> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
@@ -205,6 +210,7 @@ impl Game {
     }
 
     /// `POST /auth/logout`.
+    #[tracing::instrument(skip_all, fields(player = %auth.player_id))]
     pub async fn logout(&self, auth: &AuthPlayer) -> Result<()> {
         let mut tx = self.store.begin().await?;
         tx.revoke_tokens(auth.player_id, &auth.token_hash, self.now())
@@ -213,6 +219,7 @@ impl Game {
     }
 
     /// `GET /auth/ws-token`.
+    #[tracing::instrument(skip_all, fields(player = %auth.player_id))]
     pub async fn ws_token(&self, auth: &AuthPlayer) -> Result<WsTokenResponse> {
         let now = self.now();
         let token = tokens::mint(TokenKind::WebSocket);
@@ -232,6 +239,7 @@ impl Game {
     }
 
     /// Resolves an access token to its player (the auth extractor's lookup).
+    #[tracing::instrument(skip_all)]
     pub async fn authenticate(&self, token: &str) -> Result<Option<AuthPlayer>> {
         let hash = tokens::hash(token);
         let mut tx = self.store.read().await?;
@@ -247,6 +255,7 @@ impl Game {
     }
 
     /// `GET /player/balance`.
+    #[tracing::instrument(skip_all, fields(player = %player))]
     pub async fn balance(&self, player: PlayerId) -> Result<BalanceResponse> {
         let mut tx = self.store.read().await?;
         let row = tx.player(player).await?.ok_or_else(gone)?;
@@ -260,6 +269,7 @@ impl Game {
     }
 
     /// `GET /player/dashboard`.
+    #[tracing::instrument(skip_all, fields(player = %player))]
     pub async fn dashboard(&self, player: PlayerId) -> Result<DashboardResponse> {
         let mut tx = self.store.read().await?;
         let row = tx.player(player).await?.ok_or_else(gone)?;
@@ -286,6 +296,7 @@ impl Game {
 
     /// `POST /player/claim-daily-bonus`: registered players, once per UTC
     /// day, never on the day they signed up.
+    #[tracing::instrument(skip_all, fields(player = %player))]
     pub async fn claim_daily_bonus(&self, player: PlayerId) -> Result<DailyBonusResponse> {
         let now = self.now();
         let today = now.utc_day();
