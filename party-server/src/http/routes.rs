@@ -86,7 +86,14 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(CatchPanicLayer::custom(ops::panic_response))
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                // Every 5xx is logged once, with its cause, by the code that
+                // answers it (`crate::error`, the health check): the layer's
+                // own "response failed" line would log each a second time.
+                .on_failure(()),
+        )
         // Outside the trace layer, so the id is there when the span is made;
         // a client's own `x-request-id` is kept, and every response says
         // which id its request's log lines carry.
