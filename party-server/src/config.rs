@@ -55,6 +55,11 @@ pub struct Config {
     #[arg(long, env = "RUST_LOG", default_value = "info,sqlx=warn")]
     pub log: String,
 
+    /// Log line format on stderr: `text` for people, `json` (one object per
+    /// line, with the request's and use case's span fields) for log pipelines.
+    #[arg(long, env = "PARTY_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
     /// The game numbers, loaded from `rules_file` over the defaults.
     #[arg(skip)]
     pub rules: GameRules,
@@ -65,6 +70,15 @@ pub struct Config {
 pub enum Switch {
     On,
     Off,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
 }
 
 impl Switch {
@@ -380,6 +394,7 @@ mod tests {
             let from_env = Config::parse_from(["party-server"]);
             assert_eq!(from_env.rate_limits, Switch::Off, "the variables are set");
             assert_eq!(from_env.party_mode, Switch::Off);
+            assert_eq!(from_env.log_format, LogFormat::Json);
 
             let config = Config::local(bind, data_dir).unwrap();
             assert_eq!(config.bind, bind);
@@ -395,6 +410,7 @@ mod tests {
             assert_eq!(config.rules_file, None);
             assert!(!config.manual_clock);
             assert_eq!(config.log, "info,sqlx=warn");
+            assert_eq!(config.log_format, LogFormat::Text);
             assert_eq!(config.rules, GameRules::default());
             return;
         }
@@ -411,6 +427,7 @@ mod tests {
             .env("PARTY_MODE", "off")
             .env("PARTY_RULES", "/nonexistent/rules.json")
             .env("PARTY_MANUAL_CLOCK", "true")
+            .env("PARTY_LOG_FORMAT", "json")
             .env("RUST_LOG", "trace")
             .output()
             .unwrap();
@@ -419,6 +436,24 @@ mod tests {
             out.status.success() && stdout.contains("1 passed"),
             "child run failed:\n{stdout}\n{}",
             String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    #[test]
+    fn log_format_is_text_or_json() {
+        let parse = |value: &str| {
+            Config::command()
+                .mut_args(|arg| arg.env(None))
+                .try_get_matches_from(["party-server", "--log-format", value])
+                .and_then(|matches| Config::from_arg_matches(&matches))
+        };
+        assert_eq!(parse("text").unwrap().log_format, LogFormat::Text);
+        assert_eq!(parse("json").unwrap().log_format, LogFormat::Json);
+        let err = parse("xml").unwrap_err().to_string();
+        assert!(
+            err.contains("invalid value 'xml' for '--log-format")
+                && err.contains("[possible values: text, json]"),
+            "{err}"
         );
     }
 

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use party_server::config::LogFormat;
 use party_server::{Application, Config};
 use tracing_subscriber::EnvFilter;
 
@@ -16,10 +17,15 @@ async fn main() -> std::process::ExitCode {
     };
     // Logs go to stderr; stdout carries only the "listening on" line that
     // scripts and tests read to learn the port.
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    match config.log_format {
+        LogFormat::Text => logs.init(),
+        // Each line carries its event's span and the spans around it (the
+        // request, then the use case) with their fields.
+        LogFormat::Json => logs.json().init(),
+    }
     match serve(&config).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {

@@ -19,6 +19,7 @@ async fn app(backend: Backend, trusted: Option<&str>) -> TestApp {
             env: trusted
                 .map(|t| vec![("PARTY_TRUSTED_PROXIES".to_owned(), t.to_owned())])
                 .unwrap_or_default(),
+            ..AppOptions::default()
         },
     )
     .await

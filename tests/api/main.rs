@@ -13,6 +13,7 @@ mod concurrency;
 mod conservation;
 mod cycles;
 mod forwarded;
+mod logging;
 mod metrics;
 mod party;
 mod party_errors;

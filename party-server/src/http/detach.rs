@@ -12,9 +12,12 @@
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse as _, Response};
+use tracing::Instrument as _;
 
 pub async fn run_to_completion(req: Request, next: Next) -> Response {
-    match tokio::spawn(next.run(req)).await {
+    // The task carries the request's span, so the handler's use case and
+    // its log lines stay under their request.
+    match tokio::spawn(next.run(req).in_current_span()).await {
         Ok(response) => response,
         // Re-raised here so the panic layer answers as for any handler.
         Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),

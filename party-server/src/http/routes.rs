@@ -2,10 +2,13 @@
 //! through.
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::routing::{delete, get, post};
 use party_protocol::ErrorCode;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{
+    MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::trace::TraceLayer;
 
 use super::state::AppState;
@@ -83,8 +86,42 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(CatchPanicLayer::custom(ops::panic_response))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                // Every 5xx is logged once, with its cause, by the code that
+                // answers it (`crate::error`, the health check): the layer's
+                // own "response failed" line would log each a second time.
+                .on_failure(()),
+        )
+        // Outside the trace layer, so the id is there when the span is made;
+        // a client's own `x-request-id` is kept, and every response says
+        // which id its request's log lines carry.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// The span every request's log lines (and its use case's span) nest
+/// under: method, route template (so ids in the URI stay out of the route
+/// field) and request id. At `info` so that the error a request logs at the
+/// default filter says which request and route it came from.
+fn request_span(request: &Request) -> tracing::Span {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| request.uri().path(), MatchedPath::as_str);
+    let id = request
+        .extensions()
+        .get::<RequestId>()
+        .and_then(|id| id.header_value().to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        route,
+        request_id = id,
+    )
 }
 
 async fn not_found() -> Error {

@@ -70,6 +70,7 @@ fn taken(err: Error) -> Error {
 
 impl Game {
     /// `POST /player`.
+    #[tracing::instrument(skip_all)]
     pub async fn register(&self, req: RegisterRequest) -> Result<AuthResponse> {
         check_password(&req.password)?;
         let email = check_email(req.email.as_deref())?;
@@ -95,6 +96,7 @@ impl Game {
     }
 
     /// `POST /player/guest`: a playable account in one call, with a generated name.
+    #[tracing::instrument(skip_all)]
     pub async fn create_guest(&self) -> Result<AuthResponse> {
         let now = self.now();
         let id = PlayerId::new();
@@ -121,6 +123,7 @@ impl Game {
     }
 
     /// `POST /player/upgrade`: the guest keeps its id, balance and history.
+    #[tracing::instrument(skip_all, fields(player = %auth.player_id))]
     pub async fn upgrade_guest(
         &self,
         auth: &AuthPlayer,
@@ -158,6 +161,7 @@ impl Game {
     }
 
     /// `POST /auth/login`, by username or email.
+    #[tracing::instrument(skip_all)]
     pub async fn login(&self, req: LoginRequest) -> Result<AuthResponse> {
         let mut tx = self.store.read().await?;
         let player = match (req.username.as_deref(), req.email.as_deref()) {
@@ -188,6 +192,7 @@ impl Game {
     }
 
     /// `POST /auth/refresh`: the old refresh token is revoked as the new pair is issued.
+    #[tracing::instrument(skip_all)]
     pub async fn refresh(&self, refresh_token: &str) -> Result<TokenResponse> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
@@ -206,6 +211,7 @@ impl Game {
     }
 
     /// `POST /auth/logout`.
+    #[tracing::instrument(skip_all, fields(player = %auth.player_id))]
     pub async fn logout(&self, auth: &AuthPlayer) -> Result<()> {
         let mut tx = self.store.begin().await?;
         tx.revoke_tokens(auth.player_id, &auth.token_hash, self.now())
@@ -214,6 +220,7 @@ impl Game {
     }
 
     /// `GET /auth/ws-token`.
+    #[tracing::instrument(skip_all, fields(player = %auth.player_id))]
     pub async fn ws_token(&self, auth: &AuthPlayer) -> Result<WsTokenResponse> {
         let now = self.now();
         let token = tokens::mint(TokenKind::WebSocket);
@@ -233,6 +240,7 @@ impl Game {
     }
 
     /// Resolves an access token to its player (the auth extractor's lookup).
+    #[tracing::instrument(skip_all)]
     pub async fn authenticate(&self, token: &str) -> Result<Option<AuthPlayer>> {
         let hash = tokens::hash(token);
         let mut tx = self.store.read().await?;
@@ -248,6 +256,7 @@ impl Game {
     }
 
     /// `GET /player/balance`.
+    #[tracing::instrument(skip_all, fields(player = %player))]
     pub async fn balance(&self, player: PlayerId) -> Result<BalanceResponse> {
         let mut tx = self.store.read().await?;
         let row = tx.player(player).await?.ok_or_else(gone)?;
@@ -261,6 +270,7 @@ impl Game {
     }
 
     /// `GET /player/dashboard`.
+    #[tracing::instrument(skip_all, fields(player = %player))]
     pub async fn dashboard(&self, player: PlayerId) -> Result<DashboardResponse> {
         let mut tx = self.store.read().await?;
         let row = tx.player(player).await?.ok_or_else(gone)?;
@@ -287,6 +297,7 @@ impl Game {
 
     /// `POST /player/claim-daily-bonus`: registered players, once per UTC
     /// day, never on the day they signed up.
+    #[tracing::instrument(skip_all, fields(player = %player))]
     pub async fn claim_daily_bonus(&self, player: PlayerId) -> Result<DailyBonusResponse> {
         let now = self.now();
         let today = now.utc_day();

@@ -1,6 +1,18 @@
 //! The game's use cases. Each public method is one database transaction:
 //! load, decide (pure code in [`crate::game`]), write, commit. HTTP
 //! handlers call these and do nothing else.
+//!
+//! Each use case runs in a `tracing` span named after it, carrying the
+//! player, party and round ids it was called with (never a password or
+//! token: every span skips its arguments and names its fields). The spans
+//! are at the default `info` level on purpose: a span adds no log line of
+//! its own, only context to the lines logged inside it — slow-query and
+//! store warnings, the sweeper's reports — so at the default filter an
+//! operator sees which player, party or round such a line concerns, for
+//! the cost of a few microseconds next to a database transaction. Errors
+//! are not recorded on the spans: an internal error is logged once where
+//! it becomes a response (`crate::error`), and an API error is a normal
+//! outcome, visible as the request's status.
 
 mod accounts;
 mod ops;

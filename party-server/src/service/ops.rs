@@ -17,23 +17,27 @@ impl Game {
     }
 
     /// Checks that the database answers.
+    #[tracing::instrument(skip_all)]
     pub async fn ping_database(&self) -> Result<()> {
         self.store.ping().await
     }
 
     /// The ledger audit (conservation and per-account replay).
+    #[tracing::instrument(skip_all)]
     pub async fn ledger_audit(&self) -> Result<LedgerAudit> {
         let mut tx = self.store.read().await?;
         tx.audit().await
     }
 
     /// How many open or running parties are in each phase.
+    #[tracing::instrument(skip_all)]
     pub async fn parties_by_phase(&self) -> Result<Vec<(PartyPhase, i64)>> {
         let mut tx = self.store.read().await?;
         tx.parties_by_phase().await
     }
 
     /// Deletes expired tokens; returns how many.
+    #[tracing::instrument(skip_all)]
     pub async fn purge_expired_tokens(&self) -> Result<u64> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
@@ -58,6 +62,7 @@ impl Game {
 
     /// Closes the database connections (on shutdown, after in-flight
     /// requests finished).
+    #[tracing::instrument(skip_all)]
     pub async fn close_store(&self) {
         self.store.close().await;
     }

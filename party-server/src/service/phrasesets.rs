@@ -91,6 +91,7 @@ pub(crate) async fn create_phraseset(
 
 impl Game {
     /// `GET /phrasesets/{id}/results`: for contributors and voters, after finalization.
+    #[tracing::instrument(skip_all, fields(player = %player, phraseset = %id))]
     pub async fn phraseset_results(
         &self,
         player: PlayerId,

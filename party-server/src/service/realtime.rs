@@ -23,6 +23,7 @@ pub enum SocketAdmission {
 
 impl Game {
     /// Checks a socket's ws-token and the party membership of its owner.
+    #[tracing::instrument(skip_all, fields(party = %session))]
     pub async fn admit_socket(&self, session: Uuid, token: &str) -> Result<SocketAdmission> {
         let mut tx = self.store.read().await?;
         let Some(player) = tx
@@ -40,6 +41,7 @@ impl Game {
     /// The events after `since` as (seq, payload), if the log still holds
     /// every one of them (within the replay limit); `None` when the caller
     /// needs a snapshot instead.
+    #[tracing::instrument(skip_all, fields(party = %session, since = since))]
     pub async fn replay_events(
         &self,
         session: Uuid,
@@ -57,12 +59,14 @@ impl Game {
     }
 
     /// The party's last event sequence number (0 for no party).
+    #[tracing::instrument(skip_all, fields(party = %session))]
     pub async fn party_event_seq(&self, session: Uuid) -> Result<i64> {
         let mut tx = self.store.read().await?;
         Ok(tx.session(session).await?.map_or(0, |s| s.event_seq))
     }
 
     /// Up to `limit` events after `after`, in order: (seq, payload).
+    #[tracing::instrument(skip_all, fields(party = %session, after = after, limit = limit))]
     pub async fn party_events_after(
         &self,
         session: Uuid,

@@ -33,6 +33,7 @@ impl Game {
     /// Applies everything due at the current time: party deadlines, bot
     /// turns and timeouts, then round expiry and phraseset finalization.
     /// Each party, round and phraseset is settled in its own transaction.
+    #[tracing::instrument(skip_all)]
     pub async fn advance_due(&self) -> Result<SweepReport> {
         let rules = &self.rules;
         let now = self.now();

@@ -38,6 +38,9 @@ pub struct AppOptions {
     /// Extra environment variables for the server process (for example
     /// `PARTY_MODE=off`), applied after the harness's own, so they win.
     pub env: Vec<(String, String)>,
+    /// Write the server's stderr (its logs) to a file that
+    /// [`TestApp::server_log`] reads, instead of discarding it.
+    pub capture_logs: bool,
 }
 
 /// A running server with its own database.
@@ -128,7 +131,9 @@ impl TestApp {
                 std::env::var("TEST_LOG").map_or("warn", |_| "info,sqlx=warn"),
             )
             .stdout(Stdio::piped())
-            .stderr(if std::env::var("TEST_LOG").is_ok() {
+            .stderr(if self.options.capture_logs {
+                Stdio::from(std::fs::File::create(self.log_path()).expect("log file"))
+            } else if std::env::var("TEST_LOG").is_ok() {
                 Stdio::inherit()
             } else {
                 Stdio::null()
@@ -172,6 +177,16 @@ impl TestApp {
         };
         other.start().await;
         other
+    }
+
+    /// Where the server's stderr goes with [`AppOptions::capture_logs`].
+    fn log_path(&self) -> std::path::PathBuf {
+        self.dir.path().join("server.log")
+    }
+
+    /// What the server has logged so far (with [`AppOptions::capture_logs`]).
+    pub fn server_log(&self) -> String {
+        std::fs::read_to_string(self.log_path()).expect("server log (is capture_logs set?)")
     }
 
     /// The server process id (to read its memory use).

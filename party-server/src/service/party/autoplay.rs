@@ -37,6 +37,7 @@ impl PartySweep {
 
 impl Game {
     /// Everything due for parties at the current time, each party in its own transaction.
+    #[tracing::instrument(skip_all)]
     pub async fn advance_parties(&self) -> Result<PartySweep> {
         let rules = &self.rules;
         let now = self.now();

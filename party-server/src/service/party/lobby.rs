@@ -23,6 +23,7 @@ use crate::store::{NewSession, ParticipantRow, SessionRow, Tx};
 
 impl Game {
     /// `POST /party/create`.
+    #[tracing::instrument(skip_all, fields(player = %player, party = tracing::field::Empty))]
     pub async fn create_party(
         &self,
         player: PlayerId,
@@ -33,6 +34,7 @@ impl Game {
         let mut tx = self.store.begin().await?;
         self.check_creation_limit(&mut tx, player, now).await?;
         let session = self.open_lobby(&mut tx, player, config, now).await?;
+        tracing::Span::current().record("party", tracing::field::display(session));
         tx.commit().await?;
         let mut tx = self.store.read().await?;
         view::lobby(&mut tx, session).await
@@ -114,6 +116,7 @@ impl Game {
     }
 
     /// `POST /party/{id}/ready`.
+    #[tracing::instrument(skip_all, fields(player = %player, party = %session, ready = ready))]
     pub async fn set_party_ready(
         &self,
         player: PlayerId,
@@ -164,6 +167,7 @@ impl Game {
     }
 
     /// `POST /party/{id}/start`: the host, with enough ready players.
+    #[tracing::instrument(skip_all, fields(player = %player, party = %session))]
     pub async fn start_party(&self, player: PlayerId, session: Uuid) -> Result<StartPartyResponse> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
@@ -236,6 +240,7 @@ impl Game {
 
     /// `POST /party/{id}/play-again`: from RESULTS the host opens a new lobby
     /// for the same players; everyone is told (`play_again`) and can join it.
+    #[tracing::instrument(skip_all, fields(player = %host, party = %session))]
     pub async fn play_again(&self, host: PlayerId, session: Uuid) -> Result<PlayAgainResponse> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
@@ -284,6 +289,7 @@ impl Game {
     }
 
     /// `GET /party/active`.
+    #[tracing::instrument(skip_all, fields(player = %player))]
     pub async fn active_party(&self, player: PlayerId) -> Result<ActivePartyResponse> {
         let mut tx = self.store.read().await?;
         Ok(match tx.active_session_of(player).await? {

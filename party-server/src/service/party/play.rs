@@ -430,6 +430,7 @@ impl Game {
     }
 
     /// `POST /party/{id}/rounds/prompt`.
+    #[tracing::instrument(skip_all, fields(player = %player, party = %session))]
     pub async fn start_party_prompt(
         &self,
         player: PlayerId,
@@ -449,6 +450,7 @@ impl Game {
     }
 
     /// `POST /party/{id}/rounds/copy`.
+    #[tracing::instrument(skip_all, fields(player = %player, party = %session))]
     pub async fn start_party_copy(
         &self,
         player: PlayerId,
@@ -472,6 +474,7 @@ impl Game {
     }
 
     /// `POST /party/{id}/rounds/vote`.
+    #[tracing::instrument(skip_all, fields(player = %player, party = %session))]
     pub async fn start_party_vote(
         &self,
         player: PlayerId,
@@ -494,6 +497,7 @@ impl Game {
     }
 
     /// `POST /party/{id}/rounds/{round_id}/submit`.
+    #[tracing::instrument(skip_all, fields(player = %player, party = %session, round = %round_id))]
     pub async fn submit_party_round(
         &self,
         player: PlayerId,

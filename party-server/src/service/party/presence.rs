@@ -48,6 +48,7 @@ async fn sync_presence(tx: &mut Tx, session: Uuid, player: PlayerId, now: Millis
 
 impl Game {
     /// A socket of `player` opened on `instance`.
+    #[tracing::instrument(skip_all, fields(%instance, player = %player, party = %session))]
     pub async fn socket_opened(
         &self,
         instance: Uuid,
@@ -65,6 +66,7 @@ impl Game {
     }
 
     /// A socket of `player` on `instance` closed.
+    #[tracing::instrument(skip_all, fields(%instance, player = %player, party = %session))]
     pub async fn socket_closed(
         &self,
         instance: Uuid,
@@ -82,6 +84,7 @@ impl Game {
     }
 
     /// Registers this instance at start-up.
+    #[tracing::instrument(skip_all, fields(%instance))]
     pub async fn register_instance(&self, instance: Uuid) -> Result<()> {
         let mut tx = self.store.begin().await?;
         tx.register_instance(instance, SystemClock.now()).await?;
@@ -90,6 +93,7 @@ impl Game {
 
     /// The heartbeat. An instance that was taken for dead (a long pause)
     /// registers again and counts its open sockets back in.
+    #[tracing::instrument(skip_all, fields(%instance, sockets = open.len()))]
     pub async fn instance_heartbeat(
         &self,
         instance: Uuid,
@@ -114,6 +118,7 @@ impl Game {
     /// Removes the instances (other than `me`) whose heartbeat stopped more
     /// than the presence timeout ago, and updates the presence of every
     /// member they held sockets for. Returns how many were removed.
+    #[tracing::instrument(skip_all, fields(instance = %me))]
     pub async fn reap_instances(&self, me: Uuid) -> Result<usize> {
         let cutoff = Millis(SystemClock.now().0 - self.rules.presence_timeout_ms);
         let stale = {
@@ -131,6 +136,7 @@ impl Game {
     }
 
     /// Removes this instance on a clean shutdown.
+    #[tracing::instrument(skip_all, fields(instance = %me))]
     pub async fn retire_instance(&self, me: Uuid) -> Result<()> {
         self.remove_instance(me, None).await.map(|_| ())
     }

@@ -56,6 +56,7 @@ impl Game {
     }
 
     /// `POST /party/join`: by code, case-insensitively.
+    #[tracing::instrument(skip_all, fields(player = %player))]
     pub async fn join_party(
         &self,
         player: PlayerId,
@@ -113,6 +114,7 @@ impl Game {
     /// `POST /party/{id}/leave`: in the lobby, leave; after the start,
     /// forfeit the remaining tasks (an open round is abandoned with the
     /// normal refund).
+    #[tracing::instrument(skip_all, fields(player = %player, party = %session))]
     pub async fn leave_party(&self, player: PlayerId, session: Uuid) -> Result<SuccessResponse> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
@@ -246,6 +248,7 @@ impl Game {
     }
 
     /// `DELETE /party/{id}/participants/{player_id}`: the host removes someone from the lobby.
+    #[tracing::instrument(skip_all, fields(player = %host, party = %session, target = %target))]
     pub async fn kick(
         &self,
         host: PlayerId,
@@ -274,6 +277,7 @@ impl Game {
     }
 
     /// `POST /party/{id}/bots`: the host adds bot players to the lobby.
+    #[tracing::instrument(skip_all, fields(player = %host, party = %session, count = count))]
     pub async fn add_bots(
         &self,
         host: PlayerId,

@@ -296,6 +296,7 @@ pub(super) async fn results(
 
 impl Game {
     /// `GET /party/{id}/status`: members only.
+    #[tracing::instrument(skip_all, fields(player = %player, party = %session))]
     pub async fn party_status(
         &self,
         player: PlayerId,
@@ -306,6 +307,7 @@ impl Game {
     }
 
     /// `GET /party/{id}/results`: members only, once in RESULTS.
+    #[tracing::instrument(skip_all, fields(player = %player, party = %session))]
     pub async fn party_results(
         &self,
         player: PlayerId,

@@ -21,6 +21,7 @@ use crate::store::{NewRound, Tx};
 
 impl Game {
     /// `POST /rounds/prompt`.
+    #[tracing::instrument(skip_all, fields(player = %player))]
     pub async fn start_prompt_round(&self, player: PlayerId) -> Result<PromptRoundResponse> {
         let rules = &self.rules;
         let now = self.now();
@@ -59,6 +60,7 @@ impl Game {
     }
 
     /// `POST /rounds/copy`.
+    #[tracing::instrument(skip_all, fields(player = %player))]
     pub async fn start_copy_round(&self, player: PlayerId) -> Result<CopyRoundResponse> {
         let rules = &self.rules;
         let now = self.now();
@@ -117,6 +119,7 @@ impl Game {
     }
 
     /// `POST /rounds/vote`.
+    #[tracing::instrument(skip_all, fields(player = %player))]
     pub async fn start_vote_round(&self, player: PlayerId) -> Result<VoteRoundResponse> {
         let rules = &self.rules;
         let now = self.now();
@@ -154,6 +157,7 @@ impl Game {
 
     /// `POST /rounds/{round_id}/submit`: a phrase for a prompt or copy round,
     /// or a choice for a vote round.
+    #[tracing::instrument(skip_all, fields(player = %player, round = %round_id))]
     pub async fn submit_round(
         &self,
         player: PlayerId,
@@ -186,6 +190,7 @@ impl Game {
     }
 
     /// `POST /phrasesets/{phraseset_id}/vote`.
+    #[tracing::instrument(skip_all, fields(player = %player, phraseset = %phraseset))]
     pub async fn vote(
         &self,
         player: PlayerId,
@@ -243,6 +248,7 @@ impl Game {
     }
 
     /// `POST /rounds/{round_id}/abandon`.
+    #[tracing::instrument(skip_all, fields(player = %player, round = %round_id))]
     pub async fn abandon_round(
         &self,
         player: PlayerId,
@@ -266,6 +272,7 @@ impl Game {
     }
 
     /// `GET /rounds/{round_id}`: the caller's own rounds only.
+    #[tracing::instrument(skip_all, fields(player = %player, round = %round_id))]
     pub async fn round_details(&self, player: PlayerId, round_id: RoundId) -> Result<RoundDetails> {
         let mut tx = self.store.read().await?;
         let round = own_round(&mut tx, player, round_id).await?;
@@ -273,12 +280,14 @@ impl Game {
     }
 
     /// `GET /player/current-round`.
+    #[tracing::instrument(skip_all, fields(player = %player))]
     pub async fn current_round(&self, player: PlayerId) -> Result<CurrentRoundResponse> {
         let mut tx = self.store.read().await?;
         current_round_in(&mut tx, player).await
     }
 
     /// `GET /rounds/available`.
+    #[tracing::instrument(skip_all, fields(player = %player))]
     pub async fn availability(&self, player: PlayerId) -> Result<RoundAvailability> {
         let mut tx = self.store.read().await?;
         availability_in(&mut tx, &self.rules, player, self.now()).await
