@@ -15,6 +15,7 @@ mod cycles;
 mod forwarded;
 mod metrics;
 mod party;
+mod party_again;
 mod party_errors;
 mod party_lobby;
 mod party_submissions;
