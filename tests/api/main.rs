@@ -18,6 +18,7 @@ mod party;
 mod party_again;
 mod party_errors;
 mod party_lobby;
+mod party_rejoin;
 mod party_submissions;
 mod party_timing;
 mod presence;

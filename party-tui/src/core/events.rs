@@ -1,8 +1,6 @@
 //! The party socket: its connection state and the server's events.
 
-use party_protocol::party::{
-    ParticipantStatus, PartyPhase, PartyStatusResponse, SkippedPlayer,
-};
+use party_protocol::party::{ParticipantStatus, PartyPhase, PartyStatusResponse, SkippedPlayer};
 use party_protocol::party_ws::{ServerEvent, ServerMessage};
 
 use super::common::{call, leave_party_view, refresh_status};
@@ -114,7 +112,7 @@ fn on_event(app: &mut App, msg: ServerMessage) -> Vec<Effect> {
             new_session_id,
             party_code,
             skipped,
-        } => on_play_again(app, new_session_id, party_code, &skipped),
+        } => on_play_again(app, new_session_id, &party_code, &skipped),
         ServerEvent::PlayerKicked { player_id, .. } if Some(player_id) == me => {
             leave_party_view(app);
             app.error = Some("The host removed you from the party.".into());
@@ -184,7 +182,7 @@ fn snapshot_status(
 fn on_play_again(
     app: &mut App,
     new_session_id: uuid::Uuid,
-    party_code: String,
+    party_code: &str,
     skipped: &[SkippedPlayer],
 ) -> Vec<Effect> {
     let me = app.my_id();
@@ -201,7 +199,7 @@ fn on_play_again(
             .any(|q| Some(q.player_id) == me && q.status == ParticipantStatus::Left)
     });
     if left {
-        app.invite = Some((new_session_id, party_code.clone()));
+        app.invite = Some((new_session_id, party_code.to_owned()));
         app.toast(format!(
             "The host opened a new lobby ({party_code}): press j to join."
         ));

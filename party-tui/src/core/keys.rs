@@ -218,8 +218,17 @@ fn play_key(app: &mut App, key: KeyEvent, ctrl: bool, typing: bool) -> Vec<Effec
     let Some(session) = app.session_id() else {
         return vec![];
     };
+    if app.confirm_leave {
+        app.confirm_leave = false;
+        if !ctrl && matches!(key.code, KeyCode::Char('y' | 'Y')) {
+            return vec![call(ApiCall::Leave(session))];
+        }
+        app.toast("Still in the party.");
+        return vec![];
+    }
     if ctrl && key.code == KeyCode::Char('l') {
-        return vec![call(ApiCall::Leave(session))];
+        app.confirm_leave = true;
+        return vec![];
     }
     let Some(round) = app.round.clone() else {
         if key.code == KeyCode::Char('q') {

@@ -477,6 +477,26 @@ fn a_player_play_again_skipped_stays_and_is_told_why() {
 }
 
 #[test]
+fn ctrl_l_asks_before_leaving() {
+    let ctrl_l = Msg::Key(KeyEvent::new(KeyCode::Char('l'), KeyModifiers::CONTROL));
+    let session = session();
+    let mut a = in_party(PartyPhase::Prompt);
+    assert_eq!(update(&mut a, ctrl_l.clone()), vec![]);
+    assert!(a.confirm_leave);
+    assert_eq!(crate::ui::key_hints(&a), "Leave the party? y/n");
+    // Anything but y keeps the player in.
+    assert_eq!(update(&mut a, key(KeyCode::Char('n'))), vec![]);
+    assert!(!a.confirm_leave);
+    assert!(a.party.is_some());
+    // Ctrl-L, then y: leave.
+    update(&mut a, ctrl_l);
+    assert_eq!(
+        update(&mut a, key(KeyCode::Char('y'))),
+        vec![Effect::Call(ApiCall::Leave(session))]
+    );
+}
+
+#[test]
 fn being_kicked_returns_to_the_dashboard() {
     let mut a = in_party(PartyPhase::Lobby);
     a.screen = Screen::Lobby;

@@ -3,7 +3,8 @@
 //! The plan's three services map onto these modules:
 //! - session (lobby life: create, ready, start, play-again) — [`lobby`]
 //!   and [`again`] (bringing everyone into the next lobby), and who is in
-//!   the party (join, leave, kick, bots) — [`roster`];
+//!   the party (join, leave, kick, bots) — [`roster`], with coming back to
+//!   a running party in [`rejoin`];
 //! - coordination (party rounds and submissions) — [`play`], with phase
 //!   changes, deadlines and settlement in [`phases`], the server-side bots
 //!   in [`autoplay`] and connection presence in [`presence`];
@@ -28,6 +29,7 @@ mod play;
 mod players;
 mod presence;
 mod progress;
+mod rejoin;
 mod roster;
 mod view;
 
