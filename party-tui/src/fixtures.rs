@@ -126,6 +126,7 @@ pub fn dashboard(wallet: i64, active: bool) -> DashboardResponse {
             party_code: "HEJY4883".into(),
             current_phase: "COPY".into(),
             status: "IN_PROGRESS".into(),
+            left: false,
         }),
     }
 }

@@ -2,6 +2,7 @@
 //! player who left rejoins by code until RESULTS, gets back the current
 //! phase's work they had not done, and pays nothing twice.
 
+use party_protocol::account::DashboardResponse;
 use party_protocol::party::{
     ParticipantStatus, PartyPhase, PartyPromptRoundResponse, PartySessionResponse,
     StatusParticipant,
@@ -87,11 +88,18 @@ async fn rejoin_during(backend: Backend, phase: PartyPhase) {
         ParticipantStatus::Left
     );
     assert_eq!(party.note_phase().await, phase);
+    // The dashboard offers the party back.
+    let dashboard: DashboardResponse = app.get("/player/dashboard", &leaver.token).await.ok();
+    let offered = dashboard.active_party.expect("the party they left");
+    assert_eq!((offered.session_id, offered.left), (party.id, true));
 
     let back: PartySessionResponse = join(&app, &leaver, &party.code).await.ok();
     assert_eq!(back.session_id, party.id);
     assert_eq!(app.balances(&leaver).await, left, "rejoining is free");
     assert_eq!(active(&app, &leaver).await.session_id, Some(party.id));
+    let dashboard: DashboardResponse = app.get("/player/dashboard", &leaver.token).await.ok();
+    let offered = dashboard.active_party.expect("their party");
+    assert_eq!((offered.session_id, offered.left), (party.id, false));
     let me = me_in(&party, leaver.id).await;
     assert_eq!(me.status, ParticipantStatus::Active);
     assert_eq!(
@@ -177,6 +185,8 @@ async fn rejoin_after_results_is_refused(backend: Backend) {
     }
     assert_eq!(app.balances(&leaver).await, before);
     assert_eq!(active(&app, &leaver).await.session_id, None);
+    let dashboard: DashboardResponse = app.get("/player/dashboard", &leaver.token).await.ok();
+    assert_eq!(dashboard.active_party, None, "nothing left to rejoin");
     assert_eq!(
         me_in(&party, leaver.id).await.status,
         ParticipantStatus::Left

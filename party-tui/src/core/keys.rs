@@ -108,6 +108,10 @@ fn dashboard_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             vec![]
         }
         KeyCode::Char('r') => match app.dashboard.as_ref().and_then(|d| d.active_party.as_ref()) {
+            // Rejoining a party the player left goes through join by code.
+            Some(active) if active.left => {
+                vec![call(ApiCall::JoinParty(active.party_code.clone()))]
+            }
             Some(active) => vec![call(ApiCall::Status(active.session_id))],
             None => vec![],
         },

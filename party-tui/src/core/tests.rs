@@ -583,3 +583,18 @@ fn only_the_host_gets_host_keys() {
         "bob is ready, so r un-readies"
     );
 }
+
+#[test]
+fn r_on_the_dashboard_rejoins_a_party_the_player_left_by_its_code() {
+    let mut a = app(Screen::Dashboard);
+    let mut d = fixtures::dashboard(5000, true);
+    if let Some(active) = d.active_party.as_mut() {
+        active.left = true;
+    }
+    // Signing in does not pull the player back into a party they left.
+    assert_eq!(update(&mut a, reply(ApiReply::Dashboard(Ok(d)))), vec![]);
+    assert_eq!(
+        update(&mut a, key(KeyCode::Char('r'))),
+        vec![Effect::Call(ApiCall::JoinParty("HEJY4883".into()))]
+    );
+}
