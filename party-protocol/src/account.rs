@@ -108,6 +108,10 @@ pub struct ActiveParty {
     pub party_code: String,
     pub current_phase: PartyPhase,
     pub status: SessionStatus,
+    /// The caller left this running party and may rejoin it by its code
+    /// until RESULTS (absent when they are still in it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub left: bool,
 }
 
 /// `GET /player/dashboard`.

@@ -551,6 +551,20 @@ pub struct ActivePartyResponse {
 pub struct PlayAgainResponse {
     pub new_session_id: uuid::Uuid,
     pub party_code: String,
+    /// Participants of the finished party who could not be brought into
+    /// the new lobby (absent when everyone came along).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<SkippedPlayer>,
+}
+
+/// A participant that play-again left out, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedPlayer {
+    pub player_id: PlayerId,
+    pub username: String,
+    /// `already_in_party`: they joined another party meanwhile.
+    pub reason: crate::ErrorCode,
+    pub message: String,
 }
 
 /// `POST /party/{id}/bots`.

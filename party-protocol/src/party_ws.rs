@@ -119,9 +119,13 @@ pub enum ServerEvent {
         username: String,
         connection_status: ConnectionStatus,
     },
+    /// The host opened the next lobby; everyone still in the party is in
+    /// it already, except those `skipped`.
     PlayAgain {
         new_session_id: uuid::Uuid,
         party_code: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        skipped: Vec<crate::party::SkippedPlayer>,
     },
     /// Reply to a client `ping`.
     Pong,
@@ -225,6 +229,7 @@ mod tests {
             event: ServerEvent::PlayAgain {
                 new_session_id: uuid::Uuid::nil(),
                 party_code: "ABCD2345".into(),
+                skipped: Vec::new(),
             },
             session_id: uuid::Uuid::nil(),
             seq: 7,

@@ -46,7 +46,7 @@ use party_protocol::party::{
     PartyCopyRoundResponse, PartyPhase, PartyProgress, PartyPromptRoundResponse,
     PartyResultsResponse, PartySessionResponse, PartyStatusResponse, PartySubmitResponse,
     PartyVoteRoundResponse, PhaseTransitionInfo, PhrasesetSummary, PlayAgainResponse, RankingEntry,
-    ReadyRequest, ReadyResponse, ReadySummary, RoundSessionProgress, SessionStatus,
+    ReadyRequest, ReadyResponse, ReadySummary, RoundSessionProgress, SessionStatus, SkippedPlayer,
     StartPartyResponse, StatusParticipant, SummaryPhrase,
 };
 use party_protocol::party_ws::{
@@ -65,6 +65,7 @@ use party_protocol::{
 /// Types that only travel inside a golden body, with the file that shows them.
 const COVERED_INSIDE: &[(&str, &str)] = &[
     ("ActiveParty", "account/dashboard_response"),
+    ("SkippedPlayer", "party/play_again_response"),
     ("RoundType", "round/submit_response"),
     ("RoundStatus", "round/round_details_prompt"),
     ("PhraseRole", "round/phraseset_results"),
@@ -143,6 +144,16 @@ where
 fn id(n: u128) -> Uuid {
     // Version-4-shaped UUIDs that are easy to tell apart in the files.
     Uuid::from_u128(0x3f2a_9c1e_5b7d_4e80_a000_0000_0000_0000 | n)
+}
+
+/// A play-again that could not bring one player along.
+fn skipped() -> Vec<SkippedPlayer> {
+    vec![SkippedPlayer {
+        player_id: carol(),
+        username: "carol".into(),
+        reason: ErrorCode::AlreadyInParty,
+        message: "carol is already in another party.".into(),
+    }]
 }
 
 fn alice() -> PlayerId {
@@ -476,6 +487,7 @@ fn samples() -> Vec<Golden> {
                     party_code: CODE.into(),
                     current_phase: PartyPhase::Copy,
                     status: SessionStatus::InProgress,
+                    left: true,
                 }),
             },
         ),
@@ -855,6 +867,7 @@ fn samples() -> Vec<Golden> {
             PlayAgainResponse {
                 new_session_id: next_session(),
                 party_code: "PQRS6789".into(),
+                skipped: skipped(),
             },
         ),
         golden(
@@ -1004,6 +1017,7 @@ fn samples() -> Vec<Golden> {
                 ServerEvent::PlayAgain {
                     new_session_id: next_session(),
                     party_code: "PQRS6789".into(),
+                    skipped: skipped(),
                 },
             ),
         ),

@@ -129,6 +129,7 @@ pub fn dashboard(wallet: i64, active: bool) -> DashboardResponse {
             party_code: "HEJY4883".into(),
             current_phase: PartyPhase::Copy,
             status: SessionStatus::InProgress,
+            left: false,
         }),
     }
 }

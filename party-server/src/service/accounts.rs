@@ -286,11 +286,17 @@ impl Game {
             daily_bonus_available: self.bonus_available(&row),
             current_round: current_round_in(&mut tx, player).await?,
             round_availability: availability_in(&mut tx, &self.rules, player, self.now()).await?,
-            active_party: tx.active_session_of(player).await?.map(|s| ActiveParty {
+            active_party: match tx.active_session_of(player).await? {
+                Some(s) => Some((s, false)),
+                // Otherwise a running party they left, to rejoin.
+                None => tx.left_running_session_of(player).await?.map(|s| (s, true)),
+            }
+            .map(|(s, left)| ActiveParty {
                 session_id: s.session_id,
                 party_code: s.party_code.clone(),
                 current_phase: s.phase(),
                 status: s.state(),
+                left,
             }),
         })
     }

@@ -29,6 +29,7 @@ pub(super) fn leave_party_view(app: &mut App) {
     app.invite = None;
     app.seq = 0;
     app.busy = false;
+    app.confirm_leave = false;
     app.conn = ConnState::Idle;
     app.screen = Screen::Dashboard;
 }

@@ -1,6 +1,6 @@
 //! The party socket: its connection state and the server's events.
 
-use party_protocol::party::{PartyPhase, PartyStatusResponse};
+use party_protocol::party::{ParticipantStatus, PartyPhase, PartyStatusResponse, SkippedPlayer};
 use party_protocol::party_ws::{ProgressAction, ServerEvent, ServerMessage};
 
 use super::common::{call, leave_party_view, refresh_status};
@@ -111,13 +111,8 @@ fn on_event(app: &mut App, msg: ServerMessage) -> Vec<Effect> {
         ServerEvent::PlayAgain {
             new_session_id,
             party_code,
-        } => {
-            app.invite = Some((new_session_id, party_code.clone()));
-            app.toast(format!(
-                "The host opened a new lobby ({party_code}): press j to join."
-            ));
-            vec![]
-        }
+            skipped,
+        } => on_play_again(app, new_session_id, &party_code, &skipped),
         ServerEvent::PlayerKicked { player_id, .. } if Some(player_id) == me => {
             leave_party_view(app);
             app.error = Some("The host removed you from the party.".into());
@@ -179,4 +174,38 @@ fn snapshot_status(
         active_round: s.active_round,
         next_session_id: s.next_session_id,
     }
+}
+
+/// The host's play-again put everyone still in the party into the new
+/// lobby: go there. A player it skipped (in another party by now) is told
+/// why; one who left the party is only invited, as before.
+fn on_play_again(
+    app: &mut App,
+    new_session_id: uuid::Uuid,
+    party_code: &str,
+    skipped: &[SkippedPlayer],
+) -> Vec<Effect> {
+    let me = app.my_id();
+    if let Some(mine) = skipped.iter().find(|s| Some(s.player_id) == me) {
+        app.toast(format!("Not brought into the new lobby: {}", mine.message));
+        return vec![];
+    }
+    for other in skipped {
+        app.toast(other.message.clone());
+    }
+    let left = app.party.as_ref().is_some_and(|p| {
+        p.participants
+            .iter()
+            .any(|q| Some(q.player_id) == me && q.status == ParticipantStatus::Left)
+    });
+    if left {
+        app.invite = Some((new_session_id, party_code.to_owned()));
+        app.toast(format!(
+            "The host opened a new lobby ({party_code}): press j to join."
+        ));
+        return vec![];
+    }
+    leave_party_view(app);
+    app.toast(format!("On to the next game: lobby {party_code}."));
+    vec![Effect::CloseWs, call(ApiCall::Status(new_session_id))]
 }

@@ -110,6 +110,10 @@ fn dashboard_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             vec![]
         }
         KeyCode::Char('r') => match app.dashboard.as_ref().and_then(|d| d.active_party.as_ref()) {
+            // Rejoining a party the player left goes through join by code.
+            Some(active) if active.left => {
+                vec![call(ApiCall::JoinParty(active.party_code.clone()))]
+            }
             Some(active) => vec![call(ApiCall::Status(active.session_id))],
             None => vec![],
         },
@@ -220,8 +224,17 @@ fn play_key(app: &mut App, key: KeyEvent, ctrl: bool, typing: bool) -> Vec<Effec
     let Some(session) = app.session_id() else {
         return vec![];
     };
+    if app.confirm_leave {
+        app.confirm_leave = false;
+        if !ctrl && matches!(key.code, KeyCode::Char('y' | 'Y')) {
+            return vec![call(ApiCall::Leave(session))];
+        }
+        app.toast("Still in the party.");
+        return vec![];
+    }
     if ctrl && key.code == KeyCode::Char('l') {
-        return vec![call(ApiCall::Leave(session))];
+        app.confirm_leave = true;
+        return vec![];
     }
     let Some(round) = app.round.clone() else {
         if key.code == KeyCode::Char('q') {

@@ -24,7 +24,12 @@ pub(super) fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
         }
         ApiReply::Dashboard(Ok(d)) => {
             app.me = Some((d.player_id, d.username.clone()));
-            let rejoin = d.active_party.as_ref().map(|a| a.session_id);
+            // A party the player left is only offered (r), never entered.
+            let rejoin = d
+                .active_party
+                .as_ref()
+                .filter(|a| !a.left)
+                .map(|a| a.session_id);
             app.dashboard = Some(d);
             if matches!(app.screen, Screen::SignIn) {
                 app.screen = Screen::Dashboard;

@@ -262,6 +262,9 @@ pub struct App {
     pub now: OffsetDateTime,
     /// A round start or submission is in flight: no second one.
     pub busy: bool,
+    /// Ctrl-L was pressed during play: the next key answers "Leave the
+    /// party? y/n", so one stray key cannot drop the player's work.
+    pub confirm_leave: bool,
     pub quit: bool,
     /// When the status was last polled (polling mode).
     pub last_poll: OffsetDateTime,
@@ -291,6 +294,7 @@ impl App {
             help: false,
             now,
             busy: false,
+            confirm_leave: false,
             quit: false,
             last_poll: now,
         }

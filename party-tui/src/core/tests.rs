@@ -2,7 +2,7 @@
 //! expected, and a missing or out-of-order `seq` triggers a resync.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use party_protocol::party::{PartyPhase, PartySubmitResponse, RoundSessionProgress};
+use party_protocol::party::{PartyPhase, PartySubmitResponse, RoundSessionProgress, SkippedPlayer};
 use party_protocol::party_ws::{
     PhaseProgress, PlayerCounters, ProgressAction, ServerEvent, ServerMessage,
 };
@@ -430,27 +430,71 @@ fn a_snapshot_replaces_the_state() {
     assert_eq!(a.seq, 25);
 }
 
+fn play_again(skipped: Vec<SkippedPlayer>) -> Msg {
+    event(
+        11,
+        ServerEvent::PlayAgain {
+            new_session_id: uuid::Uuid::from_u128(9),
+            party_code: "KMNP2345".into(),
+            skipped,
+        },
+    )
+}
+
 #[test]
-fn the_play_again_event_invites_and_j_joins() {
+fn the_play_again_event_moves_the_player_to_the_new_lobby() {
     let mut a = in_party(PartyPhase::Results);
     a.screen = Screen::Results;
     a.me = Some((player(2), "bob".into()));
-    update(
-        &mut a,
-        event(
-            11,
-            ServerEvent::PlayAgain {
-                new_session_id: uuid::Uuid::from_u128(9),
-                party_code: "KMNP2345".into(),
-            },
-        ),
-    );
     assert_eq!(
-        update(&mut a, key(KeyCode::Char('j'))),
+        update(&mut a, play_again(vec![])),
         vec![
             Effect::CloseWs,
-            Effect::Call(ApiCall::JoinParty("KMNP2345".into()))
+            Effect::Call(ApiCall::Status(uuid::Uuid::from_u128(9)))
         ]
+    );
+    assert!(a.party.is_none(), "the old party is left behind");
+    assert!(a.invite.is_none(), "no key to press");
+}
+
+#[test]
+fn a_player_play_again_skipped_stays_and_is_told_why() {
+    let mut a = in_party(PartyPhase::Results);
+    a.screen = Screen::Results;
+    a.me = Some((player(2), "bob".into()));
+    let skipped = SkippedPlayer {
+        player_id: player(2),
+        username: "bob".into(),
+        reason: ErrorCode::AlreadyInParty,
+        message: "bob is already in party ABCD2345 and was not brought along.".into(),
+    };
+    assert_eq!(update(&mut a, play_again(vec![skipped])), vec![]);
+    assert_eq!(a.screen, Screen::Results);
+    assert!(a.party.is_some());
+    assert!(
+        a.toasts.iter().any(|t| t.text.contains("ABCD2345")),
+        "{:?}",
+        a.toasts
+    );
+}
+
+#[test]
+fn ctrl_l_asks_before_leaving() {
+    let ctrl_l = Msg::Key(KeyEvent::new(KeyCode::Char('l'), KeyModifiers::CONTROL));
+    let session = session();
+    let mut a = in_party(PartyPhase::Prompt);
+    assert_eq!(update(&mut a, ctrl_l.clone()), vec![]);
+    assert!(a.confirm_leave);
+    assert_eq!(crate::ui::key_hints(&a), "Leave the party? y/n");
+    // Anything but y keeps the player in.
+    assert_eq!(update(&mut a, key(KeyCode::Char('n'))), vec![]);
+    assert!(!a.confirm_leave);
+    assert!(a.party.is_some());
+    // Ctrl-L, then y: leave.
+    update(&mut a, ctrl_l);
+    assert_eq!(
+        update(&mut a, key(KeyCode::Char('y'))),
+        vec![Effect::Call(ApiCall::Leave(session))]
     );
 }
 
@@ -539,5 +583,20 @@ fn only_the_host_gets_host_keys() {
         update(&mut a, key(KeyCode::Char('r'))),
         vec![Effect::Call(ApiCall::Ready(session(), false))],
         "bob is ready, so r un-readies"
+    );
+}
+
+#[test]
+fn r_on_the_dashboard_rejoins_a_party_the_player_left_by_its_code() {
+    let mut a = app(Screen::Dashboard);
+    let mut d = fixtures::dashboard(5000, true);
+    if let Some(active) = d.active_party.as_mut() {
+        active.left = true;
+    }
+    // Signing in does not pull the player back into a party they left.
+    assert_eq!(update(&mut a, reply(ApiReply::Dashboard(Ok(d)))), vec![]);
+    assert_eq!(
+        update(&mut a, key(KeyCode::Char('r'))),
+        vec![Effect::Call(ApiCall::JoinParty("HEJY4883".into()))]
     );
 }

@@ -92,6 +92,7 @@ pub fn key_hints(app: &App) -> String {
             "r ready · s start · b add bot · k remove · l leave · ? help · q quit"
         }
         Screen::Lobby => "r ready · l leave · ? help · q quit",
+        Screen::Play if app.confirm_leave => "Leave the party? y/n",
         Screen::Play => match &app.round {
             Some(r) if r.kind == party_protocol::round::RoundType::Vote => {
                 "↑↓/1-3 choose · Enter vote · Ctrl-L leave · ? help"

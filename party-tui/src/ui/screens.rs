@@ -97,7 +97,11 @@ pub fn dashboard(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 ),
                 theme.title(),
             ),
-            Line::raw("Press r to rejoin."),
+            Line::raw(if active.left {
+                "You left it. Press r to rejoin."
+            } else {
+                "Press r to rejoin."
+            }),
         ],
         None => vec![Line::styled("You are not in a party.", theme.dim())],
     };

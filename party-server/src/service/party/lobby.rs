@@ -239,7 +239,8 @@ impl Game {
     }
 
     /// `POST /party/{id}/play-again`: from RESULTS the host opens a new lobby
-    /// for the same players; everyone is told (`play_again`) and can join it.
+    /// with everyone still in the party (see [`Self::bring_along`]), and
+    /// tells them (`play_again`).
     #[tracing::instrument(skip_all, fields(player = %host, party = %session))]
     pub async fn play_again(&self, host: PlayerId, session: Uuid) -> Result<PlayAgainResponse> {
         let now = self.now();
@@ -257,6 +258,7 @@ impl Game {
             return Ok(PlayAgainResponse {
                 new_session_id: next,
                 party_code: existing.party_code,
+                skipped: Vec::new(),
             });
         }
         self.check_creation_limit(&mut tx, host, now).await?;
@@ -271,12 +273,14 @@ impl Game {
         let next = self.open_lobby(&mut tx, host, config, now).await?;
         let code = tx.session(next).await?.ok_or_else(not_found)?.party_code;
         tx.set_next_session(session, next).await?;
+        let skipped = self.bring_along(&mut tx, session, next, host, now).await?;
         emit(
             &mut tx,
             session,
             ServerEvent::PlayAgain {
                 new_session_id: next,
                 party_code: code.clone(),
+                skipped: skipped.clone(),
             },
             now,
         )
@@ -285,6 +289,7 @@ impl Game {
         Ok(PlayAgainResponse {
             new_session_id: next,
             party_code: code,
+            skipped,
         })
     }
 

@@ -1,8 +1,10 @@
 //! Party Mode use cases (plan §3–§6, game-rules §6).
 //!
 //! The plan's three services map onto these modules:
-//! - session (lobby life: create, ready, start, play-again) — [`lobby`],
-//!   and who is in the party (join, leave, kick, bots) — [`roster`];
+//! - session (lobby life: create, ready, start, play-again) — [`lobby`]
+//!   and [`again`] (bringing everyone into the next lobby), and who is in
+//!   the party (join, leave, kick, bots) — [`roster`], with coming back to
+//!   a running party in [`rejoin`];
 //! - coordination (party rounds and submissions) — [`play`], with phase
 //!   changes, deadlines and settlement in [`phases`], the server-side bots
 //!   in [`autoplay`] and connection presence in [`presence`];
@@ -17,6 +19,7 @@
 //! its event sequence stays gapless and a phase advances exactly once.
 
 mod access;
+mod again;
 mod autoplay;
 mod config;
 mod events;
@@ -26,6 +29,7 @@ mod play;
 mod players;
 mod presence;
 mod progress;
+mod rejoin;
 mod roster;
 mod view;
 

@@ -55,7 +55,8 @@ impl Game {
         Ok(())
     }
 
-    /// `POST /party/join`: by code, case-insensitively.
+    /// `POST /party/join`: by code, case-insensitively; a participant of a
+    /// running party comes back ([`Self::come_back`]).
     #[tracing::instrument(skip_all, fields(player = %player))]
     pub async fn join_party(
         &self,
@@ -70,11 +71,9 @@ impl Game {
             .await?
             .ok_or_else(not_found)?;
         let s = locked(&mut tx, found.session_id).await?;
-        if tx.participant(s.session_id, player).await?.is_some() {
-            return Err(Error::api(
-                ErrorCode::AlreadyJoined,
-                "You are already in this party.",
-            ));
+        if let Some(back) = self.come_back(&mut tx, &s, player, now).await? {
+            tx.commit().await?;
+            return Ok(back);
         }
         if s.state() != SessionStatus::Open {
             return Err(Error::api(

@@ -181,6 +181,25 @@ impl Tx {
         Ok(())
     }
 
+    /// A rejoining player's forfeited assignments of `kind` are theirs
+    /// again (pending, with no round).
+    pub async fn restore_forfeited_assignments(
+        &mut self,
+        session: Uuid,
+        player: PlayerId,
+        kind: AssignmentKind,
+    ) -> Result<()> {
+        exec_on!(self, conn => sqlx::query(
+            "UPDATE party_assignments SET status = 'pending', round_id = NULL WHERE session_id = $1 \
+             AND player_id = $2 AND kind = $3 AND status = 'forfeited'")
+            .bind(session)
+            .bind(player.as_uuid())
+            .bind(kind.as_str())
+            .execute(conn)
+            .await)?;
+        Ok(())
+    }
+
     /// Forfeits every open assignment of a session (at a phase's end) or of one player (leaving).
     pub async fn forfeit_assignments(
         &mut self,

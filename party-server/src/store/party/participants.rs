@@ -199,6 +199,25 @@ impl Tx {
         Ok(done == 1)
     }
 
+    /// Brings a participant who left a running party back in. The
+    /// one-active-party index refuses it when they are in another party.
+    pub async fn rejoin_participant(
+        &mut self,
+        session: Uuid,
+        player: PlayerId,
+        now: Millis,
+    ) -> Result<bool> {
+        let done = exec_on!(self, conn => sqlx::query(
+            "UPDATE party_participants SET status = 'ACTIVE', active = TRUE, left_at = NULL, \
+             last_activity_at = $3 WHERE session_id = $1 AND player_id = $2 AND status = 'LEFT'")
+            .bind(session)
+            .bind(player.as_uuid())
+            .bind(now.0)
+            .execute(conn)
+            .await)?;
+        Ok(done == 1)
+    }
+
     /// Sets every participant who has not left to `status` (ACTIVE at the
     /// start, COMPLETED at the end), and whether the party still holds them.
     pub async fn set_participants_status(

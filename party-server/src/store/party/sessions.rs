@@ -172,6 +172,28 @@ impl Tx {
             .await)?)
     }
 
+    /// The running party (before RESULTS) that the player most recently
+    /// left, which they may rejoin: the dashboard offers it.
+    pub async fn left_running_session_of(
+        &mut self,
+        player: PlayerId,
+    ) -> Result<Option<SessionRow>> {
+        let sql = format!(
+            "SELECT {} FROM party_sessions s JOIN party_participants pp ON pp.session_id = s.session_id \
+             WHERE pp.player_id = $1 AND pp.status = 'LEFT' AND s.status = 'IN_PROGRESS' \
+             AND s.current_phase NOT IN ('RESULTS', 'COMPLETED') ORDER BY pp.left_at DESC LIMIT 1",
+            SESSION_COLUMNS
+                .split(", ")
+                .map(|c| format!("s.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        Ok(on_conn!(self, conn => sqlx::query_as::<_, SessionRow>(&sql)
+            .bind(player.as_uuid())
+            .fetch_optional(conn)
+            .await)?)
+    }
+
     /// Changes the participant count of an open session by `delta`; false
     /// when the session is not open or the change would pass `max_players`.
     pub async fn change_participant_count(
