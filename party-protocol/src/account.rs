@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::coins::Coins;
-use crate::ids::PlayerId;
+use crate::ids::{PlayerId, SessionId};
 use crate::party::{PartyPhase, SessionStatus};
 use crate::round::{CurrentRoundResponse, RoundAvailability};
 use crate::username::Username;
@@ -104,7 +104,7 @@ pub struct DailyBonusResponse {
 /// The caller's open or running party, for the dashboard's rejoin banner.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActiveParty {
-    pub session_id: uuid::Uuid,
+    pub session_id: SessionId,
     pub party_code: String,
     pub current_phase: PartyPhase,
     pub status: SessionStatus,

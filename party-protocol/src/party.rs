@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::coins::Coins;
-use crate::ids::{PhrasesetId, PlayerId, RoundId};
+use crate::ids::{ParticipantId, PartyRoundId, PhrasesetId, PlayerId, RoundId, SessionId};
 use crate::round::RoundDetails;
 
 /// A party's phase.
@@ -255,7 +255,7 @@ pub struct LobbyParticipant {
 /// `POST /party/create` and `POST /party/join`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartySessionResponse {
-    pub session_id: uuid::Uuid,
+    pub session_id: SessionId,
     pub party_code: String,
     pub host_player_id: PlayerId,
     pub status: SessionStatus,
@@ -283,7 +283,7 @@ pub struct ReadySummary {
 /// `POST /party/{id}/ready`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReadyResponse {
-    pub participant_id: uuid::Uuid,
+    pub participant_id: ParticipantId,
     pub status: ParticipantStatus,
     pub session: ReadySummary,
 }
@@ -291,7 +291,7 @@ pub struct ReadyResponse {
 /// `POST /party/{id}/start`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StartPartyResponse {
-    pub session_id: uuid::Uuid,
+    pub session_id: SessionId,
     pub status: SessionStatus,
     pub current_phase: PartyPhase,
     #[serde(with = "crate::time_format::rfc3339")]
@@ -339,7 +339,7 @@ pub struct PartyProgress {
 /// `GET /party/{id}/status`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartyStatusResponse {
-    pub session_id: uuid::Uuid,
+    pub session_id: SessionId,
     pub party_code: String,
     pub host_player_id: PlayerId,
     pub status: SessionStatus,
@@ -360,7 +360,7 @@ pub struct PartyStatusResponse {
     /// The caller's own active party round, so a reconnecting client resumes it.
     pub active_round: Option<RoundDetails>,
     /// Set after play-again: the new lobby.
-    pub next_session_id: Option<uuid::Uuid>,
+    pub next_session_id: Option<SessionId>,
 }
 
 /// A round start's view of the caller's progress.
@@ -388,7 +388,7 @@ pub struct RoundSessionProgress {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartyPromptRoundResponse {
     pub round_id: RoundId,
-    pub party_round_id: uuid::Uuid,
+    pub party_round_id: PartyRoundId,
     pub prompt_text: String,
     #[serde(with = "crate::time_format::rfc3339")]
     pub expires_at: OffsetDateTime,
@@ -400,7 +400,7 @@ pub struct PartyPromptRoundResponse {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartyCopyRoundResponse {
     pub round_id: RoundId,
-    pub party_round_id: uuid::Uuid,
+    pub party_round_id: PartyRoundId,
     pub original_phrase: String,
     pub prompt_round_id: RoundId,
     #[serde(with = "crate::time_format::rfc3339")]
@@ -416,7 +416,7 @@ pub struct PartyCopyRoundResponse {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartyVoteRoundResponse {
     pub round_id: RoundId,
-    pub party_round_id: uuid::Uuid,
+    pub party_round_id: PartyRoundId,
     pub phraseset_id: PhrasesetId,
     pub prompt_text: String,
     pub phrases: [String; 3],
@@ -528,7 +528,7 @@ pub struct PhrasesetSummary {
 /// `GET /party/{id}/results`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PartyResultsResponse {
-    pub session_id: uuid::Uuid,
+    pub session_id: SessionId,
     pub party_code: String,
     #[serde(default, with = "crate::time_format::option")]
     pub completed_at: Option<OffsetDateTime>,
@@ -540,7 +540,7 @@ pub struct PartyResultsResponse {
 /// `GET /party/active`: the caller's open or running party, or null.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivePartyResponse {
-    pub session_id: Option<uuid::Uuid>,
+    pub session_id: Option<SessionId>,
     pub party_code: Option<String>,
     pub current_phase: Option<PartyPhase>,
     pub status: Option<SessionStatus>,
@@ -549,7 +549,7 @@ pub struct ActivePartyResponse {
 /// `POST /party/{id}/play-again`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlayAgainResponse {
-    pub new_session_id: uuid::Uuid,
+    pub new_session_id: SessionId,
     pub party_code: String,
 }
 

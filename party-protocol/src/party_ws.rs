@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::ids::PlayerId;
+use crate::ids::{PlayerId, SessionId};
 use crate::party::{
     ConnectionStatus, PartyPhase, PartyProgress, PartyStatusResponse, SessionStatus,
     StatusParticipant,
@@ -20,7 +20,7 @@ use crate::round::RoundDetails;
 pub struct ServerMessage {
     #[serde(flatten)]
     pub event: ServerEvent,
-    pub session_id: uuid::Uuid,
+    pub session_id: SessionId,
     pub seq: i64,
     #[serde(with = "crate::time_format::rfc3339")]
     pub timestamp: OffsetDateTime,
@@ -120,7 +120,7 @@ pub enum ServerEvent {
         connection_status: ConnectionStatus,
     },
     PlayAgain {
-        new_session_id: uuid::Uuid,
+        new_session_id: SessionId,
         party_code: String,
     },
     /// Reply to a client `ping`.
@@ -183,7 +183,7 @@ pub struct SessionSnapshot {
     pub participants: Vec<StatusParticipant>,
     pub progress: PartyProgress,
     pub active_round: Option<RoundDetails>,
-    pub next_session_id: Option<uuid::Uuid>,
+    pub next_session_id: Option<SessionId>,
 }
 
 impl From<PartyStatusResponse> for SessionSnapshot {
@@ -223,10 +223,10 @@ mod tests {
     fn messages_carry_type_session_seq_and_timestamp_at_the_top_level() {
         let msg = ServerMessage {
             event: ServerEvent::PlayAgain {
-                new_session_id: uuid::Uuid::nil(),
+                new_session_id: SessionId::from_uuid(uuid::Uuid::nil()),
                 party_code: "ABCD2345".into(),
             },
-            session_id: uuid::Uuid::nil(),
+            session_id: SessionId::from_uuid(uuid::Uuid::nil()),
             seq: 7,
             timestamp: OffsetDateTime::UNIX_EPOCH,
         };
@@ -270,7 +270,7 @@ mod tests {
         };
         let msg = ServerMessage {
             event: ServerEvent::SessionUpdate(Box::new(snapshot)),
-            session_id: uuid::Uuid::nil(),
+            session_id: SessionId::from_uuid(uuid::Uuid::nil()),
             seq: 3,
             timestamp: OffsetDateTime::UNIX_EPOCH,
         };

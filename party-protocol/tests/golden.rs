@@ -59,7 +59,8 @@ use party_protocol::round::{
     SubmitRequest, SubmitResponse, VoteResponse, VoteRoundResponse, VoterResult,
 };
 use party_protocol::{
-    ApiErrorBody, Coins, ErrorCode, PROTOCOL_VERSION, PhrasesetId, PlayerId, RoundId, Username,
+    ApiErrorBody, Coins, ErrorCode, PROTOCOL_VERSION, ParticipantId, PartyRoundId, PhrasesetId,
+    PlayerId, RoundId, SessionId, Username,
 };
 
 /// Types that only travel inside a golden body, with the file that shows them.
@@ -157,11 +158,11 @@ fn carol() -> PlayerId {
 fn bot() -> PlayerId {
     PlayerId::from_uuid(id(0xb07))
 }
-fn session() -> Uuid {
-    id(0x5e55_1001)
+fn session() -> SessionId {
+    SessionId::from_uuid(id(0x5e55_1001))
 }
-fn next_session() -> Uuid {
-    id(0x5e55_1002)
+fn next_session() -> SessionId {
+    SessionId::from_uuid(id(0x5e55_1002))
 }
 fn prompt_round() -> RoundId {
     RoundId::from_uuid(id(0x0001))
@@ -649,7 +650,7 @@ fn samples() -> Vec<Golden> {
         golden(
             "party/ready_response",
             ReadyResponse {
-                participant_id: id(0xface),
+                participant_id: ParticipantId::from_uuid(id(0xface)),
                 status: ParticipantStatus::Ready,
                 session: ReadySummary {
                     ready_count: 2,
@@ -675,7 +676,7 @@ fn samples() -> Vec<Golden> {
             "party/party_prompt_round_response",
             PartyPromptRoundResponse {
                 round_id: prompt_round(),
-                party_round_id: id(0xaa01),
+                party_round_id: PartyRoundId::from_uuid(id(0xaa01)),
                 prompt_text: PROMPT.into(),
                 expires_at: t1(),
                 cost: Coins::new(100),
@@ -686,7 +687,7 @@ fn samples() -> Vec<Golden> {
             "party/party_copy_round_response",
             PartyCopyRoundResponse {
                 round_id: copy_round(),
-                party_round_id: id(0xaa02),
+                party_round_id: PartyRoundId::from_uuid(id(0xaa02)),
                 original_phrase: "OPEN BAR".into(),
                 prompt_round_id: prompt_round(),
                 expires_at: t1(),
@@ -711,7 +712,7 @@ fn samples() -> Vec<Golden> {
             "party/party_vote_round_response",
             PartyVoteRoundResponse {
                 round_id: vote_round(),
-                party_round_id: id(0xaa03),
+                party_round_id: PartyRoundId::from_uuid(id(0xaa03)),
                 phraseset_id: phraseset(),
                 prompt_text: PROMPT.into(),
                 phrases: phrases(),

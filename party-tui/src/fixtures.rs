@@ -21,8 +21,8 @@ pub fn player(n: u128) -> PlayerId {
     PlayerId::from_uuid(Uuid::from_u128(n))
 }
 
-pub fn session() -> Uuid {
-    Uuid::from_u128(0x5e55)
+pub fn session() -> party_protocol::SessionId {
+    party_protocol::SessionId::from_uuid(Uuid::from_u128(0x5e55))
 }
 
 pub const NAMES: [&str; 4] = ["alice", "bob", "BotJollyOtter42", "dana"];

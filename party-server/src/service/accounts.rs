@@ -277,7 +277,7 @@ impl Game {
             current_round: current_round_in(&mut tx, player).await?,
             round_availability: availability_in(&mut tx, &self.rules, player, self.now()).await?,
             active_party: tx.active_session_of(player).await?.map(|s| ActiveParty {
-                session_id: s.session_id,
+                session_id: s.session_id.into(),
                 party_code: s.party_code.clone(),
                 current_phase: s.phase(),
                 status: s.state(),

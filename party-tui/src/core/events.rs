@@ -156,7 +156,7 @@ fn on_event(app: &mut App, msg: ServerMessage) -> Vec<Effect> {
 
 /// A socket snapshot as a status (the envelope holds its id and sequence).
 fn snapshot_status(
-    session_id: uuid::Uuid,
+    session_id: party_protocol::SessionId,
     seq: i64,
     s: party_protocol::party_ws::SessionSnapshot,
 ) -> PartyStatusResponse {

@@ -4,6 +4,7 @@ use std::collections::VecDeque;
 
 use party_protocol::PlayerId;
 use party_protocol::RoundId;
+use party_protocol::SessionId;
 use party_protocol::account::DashboardResponse;
 use party_protocol::party::{
     PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse, PartyResultsResponse,
@@ -11,7 +12,6 @@ use party_protocol::party::{
 };
 use party_protocol::round::{RoundDetails, RoundType};
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 /// Coins a whole match costs by default (prompt 100, two copies 100, three
 /// votes 30); the plan (§7.5) warns below 250.
@@ -176,7 +176,7 @@ pub struct App {
     pub round: Option<RoundView>,
     pub results: Option<PartyResultsResponse>,
     /// Set by a `play_again` event: the lobby everyone is invited to.
-    pub invite: Option<(Uuid, String)>,
+    pub invite: Option<(SessionId, String)>,
     pub input: String,
     pub selected: usize,
     pub signin: SignInForm,
@@ -225,7 +225,7 @@ impl App {
         self.me.as_ref().map(|(id, _)| *id)
     }
 
-    pub fn session_id(&self) -> Option<Uuid> {
+    pub fn session_id(&self) -> Option<SessionId> {
         self.party.as_ref().map(|p| p.session_id)
     }
 

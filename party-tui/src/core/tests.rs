@@ -440,7 +440,7 @@ fn the_play_again_event_invites_and_j_joins() {
         event(
             11,
             ServerEvent::PlayAgain {
-                new_session_id: uuid::Uuid::from_u128(9),
+                new_session_id: party_protocol::SessionId::from_uuid(uuid::Uuid::from_u128(9)),
                 party_code: "KMNP2345".into(),
             },
         ),
