@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 
 use crate::coins::Coins;
 use crate::ids::{PlayerId, SessionId};
-use crate::party::{PartyPhase, SessionStatus};
+use crate::party::{PartyCode, PartyPhase, SessionStatus};
 use crate::round::{CurrentRoundResponse, RoundAvailability};
 use crate::username::Username;
 
@@ -105,7 +105,7 @@ pub struct DailyBonusResponse {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActiveParty {
     pub session_id: SessionId,
-    pub party_code: String,
+    pub party_code: PartyCode,
     pub current_phase: PartyPhase,
     pub status: SessionStatus,
 }

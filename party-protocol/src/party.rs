@@ -194,6 +194,16 @@ impl From<PartyCode> for String {
     }
 }
 
+/// Read-only access to the code's text (`len`, `to_lowercase`, slicing, and
+/// `&PartyCode` where a `&str` is expected); there is no `DerefMut`, so the
+/// code stays valid.
+impl std::ops::Deref for PartyCode {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
 impl fmt::Display for PartyCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -222,7 +232,7 @@ pub struct CreatePartyRequest {
 /// `POST /party/join`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JoinPartyRequest {
-    pub party_code: String,
+    pub party_code: PartyCode,
 }
 
 /// `POST /party/{id}/ready`: omit the body (or `ready: true`) to mark ready,
@@ -256,7 +266,7 @@ pub struct LobbyParticipant {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartySessionResponse {
     pub session_id: SessionId,
-    pub party_code: String,
+    pub party_code: PartyCode,
     pub host_player_id: PlayerId,
     pub status: SessionStatus,
     pub current_phase: PartyPhase,
@@ -340,7 +350,7 @@ pub struct PartyProgress {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartyStatusResponse {
     pub session_id: SessionId,
-    pub party_code: String,
+    pub party_code: PartyCode,
     pub host_player_id: PlayerId,
     pub status: SessionStatus,
     pub current_phase: PartyPhase,
@@ -529,7 +539,7 @@ pub struct PhrasesetSummary {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PartyResultsResponse {
     pub session_id: SessionId,
-    pub party_code: String,
+    pub party_code: PartyCode,
     #[serde(default, with = "crate::time_format::option")]
     pub completed_at: Option<OffsetDateTime>,
     pub rankings: Vec<RankingEntry>,
@@ -541,7 +551,7 @@ pub struct PartyResultsResponse {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivePartyResponse {
     pub session_id: Option<SessionId>,
-    pub party_code: Option<String>,
+    pub party_code: Option<PartyCode>,
     pub current_phase: Option<PartyPhase>,
     pub status: Option<SessionStatus>,
 }
@@ -550,7 +560,7 @@ pub struct ActivePartyResponse {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlayAgainResponse {
     pub new_session_id: SessionId,
-    pub party_code: String,
+    pub party_code: PartyCode,
 }
 
 /// `POST /party/{id}/bots`.

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 
 use crate::ids::{PlayerId, SessionId};
 use crate::party::{
-    ConnectionStatus, PartyPhase, PartyProgress, PartyStatusResponse, SessionStatus,
+    ConnectionStatus, PartyCode, PartyPhase, PartyProgress, PartyStatusResponse, SessionStatus,
     StatusParticipant,
 };
 use crate::round::RoundDetails;
@@ -121,7 +121,7 @@ pub enum ServerEvent {
     },
     PlayAgain {
         new_session_id: SessionId,
-        party_code: String,
+        party_code: PartyCode,
     },
     /// Reply to a client `ping`.
     Pong,
@@ -167,7 +167,7 @@ impl ServerEvent {
 /// message envelope already holds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionSnapshot {
-    pub party_code: String,
+    pub party_code: PartyCode,
     pub host_player_id: PlayerId,
     pub status: SessionStatus,
     pub current_phase: PartyPhase,
@@ -224,7 +224,7 @@ mod tests {
         let msg = ServerMessage {
             event: ServerEvent::PlayAgain {
                 new_session_id: SessionId::from_uuid(uuid::Uuid::nil()),
-                party_code: "ABCD2345".into(),
+                party_code: PartyCode::parse("ABCD2345").unwrap(),
             },
             session_id: SessionId::from_uuid(uuid::Uuid::nil()),
             seq: 7,
@@ -243,7 +243,7 @@ mod tests {
     #[test]
     fn a_snapshot_has_no_duplicate_fields_and_round_trips() {
         let snapshot = SessionSnapshot {
-            party_code: "ABCD2345".into(),
+            party_code: PartyCode::parse("ABCD2345").unwrap(),
             host_player_id: PlayerId::new(),
             status: SessionStatus::Open,
             current_phase: PartyPhase::Lobby,

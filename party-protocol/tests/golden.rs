@@ -43,7 +43,7 @@ use party_protocol::ops::{DatabaseKind, HealthResponse, HealthStatus};
 use party_protocol::party::{
     ActivePartyResponse, AddBotsRequest, AddBotsResponse, Award, Awards, ConnectionStatus,
     CreatePartyRequest, JoinPartyRequest, LobbyParticipant, MostVotes, ParticipantStatus,
-    PartyCopyRoundResponse, PartyPhase, PartyProgress, PartyPromptRoundResponse,
+    PartyCode, PartyCopyRoundResponse, PartyPhase, PartyProgress, PartyPromptRoundResponse,
     PartyResultsResponse, PartySessionResponse, PartyStatusResponse, PartySubmitResponse,
     PartyVoteRoundResponse, PhaseTransitionInfo, PhrasesetSummary, PlayAgainResponse, RankingEntry,
     ReadyRequest, ReadyResponse, ReadySummary, RoundSessionProgress, SessionStatus,
@@ -177,7 +177,9 @@ fn phraseset() -> PhrasesetId {
     PhrasesetId::from_uuid(id(0x9a5e))
 }
 
-const CODE: &str = "HJKM2345";
+fn code() -> PartyCode {
+    PartyCode::parse("HJKM2345").unwrap()
+}
 const PROMPT: &str = "Something you should never say at a wedding";
 
 fn t0() -> OffsetDateTime {
@@ -348,7 +350,7 @@ fn round_progress() -> RoundSessionProgress {
 fn status_response() -> PartyStatusResponse {
     PartyStatusResponse {
         session_id: session(),
-        party_code: CODE.into(),
+        party_code: code(),
         host_player_id: alice(),
         status: SessionStatus::InProgress,
         current_phase: PartyPhase::Copy,
@@ -474,7 +476,7 @@ fn samples() -> Vec<Golden> {
                 round_availability: availability(),
                 active_party: Some(ActiveParty {
                     session_id: session(),
-                    party_code: CODE.into(),
+                    party_code: code(),
                     current_phase: PartyPhase::Copy,
                     status: SessionStatus::InProgress,
                 }),
@@ -622,9 +624,7 @@ fn samples() -> Vec<Golden> {
         ),
         golden(
             "party/join_party_request",
-            JoinPartyRequest {
-                party_code: CODE.into(),
-            },
+            JoinPartyRequest { party_code: code() },
         ),
         golden("party/ready_request", ReadyRequest { ready: Some(false) }),
         golden("party/add_bots_request", AddBotsRequest { count: 2 }),
@@ -632,7 +632,7 @@ fn samples() -> Vec<Golden> {
             "party/party_session_response",
             PartySessionResponse {
                 session_id: session(),
-                party_code: CODE.into(),
+                party_code: code(),
                 host_player_id: alice(),
                 status: SessionStatus::Open,
                 current_phase: PartyPhase::Lobby,
@@ -752,7 +752,7 @@ fn samples() -> Vec<Golden> {
             "party/party_results_response",
             PartyResultsResponse {
                 session_id: session(),
-                party_code: CODE.into(),
+                party_code: code(),
                 completed_at: Some(t2()),
                 rankings: vec![
                     RankingEntry {
@@ -837,7 +837,7 @@ fn samples() -> Vec<Golden> {
             "party/active_party_response",
             ActivePartyResponse {
                 session_id: Some(session()),
-                party_code: Some(CODE.into()),
+                party_code: Some(code()),
                 current_phase: Some(PartyPhase::Vote),
                 status: Some(SessionStatus::InProgress),
             },
@@ -855,7 +855,7 @@ fn samples() -> Vec<Golden> {
             "party/play_again_response",
             PlayAgainResponse {
                 new_session_id: next_session(),
-                party_code: "PQRS6789".into(),
+                party_code: PartyCode::parse("PQRS6789").unwrap(),
             },
         ),
         golden(
@@ -1004,7 +1004,7 @@ fn samples() -> Vec<Golden> {
                 32,
                 ServerEvent::PlayAgain {
                     new_session_id: next_session(),
-                    party_code: "PQRS6789".into(),
+                    party_code: PartyCode::parse("PQRS6789").unwrap(),
                 },
             ),
         ),

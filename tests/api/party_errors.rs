@@ -157,6 +157,14 @@ async fn an_unknown_party_code_or_session_id_is_session_not_found(backend: Backe
     join(&app, other, "not a code")
         .await
         .err(ErrorCode::SessionNotFound);
+    join(&app, other, "").await.err(ErrorCode::SessionNotFound);
+    // Only the code's text is answered as an unknown party: a code that is
+    // not a string, or none at all, is a malformed body.
+    for body in [json!({"party_code": 42}), json!({})] {
+        app.post("/party/join", &other.token, body)
+            .await
+            .err(ErrorCode::InvalidRequest);
+    }
 
     let nowhere = SessionId::new();
     for path in ["/status", "/results"] {

@@ -69,7 +69,7 @@ async fn party_codes_are_matched_case_insensitively(backend: Backend) {
     let players = app.guests(3).await;
     let lobby = create(&app, &players[0], json!({})).await;
     let code = lobby.party_code.clone();
-    assert_eq!(code, code.to_uppercase());
+    assert_eq!(code.as_str(), code.to_uppercase());
     let lower = join_ok(&app, &players[1], &code.to_lowercase()).await;
     assert_eq!(lower.session_id, lobby.session_id);
     // Mixed case, with the separator and spaces people type.

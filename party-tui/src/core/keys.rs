@@ -281,7 +281,7 @@ fn results_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             .into_iter()
             .collect(),
         KeyCode::Char('j') => match &app.invite {
-            Some((_, code)) => vec![Effect::CloseWs, call(ApiCall::JoinParty(code.clone()))],
+            Some((_, code)) => vec![Effect::CloseWs, call(ApiCall::JoinParty(code.to_string()))],
             None => vec![],
         },
         KeyCode::Char('d') | KeyCode::Esc => {

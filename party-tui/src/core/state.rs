@@ -7,7 +7,7 @@ use party_protocol::RoundId;
 use party_protocol::SessionId;
 use party_protocol::account::DashboardResponse;
 use party_protocol::party::{
-    PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse, PartyResultsResponse,
+    PartyCode, PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse, PartyResultsResponse,
     PartyStatusResponse, PartyVoteRoundResponse,
 };
 use party_protocol::round::{RoundDetails, RoundType};
@@ -176,7 +176,7 @@ pub struct App {
     pub round: Option<RoundView>,
     pub results: Option<PartyResultsResponse>,
     /// Set by a `play_again` event: the lobby everyone is invited to.
-    pub invite: Option<(SessionId, String)>,
+    pub invite: Option<(SessionId, PartyCode)>,
     pub input: String,
     pub selected: usize,
     pub signin: SignInForm,

@@ -441,7 +441,7 @@ fn the_play_again_event_invites_and_j_joins() {
             11,
             ServerEvent::PlayAgain {
                 new_session_id: party_protocol::SessionId::from_uuid(uuid::Uuid::from_u128(9)),
-                party_code: "KMNP2345".into(),
+                party_code: fixtures::code("KMNP2345"),
             },
         ),
     );

@@ -162,7 +162,7 @@ fn results_with_play_again_invite() {
     a.results = Some(fixtures::results());
     a.invite = Some((
         party_protocol::SessionId::from_uuid(uuid::Uuid::from_u128(7)),
-        "KMNP2345".into(),
+        fixtures::code("KMNP2345"),
     ));
     insta::assert_snapshot!(draw(&a));
 }

@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use party_protocol::party::{
-    ActivePartyResponse, PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse,
+    ActivePartyResponse, PartyCode, PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse,
     PartyResultsResponse, PartySessionResponse, PartyStatusResponse, PartyVoteRoundResponse,
 };
 use party_protocol::{ErrorCode, PlayerId, SessionId};
@@ -67,7 +67,7 @@ pub async fn add_bots(app: &TestApp, host: &Player, session: SessionId, count: i
 pub struct Party<'a> {
     pub app: &'a TestApp,
     pub id: SessionId,
-    pub code: String,
+    pub code: PartyCode,
     pub humans: Vec<Player>,
     pub phrases: Phrases,
     /// Phrase → author, for every phrase a human wrote.
@@ -82,7 +82,12 @@ pub struct Party<'a> {
 
 impl<'a> Party<'a> {
     /// A driver for party `id` that has seen nothing played yet.
-    pub fn driver(app: &'a TestApp, id: SessionId, code: String, humans: Vec<Player>) -> Party<'a> {
+    pub fn driver(
+        app: &'a TestApp,
+        id: SessionId,
+        code: PartyCode,
+        humans: Vec<Player>,
+    ) -> Party<'a> {
         Party {
             app,
             id,
