@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::coins::Coins;
-use crate::ids::PlayerId;
-use crate::party::{PartyPhase, SessionStatus};
+use crate::ids::{PlayerId, SessionId};
+use crate::party::{PartyCode, PartyPhase, SessionStatus};
 use crate::round::{CurrentRoundResponse, RoundAvailability};
 use crate::username::Username;
 
@@ -104,8 +104,8 @@ pub struct DailyBonusResponse {
 /// The caller's open or running party, for the dashboard's rejoin banner.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActiveParty {
-    pub session_id: uuid::Uuid,
-    pub party_code: String,
+    pub session_id: SessionId,
+    pub party_code: PartyCode,
     pub current_phase: PartyPhase,
     pub status: SessionStatus,
     /// The caller left this running party and may rejoin it by its code

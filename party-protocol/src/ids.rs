@@ -79,6 +79,18 @@ id_type!(
     /// One vote on a phraseset.
     VoteId
 );
+id_type!(
+    /// A party session (one lobby and the game played in it).
+    SessionId
+);
+id_type!(
+    /// One player's place in a party session.
+    ParticipantId
+);
+id_type!(
+    /// A round played as part of a party, linking the round to its session.
+    PartyRoundId
+);
 
 #[cfg(test)]
 mod tests {

@@ -31,7 +31,7 @@ pub mod username;
 
 pub use coins::Coins;
 pub use error::{ApiErrorBody, ErrorCode};
-pub use ids::{PhrasesetId, PlayerId, RoundId};
+pub use ids::{ParticipantId, PartyRoundId, PhrasesetId, PlayerId, RoundId, SessionId};
 pub use phrase::Phrase;
 pub use username::Username;
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::coins::Coins;
-use crate::ids::{PhrasesetId, PlayerId, RoundId};
+use crate::ids::{ParticipantId, PartyRoundId, PhrasesetId, PlayerId, RoundId, SessionId};
 use crate::round::RoundDetails;
 
 /// A party's phase.
@@ -194,6 +194,16 @@ impl From<PartyCode> for String {
     }
 }
 
+/// Read-only access to the code's text (`len`, `to_lowercase`, slicing, and
+/// `&PartyCode` where a `&str` is expected); there is no `DerefMut`, so the
+/// code stays valid.
+impl std::ops::Deref for PartyCode {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
 impl fmt::Display for PartyCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -222,7 +232,7 @@ pub struct CreatePartyRequest {
 /// `POST /party/join`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JoinPartyRequest {
-    pub party_code: String,
+    pub party_code: PartyCode,
 }
 
 /// `POST /party/{id}/ready`: omit the body (or `ready: true`) to mark ready,
@@ -255,8 +265,8 @@ pub struct LobbyParticipant {
 /// `POST /party/create` and `POST /party/join`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartySessionResponse {
-    pub session_id: uuid::Uuid,
-    pub party_code: String,
+    pub session_id: SessionId,
+    pub party_code: PartyCode,
     pub host_player_id: PlayerId,
     pub status: SessionStatus,
     pub current_phase: PartyPhase,
@@ -283,7 +293,7 @@ pub struct ReadySummary {
 /// `POST /party/{id}/ready`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReadyResponse {
-    pub participant_id: uuid::Uuid,
+    pub participant_id: ParticipantId,
     pub status: ParticipantStatus,
     pub session: ReadySummary,
 }
@@ -291,7 +301,7 @@ pub struct ReadyResponse {
 /// `POST /party/{id}/start`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StartPartyResponse {
-    pub session_id: uuid::Uuid,
+    pub session_id: SessionId,
     pub status: SessionStatus,
     pub current_phase: PartyPhase,
     #[serde(with = "crate::time_format::rfc3339")]
@@ -339,8 +349,8 @@ pub struct PartyProgress {
 /// `GET /party/{id}/status`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartyStatusResponse {
-    pub session_id: uuid::Uuid,
-    pub party_code: String,
+    pub session_id: SessionId,
+    pub party_code: PartyCode,
     pub host_player_id: PlayerId,
     pub status: SessionStatus,
     pub current_phase: PartyPhase,
@@ -360,7 +370,7 @@ pub struct PartyStatusResponse {
     /// The caller's own active party round, so a reconnecting client resumes it.
     pub active_round: Option<RoundDetails>,
     /// Set after play-again: the new lobby.
-    pub next_session_id: Option<uuid::Uuid>,
+    pub next_session_id: Option<SessionId>,
 }
 
 /// A round start's view of the caller's progress.
@@ -388,7 +398,7 @@ pub struct RoundSessionProgress {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartyPromptRoundResponse {
     pub round_id: RoundId,
-    pub party_round_id: uuid::Uuid,
+    pub party_round_id: PartyRoundId,
     pub prompt_text: String,
     #[serde(with = "crate::time_format::rfc3339")]
     pub expires_at: OffsetDateTime,
@@ -400,7 +410,7 @@ pub struct PartyPromptRoundResponse {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartyCopyRoundResponse {
     pub round_id: RoundId,
-    pub party_round_id: uuid::Uuid,
+    pub party_round_id: PartyRoundId,
     pub original_phrase: String,
     pub prompt_round_id: RoundId,
     #[serde(with = "crate::time_format::rfc3339")]
@@ -416,7 +426,7 @@ pub struct PartyCopyRoundResponse {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartyVoteRoundResponse {
     pub round_id: RoundId,
-    pub party_round_id: uuid::Uuid,
+    pub party_round_id: PartyRoundId,
     pub phraseset_id: PhrasesetId,
     pub prompt_text: String,
     pub phrases: [String; 3],
@@ -528,8 +538,8 @@ pub struct PhrasesetSummary {
 /// `GET /party/{id}/results`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PartyResultsResponse {
-    pub session_id: uuid::Uuid,
-    pub party_code: String,
+    pub session_id: SessionId,
+    pub party_code: PartyCode,
     #[serde(default, with = "crate::time_format::option")]
     pub completed_at: Option<OffsetDateTime>,
     pub rankings: Vec<RankingEntry>,
@@ -540,8 +550,8 @@ pub struct PartyResultsResponse {
 /// `GET /party/active`: the caller's open or running party, or null.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivePartyResponse {
-    pub session_id: Option<uuid::Uuid>,
-    pub party_code: Option<String>,
+    pub session_id: Option<SessionId>,
+    pub party_code: Option<PartyCode>,
     pub current_phase: Option<PartyPhase>,
     pub status: Option<SessionStatus>,
 }
@@ -549,8 +559,8 @@ pub struct ActivePartyResponse {
 /// `POST /party/{id}/play-again`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlayAgainResponse {
-    pub new_session_id: uuid::Uuid,
-    pub party_code: String,
+    pub new_session_id: SessionId,
+    pub party_code: PartyCode,
     /// Participants of the finished party who could not be brought into
     /// the new lobby (absent when everyone came along).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

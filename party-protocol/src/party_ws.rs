@@ -8,9 +8,9 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::ids::PlayerId;
+use crate::ids::{PlayerId, SessionId};
 use crate::party::{
-    ConnectionStatus, PartyPhase, PartyProgress, PartyStatusResponse, SessionStatus,
+    ConnectionStatus, PartyCode, PartyPhase, PartyProgress, PartyStatusResponse, SessionStatus,
     StatusParticipant,
 };
 use crate::round::RoundDetails;
@@ -20,7 +20,7 @@ use crate::round::RoundDetails;
 pub struct ServerMessage {
     #[serde(flatten)]
     pub event: ServerEvent,
-    pub session_id: uuid::Uuid,
+    pub session_id: SessionId,
     pub seq: i64,
     #[serde(with = "crate::time_format::rfc3339")]
     pub timestamp: OffsetDateTime,
@@ -122,8 +122,8 @@ pub enum ServerEvent {
     /// The host opened the next lobby; everyone still in the party is in
     /// it already, except those `skipped`.
     PlayAgain {
-        new_session_id: uuid::Uuid,
-        party_code: String,
+        new_session_id: SessionId,
+        party_code: PartyCode,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         skipped: Vec<crate::party::SkippedPlayer>,
     },
@@ -171,7 +171,7 @@ impl ServerEvent {
 /// message envelope already holds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionSnapshot {
-    pub party_code: String,
+    pub party_code: PartyCode,
     pub host_player_id: PlayerId,
     pub status: SessionStatus,
     pub current_phase: PartyPhase,
@@ -187,7 +187,7 @@ pub struct SessionSnapshot {
     pub participants: Vec<StatusParticipant>,
     pub progress: PartyProgress,
     pub active_round: Option<RoundDetails>,
-    pub next_session_id: Option<uuid::Uuid>,
+    pub next_session_id: Option<SessionId>,
 }
 
 impl From<PartyStatusResponse> for SessionSnapshot {
@@ -227,11 +227,11 @@ mod tests {
     fn messages_carry_type_session_seq_and_timestamp_at_the_top_level() {
         let msg = ServerMessage {
             event: ServerEvent::PlayAgain {
-                new_session_id: uuid::Uuid::nil(),
-                party_code: "ABCD2345".into(),
+                new_session_id: SessionId::from_uuid(uuid::Uuid::nil()),
+                party_code: PartyCode::parse("ABCD2345").unwrap(),
                 skipped: Vec::new(),
             },
-            session_id: uuid::Uuid::nil(),
+            session_id: SessionId::from_uuid(uuid::Uuid::nil()),
             seq: 7,
             timestamp: OffsetDateTime::UNIX_EPOCH,
         };
@@ -248,7 +248,7 @@ mod tests {
     #[test]
     fn a_snapshot_has_no_duplicate_fields_and_round_trips() {
         let snapshot = SessionSnapshot {
-            party_code: "ABCD2345".into(),
+            party_code: PartyCode::parse("ABCD2345").unwrap(),
             host_player_id: PlayerId::new(),
             status: SessionStatus::Open,
             current_phase: PartyPhase::Lobby,
@@ -275,7 +275,7 @@ mod tests {
         };
         let msg = ServerMessage {
             event: ServerEvent::SessionUpdate(Box::new(snapshot)),
-            session_id: uuid::Uuid::nil(),
+            session_id: SessionId::from_uuid(uuid::Uuid::nil()),
             seq: 3,
             timestamp: OffsetDateTime::UNIX_EPOCH,
         };

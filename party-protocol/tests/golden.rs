@@ -43,7 +43,7 @@ use party_protocol::ops::{DatabaseKind, HealthResponse, HealthStatus};
 use party_protocol::party::{
     ActivePartyResponse, AddBotsRequest, AddBotsResponse, Award, Awards, ConnectionStatus,
     CreatePartyRequest, JoinPartyRequest, LobbyParticipant, MostVotes, ParticipantStatus,
-    PartyCopyRoundResponse, PartyPhase, PartyProgress, PartyPromptRoundResponse,
+    PartyCode, PartyCopyRoundResponse, PartyPhase, PartyProgress, PartyPromptRoundResponse,
     PartyResultsResponse, PartySessionResponse, PartyStatusResponse, PartySubmitResponse,
     PartyVoteRoundResponse, PhaseTransitionInfo, PhrasesetSummary, PlayAgainResponse, RankingEntry,
     ReadyRequest, ReadyResponse, ReadySummary, RoundSessionProgress, SessionStatus, SkippedPlayer,
@@ -59,7 +59,8 @@ use party_protocol::round::{
     SubmitRequest, SubmitResponse, VoteResponse, VoteRoundResponse, VoterResult,
 };
 use party_protocol::{
-    ApiErrorBody, Coins, ErrorCode, PROTOCOL_VERSION, PhrasesetId, PlayerId, RoundId, Username,
+    ApiErrorBody, Coins, ErrorCode, PROTOCOL_VERSION, ParticipantId, PartyRoundId, PhrasesetId,
+    PlayerId, RoundId, SessionId, Username,
 };
 
 /// Types that only travel inside a golden body, with the file that shows them.
@@ -168,11 +169,11 @@ fn carol() -> PlayerId {
 fn bot() -> PlayerId {
     PlayerId::from_uuid(id(0xb07))
 }
-fn session() -> Uuid {
-    id(0x5e55_1001)
+fn session() -> SessionId {
+    SessionId::from_uuid(id(0x5e55_1001))
 }
-fn next_session() -> Uuid {
-    id(0x5e55_1002)
+fn next_session() -> SessionId {
+    SessionId::from_uuid(id(0x5e55_1002))
 }
 fn prompt_round() -> RoundId {
     RoundId::from_uuid(id(0x0001))
@@ -187,7 +188,9 @@ fn phraseset() -> PhrasesetId {
     PhrasesetId::from_uuid(id(0x9a5e))
 }
 
-const CODE: &str = "HJKM2345";
+fn code() -> PartyCode {
+    PartyCode::parse("HJKM2345").unwrap()
+}
 const PROMPT: &str = "Something you should never say at a wedding";
 
 fn t0() -> OffsetDateTime {
@@ -358,7 +361,7 @@ fn round_progress() -> RoundSessionProgress {
 fn status_response() -> PartyStatusResponse {
     PartyStatusResponse {
         session_id: session(),
-        party_code: CODE.into(),
+        party_code: code(),
         host_player_id: alice(),
         status: SessionStatus::InProgress,
         current_phase: PartyPhase::Copy,
@@ -484,7 +487,7 @@ fn samples() -> Vec<Golden> {
                 round_availability: availability(),
                 active_party: Some(ActiveParty {
                     session_id: session(),
-                    party_code: CODE.into(),
+                    party_code: code(),
                     current_phase: PartyPhase::Copy,
                     status: SessionStatus::InProgress,
                     left: true,
@@ -633,9 +636,7 @@ fn samples() -> Vec<Golden> {
         ),
         golden(
             "party/join_party_request",
-            JoinPartyRequest {
-                party_code: CODE.into(),
-            },
+            JoinPartyRequest { party_code: code() },
         ),
         golden("party/ready_request", ReadyRequest { ready: Some(false) }),
         golden("party/add_bots_request", AddBotsRequest { count: 2 }),
@@ -643,7 +644,7 @@ fn samples() -> Vec<Golden> {
             "party/party_session_response",
             PartySessionResponse {
                 session_id: session(),
-                party_code: CODE.into(),
+                party_code: code(),
                 host_player_id: alice(),
                 status: SessionStatus::Open,
                 current_phase: PartyPhase::Lobby,
@@ -661,7 +662,7 @@ fn samples() -> Vec<Golden> {
         golden(
             "party/ready_response",
             ReadyResponse {
-                participant_id: id(0xface),
+                participant_id: ParticipantId::from_uuid(id(0xface)),
                 status: ParticipantStatus::Ready,
                 session: ReadySummary {
                     ready_count: 2,
@@ -687,7 +688,7 @@ fn samples() -> Vec<Golden> {
             "party/party_prompt_round_response",
             PartyPromptRoundResponse {
                 round_id: prompt_round(),
-                party_round_id: id(0xaa01),
+                party_round_id: PartyRoundId::from_uuid(id(0xaa01)),
                 prompt_text: PROMPT.into(),
                 expires_at: t1(),
                 cost: Coins::new(100),
@@ -698,7 +699,7 @@ fn samples() -> Vec<Golden> {
             "party/party_copy_round_response",
             PartyCopyRoundResponse {
                 round_id: copy_round(),
-                party_round_id: id(0xaa02),
+                party_round_id: PartyRoundId::from_uuid(id(0xaa02)),
                 original_phrase: "OPEN BAR".into(),
                 prompt_round_id: prompt_round(),
                 expires_at: t1(),
@@ -723,7 +724,7 @@ fn samples() -> Vec<Golden> {
             "party/party_vote_round_response",
             PartyVoteRoundResponse {
                 round_id: vote_round(),
-                party_round_id: id(0xaa03),
+                party_round_id: PartyRoundId::from_uuid(id(0xaa03)),
                 phraseset_id: phraseset(),
                 prompt_text: PROMPT.into(),
                 phrases: phrases(),
@@ -763,7 +764,7 @@ fn samples() -> Vec<Golden> {
             "party/party_results_response",
             PartyResultsResponse {
                 session_id: session(),
-                party_code: CODE.into(),
+                party_code: code(),
                 completed_at: Some(t2()),
                 rankings: vec![
                     RankingEntry {
@@ -848,7 +849,7 @@ fn samples() -> Vec<Golden> {
             "party/active_party_response",
             ActivePartyResponse {
                 session_id: Some(session()),
-                party_code: Some(CODE.into()),
+                party_code: Some(code()),
                 current_phase: Some(PartyPhase::Vote),
                 status: Some(SessionStatus::InProgress),
             },
@@ -866,7 +867,7 @@ fn samples() -> Vec<Golden> {
             "party/play_again_response",
             PlayAgainResponse {
                 new_session_id: next_session(),
-                party_code: "PQRS6789".into(),
+                party_code: PartyCode::parse("PQRS6789").unwrap(),
                 skipped: skipped(),
             },
         ),
@@ -1016,7 +1017,7 @@ fn samples() -> Vec<Golden> {
                 32,
                 ServerEvent::PlayAgain {
                     new_session_id: next_session(),
-                    party_code: "PQRS6789".into(),
+                    party_code: PartyCode::parse("PQRS6789").unwrap(),
                     skipped: skipped(),
                 },
             ),

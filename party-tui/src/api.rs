@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use party_protocol::SessionId;
 use party_protocol::account::{
     AuthResponse, DashboardResponse, LoginRequest, RegisterRequest, TokenResponse, WsTokenResponse,
 };
@@ -21,7 +22,6 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 use tokio::sync::RwLock;
-use uuid::Uuid;
 
 /// A failed call: the server's code and sentence, or a transport problem.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -279,7 +279,7 @@ impl ApiClient {
         .await
     }
 
-    pub async fn ready(&self, session: Uuid, ready: bool) -> ApiResult<ReadyResponse> {
+    pub async fn ready(&self, session: SessionId, ready: bool) -> ApiResult<ReadyResponse> {
         self.send(
             Method::POST,
             &format!("/party/{session}/ready"),
@@ -289,17 +289,17 @@ impl ApiClient {
         .await
     }
 
-    pub async fn start(&self, session: Uuid) -> ApiResult<StartPartyResponse> {
+    pub async fn start(&self, session: SessionId) -> ApiResult<StartPartyResponse> {
         self.send(Method::POST, &format!("/party/{session}/start"), None, true)
             .await
     }
 
-    pub async fn status(&self, session: Uuid) -> ApiResult<PartyStatusResponse> {
+    pub async fn status(&self, session: SessionId) -> ApiResult<PartyStatusResponse> {
         self.send(Method::GET, &format!("/party/{session}/status"), None, true)
             .await
     }
 
-    pub async fn results(&self, session: Uuid) -> ApiResult<PartyResultsResponse> {
+    pub async fn results(&self, session: SessionId) -> ApiResult<PartyResultsResponse> {
         self.send(
             Method::GET,
             &format!("/party/{session}/results"),
@@ -321,7 +321,7 @@ impl ApiClient {
         .await
     }
 
-    pub async fn start_prompt(&self, session: Uuid) -> ApiResult<PartyPromptRoundResponse> {
+    pub async fn start_prompt(&self, session: SessionId) -> ApiResult<PartyPromptRoundResponse> {
         self.send(
             Method::POST,
             &format!("/party/{session}/rounds/prompt"),
@@ -331,7 +331,7 @@ impl ApiClient {
         .await
     }
 
-    pub async fn start_copy(&self, session: Uuid) -> ApiResult<PartyCopyRoundResponse> {
+    pub async fn start_copy(&self, session: SessionId) -> ApiResult<PartyCopyRoundResponse> {
         self.send(
             Method::POST,
             &format!("/party/{session}/rounds/copy"),
@@ -341,7 +341,7 @@ impl ApiClient {
         .await
     }
 
-    pub async fn start_vote(&self, session: Uuid) -> ApiResult<PartyVoteRoundResponse> {
+    pub async fn start_vote(&self, session: SessionId) -> ApiResult<PartyVoteRoundResponse> {
         self.send(
             Method::POST,
             &format!("/party/{session}/rounds/vote"),
@@ -353,7 +353,7 @@ impl ApiClient {
 
     pub async fn submit(
         &self,
-        session: Uuid,
+        session: SessionId,
         round: RoundId,
         phrase: &str,
     ) -> ApiResult<PartySubmitResponse> {
@@ -366,12 +366,12 @@ impl ApiClient {
         .await
     }
 
-    pub async fn leave(&self, session: Uuid) -> ApiResult<serde_json::Value> {
+    pub async fn leave(&self, session: SessionId) -> ApiResult<serde_json::Value> {
         self.send(Method::POST, &format!("/party/{session}/leave"), None, true)
             .await
     }
 
-    pub async fn add_bots(&self, session: Uuid, count: i64) -> ApiResult<AddBotsResponse> {
+    pub async fn add_bots(&self, session: SessionId, count: i64) -> ApiResult<AddBotsResponse> {
         self.send(
             Method::POST,
             &format!("/party/{session}/bots"),
@@ -381,7 +381,7 @@ impl ApiClient {
         .await
     }
 
-    pub async fn kick(&self, session: Uuid, player: PlayerId) -> ApiResult<serde_json::Value> {
+    pub async fn kick(&self, session: SessionId, player: PlayerId) -> ApiResult<serde_json::Value> {
         self.send(
             Method::DELETE,
             &format!("/party/{session}/participants/{player}"),
@@ -391,7 +391,7 @@ impl ApiClient {
         .await
     }
 
-    pub async fn play_again(&self, session: Uuid) -> ApiResult<PlayAgainResponse> {
+    pub async fn play_again(&self, session: SessionId) -> ApiResult<PlayAgainResponse> {
         self.send(
             Method::POST,
             &format!("/party/{session}/play-again"),

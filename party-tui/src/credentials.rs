@@ -39,7 +39,11 @@ pub fn save(data_dir: &Path, server: &str, refresh_token: &str) -> std::io::Resu
 
 /// The last party this data directory played on `server` (for headless
 /// `results` after the party has ended).
-pub fn save_last_party(data_dir: &Path, server: &str, session: uuid::Uuid) -> std::io::Result<()> {
+pub fn save_last_party(
+    data_dir: &Path,
+    server: &str,
+    session: party_protocol::SessionId,
+) -> std::io::Result<()> {
     std::fs::create_dir_all(data_dir)?;
     let file = data_dir.join("last-party.json");
     let mut map: BTreeMap<String, String> = std::fs::read_to_string(&file)
@@ -53,7 +57,7 @@ pub fn save_last_party(data_dir: &Path, server: &str, session: uuid::Uuid) -> st
     )
 }
 
-pub fn load_last_party(data_dir: &Path, server: &str) -> Option<uuid::Uuid> {
+pub fn load_last_party(data_dir: &Path, server: &str) -> Option<party_protocol::SessionId> {
     let text = std::fs::read_to_string(data_dir.join("last-party.json")).ok()?;
     let map: BTreeMap<String, String> = serde_json::from_str(&text).ok()?;
     map.get(server)?.parse().ok()

@@ -3,9 +3,9 @@
 
 use party_protocol::account::{ActiveParty, DashboardResponse};
 use party_protocol::party::{
-    Award, Awards, ConnectionStatus, MostVotes, ParticipantStatus, PartyPhase, PartyProgress,
-    PartyResultsResponse, PartyStatusResponse, PhrasesetSummary, RankingEntry, SessionStatus,
-    StatusParticipant, SummaryPhrase,
+    Award, Awards, ConnectionStatus, MostVotes, ParticipantStatus, PartyCode, PartyPhase,
+    PartyProgress, PartyResultsResponse, PartyStatusResponse, PhrasesetSummary, RankingEntry,
+    SessionStatus, StatusParticipant, SummaryPhrase,
 };
 use party_protocol::round::{
     CurrentRoundResponse, PhraseResult, PhraseRole, PhrasesetResults, RoundAvailability, RoundType,
@@ -24,8 +24,13 @@ pub fn player(n: u128) -> PlayerId {
     PlayerId::from_uuid(Uuid::from_u128(n))
 }
 
-pub fn session() -> Uuid {
-    Uuid::from_u128(0x5e55)
+/// A sample party code (the literals given are all valid codes).
+pub fn code(text: &str) -> PartyCode {
+    PartyCode::parse(text).unwrap_or_else(|_| unreachable!("{text} is a valid party code"))
+}
+
+pub fn session() -> party_protocol::SessionId {
+    party_protocol::SessionId::from_uuid(Uuid::from_u128(0x5e55))
 }
 
 pub const NAMES: [&str; 4] = ["alice", "bob", "BotJollyOtter42", "dana"];
@@ -71,7 +76,7 @@ pub fn participants(phase: PartyPhase) -> Vec<StatusParticipant> {
 pub fn status(phase: PartyPhase) -> PartyStatusResponse {
     PartyStatusResponse {
         session_id: session(),
-        party_code: "HEJY4883".into(),
+        party_code: code("HEJY4883"),
         host_player_id: player(1),
         status: if phase == PartyPhase::Lobby {
             SessionStatus::Open
@@ -126,7 +131,7 @@ pub fn dashboard(wallet: i64, active: bool) -> DashboardResponse {
         },
         active_party: active.then(|| ActiveParty {
             session_id: session(),
-            party_code: "HEJY4883".into(),
+            party_code: code("HEJY4883"),
             current_phase: PartyPhase::Copy,
             status: SessionStatus::InProgress,
             left: false,
@@ -170,7 +175,7 @@ pub fn results() -> PartyResultsResponse {
     };
     PartyResultsResponse {
         session_id: session(),
-        party_code: "HEJY4883".into(),
+        party_code: code("HEJY4883"),
         completed_at: Some(NOW),
         rankings: vec![
             entry(1, 0, 150, 100.0),

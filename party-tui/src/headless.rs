@@ -13,12 +13,12 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use party_protocol::Phrase;
+use party_protocol::SessionId;
 use party_protocol::party::{CreatePartyRequest, PartyPhase};
 use party_protocol::round::RoundType;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use tokio::sync::mpsc::unbounded_channel;
-use uuid::Uuid;
 
 use crate::api::{ApiClient, ClientError};
 use crate::core::{ApiCall, App, Msg, Screen, update};
@@ -116,7 +116,7 @@ impl Player {
         }
     }
 
-    fn remember_party(&self, session: Uuid) {
+    fn remember_party(&self, session: SessionId) {
         if let Some(dir) = self.effects.data_dir.as_deref()
             && let Err(err) =
                 crate::credentials::save_last_party(dir, self.effects.api.server(), session)
@@ -296,7 +296,7 @@ pub async fn resume(player: &mut Player) -> Result<(), Exit> {
 }
 
 /// Waits until the client knows its party (after resume), or `NoSession`.
-pub async fn party(player: &mut Player) -> Result<Uuid, Exit> {
+pub async fn party(player: &mut Player) -> Result<SessionId, Exit> {
     let _ = player
         .run_until(None, Duration::from_secs(10), |a| {
             a.party.is_some()
@@ -317,7 +317,7 @@ pub async fn party(player: &mut Player) -> Result<Uuid, Exit> {
 
 /// The current party, or else the last one this data directory played
 /// (results stay readable after a party ends).
-pub async fn party_or_last(player: &mut Player) -> Result<Uuid, Exit> {
+pub async fn party_or_last(player: &mut Player) -> Result<SessionId, Exit> {
     if let Some(last) = player
         .effects
         .data_dir
@@ -335,7 +335,7 @@ pub async fn party_or_last(player: &mut Player) -> Result<Uuid, Exit> {
 }
 
 /// Waits for the party a create or join just opened.
-pub async fn opened_party(player: &mut Player) -> Result<Uuid, Exit> {
+pub async fn opened_party(player: &mut Player) -> Result<SessionId, Exit> {
     let _ = player
         .run_until(None, Duration::from_secs(10), |a| a.party.is_some())
         .await;

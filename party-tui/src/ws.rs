@@ -7,11 +7,11 @@
 use std::time::Duration;
 
 use futures::StreamExt;
+use party_protocol::SessionId;
 use party_protocol::ops::check_protocol_version;
 use party_protocol::party_ws::{ServerEvent, ServerMessage};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_tungstenite::tungstenite::Message;
-use uuid::Uuid;
 
 use crate::api::ApiClient;
 use crate::core::{Msg, WsEvent};
@@ -25,7 +25,12 @@ pub fn backoff_ms(attempt: u32) -> u64 {
 }
 
 /// Runs until the socket closes for good or the task is aborted.
-pub async fn run(api: ApiClient, session: Uuid, mut since: Option<i64>, out: UnboundedSender<Msg>) {
+pub async fn run(
+    api: ApiClient,
+    session: SessionId,
+    mut since: Option<i64>,
+    out: UnboundedSender<Msg>,
+) {
     let mut attempt = 0u32;
     loop {
         let url = match api.ws_token().await {

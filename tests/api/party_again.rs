@@ -69,7 +69,7 @@ async fn play_again_brings_everyone_still_in_the_party(backend: Backend) {
     assert_eq!(skipped.player_id, elsewhere.id);
     assert_eq!(skipped.reason, ErrorCode::AlreadyInParty);
     assert!(
-        skipped.message.contains(&other.party_code),
+        skipped.message.contains(other.party_code.as_str()),
         "{}",
         skipped.message
     );

@@ -5,13 +5,12 @@
 //! after), and where a party exists no event was recorded (its status,
 //! with the event sequence number, is unchanged).
 
-use party_protocol::ErrorCode;
 use party_protocol::party::{
     PartyPhase, PartyPromptRoundResponse, PartyStatusResponse, PartyVoteRoundResponse,
 };
 use party_protocol::round::PromptRoundResponse;
+use party_protocol::{ErrorCode, SessionId};
 use serde_json::{Value, json};
-use uuid::Uuid;
 
 use crate::on_both_backends;
 use crate::support::audit::{Money, money};
@@ -26,7 +25,7 @@ use crate::support::{
 /// and everyone's money.
 struct Unchanged<'a> {
     app: &'a TestApp,
-    session: Uuid,
+    session: SessionId,
     viewer: &'a Player,
     players: &'a [Player],
     status: PartyStatusResponse,
@@ -36,7 +35,7 @@ struct Unchanged<'a> {
 impl<'a> Unchanged<'a> {
     async fn capture(
         app: &'a TestApp,
-        session: Uuid,
+        session: SessionId,
         viewer: &'a Player,
         players: &'a [Player],
     ) -> Unchanged<'a> {
@@ -158,8 +157,16 @@ async fn an_unknown_party_code_or_session_id_is_session_not_found(backend: Backe
     join(&app, other, "not a code")
         .await
         .err(ErrorCode::SessionNotFound);
+    join(&app, other, "").await.err(ErrorCode::SessionNotFound);
+    // Only the code's text is answered as an unknown party: a code that is
+    // not a string, or none at all, is a malformed body.
+    for body in [json!({"party_code": 42}), json!({})] {
+        app.post("/party/join", &other.token, body)
+            .await
+            .err(ErrorCode::InvalidRequest);
+    }
 
-    let nowhere = Uuid::new_v4();
+    let nowhere = SessionId::new();
     for path in ["/status", "/results"] {
         app.get(&format!("/party/{nowhere}{path}"), &other.token)
             .await
@@ -781,7 +788,7 @@ async fn with_party_mode_off_party_endpoints_are_disabled_and_solo_play_works(ba
     )
     .await;
     let player = app.guest().await;
-    let nowhere = Uuid::new_v4();
+    let nowhere = SessionId::new();
     app.post("/party/create", &player.token, json!({}))
         .await
         .err(ErrorCode::PartyModeDisabled);

@@ -10,9 +10,8 @@ use party_protocol::party::{
     PlayAgainResponse, SessionStatus,
 };
 use party_protocol::round::{RoundDetails, RoundStatus};
-use party_protocol::{ErrorCode, PlayerId};
+use party_protocol::{ErrorCode, PlayerId, SessionId};
 use serde_json::{Value, json};
-use uuid::Uuid;
 
 use crate::on_both_backends;
 use crate::support::audit::money;
@@ -31,7 +30,7 @@ async fn join_ok(app: &TestApp, who: &Player, code: &str) -> PartySessionRespons
 
 /// Everyone in `ready` gets ready, then the first of them (the host)
 /// starts the party.
-async fn ready_and_start(app: &TestApp, session: Uuid, ready: &[&Player]) {
+async fn ready_and_start(app: &TestApp, session: SessionId, ready: &[&Player]) {
     for p in ready {
         app.post_empty(&format!("/party/{session}/ready"), &p.token)
             .await
@@ -43,7 +42,7 @@ async fn ready_and_start(app: &TestApp, session: Uuid, ready: &[&Player]) {
 }
 
 /// How many participants `who` sees in the party.
-async fn headcount(app: &TestApp, session: Uuid, who: &Player) -> usize {
+async fn headcount(app: &TestApp, session: SessionId, who: &Player) -> usize {
     status(app, session, who).await.participants.len()
 }
 
@@ -70,7 +69,7 @@ async fn party_codes_are_matched_case_insensitively(backend: Backend) {
     let players = app.guests(3).await;
     let lobby = create(&app, &players[0], json!({})).await;
     let code = lobby.party_code.clone();
-    assert_eq!(code, code.to_uppercase());
+    assert_eq!(code.as_str(), code.to_uppercase());
     let lower = join_ok(&app, &players[1], &code.to_lowercase()).await;
     assert_eq!(lower.session_id, lobby.session_id);
     // Mixed case, with the separator and spaces people type.

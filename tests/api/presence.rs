@@ -50,7 +50,11 @@ fn presence_of(status: &PartyStatusResponse, player: PlayerId) -> ConnectionStat
         .connection_status
 }
 
-async fn status_on(app: &TestApp, session: uuid::Uuid, who: &Player) -> PartyStatusResponse {
+async fn status_on(
+    app: &TestApp,
+    session: party_protocol::SessionId,
+    who: &Player,
+) -> PartyStatusResponse {
     app.get(&format!("/party/{session}/status"), &who.token)
         .await
         .ok()

@@ -313,7 +313,7 @@ async fn the_socket_refuses_missing_bad_expired_and_foreign_tokens(backend: Back
             created["session_id"]
                 .as_str()
                 .unwrap()
-                .parse::<uuid::Uuid>()
+                .parse::<party_protocol::SessionId>()
                 .unwrap(),
         )
     };

@@ -8,7 +8,7 @@ use std::time::Duration;
 use party_protocol::party::{
     ParticipantStatus, PartyPhase, PartySubmitResponse, RoundSessionProgress, SessionStatus,
 };
-use party_protocol::{ErrorCode, Phrase, PlayerId, RoundId};
+use party_protocol::{ErrorCode, Phrase, PlayerId, RoundId, SessionId};
 use party_tui::api::{ApiClient, ApiResult, ClientError};
 use tokio::time::{Instant, sleep_until, timeout};
 use uuid::Uuid;
@@ -89,7 +89,7 @@ struct Bot {
     /// This player's client (its tokens once it is a guest).
     api: ApiClient,
     me: Option<PlayerId>,
-    session: Uuid,
+    session: SessionId,
     /// The phase this bot acts in (the socket's, or newer from an answer).
     phase: Option<PartyPhase>,
     done_with_phase: bool,
@@ -115,7 +115,7 @@ pub(super) async fn player(ctx: Arc<Ctx>, party: Arc<Party>, j: usize) -> End {
         stage: Stage::Guest,
         api: ctx.http.player(),
         me: None,
-        session: Uuid::nil(),
+        session: SessionId::from_uuid(Uuid::nil()),
         phase: None,
         done_with_phase: false,
         round: None,
@@ -411,7 +411,7 @@ async fn start_round(
     ctx: &Ctx,
     due: Instant,
     api: &ApiClient,
-    session: Uuid,
+    session: SessionId,
     phase: PartyPhase,
 ) -> ApiResult<Round> {
     let http = &ctx.http;
@@ -451,7 +451,7 @@ async fn submit(
     ctx: &Ctx,
     due: Instant,
     api: &ApiClient,
-    session: Uuid,
+    session: SessionId,
     round: &Round,
 ) -> ApiResult<PartySubmitResponse> {
     let from = due;

@@ -5,10 +5,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-use party_protocol::party::CreatePartyRequest;
+use party_protocol::SessionId;
+use party_protocol::party::{CreatePartyRequest, PartyCode};
 use tokio::sync::watch;
 use tokio::time::Instant;
-use uuid::Uuid;
 
 use crate::client::Http;
 use crate::stats::PartyFanout;
@@ -119,6 +119,6 @@ pub(super) struct Party {
     /// The host's first slot; member `j` is `j/N` of an interval later.
     pub(super) t0: Instant,
     /// The host publishes the session and its code here.
-    pub(super) opened: watch::Sender<Option<(Uuid, String)>>,
+    pub(super) opened: watch::Sender<Option<(SessionId, PartyCode)>>,
     pub(super) fanout: PartyFanout,
 }

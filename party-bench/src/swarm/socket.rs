@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
+use party_protocol::SessionId;
 use party_protocol::party::PartyPhase;
 use party_tui::api::ApiClient;
 use serde::Deserialize;
@@ -12,7 +13,6 @@ use time::OffsetDateTime;
 use tokio::time::{Instant, timeout};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
-use uuid::Uuid;
 
 use super::context::{Ctx, Party};
 use crate::stats::{PartyFanout, SeqTracker};
@@ -119,7 +119,7 @@ pub(super) async fn run_socket(
     ctx: Arc<Ctx>,
     party: Arc<Party>,
     api: ApiClient,
-    session: Uuid,
+    session: SessionId,
     view: SharedView,
 ) {
     let rec = ctx.http.recorder().clone();
@@ -198,7 +198,7 @@ mod tests {
                 phase_expires_at: None,
                 message: "go".into(),
             },
-            session_id: Uuid::nil(),
+            session_id: SessionId::from_uuid(uuid::Uuid::nil()),
             seq: 7,
             timestamp: OffsetDateTime::UNIX_EPOCH + Duration::from_millis(1500),
         };

@@ -8,6 +8,7 @@ use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use party_protocol::ErrorCode;
+use party_protocol::party::PartyCodeError;
 use serde::de::DeserializeOwned;
 
 use super::state::AppState;
@@ -15,7 +16,8 @@ use crate::auth::tokens::parse_bearer;
 use crate::error::Error;
 use crate::service::AuthPlayer;
 
-/// A JSON body; bad JSON → `400 invalid_request` naming the field, too big →
+/// A JSON body; bad JSON → `400 invalid_request` naming the field (except a
+/// malformed party code: `404 session_not_found`), too big →
 /// `413 payload_too_large`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ApiJson<T>(pub T);
@@ -53,7 +55,24 @@ fn json_error(rejection: &JsonRejection) -> Error {
         .split_once("target type: ")
         .map_or(detail.as_str(), |(_, rest)| rest)
         .to_owned();
+    if is_malformed_party_code(&detail) {
+        // The same answer the join service gives a well-formed code that
+        // names no party.
+        return Error::api(ErrorCode::SessionNotFound, "No party with that code or id.");
+    }
     Error::invalid_request(detail)
+}
+
+/// Whether a body failed only because its `party_code` text is not a party
+/// code. `POST /party/join` answers that `404 session_not_found`, as for any
+/// code that names no party (a typo is not a malformed request); a missing
+/// field or one of the wrong type stays `400 invalid_request`. serde keeps
+/// only the error's text, so the field's name and the code's own message
+/// identify it.
+fn is_malformed_party_code(detail: &str) -> bool {
+    detail
+        .strip_prefix("party_code: ")
+        .is_some_and(|rest| rest.starts_with(&PartyCodeError.to_string()))
 }
 
 /// A path parameter; a malformed id → `400 invalid_request`.

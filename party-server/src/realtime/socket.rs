@@ -187,7 +187,7 @@ async fn pump(
         event: ServerEvent::Hello {
             protocol_version: PROTOCOL_VERSION,
         },
-        session_id: session,
+        session_id: session.into(),
         seq: since.unwrap_or(0),
         timestamp: game.now().to_datetime(),
     };
@@ -252,7 +252,7 @@ async fn pump(
                         if matches!(serde_json::from_str::<ClientMessage>(text.as_str()), Ok(ClientMessage::Ping)) {
                             let reply = ServerMessage {
                                 event: ServerEvent::Pong,
-                                session_id: session,
+                                session_id: session.into(),
                                 seq: last,
                                 timestamp: game.now().to_datetime(),
                             };
@@ -286,7 +286,7 @@ async fn snapshot(
     let seq = status.seq;
     let message = ServerMessage {
         event: ServerEvent::SessionUpdate(Box::new(status.into())),
-        session_id: session,
+        session_id: session.into(),
         seq,
         timestamp: game.now().to_datetime(),
     };

@@ -292,7 +292,7 @@ impl Game {
                 None => tx.left_running_session_of(player).await?.map(|s| (s, true)),
             }
             .map(|(s, left)| ActiveParty {
-                session_id: s.session_id,
+                session_id: s.session_id.into(),
                 party_code: s.party_code.clone(),
                 current_phase: s.phase(),
                 status: s.state(),

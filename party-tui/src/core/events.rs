@@ -1,6 +1,9 @@
 //! The party socket: its connection state and the server's events.
 
-use party_protocol::party::{ParticipantStatus, PartyPhase, PartyStatusResponse, SkippedPlayer};
+use party_protocol::SessionId;
+use party_protocol::party::{
+    ParticipantStatus, PartyCode, PartyPhase, PartyStatusResponse, SkippedPlayer,
+};
 use party_protocol::party_ws::{ProgressAction, ServerEvent, ServerMessage};
 
 use super::common::{call, leave_party_view, refresh_status};
@@ -151,7 +154,7 @@ fn on_event(app: &mut App, msg: ServerMessage) -> Vec<Effect> {
 
 /// A socket snapshot as a status (the envelope holds its id and sequence).
 fn snapshot_status(
-    session_id: uuid::Uuid,
+    session_id: party_protocol::SessionId,
     seq: i64,
     s: party_protocol::party_ws::SessionSnapshot,
 ) -> PartyStatusResponse {
@@ -181,8 +184,8 @@ fn snapshot_status(
 /// why; one who left the party is only invited, as before.
 fn on_play_again(
     app: &mut App,
-    new_session_id: uuid::Uuid,
-    party_code: &str,
+    new_session_id: SessionId,
+    party_code: &PartyCode,
     skipped: &[SkippedPlayer],
 ) -> Vec<Effect> {
     let me = app.my_id();
@@ -199,7 +202,7 @@ fn on_play_again(
             .any(|q| Some(q.player_id) == me && q.status == ParticipantStatus::Left)
     });
     if left {
-        app.invite = Some((new_session_id, party_code.to_owned()));
+        app.invite = Some((new_session_id, party_code.clone()));
         app.toast(format!(
             "The host opened a new lobby ({party_code}): press j to join."
         ));

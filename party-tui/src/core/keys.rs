@@ -112,7 +112,7 @@ fn dashboard_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Char('r') => match app.dashboard.as_ref().and_then(|d| d.active_party.as_ref()) {
             // Rejoining a party the player left goes through join by code.
             Some(active) if active.left => {
-                vec![call(ApiCall::JoinParty(active.party_code.clone()))]
+                vec![call(ApiCall::JoinParty(active.party_code.to_string()))]
             }
             Some(active) => vec![call(ApiCall::Status(active.session_id))],
             None => vec![],
@@ -299,7 +299,7 @@ fn results_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             .into_iter()
             .collect(),
         KeyCode::Char('j') => match &app.invite {
-            Some((_, code)) => vec![Effect::CloseWs, call(ApiCall::JoinParty(code.clone()))],
+            Some((_, code)) => vec![Effect::CloseWs, call(ApiCall::JoinParty(code.to_string()))],
             None => vec![],
         },
         KeyCode::Char('d') | KeyCode::Esc => {

@@ -1,6 +1,7 @@
 //! Messages into the core and effects out of it.
 
 use crossterm::event::KeyEvent;
+use party_protocol::SessionId;
 use party_protocol::account::{AuthResponse, DashboardResponse};
 use party_protocol::party::{
     AddBotsResponse, CreatePartyRequest, PartyResultsResponse, PartySessionResponse,
@@ -10,7 +11,6 @@ use party_protocol::party_ws::ServerMessage;
 use party_protocol::round::{PhrasesetResults, RoundType};
 use party_protocol::{PhrasesetId, PlayerId, RoundId};
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use super::state::RoundView;
 use crate::api::ApiResult;
@@ -54,18 +54,18 @@ pub enum ApiCall {
     Dashboard,
     CreateParty(CreatePartyRequest),
     JoinParty(String),
-    Ready(Uuid, bool),
-    Start(Uuid),
-    Status(Uuid),
-    StartRound(Uuid, RoundType),
-    Submit(Uuid, RoundId, String),
-    Results(Uuid),
+    Ready(SessionId, bool),
+    Start(SessionId),
+    Status(SessionId),
+    StartRound(SessionId, RoundType),
+    Submit(SessionId, RoundId, String),
+    Results(SessionId),
     /// One party phraseset's voters and prizes, for the reveal.
     PhrasesetResults(PhrasesetId),
-    Leave(Uuid),
-    AddBots(Uuid, i64),
-    Kick(Uuid, PlayerId),
-    PlayAgain(Uuid),
+    Leave(SessionId),
+    AddBots(SessionId, i64),
+    Kick(SessionId, PlayerId),
+    PlayAgain(SessionId),
 }
 
 /// A call's answer.
@@ -94,7 +94,7 @@ pub enum Effect {
     Call(ApiCall),
     /// Open (or re-open) the party socket, resuming after `since`.
     ConnectWs {
-        session: Uuid,
+        session: SessionId,
         since: Option<i64>,
     },
     CloseWs,

@@ -4,13 +4,12 @@ use std::collections::{HashMap, VecDeque};
 
 use party_protocol::account::DashboardResponse;
 use party_protocol::party::{
-    PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse, PartyResultsResponse,
+    PartyCode, PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse, PartyResultsResponse,
     PartyStatusResponse, PartyVoteRoundResponse,
 };
 use party_protocol::round::{PhrasesetResults, RoundDetails, RoundType};
-use party_protocol::{PhrasesetId, PlayerId, RoundId};
+use party_protocol::{PhrasesetId, PlayerId, RoundId, SessionId};
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 /// Coins a whole match costs by default (prompt 100, two copies 100, three
 /// votes 30); the plan (§7.5) warns below 250.
@@ -249,7 +248,7 @@ pub struct App {
     /// Voters and prizes of the results' phrasesets, as they arrive.
     pub set_details: HashMap<PhrasesetId, SetDetails>,
     /// Set by a `play_again` event: the lobby everyone is invited to.
-    pub invite: Option<(Uuid, String)>,
+    pub invite: Option<(SessionId, PartyCode)>,
     pub input: String,
     pub selected: usize,
     pub signin: SignInForm,
@@ -304,7 +303,7 @@ impl App {
         self.me.as_ref().map(|(id, _)| *id)
     }
 
-    pub fn session_id(&self) -> Option<Uuid> {
+    pub fn session_id(&self) -> Option<SessionId> {
         self.party.as_ref().map(|p| p.session_id)
     }
 

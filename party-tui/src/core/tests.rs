@@ -434,8 +434,8 @@ fn play_again(skipped: Vec<SkippedPlayer>) -> Msg {
     event(
         11,
         ServerEvent::PlayAgain {
-            new_session_id: uuid::Uuid::from_u128(9),
-            party_code: "KMNP2345".into(),
+            new_session_id: party_protocol::SessionId::from_uuid(uuid::Uuid::from_u128(9)),
+            party_code: fixtures::code("KMNP2345"),
             skipped,
         },
     )
@@ -450,7 +450,9 @@ fn the_play_again_event_moves_the_player_to_the_new_lobby() {
         update(&mut a, play_again(vec![])),
         vec![
             Effect::CloseWs,
-            Effect::Call(ApiCall::Status(uuid::Uuid::from_u128(9)))
+            Effect::Call(ApiCall::Status(party_protocol::SessionId::from_uuid(
+                uuid::Uuid::from_u128(9)
+            )))
         ]
     );
     assert!(a.party.is_none(), "the old party is left behind");

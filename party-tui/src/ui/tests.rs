@@ -160,7 +160,10 @@ fn results_with_play_again_invite() {
     a.me = Some((player(2), "bob".into()));
     a.party = Some(fixtures::status(PartyPhase::Results));
     a.results = Some(fixtures::results());
-    a.invite = Some((uuid::Uuid::from_u128(7), "KMNP2345".into()));
+    a.invite = Some((
+        party_protocol::SessionId::from_uuid(uuid::Uuid::from_u128(7)),
+        fixtures::code("KMNP2345"),
+    ));
     insta::assert_snapshot!(draw(&a));
 }
 

@@ -6,13 +6,12 @@
 use std::collections::{HashMap, HashSet};
 
 use party_protocol::party::{
-    ActivePartyResponse, PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse,
+    ActivePartyResponse, PartyCode, PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse,
     PartyResultsResponse, PartySessionResponse, PartyStatusResponse, PartyVoteRoundResponse,
 };
-use party_protocol::{ErrorCode, PlayerId};
+use party_protocol::{ErrorCode, PlayerId, SessionId};
 use reqwest::Method;
 use serde_json::{Value, json};
-use uuid::Uuid;
 
 use super::phrases::Phrases;
 use super::play::{COPY, PROMPT, VOTE};
@@ -27,7 +26,7 @@ pub async fn join(app: &TestApp, who: &Player, code: &str) -> Reply {
         .await
 }
 
-pub async fn leave(app: &TestApp, who: &Player, session: Uuid) {
+pub async fn leave(app: &TestApp, who: &Player, session: SessionId) {
     let left: Value = app
         .post_empty(&format!("/party/{session}/leave"), &who.token)
         .await
@@ -39,13 +38,13 @@ pub async fn active(app: &TestApp, who: &Player) -> ActivePartyResponse {
     app.get("/party/active", &who.token).await.ok()
 }
 
-pub async fn status(app: &TestApp, session: Uuid, who: &Player) -> PartyStatusResponse {
+pub async fn status(app: &TestApp, session: SessionId, who: &Player) -> PartyStatusResponse {
     app.get(&format!("/party/{session}/status"), &who.token)
         .await
         .ok()
 }
 
-pub async fn kick(app: &TestApp, host: &Player, session: Uuid, target: &Player) -> Reply {
+pub async fn kick(app: &TestApp, host: &Player, session: SessionId, target: &Player) -> Reply {
     app.request(
         Method::DELETE,
         &format!("/party/{session}/participants/{}", target.id),
@@ -55,7 +54,7 @@ pub async fn kick(app: &TestApp, host: &Player, session: Uuid, target: &Player) 
     .await
 }
 
-pub async fn add_bots(app: &TestApp, host: &Player, session: Uuid, count: i64) -> Reply {
+pub async fn add_bots(app: &TestApp, host: &Player, session: SessionId, count: i64) -> Reply {
     app.post(
         &format!("/party/{session}/bots"),
         &host.token,
@@ -67,8 +66,8 @@ pub async fn add_bots(app: &TestApp, host: &Player, session: Uuid, count: i64) -
 /// A party as the test drives it.
 pub struct Party<'a> {
     pub app: &'a TestApp,
-    pub id: Uuid,
-    pub code: String,
+    pub id: SessionId,
+    pub code: PartyCode,
     pub humans: Vec<Player>,
     pub phrases: Phrases,
     /// Phrase → author, for every phrase a human wrote.
@@ -83,7 +82,12 @@ pub struct Party<'a> {
 
 impl<'a> Party<'a> {
     /// A driver for party `id` that has seen nothing played yet.
-    pub fn driver(app: &'a TestApp, id: Uuid, code: String, humans: Vec<Player>) -> Party<'a> {
+    pub fn driver(
+        app: &'a TestApp,
+        id: SessionId,
+        code: PartyCode,
+        humans: Vec<Player>,
+    ) -> Party<'a> {
         Party {
             app,
             id,
@@ -166,7 +170,11 @@ impl<'a> Party<'a> {
     }
 
     /// A driver for a party already under way (after a restart).
-    pub async fn gather_existing(app: &'a TestApp, id: Uuid, humans: Vec<Player>) -> Party<'a> {
+    pub async fn gather_existing(
+        app: &'a TestApp,
+        id: SessionId,
+        humans: Vec<Player>,
+    ) -> Party<'a> {
         let status: PartyStatusResponse = app
             .get(&format!("/party/{id}/status"), &humans[0].token)
             .await

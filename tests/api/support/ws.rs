@@ -4,13 +4,13 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
+use party_protocol::SessionId;
 use party_protocol::party_ws::{ServerEvent, ServerMessage};
 use serde_json::Value;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
-use uuid::Uuid;
 
 use super::{Player, TestApp};
 
@@ -30,7 +30,7 @@ pub enum Ended {
 }
 
 impl TestApp {
-    pub fn ws_url(&self, session: Uuid, token: Option<&str>, since: Option<i64>) -> String {
+    pub fn ws_url(&self, session: SessionId, token: Option<&str>, since: Option<i64>) -> String {
         let base = self.base.replacen("http://", "ws://", 1);
         let mut url = format!("{base}/party/{session}/ws");
         let mut sep = '?';
@@ -52,7 +52,12 @@ impl TestApp {
     }
 
     /// Connects `player` to the party socket (optionally resuming after `since`).
-    pub async fn ws_connect(&self, player: &Player, session: Uuid, since: Option<i64>) -> WsClient {
+    pub async fn ws_connect(
+        &self,
+        player: &Player,
+        session: SessionId,
+        since: Option<i64>,
+    ) -> WsClient {
         let token = self.ws_token(player).await;
         self.ws_connect_raw(&self.ws_url(session, Some(&token), since))
             .await

@@ -44,7 +44,7 @@ async fn record(
         move |seq| {
             serde_json::to_string(&ServerMessage {
                 event,
-                session_id: session,
+                session_id: session.into(),
                 seq,
                 timestamp,
             })

@@ -156,7 +156,7 @@ impl Game {
         .await?;
         tx.commit().await?;
         Ok(ReadyResponse {
-            participant_id: me.participant_id,
+            participant_id: me.participant_id.into(),
             status: if ready {
                 party_protocol::party::ParticipantStatus::Ready
             } else {
@@ -228,7 +228,7 @@ impl Game {
         let mut tx = self.store.read().await?;
         let status = view::status(&mut tx, &self.rules, session, player).await?;
         Ok(StartPartyResponse {
-            session_id: session,
+            session_id: session.into(),
             status: status.status,
             current_phase: status.current_phase,
             phase_started_at: now.to_datetime(),
@@ -256,7 +256,7 @@ impl Game {
             && let Some(existing) = tx.session(next).await?
         {
             return Ok(PlayAgainResponse {
-                new_session_id: next,
+                new_session_id: next.into(),
                 party_code: existing.party_code,
                 skipped: Vec::new(),
             });
@@ -278,7 +278,7 @@ impl Game {
             &mut tx,
             session,
             ServerEvent::PlayAgain {
-                new_session_id: next,
+                new_session_id: next.into(),
                 party_code: code.clone(),
                 skipped: skipped.clone(),
             },
@@ -287,7 +287,7 @@ impl Game {
         .await?;
         tx.commit().await?;
         Ok(PlayAgainResponse {
-            new_session_id: next,
+            new_session_id: next.into(),
             party_code: code,
             skipped,
         })
@@ -299,7 +299,7 @@ impl Game {
         let mut tx = self.store.read().await?;
         Ok(match tx.active_session_of(player).await? {
             Some(s) => ActivePartyResponse {
-                session_id: Some(s.session_id),
+                session_id: Some(s.session_id.into()),
                 party_code: Some(s.party_code.clone()),
                 current_phase: Some(s.phase()),
                 status: Some(s.state()),

@@ -441,7 +441,7 @@ impl Game {
             .await?;
         Ok(PartyPromptRoundResponse {
             round_id: started.round_id,
-            party_round_id: started.party_round_id,
+            party_round_id: started.party_round_id.into(),
             prompt_text: round.prompt_text.unwrap_or_default(),
             expires_at: round.expires_at.to_datetime(),
             cost: Coins::new(round.cost),
@@ -461,7 +461,7 @@ impl Game {
             .await?;
         Ok(PartyCopyRoundResponse {
             round_id: started.round_id,
-            party_round_id: started.party_round_id,
+            party_round_id: started.party_round_id.into(),
             original_phrase: round.original_phrase.unwrap_or_default(),
             prompt_round_id: round.prompt_round_id.unwrap_or_default(),
             expires_at: round.expires_at.to_datetime(),
@@ -485,7 +485,7 @@ impl Game {
             .await?;
         Ok(PartyVoteRoundResponse {
             round_id: started.round_id,
-            party_round_id: started.party_round_id,
+            party_round_id: started.party_round_id.into(),
             phraseset_id: round.phraseset_id.unwrap_or_default(),
             prompt_text: round.prompt_text.unwrap_or_default(),
             phrases: round.phrases.unwrap_or_default(),

@@ -61,9 +61,8 @@ impl Game {
     pub async fn join_party(
         &self,
         player: PlayerId,
-        raw_code: &str,
+        code: &PartyCode,
     ) -> Result<PartySessionResponse> {
-        let code = PartyCode::parse(raw_code).map_err(|_| not_found())?;
         let now = self.now();
         let mut tx = self.store.begin().await?;
         let found = tx

@@ -36,7 +36,7 @@ pub(super) async fn lobby(tx: &mut Tx, session: Uuid) -> Result<PartySessionResp
     let s = tx.session(session).await?.ok_or_else(not_found)?;
     let everyone = tx.participants(session).await?;
     Ok(PartySessionResponse {
-        session_id: s.session_id,
+        session_id: s.session_id.into(),
         party_code: s.party_code.clone(),
         host_player_id: s.host(),
         status: s.state(),
@@ -143,7 +143,7 @@ pub(super) async fn status(
         _ => None,
     };
     Ok(PartyStatusResponse {
-        session_id: s.session_id,
+        session_id: s.session_id.into(),
         party_code: s.party_code.clone(),
         host_player_id: s.host(),
         status: s.state(),
@@ -159,7 +159,7 @@ pub(super) async fn status(
         participants,
         progress,
         active_round,
-        next_session_id: s.next_session_id,
+        next_session_id: s.next_session_id.map(Into::into),
     })
 }
 
@@ -267,7 +267,7 @@ pub(super) async fn results(
         })
         .collect();
     Ok(PartyResultsResponse {
-        session_id: s.session_id,
+        session_id: s.session_id.into(),
         party_code: s.party_code.clone(),
         completed_at: s.completed_at.map(|m| Millis(m).to_datetime()),
         rankings: ranked

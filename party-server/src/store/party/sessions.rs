@@ -2,7 +2,7 @@
 //! log, and the per-phase census the metrics read.
 
 use party_protocol::PlayerId;
-use party_protocol::party::{PartyPhase, SessionStatus};
+use party_protocol::party::{PartyCode, PartyPhase, SessionStatus};
 use uuid::Uuid;
 
 use crate::clock::Millis;
@@ -12,7 +12,7 @@ use crate::store::{Backend, Tx, enum_column, exec_on, from_row, on_conn, parse_t
 #[derive(Debug, Clone)]
 pub struct SessionRow {
     pub session_id: Uuid,
-    pub party_code: String,
+    pub party_code: PartyCode,
     pub host_player_id: Uuid,
     pub min_players: i32,
     pub max_players: i32,
@@ -39,7 +39,7 @@ pub struct SessionRow {
 from_row!(SessionRow, row => {
     Ok(SessionRow {
             session_id: row.try_get("session_id")?,
-            party_code: row.try_get("party_code")?,
+            party_code: enum_column(row, "party_sessions", "party_code", |c| PartyCode::parse(c).ok())?,
             host_player_id: row.try_get("host_player_id")?,
             min_players: row.try_get("min_players")?,
             max_players: row.try_get("max_players")?,
