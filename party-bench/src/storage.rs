@@ -51,20 +51,6 @@ pub struct StorageReport {
     pub latency: Summary,
 }
 
-/// Hides a password in a database URL.
-pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let creds = &url[scheme + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
-    }
-}
-
 const CREATE: &str =
     "CREATE TABLE IF NOT EXISTS bench_writes (id BIGINT PRIMARY KEY, n BIGINT NOT NULL)";
 const SEED: &str = "INSERT INTO bench_writes (id, n) VALUES ($1, 0) ON CONFLICT (id) DO NOTHING";
@@ -175,7 +161,7 @@ pub async fn run(cfg: &StorageConfig) -> anyhow::Result<StorageReport> {
     Ok(StorageReport {
         benchmark: "storage-ceiling".into(),
         database: database.into(),
-        database_url: redact(url),
+        database_url: party_server::config::redact_url(url),
         seconds: (elapsed.as_secs_f64() * 100.0).round() / 100.0,
         workers,
         connections,
@@ -215,16 +201,6 @@ pub fn table(r: &StorageReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn passwords_are_hidden() {
-        assert_eq!(
-            redact("postgres://u:secret@127.0.0.1/db"),
-            "postgres://u:***@127.0.0.1/db"
-        );
-        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
-        assert_eq!(redact("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
-    }
 
     #[tokio::test]
     async fn sqlite_writes_are_counted() {

@@ -212,6 +212,32 @@ impl From<PartyStatusResponse> for SessionSnapshot {
     }
 }
 
+impl SessionSnapshot {
+    /// The status this snapshot stands for, given the envelope's session id
+    /// and sequence number (the inverse of the `From` conversion above).
+    pub fn into_status(self, session_id: SessionId, seq: i64) -> PartyStatusResponse {
+        PartyStatusResponse {
+            session_id,
+            party_code: self.party_code,
+            host_player_id: self.host_player_id,
+            status: self.status,
+            current_phase: self.current_phase,
+            phase_started_at: self.phase_started_at,
+            phase_expires_at: self.phase_expires_at,
+            min_players: self.min_players,
+            max_players: self.max_players,
+            prompts_per_player: self.prompts_per_player,
+            copies_per_player: self.copies_per_player,
+            votes_per_player: self.votes_per_player,
+            seq,
+            participants: self.participants,
+            progress: self.progress,
+            active_round: self.active_round,
+            next_session_id: self.next_session_id,
+        }
+    }
+}
+
 /// A client → server message: only keepalives; every action is a REST call.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -284,6 +310,40 @@ mod tests {
         assert_eq!(text.matches("\"seq\"").count(), 1);
         let back: ServerMessage = serde_json::from_str(&text).unwrap();
         assert_eq!(back, msg);
+    }
+
+    #[test]
+    fn a_snapshot_becomes_the_status_it_was_taken_from() {
+        let status = PartyStatusResponse {
+            session_id: SessionId::new(),
+            party_code: PartyCode::parse("ABCD2345").unwrap(),
+            host_player_id: PlayerId::new(),
+            status: SessionStatus::InProgress,
+            current_phase: PartyPhase::Copy,
+            phase_started_at: Some(OffsetDateTime::UNIX_EPOCH),
+            phase_expires_at: None,
+            min_players: 3,
+            max_players: 8,
+            prompts_per_player: 1,
+            copies_per_player: 2,
+            votes_per_player: 3,
+            seq: 12,
+            participants: vec![],
+            progress: PartyProgress {
+                total_prompts: 4,
+                total_copies: 1,
+                total_votes: 0,
+                required_prompts: 4,
+                required_copies: 8,
+                required_votes: 12,
+                players_ready_for_next_phase: 1,
+                total_players: 4,
+            },
+            active_round: None,
+            next_session_id: Some(SessionId::new()),
+        };
+        let snapshot = SessionSnapshot::from(status.clone());
+        assert_eq!(snapshot.into_status(status.session_id, status.seq), status);
     }
 
     #[test]

@@ -38,22 +38,8 @@ async fn main() -> std::process::ExitCode {
 async fn serve(config: &Config) -> party_server::Result<()> {
     let app = Application::build(config).await?;
     let addr = app.local_addr()?;
-    tracing::info!(%addr, database = %redact(&config.database_url()), "listening");
+    tracing::info!(%addr, database = %party_server::config::redact_url(&config.database_url()), "listening");
     println!("party-server listening on http://{addr}");
     let _ = std::io::stdout().flush();
     app.run(party_server::startup::shutdown_signal()).await
-}
-
-/// Hides a password in a database URL before it is logged.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let creds = &url[scheme + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
-    }
 }

@@ -43,7 +43,7 @@ fn on_event(app: &mut App, msg: ServerMessage) -> Vec<Effect> {
         return vec![];
     }
     if let ServerEvent::SessionUpdate(snapshot) = msg.event {
-        let status = snapshot_status(msg.session_id, msg.seq, *snapshot);
+        let status = snapshot.into_status(msg.session_id, msg.seq);
         app.seq = msg.seq;
         return apply_status(app, status);
     }
@@ -149,33 +149,6 @@ fn on_event(app: &mut App, msg: ServerMessage) -> Vec<Effect> {
             vec![]
         }
         _ => refresh_status(app),
-    }
-}
-
-/// A socket snapshot as a status (the envelope holds its id and sequence).
-fn snapshot_status(
-    session_id: party_protocol::SessionId,
-    seq: i64,
-    s: party_protocol::party_ws::SessionSnapshot,
-) -> PartyStatusResponse {
-    PartyStatusResponse {
-        session_id,
-        party_code: s.party_code,
-        host_player_id: s.host_player_id,
-        status: s.status,
-        current_phase: s.current_phase,
-        phase_started_at: s.phase_started_at,
-        phase_expires_at: s.phase_expires_at,
-        min_players: s.min_players,
-        max_players: s.max_players,
-        prompts_per_player: s.prompts_per_player,
-        copies_per_player: s.copies_per_player,
-        votes_per_player: s.votes_per_player,
-        seq,
-        participants: s.participants,
-        progress: s.progress,
-        active_round: s.active_round,
-        next_session_id: s.next_session_id,
     }
 }
 
