@@ -1,9 +1,7 @@
 //! The party socket: its connection state and the server's events.
 
 use party_protocol::SessionId;
-use party_protocol::party::{
-    ParticipantStatus, PartyCode, PartyPhase, PartyStatusResponse, SkippedPlayer,
-};
+use party_protocol::party::{ParticipantStatus, PartyCode, PartyPhase, SkippedPlayer};
 use party_protocol::party_ws::{ProgressAction, ServerEvent, ServerMessage};
 
 use super::common::{call, leave_party_view, refresh_status};
