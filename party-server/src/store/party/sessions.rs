@@ -157,19 +157,7 @@ impl Tx {
 
     /// The open or running party this player is in.
     pub async fn active_session_of(&mut self, player: PlayerId) -> Result<Option<SessionRow>> {
-        let sql = format!(
-            "SELECT {} FROM party_sessions s JOIN party_participants pp ON pp.session_id = s.session_id \
-             WHERE pp.player_id = $1 AND pp.active",
-            SESSION_COLUMNS
-                .split(", ")
-                .map(|c| format!("s.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        Ok(on_conn!(self, conn => sqlx::query_as::<_, SessionRow>(&sql)
-            .bind(player.as_uuid())
-            .fetch_optional(conn)
-            .await)?)
+        self.session_of_player(player, "pp.active").await
     }
 
     /// The running party (before RESULTS) that the player most recently
@@ -178,15 +166,29 @@ impl Tx {
         &mut self,
         player: PlayerId,
     ) -> Result<Option<SessionRow>> {
-        let sql = format!(
-            "SELECT {} FROM party_sessions s JOIN party_participants pp ON pp.session_id = s.session_id \
-             WHERE pp.player_id = $1 AND pp.status = 'LEFT' AND s.status = 'IN_PROGRESS' \
+        self.session_of_player(
+            player,
+            "pp.status = 'LEFT' AND s.status = 'IN_PROGRESS' \
              AND s.current_phase NOT IN ('RESULTS', 'COMPLETED') ORDER BY pp.left_at DESC LIMIT 1",
-            SESSION_COLUMNS
-                .split(", ")
-                .map(|c| format!("s.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+        )
+        .await
+    }
+
+    /// The session of one of `player`'s participations (`pp`) matching
+    /// `condition`, a fixed SQL fragment (never user input).
+    async fn session_of_player(
+        &mut self,
+        player: PlayerId,
+        condition: &'static str,
+    ) -> Result<Option<SessionRow>> {
+        let columns = SESSION_COLUMNS
+            .split(", ")
+            .map(|c| format!("s.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {columns} FROM party_sessions s JOIN party_participants pp ON pp.session_id = s.session_id \
+             WHERE pp.player_id = $1 AND {condition}"
         );
         Ok(on_conn!(self, conn => sqlx::query_as::<_, SessionRow>(&sql)
             .bind(player.as_uuid())
