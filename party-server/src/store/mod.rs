@@ -389,10 +389,9 @@ mod tests {
         tx.commit().await.unwrap();
     }
 
-    /// Two lobbies drawing the same code: the second insert reports the
-    /// clash (so the caller draws again) instead of failing the request.
-    #[tokio::test]
-    async fn a_taken_party_code_is_reported_not_raised() {
+    /// A fresh SQLite store holding one player, the host of the lobbies the
+    /// tests below open (the directory must outlive the store).
+    async fn store_with_host() -> (tempfile::TempDir, Store, party_protocol::PlayerId) {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
         let store = Store::connect(&url).await.unwrap();
@@ -401,8 +400,14 @@ mod tests {
         tx.insert_player(host, "Host", None, None, true, false, Millis(1))
             .await
             .unwrap();
-        let lobby = |code: &str| party::NewSession {
-            session_id: Uuid::new_v4(),
+        tx.commit().await.unwrap();
+        (dir, store, host)
+    }
+
+    /// A lobby of the default size and quotas.
+    fn lobby_of(host: party_protocol::PlayerId, session: Uuid, code: &str) -> party::NewSession {
+        party::NewSession {
+            session_id: session,
             party_code: code.to_owned(),
             host,
             min_players: 3,
@@ -411,7 +416,16 @@ mod tests {
             copies_per_player: 2,
             votes_per_player: 3,
             phase_seconds: None,
-        };
+        }
+    }
+
+    /// Two lobbies drawing the same code: the second insert reports the
+    /// clash (so the caller draws again) instead of failing the request.
+    #[tokio::test]
+    async fn a_taken_party_code_is_reported_not_raised() {
+        let (_dir, store, host) = store_with_host().await;
+        let mut tx = store.begin().await.unwrap();
+        let lobby = |code: &str| lobby_of(host, Uuid::new_v4(), code);
         assert!(
             tx.insert_session(&lobby("ABCD2345"), Millis(1))
                 .await
@@ -434,26 +448,10 @@ mod tests {
     /// table, the column and the value — not read as some other status.
     #[tokio::test]
     async fn an_unknown_enum_value_in_a_row_is_an_internal_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("t.db").display());
-        let store = Store::connect(&url).await.unwrap();
-        let host = party_protocol::PlayerId::new();
+        let (_dir, store, host) = store_with_host().await;
         let session = Uuid::new_v4();
         let mut tx = store.begin().await.unwrap();
-        tx.insert_player(host, "Host", None, None, true, false, Millis(1))
-            .await
-            .unwrap();
-        let lobby = party::NewSession {
-            session_id: session,
-            party_code: "ABCD2345".to_owned(),
-            host,
-            min_players: 3,
-            max_players: 8,
-            prompts_per_player: 1,
-            copies_per_player: 2,
-            votes_per_player: 3,
-            phase_seconds: None,
-        };
+        let lobby = lobby_of(host, session, "ABCD2345");
         assert!(tx.insert_session(&lobby, Millis(1)).await.unwrap());
         let read = tx.session(session).await.unwrap().unwrap();
         assert_eq!(read.phase(), party_protocol::party::PartyPhase::Lobby);
