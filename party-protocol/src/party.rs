@@ -327,8 +327,15 @@ pub struct StatusParticipant {
     pub votes_submitted: i64,
     pub prompts_required: i64,
     pub copies_required: i64,
-    /// The effective vote quota: never more sets than the player may vote on.
+    /// The vote quota: the party's `votes_per_player`, filled with global
+    /// phrasesets where the party's own cannot; fewer only when the server
+    /// has no more sets this player may vote on.
     pub votes_required: i64,
+    /// How many of `votes_required` are on global phrasesets (solo sets of
+    /// this server or the house library) rather than the party's own: 0
+    /// before VOTE. Votes on them cost and pay like solo votes.
+    #[serde(default)]
+    pub global_votes_required: i64,
     /// Whether this participant has met the current phase's quota.
     pub phase_complete: bool,
 }

@@ -179,6 +179,10 @@ pub struct RoundDetails {
     /// Vote rounds, in the stored order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phrases: Option<[String; 3]>,
+    /// Party vote rounds (in `GET /party/{id}/status`): whether the set is
+    /// the party's own (false: a global set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_party: Option<bool>,
     /// What the player submitted, once submitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub submitted_phrase: Option<String>,

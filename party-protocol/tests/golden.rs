@@ -222,6 +222,7 @@ fn prompt_details() -> RoundDetails {
         phraseset_id: None,
         phrases: None,
         submitted_phrase: None,
+        from_party: None,
     }
 }
 
@@ -240,6 +241,7 @@ fn copy_details() -> RoundDetails {
         phraseset_id: None,
         phrases: None,
         submitted_phrase: Some("FREE BAR".into()),
+        from_party: None,
     }
 }
 
@@ -258,6 +260,7 @@ fn vote_details() -> RoundDetails {
         phraseset_id: Some(phraseset()),
         phrases: Some(phrases()),
         submitted_phrase: None,
+        from_party: None,
     }
 }
 
@@ -311,6 +314,7 @@ fn status_participants() -> Vec<StatusParticipant> {
             prompts_required: 1,
             copies_required: 2,
             votes_required: 3,
+            global_votes_required: 2,
             phase_complete: false,
         },
         StatusParticipant {
@@ -326,6 +330,7 @@ fn status_participants() -> Vec<StatusParticipant> {
             prompts_required: 1,
             copies_required: 2,
             votes_required: 2,
+            global_votes_required: 0,
             phase_complete: true,
         },
     ]

@@ -68,6 +68,7 @@ pub fn participants(phase: PartyPhase) -> Vec<StatusParticipant> {
             prompts_required: 1,
             copies_required: 2,
             votes_required: 1,
+            global_votes_required: 0,
             phase_complete: i == 2,
         })
         .collect()

@@ -4,13 +4,14 @@
 //! phraseset summary are checked against values computed here from what
 //! the players did.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use party_protocol::PlayerId;
 use party_protocol::party::{MostVotes, PartyPhase, PartyResultsResponse};
+use party_protocol::round::PhrasesetResults;
 
 use crate::on_both_backends;
-use crate::support::party::Party;
+use crate::support::party::{CastVote, Party};
 use crate::support::play::{COPY, CORRECT_PAYOUT, POOL_BASE, PROMPT, START, VOTE};
 use crate::support::{Backend, TestApp, spawn_app};
 
@@ -45,7 +46,14 @@ async fn verify(party: &Party<'_>, results: &PartyResultsResponse, bots: usize) 
     let n = party.humans.len() + bots;
     let status = party.status(&party.humans[0]).await;
     assert_eq!(status.current_phase, PartyPhase::Results);
-    let expected_votes_each = 3.min(n as i64 - 3);
+    // Every player casts the full quota: global sets fill what party sets cannot.
+    let expected_votes_each = 3;
+    let global_votes: i64 = status
+        .participants
+        .iter()
+        .map(|p| p.global_votes_required)
+        .sum();
+    let may_vote_on_party_sets = (n as i64 - 3).min(3);
     for p in &status.participants {
         assert_eq!(p.prompts_submitted, 1, "{}", p.username);
         assert_eq!(p.copies_submitted, 2, "{} copies: {status:#?}", p.username);
@@ -60,14 +68,21 @@ async fn verify(party: &Party<'_>, results: &PartyResultsResponse, bots: usize) 
             "{} votes",
             p.username
         );
+        // Party sets first: only what they cannot fill is global.
+        assert_eq!(
+            p.global_votes_required,
+            expected_votes_each - may_vote_on_party_sets,
+            "{} global votes",
+            p.username
+        );
     }
 
     // The summary: one phraseset per prompt, phrases credited to the
     // humans who wrote them, originals marked as the test knows them.
     assert_eq!(results.phrasesets_summary.len(), n);
     let mut phrase_votes: HashMap<String, i64> = HashMap::new();
-    for (_, choice) in &party.human_votes {
-        *phrase_votes.entry(choice.clone()).or_default() += 1;
+    for vote in party.human_votes.iter().filter(|v| v.from_party) {
+        *phrase_votes.entry(vote.choice.clone()).or_default() += 1;
     }
     // Per player: (spent, earned, vault part of earnings, votes on originals, voters fooled).
     let mut earned: HashMap<PlayerId, i64> = HashMap::new();
@@ -123,11 +138,11 @@ async fn verify(party: &Party<'_>, results: &PartyResultsResponse, bots: usize) 
         *fooled.entry(set.phrases[1].author_id).or_default() += votes[1];
         *fooled.entry(set.phrases[2].author_id).or_default() += votes[2];
     }
-    assert_eq!(votes_total, n as i64 * expected_votes_each);
+    assert_eq!(votes_total, n as i64 * expected_votes_each - global_votes);
 
     // Rankings: every participant once, ordered by net coins.
     assert_eq!(results.rankings.len(), n);
-    let mut correct_total = 0;
+    let mut party_correct_total = 0;
     for (i, r) in results.rankings.iter().enumerate() {
         assert_eq!(r.rank, i as i64 + 1);
         if i > 0 {
@@ -140,23 +155,31 @@ async fn verify(party: &Party<'_>, results: &PartyResultsResponse, bots: usize) 
         assert_eq!(r.coins_spent.get(), spent, "{} spent", r.username);
         let human = party.humans.iter().any(|h| h.id == r.player_id);
         let correct = if human {
-            let mine: Vec<&String> = party
+            let mine: Vec<_> = party
                 .human_votes
                 .iter()
-                .filter(|(v, _)| *v == r.player_id)
-                .map(|(_, c)| c)
+                .filter(|v| v.voter == r.player_id)
                 .collect();
-            let right = results
+            // Party votes: right when the choice is its set's original.
+            let right_on_party_sets = results
                 .phrasesets_summary
                 .iter()
-                .filter(|s| mine.contains(&&s.phrases[0].phrase))
+                .filter(|s| {
+                    mine.iter().any(|v| {
+                        v.from_party && v.set == s.phraseset_id && v.choice == s.phrases[0].phrase
+                    })
+                })
                 .count() as i64;
+            let right_on_party_sets_said =
+                mine.iter().filter(|v| v.from_party && v.correct).count() as i64;
+            assert_eq!(right_on_party_sets, right_on_party_sets_said);
+            party_correct_total += right_on_party_sets;
+            let right = mine.iter().filter(|v| v.correct).count() as i64;
             assert_eq!(r.correct_votes, right, "{} correct votes", r.username);
             right
         } else {
             r.correct_votes
         };
-        correct_total += correct;
         let expected_earned =
             earned.get(&r.player_id).copied().unwrap_or(0) + CORRECT_PAYOUT * correct;
         assert_eq!(
@@ -192,10 +215,12 @@ async fn verify(party: &Party<'_>, results: &PartyResultsResponse, bots: usize) 
             );
         }
     }
-    assert_eq!(
-        correct_total, originals_total,
-        "every vote on an original is someone's correct vote"
-    );
+    if bots == 0 {
+        assert_eq!(
+            party_correct_total, originals_total,
+            "every vote on a party original is someone's correct vote"
+        );
+    }
 
     // Awards: the best by each metric, ties to the better ranked; absent at zero.
     let best = |metric: &dyn Fn(&party_protocol::party::RankingEntry) -> f64| {
@@ -235,7 +260,11 @@ async fn verify(party: &Party<'_>, results: &PartyResultsResponse, bots: usize) 
 
 /// `humans` guests and `bots` bots play a party through every phase in
 /// order to RESULTS; the results are verified and returned with the party.
-async fn played(app: &TestApp, humans: usize, bots: i64) -> (Party<'_>, PartyResultsResponse) {
+pub(crate) async fn played(
+    app: &TestApp,
+    humans: usize,
+    bots: i64,
+) -> (Party<'_>, PartyResultsResponse) {
     let players = app.guests(humans).await;
     let mut party = Party::gather(app, players, bots).await;
     party.play_to_results(bots > 0).await;
@@ -253,10 +282,81 @@ async fn played(app: &TestApp, humans: usize, bots: i64) -> (Party<'_>, PartyRes
     (party, results)
 }
 
+/// On a fresh server the global votes went to sets the house printed from
+/// its library: each finalizes under the solo rules (an hour after its
+/// third vote at most), shows the house as its authors and its voters'
+/// votes as they were cast, and the books still balance with every pool
+/// back to the house. Returns how many distinct global sets there were.
+async fn global_sets_came_from_the_house(party: &Party<'_>) -> usize {
+    let app = party.app;
+    let global: Vec<&CastVote> = party.human_votes.iter().filter(|v| !v.from_party).collect();
+    app.advance(61 * 60).await;
+    let mut sets = HashSet::new();
+    for vote in &global {
+        let voter = party
+            .humans
+            .iter()
+            .find(|h| h.id == vote.voter)
+            .expect("a human voted");
+        let shown: PhrasesetResults = app
+            .get(&format!("/phrasesets/{}/results", vote.set), &voter.token)
+            .await
+            .ok();
+        let authors: Vec<&str> = shown
+            .phrases
+            .iter()
+            .map(|p| p.author_username.as_str())
+            .collect();
+        assert_eq!(
+            authors,
+            ["House Writer", "House Copier A", "House Copier B"]
+        );
+        assert_eq!(shown.pool_remainder.get(), 0, "all of it back to the house");
+        let mine = shown
+            .votes
+            .iter()
+            .find(|v| v.player_id == vote.voter)
+            .expect("the party vote is on the set");
+        assert_eq!(
+            (mine.voted_phrase.as_str(), mine.correct),
+            (vote.choice.as_str(), vote.correct)
+        );
+        sets.insert(vote.set);
+    }
+    app.assert_conserved().await;
+    sets.len()
+}
+
+async fn three_humans_vote_on_house_sets_only(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (party, results) = played(&app, 3, 0).await;
+    assert!(party.human_votes.iter().all(|v| !v.from_party));
+    // Nothing was voted on in the party's own sets, so no award for writing.
+    assert!(results.awards.best_writer.is_none() && results.awards.top_impostor.is_none());
+    // Three voters short of three votes each share three printings.
+    assert_eq!(global_sets_came_from_the_house(&party).await, 3);
+}
+
 async fn four_humans_play_a_party_to_results(backend: Backend) {
     let app = spawn_app(backend).await;
     let (party, results) = played(&app, 4, 0).await;
     assert_eq!(results.party_code, party.code);
+    assert_eq!(global_sets_came_from_the_house(&party).await, 2);
+}
+
+async fn five_humans_play_to_results(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (party, _) = played(&app, 5, 0).await;
+    assert_eq!(global_sets_came_from_the_house(&party).await, 1);
+}
+
+async fn seven_humans_play_to_results(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (party, _) = played(&app, 7, 0).await;
+    assert!(
+        party.human_votes.iter().all(|v| v.from_party),
+        "enough party sets"
+    );
 }
 
 async fn three_humans_and_three_bots_play_to_results(backend: Backend) {
@@ -272,11 +372,18 @@ async fn six_humans_play_to_results(backend: Backend) {
 
 async fn eight_humans_play_to_results(backend: Backend) {
     let app = spawn_app(backend).await;
-    played(&app, 8, 0).await;
+    let (party, _) = played(&app, 8, 0).await;
+    assert!(
+        party.human_votes.iter().all(|v| v.from_party),
+        "enough party sets"
+    );
 }
 
 on_both_backends!(
+    three_humans_vote_on_house_sets_only,
     four_humans_play_a_party_to_results,
+    five_humans_play_to_results,
+    seven_humans_play_to_results,
     three_humans_and_three_bots_play_to_results,
     six_humans_play_to_results,
     eight_humans_play_to_results,

@@ -517,9 +517,10 @@ async fn asking_for_a_vote_after_casting_all_of_them_is_votes_complete(backend: 
     let players = app.guests(5).await;
     let mut party = party_in(&app, &players, PartyPhase::Vote).await;
     let fast = &players[0];
-    // Five players, one prompt each: each may vote on 5 − 3 = 2 sets.
+    // Five players, one prompt each: each may vote on 5 − 3 = 2 party sets,
+    // and a global set makes up the quota of three.
     let required = participant(&party.status(fast).await, fast).votes_required;
-    assert_eq!(required, 2);
+    assert_eq!(required, 3);
     for _ in 0..required {
         cast_vote(&party, fast).await;
     }
@@ -605,11 +606,12 @@ async fn a_player_who_has_seen_every_prompt_gets_no_prompts_available(backend: B
 /// a vote sent to the solo endpoint left its assignment started forever and
 /// produced exactly this error.) The nearest real case: party prompts and
 /// phrasesets wait in the party, not in the global queues, so solo copy and
-/// vote rounds — for outsiders and members alike — find nothing.
+/// vote rounds — for outsiders and members alike — find nothing. (Six
+/// players have enough party sets to vote on, so the house prints none.)
 async fn party_prompts_and_phrasesets_are_not_offered_to_solo_play(backend: Backend) {
     let app = spawn_app(backend).await;
-    let everyone = app.guests(6).await;
-    let (members, outsider) = (everyone[..5].to_vec(), everyone[5].clone());
+    let everyone = app.guests(7).await;
+    let (members, outsider) = (everyone[..6].to_vec(), everyone[6].clone());
     let mut party = party_in(&app, &members, PartyPhase::Copy).await;
     let waiting: Value = app.get("/rounds/available", &outsider.token).await.ok();
     assert_eq!(waiting["prompts_waiting"], 0, "{waiting}");
@@ -626,8 +628,8 @@ async fn party_prompts_and_phrasesets_are_not_offered_to_solo_play(backend: Back
     assert_eq!(party.note_phase().await, PartyPhase::Vote);
     let unchanged = Unchanged::capture(&app, party.id, &members[0], &everyone).await;
     assert_eq!(
-        unchanged.status.progress.total_copies, 10,
-        "five complete party phrasesets wait for votes"
+        unchanged.status.progress.total_copies, 12,
+        "six complete party phrasesets wait for votes"
     );
     app.post_empty("/rounds/vote", &outsider.token)
         .await
@@ -669,7 +671,9 @@ async fn a_party_vote_cast_through_the_solo_vote_endpoint_counts_for_the_party(b
         1,
         "{status:#?}"
     );
-    // The second vote of the quota of two is there, then the quota is met.
+    // The rest of the quota of three (a party set, then a global one) is
+    // there, then the quota is met.
+    cast_vote(&party, voter).await;
     cast_vote(&party, voter).await;
     app.post_empty(&party.path("/rounds/vote"), &voter.token)
         .await
@@ -682,7 +686,7 @@ async fn a_party_vote_cast_through_the_solo_vote_endpoint_counts_for_the_party(b
         .iter()
         .find(|r| r.player_id == voter.id)
         .expect("ranked");
-    assert_eq!(mine.votes_submitted, 2);
+    assert_eq!(mine.votes_submitted, 3);
     app.assert_conserved().await;
 }
 

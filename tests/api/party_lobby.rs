@@ -336,7 +336,9 @@ async fn the_host_opens_a_new_lobby_from_results_with_the_others_in_it(backend: 
         .err(ErrorCode::WrongPhase);
     party.play_prompts().await;
     party.play_copies().await;
-    // Three players have nothing to vote on: COPY leads straight to RESULTS.
+    // Three players have no party set to vote on: they vote on global ones.
+    assert_eq!(party.note_phase().await, PartyPhase::Vote);
+    party.play_votes().await;
     assert_eq!(party.note_phase().await, PartyPhase::Results);
 
     app.post_empty(&party.path("/play-again"), &guest.token)
@@ -479,9 +481,10 @@ async fn leaving_after_the_start_forfeits_and_the_party_still_reaches_results(ba
         .await
         .ok();
     assert_eq!(details.status, RoundStatus::Expired);
-    // VOTE: b copied both other prompts and may vote on nothing; where
+    // VOTE: b copied both other prompts and may vote on none of them; where
     // stand-ins wrote copies, c and d did not touch the set and may vote on
-    // it. Nobody does: the votes are forfeited at the deadline.
+    // it. Global sets fill the rest, so each has the full quota of three.
+    // Nobody votes: the votes are forfeited at the deadline.
     let vote = party.status(&b).await;
     assert_eq!(vote.current_phase, PartyPhase::Vote);
     let quota = |p: &Player| {
@@ -490,9 +493,19 @@ async fn leaving_after_the_start_forfeits_and_the_party_still_reaches_results(ba
             .find(|q| q.player_id == p.id)
             .map(|q| q.votes_required)
     };
+    let global = |p: &Player| {
+        vote.participants
+            .iter()
+            .find(|q| q.player_id == p.id)
+            .map(|q| q.global_votes_required)
+    };
     assert_eq!(
         (quota(&b), quota(&c), quota(&d)),
-        (Some(0), Some(1), Some(2))
+        (Some(3), Some(3), Some(3))
+    );
+    assert_eq!(
+        (global(&b), global(&c), global(&d)),
+        (Some(3), Some(2), Some(1))
     );
     let length = vote.phase_expires_at.expect("deadline") - vote.phase_started_at.expect("start");
     app.advance(length.whole_seconds() + GRACE + 1).await;

@@ -133,10 +133,13 @@ async fn racing_last_submissions_advance_each_phase_exactly_once(backend: Backen
         assert_eq!(party.note_phase().await, PartyPhase::Vote);
         let status = party.status(&party.humans[0]).await;
         assert!(
-            status.participants.iter().all(|p| p.votes_required == 2),
-            "5 players: 5 − 3 sets each"
+            status
+                .participants
+                .iter()
+                .all(|p| p.votes_required == 3 && p.global_votes_required == 1),
+            "5 players: 5 − 3 party sets each, and one global"
         );
-        race_the_phase_end(&party, RoundType::Vote, |_| 2).await;
+        race_the_phase_end(&party, RoundType::Vote, |_| 3).await;
         assert_eq!(party.note_phase().await, PartyPhase::Results);
         let results: PartyResultsResponse = party.results().await;
         assert_eq!(

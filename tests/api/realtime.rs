@@ -112,10 +112,11 @@ async fn every_member_receives_every_event_in_order(backend: Backend) {
         phases,
         [PartyPhase::Copy, PartyPhase::Vote, PartyPhase::Results]
     );
-    // One progress update per submission: 4 prompts, 8 copies, 4 votes.
+    // One progress update per submission: 4 prompts, 8 copies, 12 votes
+    // (each player's three: one party set and two global ones).
     assert_eq!(
         kinds.iter().filter(|k| **k == "progress_update").count(),
-        16
+        24
     );
     assert_eq!(
         kinds.iter().filter(|k| **k == "session_completed").count(),

@@ -174,6 +174,26 @@ where
     out
 }
 
+/// What each voter still lacks of `quota` after `assigned`: (voter,
+/// missing) for every voter short of it, in `voters` order. Global content
+/// fills these gaps.
+pub fn vote_shortfall<P, S>(assigned: &[(P, S)], voters: &[P], quota: usize) -> Vec<(P, usize)>
+where
+    P: Copy + Eq + Hash,
+{
+    let mut have: HashMap<P, usize> = HashMap::new();
+    for (voter, _) in assigned {
+        *have.entry(*voter).or_default() += 1;
+    }
+    voters
+        .iter()
+        .filter_map(|v| {
+            let missing = quota.saturating_sub(have.get(v).copied().unwrap_or(0));
+            (missing > 0).then_some((*v, missing))
+        })
+        .collect()
+}
+
 /// How many phrasesets a voter may vote on: those they did not write or copy.
 pub fn eligible_sets<P: Eq, S>(sets: &[(S, [P; 3])], voter: &P) -> usize {
     sets.iter().filter(|(_, c)| !c.contains(voter)).count()
@@ -185,6 +205,37 @@ mod tests {
 
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn shortfall_is_what_party_sets_leave_open() {
+        // Four players, one prompt each: a voter may vote on the one set they
+        // did not touch, so each lacks two of three votes.
+        let sets: Vec<(usize, [usize; 3])> = vec![
+            (10, [0, 1, 2]),
+            (11, [1, 2, 3]),
+            (12, [2, 3, 0]),
+            (13, [3, 0, 1]),
+        ];
+        let voters = [0, 1, 2, 3];
+        let assigned = assign_votes(&sets, &voters, 3);
+        assert_eq!(assigned.len(), 4);
+        assert_eq!(
+            vote_shortfall(&assigned, &voters, 3),
+            vec![(0, 2), (1, 2), (2, 2), (3, 2)]
+        );
+        // Three players have nothing of their own to vote on.
+        assert_eq!(
+            vote_shortfall::<usize, usize>(&[], &[0, 1, 2], 3),
+            vec![(0, 3), (1, 3), (2, 3)]
+        );
+        // Enough party sets: nobody is short.
+        let eight: Vec<(usize, [usize; 3])> = (0..8)
+            .map(|i| (100 + i, [i, (i + 1) % 8, (i + 2) % 8]))
+            .collect();
+        let voters: Vec<usize> = (0..8).collect();
+        let assigned = assign_votes(&eight, &voters, 3);
+        assert!(vote_shortfall(&assigned, &voters, 3).is_empty());
+    }
 
     fn prompts(players: usize, per_player: usize) -> Vec<(usize, usize)> {
         // Prompt ids 100+; authors 0..players, each with `per_player` prompts.

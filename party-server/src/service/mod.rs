@@ -15,6 +15,7 @@
 //! outcome, visible as the request's status.
 
 mod accounts;
+mod house;
 mod ops;
 mod party;
 mod phrasesets;

@@ -7,6 +7,7 @@ use party_protocol::{Coins, ErrorCode, PhrasesetId, PlayerId};
 use uuid::Uuid;
 
 use super::Game;
+use super::house::{HOUSE_WRITER, is_house_set};
 use crate::clock::Millis;
 use crate::config::GameRules;
 use crate::error::{Error, Result};
@@ -72,7 +73,13 @@ pub(crate) async fn create_phraseset(
     }
     let entries = (prompt.cost + copy1.cost + copy2.cost).min(rules.prize_pool_base);
     let subsidy = rules.prize_pool_base - entries;
-    for (amount, kind) in [(entries, "pool_funding"), (subsidy, "copy_subsidy")] {
+    // The house's own sets cost their authors nothing: the house pays the whole base.
+    let subsidy_kind = if prompt.player() == HOUSE_WRITER {
+        "house_funding"
+    } else {
+        "copy_subsidy"
+    };
+    for (amount, kind) in [(entries, "pool_funding"), (subsidy, subsidy_kind)] {
         tx.transfer(
             &Transfer {
                 from: Account::House,
@@ -144,12 +151,18 @@ impl Game {
             .position(|a| *a == player.as_uuid())
             .map(|i| roles[i]);
         let your_payout = tx.paid_from_pool(id, player).await?;
+        // The house's shares and the rounding remainder all went back to the house.
+        let remainder = if is_house_set(&set) {
+            0
+        } else {
+            prize.remainder
+        };
         Ok(PhrasesetResults {
             phraseset_id: id,
             prompt_text: set.prompt_text,
             vote_count: i64::from(set.vote_count),
             final_pool: Coins::new(final_pool),
-            pool_remainder: Coins::new(prize.remainder),
+            pool_remainder: Coins::new(remainder),
             finalized_at: Millis(set.finalized_at.unwrap_or_default()).to_datetime(),
             phrases,
             votes: votes

@@ -21,6 +21,7 @@
 
 mod constraint;
 mod decode;
+mod house;
 mod ledger;
 mod party;
 mod phrasesets;
@@ -39,6 +40,7 @@ use uuid::Uuid;
 
 pub use constraint::{Constraint, violated, violates};
 pub(crate) use decode::{enum_column, from_row, parse_text};
+pub use house::{HouseKey, HouseRounds};
 pub use ledger::{Account, LedgerAudit, SplitPayout, Transfer};
 pub use party::{
     AssignmentKind, AssignmentRow, AssignmentStatus, MoneyRow, NewSession, ParticipantRow,

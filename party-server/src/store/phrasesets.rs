@@ -126,6 +126,17 @@ pub(in crate::store) const PHRASESET_COLUMNS: &str = "phraseset_id, prompt_round
     prompt_cost, copy_cost_1, copy_cost_2, status, prize_pool, vote_count, original_votes, copy_votes_1, \
     copy_votes_2, third_vote_at, fifth_vote_at, created_at, finalized_at, final_pool, party_session_id";
 
+/// The open solo phrasesets player `$1` may vote on: not a party's, not
+/// one they wrote, copied or were shown in a vote round, and not a house
+/// set whose phrases they already voted on in an earlier printing of it
+/// (house sets come back once finalized, and a voter who saw the answer
+/// must not get the same phrases again).
+const VOTER_MAY_VOTE: &str = "ps.status = 'open' AND ps.party_session_id IS NULL \
+    AND ps.original_player_id <> $1 AND ps.copy_player_1 <> $1 AND ps.copy_player_2 <> $1 \
+    AND NOT EXISTS (SELECT 1 FROM rounds v WHERE v.phraseset_id = ps.phraseset_id AND v.player_id = $1) \
+    AND NOT EXISTS (SELECT 1 FROM phrasesets seen JOIN votes sv ON sv.phraseset_id = seen.phraseset_id \
+      WHERE sv.player_id = $1 AND seen.prompt_id = ps.prompt_id AND seen.original_phrase = ps.original_phrase)";
+
 impl Tx {
     /// Inserts an open phraseset with an empty pool (the caller funds it
     /// through the ledger).
@@ -185,35 +196,56 @@ impl Tx {
         )
     }
 
-    /// The phraseset this player should vote on next: not one they wrote or
-    /// were ever shown; first sets with 5+ votes (oldest fifth vote first),
-    /// then 3–4 votes (oldest third vote first), then any at random.
+    /// The phraseset this player should vote on next (see [`Tx::global_sets_for`]).
     pub async fn next_phraseset_to_vote(
         &mut self,
         player: PlayerId,
     ) -> Result<Option<PhrasesetRow>> {
+        Ok(self.global_sets_for(player, 1).await?.pop())
+    }
+
+    /// Up to `limit` open solo ("global") phrasesets this player may vote
+    /// on, best first by the solo priority: sets with 5+ votes (oldest
+    /// fifth vote first), then 3–4 votes (oldest third vote first), then
+    /// any at random.
+    pub async fn global_sets_for(
+        &mut self,
+        player: PlayerId,
+        limit: i64,
+    ) -> Result<Vec<PhrasesetRow>> {
         let sql = format!(
-            "SELECT {PHRASESET_COLUMNS} FROM phrasesets ps WHERE ps.status = 'open' AND ps.party_session_id IS NULL \
-             AND ps.original_player_id <> $1 AND ps.copy_player_1 <> $1 AND ps.copy_player_2 <> $1 \
-             AND NOT EXISTS (SELECT 1 FROM rounds v WHERE v.phraseset_id = ps.phraseset_id AND v.player_id = $1) \
+            "SELECT {PHRASESET_COLUMNS} FROM phrasesets ps WHERE {VOTER_MAY_VOTE} \
              ORDER BY CASE WHEN ps.vote_count >= 5 THEN 0 WHEN ps.vote_count >= 3 THEN 1 ELSE 2 END, \
              CASE WHEN ps.vote_count >= 5 THEN ps.fifth_vote_at WHEN ps.vote_count >= 3 THEN ps.third_vote_at \
-             ELSE 0 END, random() LIMIT 1"
+             ELSE 0 END, random() LIMIT $2"
         );
         Ok(
             on_conn!(self, conn => sqlx::query_as::<_, PhrasesetRow>(&sql)
             .bind(player.as_uuid())
-            .fetch_optional(conn)
+            .bind(limit)
+            .fetch_all(conn)
             .await)?,
         )
     }
 
+    /// Whether this player may (still) vote on this global phraseset.
+    pub async fn may_vote_on(&mut self, player: PlayerId, set: PhrasesetId) -> Result<bool> {
+        let sql = format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM phrasesets ps WHERE ps.phraseset_id = $2 AND {VOTER_MAY_VOTE}"
+        );
+        let found: i64 = on_conn!(self, conn => sqlx::query_scalar(&sql)
+            .bind(player.as_uuid())
+            .bind(set.as_uuid())
+            .fetch_one(conn)
+            .await)?;
+        Ok(found == 1)
+    }
+
     /// How many open phrasesets this player could vote on.
     pub async fn phrasesets_waiting_for(&mut self, player: PlayerId) -> Result<i64> {
-        Ok(on_conn!(self, conn => sqlx::query_scalar(
-            "SELECT CAST(COUNT(*) AS BIGINT) FROM phrasesets ps WHERE ps.status = 'open' AND ps.party_session_id IS NULL \
-             AND ps.original_player_id <> $1 AND ps.copy_player_1 <> $1 AND ps.copy_player_2 <> $1 \
-             AND NOT EXISTS (SELECT 1 FROM rounds v WHERE v.phraseset_id = ps.phraseset_id AND v.player_id = $1)")
+        let sql =
+            format!("SELECT CAST(COUNT(*) AS BIGINT) FROM phrasesets ps WHERE {VOTER_MAY_VOTE}");
+        Ok(on_conn!(self, conn => sqlx::query_scalar(&sql)
             .bind(player.as_uuid())
             .fetch_one(conn)
             .await)?)

@@ -237,6 +237,7 @@ fn a_status_with_an_open_round_resumes_it_without_a_new_start() {
         phraseset_id: None,
         phrases: None,
         submitted_phrase: None,
+        from_party: None,
     });
     let effects = update(&mut a, reply(ApiReply::Status(Ok(status))));
     assert!(effects.is_empty(), "{effects:?}");

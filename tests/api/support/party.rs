@@ -9,7 +9,7 @@ use party_protocol::party::{
     ActivePartyResponse, PartyCode, PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse,
     PartyResultsResponse, PartySessionResponse, PartyStatusResponse, PartyVoteRoundResponse,
 };
-use party_protocol::{ErrorCode, PlayerId, SessionId};
+use party_protocol::{ErrorCode, PhrasesetId, PlayerId, SessionId};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -63,6 +63,18 @@ pub async fn add_bots(app: &TestApp, host: &Player, session: SessionId, count: i
     .await
 }
 
+/// One vote a human cast in the party.
+#[derive(Debug, Clone)]
+pub struct CastVote {
+    pub voter: PlayerId,
+    pub set: PhrasesetId,
+    pub choice: String,
+    /// On one of the party's own sets (false: a global one).
+    pub from_party: bool,
+    /// As the submission answered.
+    pub correct: bool,
+}
+
 /// A party as the test drives it.
 pub struct Party<'a> {
     pub app: &'a TestApp,
@@ -74,8 +86,8 @@ pub struct Party<'a> {
     pub authors: HashMap<String, PlayerId>,
     /// The originals humans wrote.
     pub originals: HashSet<String>,
-    /// (voter, chosen phrase) for every human vote.
-    pub human_votes: Vec<(PlayerId, String)>,
+    /// Every human vote, in order.
+    pub human_votes: Vec<CastVote>,
     /// Phases seen after each step.
     pub phases: Vec<PartyPhase>,
 }
@@ -294,9 +306,12 @@ impl<'a> Party<'a> {
     }
 
     /// Every human casts all their votes: the original (when a human wrote
-    /// it) if voter index + vote number is even, otherwise another phrase.
+    /// it) if voter index + vote number is even, otherwise another phrase;
+    /// on a global set, the first phrase shown. Checks that nobody is shown
+    /// a set they wrote, copied or already voted on.
     pub async fn play_votes(&mut self) {
         for (hi, h) in self.humans.clone().iter().enumerate() {
+            let mut seen: HashSet<PhrasesetId> = HashSet::new();
             for vi in 0..10 {
                 let reply = self
                     .app
@@ -310,6 +325,7 @@ impl<'a> Party<'a> {
                 }
                 let round: PartyVoteRoundResponse = reply.ok();
                 assert_eq!(round.cost.get(), VOTE);
+                assert!(seen.insert(round.phraseset_id), "never the same set twice");
                 for p in &round.phrases {
                     assert_ne!(
                         self.authors.get(p),
@@ -317,7 +333,10 @@ impl<'a> Party<'a> {
                         "never a set you wrote or copied"
                     );
                 }
-                let original = round.phrases.iter().find(|p| self.originals.contains(*p));
+                let original = round
+                    .phrases
+                    .iter()
+                    .find(|p| round.from_party && self.originals.contains(*p));
                 let choice = match original {
                     Some(o) if (hi + vi) % 2 == 0 => o.clone(),
                     Some(o) => round
@@ -341,7 +360,15 @@ impl<'a> Party<'a> {
                 if let Some(o) = original {
                     assert_eq!(body["correct"], *o == choice);
                 }
-                self.human_votes.push((h.id, choice));
+                self.human_votes.push(CastVote {
+                    voter: h.id,
+                    set: round.phraseset_id,
+                    choice,
+                    from_party: round.from_party,
+                    correct: body["correct"]
+                        .as_bool()
+                        .expect("a vote says if it was right"),
+                });
             }
         }
     }

@@ -196,7 +196,7 @@ async fn bot_task(
             (started.round_id, phrase.as_str().to_owned())
         }
         PartyPhase::Vote => {
-            let (started, round) = start_vote_in(tx, rules, s, me, now).await?;
+            let (started, round, _) = start_vote_in(tx, rules, s, me, now).await?;
             let set = tx
                 .phraseset(
                     round

@@ -1,5 +1,5 @@
 //! A party's configuration: the requested numbers checked against the plan's
-//! ranges and the game rules, and the vote quota a party can actually meet.
+//! ranges and the game rules.
 
 use party_protocol::ErrorCode;
 use party_protocol::party::CreatePartyRequest;
@@ -78,12 +78,6 @@ pub(super) fn party_config(rules: &GameRules, req: &CreatePartyRequest) -> Resul
     })
 }
 
-/// The vote quota a player can actually meet: a voter may vote only on
-/// party phrasesets they did not write or copy, N×P − 3P of them.
-pub(crate) fn effective_votes(players: i64, prompts: i64, votes: i64) -> i64 {
-    votes.min((players * prompts - 3 * prompts).max(0))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,14 +139,5 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ok.copies, 4, "copies default to twice the prompts");
-    }
-
-    #[test]
-    fn effective_votes_respect_the_bound() {
-        assert_eq!(effective_votes(3, 1, 3), 0);
-        assert_eq!(effective_votes(4, 1, 3), 1);
-        assert_eq!(effective_votes(6, 1, 3), 3);
-        assert_eq!(effective_votes(8, 1, 3), 3);
-        assert_eq!(effective_votes(4, 2, 3), 2);
     }
 }

@@ -190,7 +190,7 @@ impl Game {
             },
         )
         .map_err(|e| Error::api(e.code(), e.message()))?;
-        let expires = now.plus_secs(phases::phase_length(&self.rules, &s, t.to, &everyone));
+        let expires = now.plus_secs(phases::phase_length(&self.rules, &s, t.to));
         if !tx
             .move_phase(session, t.from, t.to, now, Some(expires))
             .await?

@@ -6,7 +6,8 @@
 //!   the party (join, leave, kick, bots) — [`roster`], with coming back to
 //!   a running party in [`rejoin`];
 //! - coordination (party rounds and submissions) — [`play`], with phase
-//!   changes, deadlines and settlement in [`phases`], the server-side bots
+//!   changes, deadlines and settlement in [`phases`], vote work (party sets,
+//!   then global ones) in [`votes`], the server-side bots
 //!   in [`autoplay`] and connection presence in [`presence`];
 //! - scoring (status, rankings, awards) — [`view`].
 //!
@@ -32,6 +33,7 @@ mod progress;
 mod rejoin;
 mod roster;
 mod view;
+mod votes;
 
 pub use autoplay::PartySweep;
 pub(crate) use events::emit;

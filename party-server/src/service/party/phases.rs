@@ -13,14 +13,14 @@ use party_protocol::round::RoundStatus;
 use party_protocol::{Phrase, PlayerId, RoundId};
 use uuid::Uuid;
 
-use super::config::effective_votes;
 use super::events::emit;
 use super::players::create_bot_player;
 use super::progress::phase_counts;
+use super::votes::vote_work;
 use crate::clock::Millis;
 use crate::config::GameRules;
 use crate::error::{Error, Result};
-use crate::party::assign::{COPIES_PER_PROMPT, assign_copies, assign_votes};
+use crate::party::assign::{COPIES_PER_PROMPT, assign_copies};
 use crate::party::bots;
 use crate::party::phase::{self, Transition, Trigger};
 use crate::service::rounds::settlement::{expire_round, settle_ended_round, settle_party};
@@ -29,16 +29,11 @@ use crate::service::rounds::submit::submit;
 use crate::store::{NewRound, ParticipantRow, SessionRow, Tx};
 
 /// Seconds `phase` lasts for this session.
-pub(super) fn phase_length(
-    rules: &GameRules,
-    s: &SessionRow,
-    to: PartyPhase,
-    everyone: &[ParticipantRow],
-) -> i64 {
-    let playing = everyone.iter().filter(|p| !p.has_left()).count() as i64;
+pub(super) fn phase_length(rules: &GameRules, s: &SessionRow, to: PartyPhase) -> i64 {
     let prompts = i64::from(s.prompts_per_player);
     let copies = i64::from(s.copies_per_player);
-    let votes = effective_votes(playing, prompts, i64::from(s.votes_per_player));
+    // Global content fills what party sets cannot, so everyone gets the full quota.
+    let votes = i64::from(s.votes_per_player);
     phase::duration_secs(rules, to, s.phase_seconds, prompts, copies, votes)
 }
 
@@ -111,7 +106,7 @@ async fn advance(
         close_phase(tx, rules, &s, now).await?;
         let expires = match t.to {
             PartyPhase::Results | PartyPhase::Completed | PartyPhase::Lobby => None,
-            _ => Some(now.plus_secs(phase_length(rules, &s, t.to, &everyone))),
+            _ => Some(now.plus_secs(phase_length(rules, &s, t.to))),
         };
         if !tx.move_phase(session, t.from, t.to, now, expires).await? {
             return Ok(last);
@@ -296,18 +291,7 @@ async fn open_phase(
         }
         PartyPhase::Vote => {
             tx.open_party_phrasesets_for_voting(session).await?;
-            let sets = tx.party_phrasesets(session).await?;
-            let slots: Vec<(Uuid, [Uuid; 3])> = sets
-                .iter()
-                .map(|ps| {
-                    (
-                        ps.phraseset_id,
-                        [ps.original_player_id, ps.copy_player_1, ps.copy_player_2],
-                    )
-                })
-                .collect();
-            let voters: Vec<Uuid> = playing.iter().map(|p| p.player_id).collect();
-            let assigned = assign_votes(&slots, &voters, s.votes_per_player.max(0) as usize);
+            let assigned = vote_work(tx, rules, s, &playing, now).await?;
             hand_out(tx, session, "vote", &assigned).await?;
         }
         PartyPhase::Results => {

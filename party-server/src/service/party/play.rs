@@ -9,13 +9,14 @@ use party_protocol::party::{
 };
 use party_protocol::party_ws::{PhaseProgress, PlayerCounters, ProgressAction, ServerEvent};
 use party_protocol::round::RoundType;
-use party_protocol::{Coins, ErrorCode, PhrasesetId, PlayerId, RoundId};
+use party_protocol::{Coins, ErrorCode, PlayerId, RoundId};
 use uuid::Uuid;
 
 use super::access::{ended, locked, member, not_participant};
 use super::events::emit_activity;
 use super::phases;
 use super::progress::{phase_counts, progress_of};
+use super::votes::vote_target;
 use crate::clock::Millis;
 use crate::config::GameRules;
 use crate::error::{Error, Result};
@@ -205,13 +206,15 @@ pub(super) async fn start_copy_in(
     Ok((started, round, second))
 }
 
+/// Starts the caller's next vote; the flag says whether it is on one of
+/// the party's own phrasesets (false: a global one).
 pub(super) async fn start_vote_in(
     tx: &mut Tx,
     rules: &GameRules,
     s: &SessionRow,
     me: &ParticipantRow,
     now: Millis,
-) -> Result<(Started, NewRound)> {
+) -> Result<(Started, NewRound, bool)> {
     check_can_start(tx, rules, s, me, PartyPhase::Vote, now).await?;
     let player = me.player();
     let assignment = tx
@@ -223,10 +226,7 @@ pub(super) async fn start_vote_in(
                 "No phraseset is waiting for your vote.",
             )
         })?;
-    let set = tx
-        .phraseset(PhrasesetId::from_uuid(assignment.target_id))
-        .await?
-        .ok_or_else(|| Error::internal("assigned phraseset vanished"))?;
+    let set = vote_target(tx, rules, s, player, &assignment, now).await?;
     let round = NewRound::vote(
         player,
         rules.vote_cost,
@@ -248,7 +248,7 @@ pub(super) async fn start_vote_in(
         now,
     )
     .await?;
-    Ok((started, round))
+    Ok((started, round, set.party_session_id == Some(s.session_id)))
 }
 
 /// What a party submission did.
@@ -480,7 +480,7 @@ impl Game {
         player: PlayerId,
         session: Uuid,
     ) -> Result<PartyVoteRoundResponse> {
-        let ((started, round), progress) = self
+        let ((started, round, from_party), progress) = self
             .start_party_round(player, session, start_vote_in)
             .await?;
         Ok(PartyVoteRoundResponse {
@@ -491,7 +491,7 @@ impl Game {
             phrases: round.phrases.unwrap_or_default(),
             expires_at: round.expires_at.to_datetime(),
             cost: Coins::new(round.cost),
-            from_party: true,
+            from_party,
             session_progress: progress,
         })
     }

@@ -13,7 +13,6 @@ use party_protocol::{Coins, ErrorCode, PhrasesetId, PlayerId};
 use uuid::Uuid;
 
 use super::access::{not_found, not_participant};
-use super::config::effective_votes;
 use super::progress::progress_of;
 use crate::clock::Millis;
 use crate::config::GameRules;
@@ -65,9 +64,10 @@ pub(super) async fn lobby(tx: &mut Tx, session: Uuid) -> Result<PartySessionResp
 }
 
 /// A participant's quotas as the status reports them: before a phase has
-/// begun, what it will ask (copies: twice the prompts; votes: the bound of
-/// game-rules §6); once begun, what was actually assigned.
-fn required(s: &SessionRow, p: &ParticipantRow, playing: i64) -> (i64, i64, i64) {
+/// begun, what it will ask (copies: twice the prompts; votes: the quota,
+/// which global content fills where party sets cannot); once begun, what
+/// was actually assigned.
+fn required(s: &SessionRow, p: &ParticipantRow) -> (i64, i64, i64) {
     let prompts = i64::from(s.prompts_per_player);
     let phase = s.phase();
     let copies = if phase >= PartyPhase::Copy {
@@ -78,7 +78,7 @@ fn required(s: &SessionRow, p: &ParticipantRow, playing: i64) -> (i64, i64, i64)
     let votes = if phase >= PartyPhase::Vote {
         i64::from(p.votes_required)
     } else {
-        effective_votes(playing, prompts, i64::from(s.votes_per_player))
+        i64::from(s.votes_per_player)
     };
     (prompts, copies, votes)
 }
@@ -106,9 +106,17 @@ pub(super) async fn status(
         players_ready_for_next_phase: 0,
         total_players: playing,
     };
+    let global: HashMap<Uuid, i64> = if s.phase() >= PartyPhase::Vote {
+        tx.global_votes_assigned(session)
+            .await?
+            .into_iter()
+            .collect()
+    } else {
+        HashMap::new()
+    };
     let mut participants = Vec::with_capacity(everyone.len());
     for p in &everyone {
-        let (prompts_required, copies_required, votes_required) = required(&s, p, playing);
+        let (prompts_required, copies_required, votes_required) = required(&s, p);
         let mut counters = progress_of(&s, p);
         counters.copies_required = copies_required;
         counters.votes_required = votes_required;
@@ -135,11 +143,19 @@ pub(super) async fn status(
             prompts_required,
             copies_required,
             votes_required,
+            global_votes_required: global.get(&p.player_id).copied().unwrap_or(0),
             phase_complete,
         });
     }
     let active_round = match tx.active_round(caller).await? {
-        Some(r) if r.party_session_id == Some(session) => Some(details(&r)),
+        Some(r) if r.party_session_id == Some(session) => {
+            let mut shown = details(&r);
+            if let Some(set) = shown.phraseset_id {
+                let own = tx.phraseset(set).await?.map(|ps| ps.party_session_id);
+                shown.from_party = Some(own == Some(Some(session)));
+            }
+            Some(shown)
+        }
         _ => None,
     };
     Ok(PartyStatusResponse {

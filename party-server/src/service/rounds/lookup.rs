@@ -46,5 +46,7 @@ pub(crate) fn details(round: &RoundRow) -> RoundDetails {
         phraseset_id: round.phraseset_id.map(PhrasesetId::from_uuid),
         phrases: round.phrases(),
         submitted_phrase: round.submitted_phrase.clone(),
+        // Only a party's status knows whose set a vote is on; it fills this in.
+        from_party: None,
     }
 }

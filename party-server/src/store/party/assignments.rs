@@ -157,6 +157,31 @@ impl Tx {
             .await)?)
     }
 
+    /// Points a pending assignment at another target (a global vote whose
+    /// set closed before the voter got to it).
+    pub async fn retarget_assignment(&mut self, assignment: Uuid, target: Uuid) -> Result<()> {
+        exec_on!(self, conn => sqlx::query(
+            "UPDATE party_assignments SET target_id = $2 WHERE assignment_id = $1 AND status = 'pending'")
+            .bind(assignment)
+            .bind(target)
+            .execute(conn)
+            .await)?;
+        Ok(())
+    }
+
+    /// Per player, how many of their vote assignments are on global sets
+    /// (any set that is not this party's own).
+    pub async fn global_votes_assigned(&mut self, session: Uuid) -> Result<Vec<(Uuid, i64)>> {
+        Ok(on_conn!(self, conn => sqlx::query_as::<_, (Uuid, i64)>(
+            "SELECT a.player_id, CAST(COUNT(*) AS BIGINT) FROM party_assignments a \
+             JOIN phrasesets ps ON ps.phraseset_id = a.target_id \
+             WHERE a.session_id = $1 AND a.kind = 'vote' AND ps.party_session_id IS NULL \
+             GROUP BY a.player_id")
+            .bind(session)
+            .fetch_all(conn)
+            .await)?)
+    }
+
     /// Marks a pending assignment started by `round` (compare-and-set).
     pub async fn start_assignment(&mut self, assignment: Uuid, round: RoundId) -> Result<bool> {
         let done = exec_on!(self, conn => sqlx::query(
