@@ -176,6 +176,61 @@ fn error_on_screen(screen: &str) -> Option<&str> {
     screen.lines().find(|l| l.starts_with('✗')).map(str::trim)
 }
 
+/// The lobby's player count: `Players 4/8 (min 3)` gives 4.
+fn lobby_count(screen: &str) -> Option<usize> {
+    let rest = screen.split_once("┌ Players ")?.1;
+    rest.split_once('/')?.0.parse().ok()
+}
+
+/// A step of the reveal, as its text tells them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RevealStep {
+    /// The prompt alone.
+    Prompt,
+    /// The three phrases, unmarked.
+    Phrases,
+    /// The original marked, with every phrase's author.
+    Original,
+}
+
+/// Which phraseset and step of the reveal the screen shows: the title
+/// (`The reveal · phraseset 1 of 4`) and the step.
+fn reveal_step(screen: &str) -> Option<(String, RevealStep)> {
+    let title = screen
+        .lines()
+        .find_map(|l| l.split_once("┌ The reveal · ")?.1.split_once(" ─"))?
+        .0
+        .to_owned();
+    let step = if screen.contains(" ORIGINAL by ") {
+        RevealStep::Original
+    } else if screen.contains("Which one is the original?") {
+        RevealStep::Phrases
+    } else if screen.contains("What did the party write?") {
+        RevealStep::Prompt
+    } else {
+        return None;
+    };
+    Some((title, step))
+}
+
+/// The prompt the reveal shows, without its quotes (its first line, should
+/// it wrap).
+fn revealed_prompt(screen: &str) -> Option<String> {
+    let line = line_after(screen, " The prompt")?;
+    Some(line.trim_matches(['“', '”']).to_owned())
+}
+
+/// The phrase marked `★ … ORIGINAL by AUTHOR` on the reveal, and its author.
+fn revealed_original(screen: &str) -> Option<(String, String)> {
+    let row = screen.lines().find(|l| l.contains(" ORIGINAL by "))?;
+    let row = row.trim_matches('│').trim().strip_prefix('★')?;
+    // `3. VELVET HARBOR       ORIGINAL by Guest359721 · won 0 FC`
+    let (_, rest) = row.split_once(". ")?;
+    let (phrase, by) = rest.split_once(" ORIGINAL by ")?;
+    let author = by.split(" · ").next()?.trim();
+    Some((phrase.trim().to_owned(), author.to_owned()))
+}
+
 /// What a player's screen asks of them.
 #[derive(Debug, PartialEq, Eq)]
 enum Seen {
@@ -257,9 +312,17 @@ struct Player {
     /// What this player last did, to tell a screen that is not redrawn yet
     /// from one that asks for something.
     last: Option<Acted>,
-    /// The first screen of the reveal seen, and whether it was skipped.
+    /// The originals this player wrote: the prompt as the form showed it
+    /// (its first line) and the phrase last sent for it.
+    originals: Vec<(String, &'static str)>,
+    /// The first screen of the reveal seen, and the first one that marked
+    /// the original.
     reveal: Option<String>,
-    skipped: bool,
+    revealed: Option<String>,
+    /// The reveal step this player last pressed Enter on, and when.
+    stepped: Option<((String, RevealStep), Instant)>,
+    /// When this player last pressed `s` to skip the rest of the reveal.
+    skipped: Option<Instant>,
     results: Option<String>,
     log: Vec<String>,
 }
@@ -275,8 +338,11 @@ impl Player {
             name: String::new(),
             vote,
             last: None,
+            originals: Vec::new(),
             reveal: None,
-            skipped: false,
+            revealed: None,
+            stepped: None,
+            skipped: None,
             results: None,
             log: Vec::new(),
         }
@@ -342,20 +408,9 @@ impl Player {
                 self.results = Some(screen);
                 return true;
             }
-            Seen::Reveal => {
-                // Once a step on with Enter, as a person reading along;
-                // then `s` skips the rest to the scoreboard.
-                if self.reveal.is_none() {
-                    self.log_at(t0, "sees the reveal: Enter");
-                    self.reveal = Some(screen);
-                    self.pane.keys(&["Enter"]);
-                } else if !self.skipped {
-                    self.log_at(t0, "skips the reveal: s");
-                    self.skipped = true;
-                    self.pane.keys(&["s"]);
-                }
-            }
+            Seen::Reveal => self.watch_reveal(screen, t0),
             Seen::Form { round, input } => {
+                let seen = round.clone();
                 // What we last sent to this round, if anything.
                 let mine = self.last.as_ref().filter(|a| a.round == round);
                 let resend = mine.is_none_or(|a| a.at.elapsed() > RESEND);
@@ -382,6 +437,7 @@ impl Player {
                     self.log_at(t0, &format!("found {input:?} typed → writes {phrase}"));
                     self.write(round, phrase, input.chars().count() + 2);
                 }
+                self.note_original(&screen, &seen);
             }
             Seen::Vote { round } => {
                 let mine = self.last.as_ref().filter(|a| a.round == round);
@@ -407,6 +463,54 @@ impl Player {
             }
         }
         false
+    }
+
+    /// Steps through the reveal with Enter, as a person reading along,
+    /// until a screen marks the original; then `s` skips the rest to the
+    /// scoreboard. The clock moves the reveal on by itself too, so keys go
+    /// only to a step not yet stepped on (or again after [`RESEND`]).
+    fn watch_reveal(&mut self, screen: String, t0: Instant) {
+        let step = reveal_step(&screen);
+        if self.reveal.is_none() {
+            self.log_at(t0, "sees the reveal");
+            self.reveal = Some(screen.clone());
+        }
+        if self.revealed.is_none()
+            && let Some((title, RevealStep::Original)) = &step
+        {
+            self.log_at(t0, &format!("sees the original of {title}"));
+            self.revealed = Some(screen);
+        }
+        if self.revealed.is_some() {
+            if self.skipped.is_none_or(|at| at.elapsed() > RESEND) {
+                self.log_at(t0, "skips the reveal: s");
+                self.skipped = Some(Instant::now());
+                self.pane.keys(&["s"]);
+            }
+        } else if let Some(step) = step
+            && self
+                .stepped
+                .as_ref()
+                .is_none_or(|(last, at)| *last != step || at.elapsed() > RESEND)
+        {
+            self.log_at(t0, &format!("{} {:?}: Enter", step.0, step.1));
+            self.stepped = Some((step, Instant::now()));
+            self.pane.keys(&["Enter"]);
+        }
+    }
+
+    /// On a prompt round, remembers the phrase last sent to it as this
+    /// player's original for that prompt (a refused one is replaced by the
+    /// next try).
+    fn note_original(&mut self, screen: &str, round: &str) {
+        let Some(prompt) = line_after(screen, "Your prompt:") else {
+            return;
+        };
+        if let Some(sent) = self.last.as_ref().filter(|a| a.round == round) {
+            let typed = sent.typed;
+            self.originals.retain(|(p, _)| *p != prompt);
+            self.originals.push((prompt, typed));
+        }
     }
 
     fn log_at(&mut self, t0: Instant, what: &str) {
@@ -485,6 +589,38 @@ fn play_to_results(players: &mut [Player], phrases: &mut Phrases) {
     println!("the game took {:.1}s", t0.elapsed().as_secs_f64());
 }
 
+/// Checks that `p`'s reveal marked a real original: on the screen that
+/// marked it, the phrase and author are ones the author wrote for the prompt
+/// shown above them.
+fn assert_original_revealed(p: &Player, players: &[Player]) {
+    let screen = p.revealed.as_deref().unwrap_or_else(|| {
+        panic!(
+            "{} never saw an original marked:\n{}",
+            p.name,
+            p.log.join("\n")
+        )
+    });
+    assert!(
+        screen.contains("s skip to the scores"),
+        "not the reveal's keys:\n{screen}"
+    );
+    let prompt = revealed_prompt(screen).expect("a prompt on the reveal");
+    let (phrase, author) = revealed_original(screen).expect("an original on the reveal");
+    let writer = players
+        .iter()
+        .find(|w| w.name == author)
+        .unwrap_or_else(|| panic!("{author} is none of the players:\n{screen}"));
+    // The form may have wrapped the prompt: it keeps its first line only.
+    let wrote = writer.originals.iter().any(|(asked, sent)| {
+        *sent == phrase && (prompt.starts_with(asked.as_str()) || asked.starts_with(&prompt))
+    });
+    assert!(
+        wrote,
+        "{}'s reveal marks {phrase:?} by {author} for {prompt:?}, but {author} wrote {:?}:\n{screen}",
+        p.name, writer.originals
+    );
+}
+
 /// The player names in the results table.
 fn ranked_names(results: &str) -> Vec<String> {
     results
@@ -506,7 +642,7 @@ fn ranked_names(results: &str) -> Vec<String> {
 // ------------------------------------------------------------ the tests
 
 #[test]
-fn four_players_play_a_party_to_results_in_four_terminals() {
+fn four_terminals_play_a_party_see_the_reveal_and_play_again() {
     if !support::available() {
         return;
     }
@@ -581,7 +717,8 @@ fn four_players_play_a_party_to_results_in_four_terminals() {
         assert_eq!(ranked, expected, "{}'s results:\n{results}", p.name);
         assert!(results.contains("You: rank "), "{results}");
         assert_eq!(name_in_header(results).as_deref(), Some(p.name.as_str()));
-        // The reveal came first: the first phraseset of four, its prompt.
+        // The reveal came first: the first phraseset of four, its prompt,
+        // then a set's original marked, with the author who wrote it.
         let reveal = p.reveal.as_deref().unwrap_or_default();
         assert!(reveal.contains(" of 4 ─"), "{}'s reveal:\n{reveal}", p.name);
         assert!(
@@ -589,6 +726,7 @@ fn four_players_play_a_party_to_results_in_four_terminals() {
             "{}'s reveal:\n{reveal}",
             p.name
         );
+        assert_original_revealed(p, &players);
     }
 
     // From the scoreboard, → shows the first phraseset whole: the original
@@ -603,7 +741,44 @@ fn four_players_play_a_party_to_results_in_four_terminals() {
     host.pane.keys(&["Escape"]);
     host.pane.wait_for(&format!("Party {code} results"));
 
+    // The host plays again. The three friends press nothing: the server's
+    // event takes each of them into the new lobby, all four in it.
+    let host_name = host.name.clone();
+    players.insert(0, host);
+    players[0].pane.keys(&["p"]);
+    let again = Instant::now();
+    let screen = players[0].pane.wait_until("the host in a new lobby", |s| {
+        code_on_screen(s).is_some_and(|c| c != code)
+    });
+    let next = code_on_screen(&screen).expect("a code");
+    for p in &players {
+        let screen = p.pane.wait_until("the new lobby with all four", |s| {
+            code_on_screen(s).as_deref() == Some(next.as_str()) && lobby_count(s) == Some(4)
+        });
+        for n in &names {
+            assert!(screen.contains(n.as_str()), "{n} missing:\n{screen}");
+        }
+        assert!(
+            screen.contains(&format!("{} (you)", p.name)),
+            "{}:\n{screen}",
+            p.name
+        );
+        let host_row = screen
+            .lines()
+            .skip(1)
+            .find(|l| l.contains(host_name.as_str()));
+        assert!(
+            host_row.is_some_and(|l| l.contains('★')),
+            "{host_name} is not marked the host:\n{screen}"
+        );
+    }
+    println!(
+        "all four in lobby {next} {:.1}s after play again",
+        again.elapsed().as_secs_f64()
+    );
+
     // The friends quit, then the host (whose process holds the server).
+    let host = players.remove(0);
     for g in &players {
         g.quit_with(&["q"]);
     }
@@ -662,6 +837,50 @@ fn one_player_plays_against_bots_from_the_first_readme_command() {
     println!("total {:.1}s", started.elapsed().as_secs_f64());
 }
 
+/// A started party of three: a host (whose client runs the server), a bot,
+/// and one friend on the host's server.
+struct SmallParty {
+    host: Player,
+    friend: Player,
+    code: String,
+    server: String,
+    /// The friend's wallet before joining.
+    before: i64,
+}
+
+impl SmallParty {
+    fn start(tmux: &Tmux) -> SmallParty {
+        let port = free_port();
+        let server = format!("http://127.0.0.1:{port}");
+        let mut host = Player::start(
+            tmux,
+            tempdir(),
+            &["--bind".into(), format!("127.0.0.1:{port}")],
+            "1",
+        );
+        host.sign_in_as_guest();
+        let code = host.create_party();
+        host.pane.keys(&["b"]);
+        host.pane.wait_for("Players 2/8");
+        let args = ["--server".to_owned(), server.clone()];
+        let mut friend = Player::start(tmux, tempdir(), &args, "1");
+        friend.sign_in_as_guest();
+        let before = wallet_in_header(&friend.pane.screen()).expect("a wallet");
+        friend.join(&code);
+        host.pane.keys(&["r"]);
+        friend.pane.keys(&["r"]);
+        host.pane.wait_for("3 ready — press s to start.");
+        host.pane.keys(&["s"]);
+        SmallParty {
+            host,
+            friend,
+            code,
+            server,
+            before,
+        }
+    }
+}
+
 #[test]
 fn quitting_and_restarting_resumes_the_party() {
     if !support::available() {
@@ -669,29 +888,14 @@ fn quitting_and_restarting_resumes_the_party() {
     }
     let started = Instant::now();
     let tmux = Tmux::new();
-    let port = free_port();
-    let server = format!("http://127.0.0.1:{port}");
-
-    // A host with a bot, and one friend on the host's server.
-    let mut host = Player::start(
-        &tmux,
-        tempdir(),
-        &["--bind".into(), format!("127.0.0.1:{port}")],
-        "1",
-    );
-    host.sign_in_as_guest();
-    let code = host.create_party();
-    host.pane.keys(&["b"]);
-    host.pane.wait_for("Players 2/8");
-    let args = ["--server".to_owned(), server.clone()];
-    let mut friend = Player::start(&tmux, tempdir(), &args, "1");
-    let name = friend.sign_in_as_guest();
-    let before = wallet_in_header(&friend.pane.screen()).expect("a wallet");
-    friend.join(&code);
-    host.pane.keys(&["r"]);
-    friend.pane.keys(&["r"]);
-    host.pane.wait_for("3 ready — press s to start.");
-    host.pane.keys(&["s"]);
+    let SmallParty {
+        host,
+        mut friend,
+        code,
+        server,
+        before,
+    } = SmallParty::start(&tmux);
+    let name = friend.name.clone();
 
     // The friend's prompt round opens (and its entry fee is paid)…
     let screen = friend
@@ -760,6 +964,62 @@ fn quitting_and_restarting_resumes_the_party() {
     assert_eq!(wallet_in_header(&screen), Some(wallet), "{screen}");
 
     friend.quit_with(&["C-c"]);
+    host.quit_with(&["C-c"]);
+    println!("total {:.1}s", started.elapsed().as_secs_f64());
+}
+
+#[test]
+fn ctrl_l_asks_before_leaving_a_running_party() {
+    if !support::available() {
+        return;
+    }
+    let started = Instant::now();
+    let tmux = Tmux::new();
+    let SmallParty {
+        host, friend, code, ..
+    } = SmallParty::start(&tmux);
+
+    // The friend is halfway through a phrase when they press Ctrl-L. The
+    // bot has written its prompt by then, so no toast of its progress can
+    // hide the answer's toast below.
+    friend
+        .pane
+        .wait_until("the prompt round, the bot done", |s| {
+            s.contains("Your prompt:") && s.contains(" 1/3 done ")
+        });
+    friend.pane.text("HALF TYPED");
+    friend
+        .pane
+        .wait_until("the phrase typed", |s| s.contains("> HALF TYPED▏"));
+    friend.pane.keys(&["C-l"]);
+    let screen = friend.pane.wait_for("Leave the party? y/n");
+    assert!(screen.contains("Your prompt:"), "{screen}");
+
+    // n: still in the party, the round and what was typed untouched (the
+    // n is an answer, not a letter of the phrase).
+    friend.pane.keys(&["n"]);
+    let screen = friend.pane.wait_for("» Still in the party.");
+    assert!(!screen.contains("Leave the party? y/n"), "{screen}");
+    assert!(screen.contains("> HALF TYPED▏"), "{screen}");
+    assert!(screen.contains(&format!("party {code}")), "{screen}");
+    assert!(
+        screen.contains("type your phrase · Enter submit · Ctrl-L leave"),
+        "{screen}"
+    );
+
+    // Ctrl-L again, and y: out of the party, back on the dashboard, which
+    // offers the way back in.
+    friend.pane.keys(&["C-l"]);
+    friend.pane.wait_for("Leave the party? y/n");
+    friend.pane.keys(&["y"]);
+    let screen = friend
+        .pane
+        .wait_until("the dashboard, the party left", |s| {
+            s.contains("[c] Start a Party") && s.contains("You left it. Press r to rejoin.")
+        });
+    assert!(screen.contains(&code), "{screen}");
+
+    friend.quit_with(&["q"]);
     host.quit_with(&["C-c"]);
     println!("total {:.1}s", started.elapsed().as_secs_f64());
 }

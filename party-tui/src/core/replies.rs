@@ -1,7 +1,7 @@
 //! The answers to API calls, and a fresh status taken as the truth.
 
 use party_protocol::ErrorCode;
-use party_protocol::party::{PartyPhase, PartyStatusResponse, SessionStatus};
+use party_protocol::party::{ParticipantStatus, PartyPhase, PartyStatusResponse, SessionStatus};
 use party_protocol::round::RoundType;
 
 use super::common::{call, leave_party_view, refresh_status, show};
@@ -56,6 +56,13 @@ pub(super) fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
             // ask again; the new read includes that event.
             if app.session_id() == Some(status.session_id) && status.seq < app.seq {
                 return refresh_status(app);
+            }
+            // A status asked for before the player left (say, by the socket's
+            // own player_left) can answer after the leave took them to the
+            // dashboard. A party they have left is shown only once they
+            // rejoin by its code, never brought back by a late answer.
+            if app.party.is_none() && has_left(app, &status) {
+                return vec![];
             }
             apply_status(app, status)
         }
@@ -172,6 +179,15 @@ pub(super) fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
     }
 }
 
+/// Whether the status lists the signed-in player as having left.
+fn has_left(app: &App, status: &PartyStatusResponse) -> bool {
+    let me = app.my_id();
+    status
+        .participants
+        .iter()
+        .any(|p| Some(p.player_id) == me && p.status == ParticipantStatus::Left)
+}
+
 /// Takes a fresh status as the truth: screen, sequence, the open round.
 /// Starts the next round by itself when the phase has begun and the
 /// player still owes work; never before.
@@ -225,7 +241,7 @@ pub(super) fn apply_status(app: &mut App, status: PartyStatusResponse) -> Vec<Ef
             let owes = mine.as_ref().is_some_and(|p| !p.phase_complete)
                 && !matches!(
                     mine.as_ref().map(|p| p.status),
-                    Some(party_protocol::party::ParticipantStatus::Left)
+                    Some(ParticipantStatus::Left)
                 );
             if app.round.is_none() && owes && !app.busy {
                 let kind = match phase {

@@ -502,6 +502,35 @@ fn ctrl_l_asks_before_leaving() {
 }
 
 #[test]
+fn a_status_asked_for_before_leaving_does_not_bring_the_party_back() {
+    let mut a = in_party(PartyPhase::Prompt);
+    // The socket's own player_left arrives first and asks for the status…
+    let effects = update(
+        &mut a,
+        event(
+            11,
+            ServerEvent::PlayerLeft {
+                player_id: player(1),
+                username: "alice".into(),
+                participant_count: 3,
+            },
+        ),
+    );
+    assert_eq!(effects, vec![Effect::Call(ApiCall::Status(session()))]);
+    // …then the leave is answered: the dashboard.
+    update(&mut a, reply(ApiReply::Left(Ok(()))));
+    assert_eq!(a.screen, Screen::Dashboard);
+    // The status answers last, the player marked as gone: it is not a party
+    // to show (nor a socket to open) any more.
+    let mut status = fixtures::status(PartyPhase::Prompt);
+    status.seq = 11;
+    status.participants[0].status = party_protocol::party::ParticipantStatus::Left;
+    assert_eq!(update(&mut a, reply(ApiReply::Status(Ok(status)))), vec![]);
+    assert_eq!(a.screen, Screen::Dashboard);
+    assert!(a.party.is_none());
+}
+
+#[test]
 fn being_kicked_returns_to_the_dashboard() {
     let mut a = in_party(PartyPhase::Lobby);
     a.screen = Screen::Lobby;
