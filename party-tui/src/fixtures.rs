@@ -128,6 +128,8 @@ pub fn dashboard(wallet: i64, active: bool) -> DashboardResponse {
             phrasesets_waiting: 0,
             copy_discount_active: false,
             copy_cost: Coins::new(50),
+            prompt_cost: Coins::new(100),
+            vote_cost: Coins::new(10),
         },
         active_party: active.then(|| ActiveParty {
             session_id: session(),
@@ -136,6 +138,7 @@ pub fn dashboard(wallet: i64, active: bool) -> DashboardResponse {
             status: SessionStatus::InProgress,
             left: false,
         }),
+        party_mode: true,
     }
 }
 
