@@ -130,4 +130,8 @@ pub struct DashboardResponse {
     pub current_round: CurrentRoundResponse,
     pub round_availability: RoundAvailability,
     pub active_party: Option<ActiveParty>,
+    /// Whether this server has Party Mode switched on (`--party-mode`): when
+    /// off, every party endpoint answers `503 party_mode_disabled`, so a
+    /// client need not offer to create or join a party at all.
+    pub party_mode: bool,
 }

@@ -69,7 +69,10 @@ impl RoundStatus {
     }
 }
 
-/// `GET /rounds/available`.
+/// `GET /rounds/available` (also inside the dashboard). The three costs
+/// are the entry prices right now, the same for solo and party rounds, so a
+/// client can tell what a match will cost without knowing the server's
+/// rules.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoundAvailability {
     pub can_prompt: bool,
@@ -78,7 +81,10 @@ pub struct RoundAvailability {
     pub prompts_waiting: i64,
     pub phrasesets_waiting: i64,
     pub copy_discount_active: bool,
+    /// With the discount applied when `copy_discount_active`.
     pub copy_cost: Coins,
+    pub prompt_cost: Coins,
+    pub vote_cost: Coins,
 }
 
 /// `POST /rounds/prompt`.

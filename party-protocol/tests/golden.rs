@@ -273,6 +273,8 @@ fn availability() -> RoundAvailability {
         phrasesets_waiting: 0,
         copy_discount_active: true,
         copy_cost: Coins::new(45),
+        prompt_cost: Coins::new(100),
+        vote_cost: Coins::new(10),
     }
 }
 
@@ -497,6 +499,7 @@ fn samples() -> Vec<Golden> {
                     status: SessionStatus::InProgress,
                     left: true,
                 }),
+                party_mode: true,
             },
         ),
         // ---- round

@@ -129,6 +129,8 @@ pub fn dashboard(wallet: i64, active: bool) -> DashboardResponse {
             phrasesets_waiting: 0,
             copy_discount_active: false,
             copy_cost: Coins::new(50),
+            prompt_cost: Coins::new(100),
+            vote_cost: Coins::new(10),
         },
         active_party: active.then(|| ActiveParty {
             session_id: session(),
@@ -137,6 +139,7 @@ pub fn dashboard(wallet: i64, active: bool) -> DashboardResponse {
             status: SessionStatus::InProgress,
             left: false,
         }),
+        party_mode: true,
     }
 }
 

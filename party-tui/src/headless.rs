@@ -12,15 +12,15 @@
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use party_protocol::Phrase;
-use party_protocol::SessionId;
 use party_protocol::party::{CreatePartyRequest, PartyPhase};
 use party_protocol::round::RoundType;
+use party_protocol::{ErrorCode, Phrase, SessionId};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use tokio::sync::mpsc::unbounded_channel;
 
 use crate::api::{ApiClient, ClientError};
+use crate::core::state::PARTY_MODE_OFF;
 use crate::core::{ApiCall, App, Msg, Screen, update};
 use crate::runtime::{Effects, perform};
 
@@ -292,6 +292,20 @@ pub async fn resume(player: &mut Player) -> Result<(), Exit> {
     player
         .run_until(None, Duration::from_secs(10), |a| a.dashboard.is_some())
         .await?;
+    Ok(())
+}
+
+/// Stops with the server's own code, `party_mode_disabled` (exit
+/// `Refused`), when the dashboard said Party Mode is off: every party call
+/// would answer 503, so none is made.
+pub fn require_party_mode(player: &Player) -> Result<(), Exit> {
+    if player.app.party_mode_off() {
+        emit(
+            &json!({"event": "error", "error": ErrorCode::PartyModeDisabled,
+            "message": PARTY_MODE_OFF}),
+        );
+        return Err(Exit::Refused);
+    }
     Ok(())
 }
 

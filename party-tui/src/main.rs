@@ -272,6 +272,8 @@ async fn headless_step(p: &mut Player, cmd: HeadlessCommand) -> Result<(), Exit>
         _ => {}
     }
     headless::resume(p).await?;
+    // Every command below is a party command.
+    headless::require_party_mode(p)?;
     match cmd {
         HeadlessCommand::Create {
             min_players,
@@ -393,6 +395,7 @@ async fn run_bots(server: &str, count: usize, code: &str, timeout: u64) -> Exit 
             let r: Result<(), Exit> = async {
                 p.call(ApiCall::Guest).await.map_err(|e| headless::fail(&e))?;
                 p.run_until(None, Duration::from_secs(10), |a| a.dashboard.is_some()).await?;
+                headless::require_party_mode(&p)?;
                 p.call(ApiCall::JoinParty(code.clone())).await.map_err(|e| headless::fail(&e))?;
                 let session = headless::opened_party(&mut p).await?;
                 p.call(ApiCall::Ready(session, true)).await.map_err(|e| headless::fail(&e))?;

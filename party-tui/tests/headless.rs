@@ -11,6 +11,10 @@ const BIN: &str = env!("CARGO_BIN_EXE_party-tui");
 
 /// A real server in this test process, on port 0 over a fresh SQLite file.
 async fn server(dir: &std::path::Path) -> String {
+    server_with(dir, party_server::config::Switch::On).await
+}
+
+async fn server_with(dir: &std::path::Path, party_mode: party_server::config::Switch) -> String {
     // Server warnings and errors show in the output of a failing test.
     let _ = tracing_subscriber::fmt()
         .with_env_filter("warn")
@@ -18,6 +22,7 @@ async fn server(dir: &std::path::Path) -> String {
         .try_init();
     let mut config = party_server::Config::local("127.0.0.1:0".parse().unwrap(), dir).unwrap();
     config.rate_limits = party_server::config::Switch::Off;
+    config.party_mode = party_mode;
     let app = party_server::Application::build(&config).await.unwrap();
     let addr = app.local_addr().unwrap();
     tokio::spawn(app.run(std::future::pending()));
@@ -187,6 +192,31 @@ async fn exit_codes_say_what_failed() {
         assert_eq!(lines(&bad_code)[0]["error"], "session_not_found");
         let offline = headless("http://127.0.0.1:9", &dir, &["guest"]);
         assert_eq!(offline.status.code(), Some(5));
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_party_mode_off_create_and_join_stop_before_asking_the_server() {
+    let tmp = tempfile::tempdir().unwrap();
+    let url = server_with(tmp.path(), party_server::config::Switch::Off).await;
+    let dir = tmp.path().join("p");
+    tokio::task::spawn_blocking(move || {
+        // Signing in is solo business: it works.
+        ok(&headless(&url, &dir, &["guest"]));
+        for args in [&["create"][..], &["join", "ABCD2345"], &["ready"]] {
+            let out = headless(&url, &dir, args);
+            assert_eq!(out.status.code(), Some(3), "{args:?}");
+            let line = &lines(&out)[0];
+            assert_eq!(line["error"], "party_mode_disabled", "{args:?}");
+            // The client's own sentence, not the server's 503 answer (which
+            // adds that solo play still works): the dashboard told it first.
+            assert_eq!(
+                line["message"], "Party Mode is switched off on this server.",
+                "{args:?}"
+            );
+        }
     })
     .await
     .unwrap();

@@ -842,6 +842,7 @@ async fn balance_and_dashboard_have_the_documented_shape(backend: Backend) {
             "current_round",
             "round_availability",
             "active_party",
+            "party_mode",
         ])
     );
     assert_eq!(dashboard["player_id"], json!(alice.id));
@@ -865,6 +866,8 @@ async fn balance_and_dashboard_have_the_documented_shape(backend: Backend) {
             "phrasesets_waiting",
             "copy_discount_active",
             "copy_cost",
+            "prompt_cost",
+            "vote_cost",
         ])
     );
     assert_eq!(availability["can_prompt"], true);

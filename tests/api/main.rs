@@ -9,6 +9,7 @@ mod support;
 
 mod accounts;
 mod bad_input;
+mod client_facts;
 mod concurrency;
 mod conservation;
 mod cycles;

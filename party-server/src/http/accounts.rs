@@ -81,7 +81,12 @@ pub async fn dashboard(
     State(state): State<AppState>,
     auth: AuthPlayer,
 ) -> Result<Json<DashboardResponse>> {
-    Ok(Json(state.game.dashboard(auth.player_id).await?))
+    Ok(Json(
+        state
+            .game
+            .dashboard(auth.player_id, state.party_mode)
+            .await?,
+    ))
 }
 
 pub async fn claim_daily_bonus(

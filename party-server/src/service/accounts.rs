@@ -269,9 +269,10 @@ impl Game {
         })
     }
 
-    /// `GET /player/dashboard`.
+    /// `GET /player/dashboard`. `party_mode` is this instance's switch,
+    /// which the HTTP layer owns; the dashboard only reports it.
     #[tracing::instrument(skip_all, fields(player = %player))]
-    pub async fn dashboard(&self, player: PlayerId) -> Result<DashboardResponse> {
+    pub async fn dashboard(&self, player: PlayerId, party_mode: bool) -> Result<DashboardResponse> {
         let mut tx = self.store.read().await?;
         let row = tx.player(player).await?.ok_or_else(gone)?;
         Ok(DashboardResponse {
@@ -298,6 +299,7 @@ impl Game {
                 status: s.state(),
                 left,
             }),
+            party_mode,
         })
     }
 

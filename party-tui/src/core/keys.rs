@@ -9,7 +9,7 @@ use party_protocol::round::RoundType;
 use super::common::{call, leave_party_view};
 use super::msg::{ApiCall, Effect};
 use super::reveal;
-use super::state::{App, Screen};
+use super::state::{App, PARTY_MODE_OFF, Screen};
 
 pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -99,6 +99,12 @@ fn signin_key(app: &mut App, key: KeyEvent, ctrl: bool) -> Vec<Effect> {
 }
 
 fn dashboard_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    // The server said every party call would answer 503: say so here
+    // instead of opening a dialog whose request must fail.
+    if app.party_mode_off() && matches!(key.code, KeyCode::Char('c' | 'j' | 'r')) {
+        app.error = Some(PARTY_MODE_OFF.into());
+        return vec![];
+    }
     match key.code {
         KeyCode::Char('c') => {
             app.screen = Screen::Create;

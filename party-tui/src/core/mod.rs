@@ -3,9 +3,11 @@
 //! function ([`update`]) that turns a message into a new state and a list of
 //! effects for the runtime to carry out. No I/O here. The update function
 //! hands keys to [`keys`], API replies to [`replies`] and socket events to
-//! [`events`]; the results' reveal is in [`reveal`].
+//! [`events`]; the results' reveal is in [`reveal`], and what a match
+//! costs in [`cost`].
 
 mod common;
+pub mod cost;
 mod events;
 mod keys;
 pub mod msg;
@@ -18,6 +20,8 @@ pub mod update;
 mod reveal_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod warn_tests;
 
 pub use msg::{ApiCall, ApiReply, Effect, Msg, WsEvent};
 pub use state::{App, ConnState, Reveal, RevealMode, RevealStep, RoundView, Screen, SetDetails};

@@ -24,11 +24,12 @@ pub(super) fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
         }
         ApiReply::Dashboard(Ok(d)) => {
             app.me = Some((d.player_id, d.username.clone()));
-            // A party the player left is only offered (r), never entered.
+            // A party the player left is only offered (r), never entered;
+            // with Party Mode off its status would only answer 503.
             let rejoin = d
                 .active_party
                 .as_ref()
-                .filter(|a| !a.left)
+                .filter(|a| !a.left && d.party_mode)
                 .map(|a| a.session_id);
             app.dashboard = Some(d);
             if matches!(app.screen, Screen::SignIn) {
@@ -39,6 +40,13 @@ pub(super) fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
                 (Some(session), true) => vec![call(ApiCall::Status(session))],
                 _ => vec![],
             }
+        }
+        ApiReply::PartyOpened(Err(err)) if err.is(ErrorCode::PartyModeDisabled) => {
+            // Switched off since the dashboard was read (a restart): back to
+            // a dashboard that knows it.
+            show(app, &err);
+            app.screen = Screen::Dashboard;
+            vec![call(ApiCall::Dashboard)]
         }
         ApiReply::PartyOpened(Ok(session)) => {
             app.invite = None;

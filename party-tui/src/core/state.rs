@@ -8,12 +8,14 @@ use party_protocol::party::{
     PartyStatusResponse, PartyVoteRoundResponse,
 };
 use party_protocol::round::{PhrasesetResults, RoundDetails, RoundType};
-use party_protocol::{PhrasesetId, PlayerId, RoundId, SessionId};
+use party_protocol::{Coins, PhrasesetId, PlayerId, RoundId, SessionId};
 use time::OffsetDateTime;
 
-/// Coins a whole match costs by default (prompt 100, two copies 100, three
-/// votes 30); the plan (§7.5) warns below 250.
-pub const LOW_BALANCE_WARNING: i64 = 250;
+use super::cost::{MatchCost, Prices, Quotas};
+
+/// What the client says, and does instead of offering a party, when the
+/// server reports Party Mode switched off.
+pub const PARTY_MODE_OFF: &str = "Party Mode is switched off on this server.";
 
 /// The screens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -319,12 +321,42 @@ impl App {
         self.dashboard.as_ref().map_or(0, |d| d.wallet.get())
     }
 
-    /// The balance warning of plan §7.5, when it applies.
-    pub fn balance_warning(&self) -> Option<String> {
-        let wallet = self.wallet();
-        (self.dashboard.is_some() && wallet < LOW_BALANCE_WARNING).then(|| {
-            format!("Your wallet has {wallet} FC; a whole match costs about 230 FC. You may run out mid-game.")
-        })
+    /// The server said Party Mode is off. Unknown (no dashboard yet) is
+    /// not off: the server's answer then says so.
+    pub fn party_mode_off(&self) -> bool {
+        self.dashboard.as_ref().is_some_and(|d| !d.party_mode)
+    }
+
+    /// The cost of a match with these quotas at the prices the server last
+    /// reported; `None` before the first dashboard.
+    pub fn match_cost(&self, quotas: Quotas) -> Option<MatchCost> {
+        let prices = Prices::from(&self.dashboard.as_ref()?.round_availability);
+        Some(MatchCost::new(quotas, prices))
+    }
+
+    /// The cost of the party the create dialog would open.
+    pub fn create_cost(&self) -> Option<MatchCost> {
+        self.match_cost(Quotas::of_form(&self.create))
+    }
+
+    /// The create dialog's warning (plan §7.5): the wallet is short of the
+    /// match as configured.
+    pub fn create_warning(&self) -> Option<String> {
+        self.create_cost()?.warning(Coins::new(self.wallet()))
+    }
+
+    /// The dashboard's and join dialog's warning, before the party is
+    /// known: the wallet is short of even the smallest match.
+    pub fn entry_warning(&self) -> Option<String> {
+        self.match_cost(Quotas::smallest())?
+            .smallest_warning(Coins::new(self.wallet()))
+    }
+
+    /// The lobby's warning: the wallet is short of the party joined.
+    pub fn lobby_warning(&self) -> Option<String> {
+        let party = self.party.as_ref()?;
+        self.match_cost(Quotas::of_party(party))?
+            .warning(Coins::new(self.wallet()))
     }
 
     pub fn toast(&mut self, text: impl Into<String>) {

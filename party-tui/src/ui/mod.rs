@@ -85,6 +85,7 @@ pub fn key_hints(app: &App) -> String {
         Screen::SignIn => {
             "Enter sign in (empty name: guest) · Ctrl-R register · Tab field · Ctrl-C quit"
         }
+        Screen::Dashboard if app.party_mode_off() => "g refresh · ? help · q quit",
         Screen::Dashboard => "c start a party · j join · r rejoin · g refresh · ? help · q quit",
         Screen::Create => "↑↓ field · ←→ value · Enter create · Esc back",
         Screen::Join => "type the code · Enter join · Esc back",

@@ -88,7 +88,15 @@ pub fn dashboard(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         Paragraph::new(lines).block(Block::bordered().title(" Balance ")),
         money,
     );
+    let off = app.party_mode_off();
     let banner = match app.dashboard.as_ref().and_then(|d| d.active_party.as_ref()) {
+        Some(active) if off => vec![Line::styled(
+            format!(
+                "Party {} cannot be reached while Party Mode is off.",
+                active.party_code
+            ),
+            theme.dim(),
+        )],
         Some(active) => vec![
             Line::styled(
                 format!(
@@ -109,11 +117,18 @@ pub fn dashboard(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         Paragraph::new(banner).block(Block::bordered().title(" Party ")),
         party,
     );
-    let mut items = vec![
-        Line::raw("[c] Start a Party   — you host, friends join with the code"),
-        Line::raw("[j] Join Party      — type a friend's party code"),
-    ];
-    if let Some(warning) = app.balance_warning() {
+    let mut items = if off {
+        vec![
+            Line::styled(crate::core::state::PARTY_MODE_OFF, theme.bad()),
+            Line::raw("Parties cannot be started or joined here; solo play is unaffected."),
+        ]
+    } else {
+        vec![
+            Line::raw("[c] Start a Party   — you host, friends join with the code"),
+            Line::raw("[j] Join Party      — type a friend's party code"),
+        ]
+    };
+    if let Some(warning) = app.entry_warning().filter(|_| !off) {
         items.push(Line::styled(warning, theme.bad()));
     }
     frame.render_widget(
@@ -153,14 +168,22 @@ pub fn create(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         ),
         theme.dim(),
     ));
-    if let Some(w) = app.balance_warning() {
-        lines.push(Line::styled(w, theme.bad()));
-    }
-    frame.render_widget(
-        // No wrapping: it would trim the labels' alignment padding.
-        Paragraph::new(lines).block(Block::bordered().title(" Start a Party ")),
-        centered(area, 60, 13),
-    );
+    let dialog = centered(area, 60, 14);
+    let block = Block::bordered().title(" Start a Party ");
+    let inner = block.inner(dialog);
+    frame.render_widget(block, dialog);
+    let [fields, notes] =
+        Layout::vertical([Constraint::Length(lines.len() as u16), Constraint::Min(0)]).areas(inner);
+    // No wrapping for the fields: it would trim the labels' alignment padding.
+    frame.render_widget(Paragraph::new(lines), fields);
+    // The cost changes with the quotas above, so it is always shown; red
+    // when the wallet does not cover it.
+    let cost = match (app.create_warning(), app.create_cost()) {
+        (Some(warning), _) => Line::styled(warning, theme.bad()),
+        (None, Some(cost)) => Line::styled(cost.sentence(), theme.dim()),
+        (None, None) => Line::raw(""),
+    };
+    frame.render_widget(Paragraph::new(cost).wrap(Wrap { trim: true }), notes);
 }
 
 pub fn join(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
@@ -170,7 +193,7 @@ pub fn join(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         Line::raw(""),
         Line::styled("Letters are not case-sensitive.", theme.dim()),
     ];
-    if let Some(w) = app.balance_warning() {
+    if let Some(w) = app.entry_warning() {
         lines.push(Line::styled(w, theme.bad()));
     }
     frame.render_widget(
@@ -190,10 +213,12 @@ fn spaced(code: &str) -> String {
 
 pub fn lobby(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let Some(party) = &app.party else { return };
+    let warning = app.lobby_warning();
     let [code, list, info] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Min(4),
-        Constraint::Length(3),
+        // Room for the low-balance warning's two lines when it shows.
+        Constraint::Length(if warning.is_some() { 5 } else { 3 }),
     ])
     .areas(area);
     frame.render_widget(
@@ -265,7 +290,16 @@ pub fn lobby(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             party.min_players
         ))
     };
-    frame.render_widget(Paragraph::new(line).block(Block::bordered()), info);
+    let mut lines = vec![line];
+    if let Some(warning) = warning {
+        lines.push(Line::styled(warning, theme.bad()));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(Block::bordered()),
+        info,
+    );
 }
 
 fn phase_name(phase: PartyPhase) -> &'static str {

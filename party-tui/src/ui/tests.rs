@@ -42,6 +42,42 @@ fn dashboard_with_low_balance_warning() {
 }
 
 #[test]
+fn dashboard_with_party_mode_off() {
+    let mut a = app(Screen::Dashboard);
+    let mut dashboard = fixtures::dashboard(4790, false);
+    dashboard.party_mode = false;
+    a.dashboard = Some(dashboard);
+    insta::assert_snapshot!(draw(&a));
+}
+
+#[test]
+fn create_dialog_warns_with_the_cost_of_the_chosen_quotas() {
+    let mut a = app(Screen::Create);
+    let mut dashboard = fixtures::dashboard(300, false);
+    // A copy discount in force: the server's price, not a constant, counts.
+    dashboard.round_availability.copy_discount_active = true;
+    dashboard.round_availability.copy_cost = party_protocol::Coins::new(40);
+    a.dashboard = Some(dashboard);
+    a.create.values[2] = 2;
+    a.create.values[3] = 5;
+    a.create.field = 3;
+    let screen = draw(&a);
+    // 2 prompts × 100 + 4 copies × 40 + 5 votes × 10.
+    assert!(screen.contains("410 FC"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn lobby_with_low_balance_warning() {
+    let mut a = app(Screen::Lobby);
+    a.me = Some((player(2), "bob".into()));
+    a.dashboard = Some(fixtures::dashboard(150, false));
+    a.party = Some(fixtures::status(PartyPhase::Lobby));
+    a.conn = ConnState::Live;
+    insta::assert_snapshot!(draw(&a));
+}
+
+#[test]
 fn create_dialog() {
     let mut a = app(Screen::Create);
     a.create.field = 3;

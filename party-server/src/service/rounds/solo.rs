@@ -337,5 +337,7 @@ pub(crate) async fn availability_in(
         phrasesets_waiting,
         copy_discount_active: discount,
         copy_cost: Coins::new(copy_cost),
+        prompt_cost: Coins::new(rules.prompt_cost),
+        vote_cost: Coins::new(rules.vote_cost),
     })
 }
