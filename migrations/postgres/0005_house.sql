@@ -12,3 +12,7 @@ INSERT INTO players (player_id, username, username_canonical, is_guest, is_bot, 
 -- Voters' votes by player: the vote eligibility rule asks which house sets a
 -- voter already voted on, in any printing.
 CREATE INDEX votes_player ON votes (player_id);
+
+-- Who is due to vote on a set in a party: global sets waiting for a
+-- player's party vote are not offered to them again.
+CREATE INDEX party_assignments_target ON party_assignments (target_id, player_id);

@@ -19,6 +19,7 @@ mod metrics;
 mod party;
 mod party_again;
 mod party_errors;
+mod party_global;
 mod party_lobby;
 mod party_rejoin;
 mod party_submissions;

@@ -137,6 +137,12 @@ const VOTER_MAY_VOTE: &str = "ps.status = 'open' AND ps.party_session_id IS NULL
     AND NOT EXISTS (SELECT 1 FROM phrasesets seen JOIN votes sv ON sv.phraseset_id = seen.phraseset_id \
       WHERE sv.player_id = $1 AND seen.prompt_id = ps.prompt_id AND seen.original_phrase = ps.original_phrase)";
 
+/// Sets waiting for player `$1`'s vote in a party (assigned, not yet cast)
+/// are not offered again: not as a second party vote, nor in solo play.
+const NOT_WAITING_FOR_VOTER: &str = "NOT EXISTS (SELECT 1 FROM party_assignments a \
+    WHERE a.target_id = ps.phraseset_id AND a.player_id = $1 AND a.kind = 'vote' \
+    AND a.status IN ('pending', 'started'))";
+
 impl Tx {
     /// Inserts an open phraseset with an empty pool (the caller funds it
     /// through the ledger).
@@ -205,7 +211,7 @@ impl Tx {
     }
 
     /// Up to `limit` open solo ("global") phrasesets this player may vote
-    /// on, best first by the solo priority: sets with 5+ votes (oldest
+    /// on and is not already due to vote on in a party, best first by the solo priority: sets with 5+ votes (oldest
     /// fifth vote first), then 3–4 votes (oldest third vote first), then
     /// any at random.
     pub async fn global_sets_for(
@@ -214,7 +220,7 @@ impl Tx {
         limit: i64,
     ) -> Result<Vec<PhrasesetRow>> {
         let sql = format!(
-            "SELECT {PHRASESET_COLUMNS} FROM phrasesets ps WHERE {VOTER_MAY_VOTE} \
+            "SELECT {PHRASESET_COLUMNS} FROM phrasesets ps WHERE {VOTER_MAY_VOTE} AND {NOT_WAITING_FOR_VOTER} \
              ORDER BY CASE WHEN ps.vote_count >= 5 THEN 0 WHEN ps.vote_count >= 3 THEN 1 ELSE 2 END, \
              CASE WHEN ps.vote_count >= 5 THEN ps.fifth_vote_at WHEN ps.vote_count >= 3 THEN ps.third_vote_at \
              ELSE 0 END, random() LIMIT $2"
@@ -229,9 +235,11 @@ impl Tx {
     }
 
     /// Whether this player may (still) vote on this global phraseset.
+    /// (`$1` must come first in the text: SQLite numbers `$n` parameters
+    /// in order of appearance.)
     pub async fn may_vote_on(&mut self, player: PlayerId, set: PhrasesetId) -> Result<bool> {
         let sql = format!(
-            "SELECT CAST(COUNT(*) AS BIGINT) FROM phrasesets ps WHERE ps.phraseset_id = $2 AND {VOTER_MAY_VOTE}"
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM phrasesets ps WHERE {VOTER_MAY_VOTE} AND ps.phraseset_id = $2"
         );
         let found: i64 = on_conn!(self, conn => sqlx::query_scalar(&sql)
             .bind(player.as_uuid())
