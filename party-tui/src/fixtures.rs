@@ -157,6 +157,7 @@ pub fn round(kind: RoundType) -> RoundView {
             ]
         }),
         expires_at: NOW + time::Duration::seconds(95),
+        from_party: (kind == RoundType::Vote).then_some(true),
     }
 }
 

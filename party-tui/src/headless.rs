@@ -215,7 +215,8 @@ impl Player {
             if self.verbose {
                 emit(
                     &json!({"event": "round", "round_type": round.kind, "prompt_text": round.prompt_text,
-                    "original_phrase": round.original_phrase, "phrases": round.phrases}),
+                    "original_phrase": round.original_phrase, "phrases": round.phrases,
+                    "from_party": round.from_party}),
                 );
             }
         }

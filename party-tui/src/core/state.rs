@@ -53,6 +53,9 @@ pub struct RoundView {
     pub original_phrase: Option<String>,
     pub phrases: Option<[String; 3]>,
     pub expires_at: OffsetDateTime,
+    /// Votes: on one of the party's own sets (false: a global set, from
+    /// the whole server). Unknown for other rounds.
+    pub from_party: Option<bool>,
 }
 
 impl From<PartyPromptRoundResponse> for RoundView {
@@ -64,6 +67,7 @@ impl From<PartyPromptRoundResponse> for RoundView {
             original_phrase: None,
             phrases: None,
             expires_at: r.expires_at,
+            from_party: None,
         }
     }
 }
@@ -77,6 +81,7 @@ impl From<PartyCopyRoundResponse> for RoundView {
             original_phrase: Some(r.original_phrase),
             phrases: None,
             expires_at: r.expires_at,
+            from_party: None,
         }
     }
 }
@@ -90,6 +95,7 @@ impl From<PartyVoteRoundResponse> for RoundView {
             original_phrase: None,
             phrases: Some(r.phrases),
             expires_at: r.expires_at,
+            from_party: Some(r.from_party),
         }
     }
 }
@@ -103,6 +109,7 @@ impl From<RoundDetails> for RoundView {
             original_phrase: r.original_phrase,
             phrases: r.phrases,
             expires_at: r.expires_at,
+            from_party: r.from_party,
         }
     }
 }

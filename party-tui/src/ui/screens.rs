@@ -411,8 +411,16 @@ pub fn play(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                     let mut lines = vec![
                         Line::styled(round.prompt_text.clone().unwrap_or_default(), theme.title()),
                         Line::raw("Which one is the original?"),
-                        Line::raw(""),
                     ];
+                    // Global sets are written by strangers (or the house):
+                    // say so, and that they pay like solo votes.
+                    if round.from_party == Some(false) {
+                        lines.push(Line::styled(
+                            "Global set, not your party's: pays like solo.",
+                            theme.dim(),
+                        ));
+                    }
+                    lines.push(Line::raw(""));
                     for (i, phrase) in round.phrases.iter().flatten().enumerate() {
                         let text = format!(" {}. {phrase} ", i + 1);
                         lines.push(if i == app.selected {

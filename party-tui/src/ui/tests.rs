@@ -143,6 +143,19 @@ fn vote_round() {
 }
 
 #[test]
+fn vote_round_on_a_global_set() {
+    let mut a = app(Screen::Play);
+    a.party = Some(fixtures::status(PartyPhase::Vote));
+    let mut round = fixtures::round(RoundType::Vote);
+    round.from_party = Some(false);
+    a.round = Some(round);
+    a.conn = ConnState::Live;
+    let screen = draw(&a);
+    assert!(screen.contains("Global set, not your party"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
 fn waiting_for_others() {
     let mut a = app(Screen::Play);
     let mut status = fixtures::status(PartyPhase::Copy);
