@@ -97,7 +97,9 @@ pub(crate) async fn create_phraseset(
 }
 
 impl Game {
-    /// `GET /phrasesets/{id}/results`: for contributors and voters, after finalization.
+    /// `GET /phrasesets/{id}/results`: for contributors and voters, and for
+    /// a party's set also every participant of that party (its reveal shows
+    /// them all of it), after finalization.
     #[tracing::instrument(skip_all, fields(player = %player, phraseset = %id))]
     pub async fn phraseset_results(
         &self,
@@ -111,10 +113,14 @@ impl Game {
             .ok_or_else(|| Error::api(ErrorCode::PhrasesetNotFound, "No such phraseset."))?;
         let votes = tx.votes_on(id).await?;
         let has_voted = votes.iter().any(|v| v.player_id == player.as_uuid());
-        if !set.has_contributor(player) && !has_voted {
+        let in_its_party = match set.party_session_id {
+            Some(session) => tx.participant(session, player).await?.is_some(),
+            None => false,
+        };
+        if !set.has_contributor(player) && !has_voted && !in_its_party {
             return Err(Error::api(
                 ErrorCode::NotAContributor,
-                "Only the authors and voters of a phraseset can see its results.",
+                "Only the authors and voters of a phraseset (and for a party's set, its party) can see its results.",
             ));
         }
         if set.is_open() {
