@@ -373,9 +373,11 @@ pub struct PartyStatusResponse {
     pub next_session_id: Option<SessionId>,
 }
 
-/// A round start's view of the caller's progress.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RoundSessionProgress {
+/// The caller's own counters in the party's current phase, as the round
+/// answers report them: only the phase's pair is present (none outside the
+/// round phases).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnPhaseProgress {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub your_prompts_submitted: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -388,10 +390,42 @@ pub struct RoundSessionProgress {
     pub your_votes_submitted: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub votes_required: Option<i64>,
+    /// Whether the caller has met the phase's quota.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase_complete: Option<bool>,
+}
+
+/// A round start's view of the caller's progress (`rounds/prompt`,
+/// `rounds/copy`, `rounds/vote`; plan §4.2 names the count `players_done`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundSessionProgress {
+    #[serde(flatten)]
+    pub own: OwnPhaseProgress,
+    /// Players (still in the party) who have met the phase's quota.
     pub players_done: i64,
     pub total_players: i64,
+}
+
+/// A submission's view of the caller's progress. The same numbers as a
+/// round start's, under the name plan §4.2 gives the count in the submit
+/// answer: `players_ready` (ready for the next phase).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmitSessionProgress {
+    #[serde(flatten)]
+    pub own: OwnPhaseProgress,
+    /// Players (still in the party) who have met the phase's quota.
+    pub players_ready: i64,
+    pub total_players: i64,
+}
+
+impl From<RoundSessionProgress> for SubmitSessionProgress {
+    fn from(p: RoundSessionProgress) -> Self {
+        SubmitSessionProgress {
+            own: p.own,
+            players_ready: p.players_done,
+            total_players: p.total_players,
+        }
+    }
 }
 
 /// `POST /party/{id}/rounds/prompt`.
@@ -457,7 +491,7 @@ pub struct PartySubmitResponse {
     /// Vote rounds: whether the choice was the original.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correct: Option<bool>,
-    pub session_progress: RoundSessionProgress,
+    pub session_progress: SubmitSessionProgress,
     pub phase_transition: Option<PhaseTransitionInfo>,
 }
 

@@ -46,8 +46,8 @@ use party_protocol::party::{
     PartyCode, PartyCopyRoundResponse, PartyPhase, PartyProgress, PartyPromptRoundResponse,
     PartyResultsResponse, PartySessionResponse, PartyStatusResponse, PartySubmitResponse,
     PartyVoteRoundResponse, PhaseTransitionInfo, PhrasesetSummary, PlayAgainResponse, RankingEntry,
-    ReadyRequest, ReadyResponse, ReadySummary, RoundSessionProgress, SessionStatus, SkippedPlayer,
-    StartPartyResponse, StatusParticipant, SummaryPhrase,
+    OwnPhaseProgress, ReadyRequest, ReadyResponse, ReadySummary, RoundSessionProgress, SessionStatus,
+    SkippedPlayer, StartPartyResponse, SubmitSessionProgress, StatusParticipant, SummaryPhrase,
 };
 use party_protocol::party_ws::{
     ClientMessage, PhaseProgress, PlayerCounters, ProgressAction, ServerEvent, ServerMessage,
@@ -81,6 +81,8 @@ const COVERED_INSIDE: &[(&str, &str)] = &[
     ("StatusParticipant", "party/party_status_response"),
     ("PartyProgress", "party/party_status_response"),
     ("RoundSessionProgress", "party/party_prompt_round_response"),
+    ("OwnPhaseProgress", "party/party_prompt_round_response"),
+    ("SubmitSessionProgress", "party/party_submit_response"),
     ("PhaseTransitionInfo", "party/party_submit_response"),
     ("RankingEntry", "party/party_results_response"),
     ("Award", "party/party_results_response"),
@@ -346,13 +348,12 @@ fn party_progress() -> PartyProgress {
 
 fn round_progress() -> RoundSessionProgress {
     RoundSessionProgress {
-        your_prompts_submitted: Some(0),
-        prompts_required: Some(1),
-        your_copies_submitted: None,
-        copies_required: None,
-        your_votes_submitted: None,
-        votes_required: None,
-        phase_complete: Some(false),
+        own: OwnPhaseProgress {
+            your_prompts_submitted: Some(0),
+            prompts_required: Some(1),
+            phase_complete: Some(false),
+            ..OwnPhaseProgress::default()
+        },
         players_done: 1,
         total_players: 3,
     }
@@ -708,13 +709,12 @@ fn samples() -> Vec<Golden> {
                 is_second_copy: true,
                 from_party: true,
                 session_progress: RoundSessionProgress {
-                    your_prompts_submitted: None,
-                    prompts_required: None,
-                    your_copies_submitted: Some(1),
-                    copies_required: Some(2),
-                    your_votes_submitted: None,
-                    votes_required: None,
-                    phase_complete: Some(false),
+                    own: OwnPhaseProgress {
+                        your_copies_submitted: Some(1),
+                        copies_required: Some(2),
+                        phase_complete: Some(false),
+                        ..OwnPhaseProgress::default()
+                    },
                     players_done: 0,
                     total_players: 3,
                 },
@@ -732,13 +732,11 @@ fn samples() -> Vec<Golden> {
                 cost: Coins::new(10),
                 from_party: true,
                 session_progress: RoundSessionProgress {
-                    your_prompts_submitted: None,
-                    prompts_required: None,
-                    your_copies_submitted: None,
-                    copies_required: None,
-                    your_votes_submitted: Some(2),
-                    votes_required: Some(3),
-                    phase_complete: None,
+                    own: OwnPhaseProgress {
+                        your_votes_submitted: Some(2),
+                        votes_required: Some(3),
+                        ..OwnPhaseProgress::default()
+                    },
                     players_done: 2,
                     total_players: 3,
                 },
@@ -751,7 +749,16 @@ fn samples() -> Vec<Golden> {
                 phrase: "OPEN BAR".into(),
                 round_type: RoundType::Vote,
                 correct: Some(true),
-                session_progress: round_progress(),
+                session_progress: SubmitSessionProgress {
+                    own: OwnPhaseProgress {
+                        your_votes_submitted: Some(3),
+                        votes_required: Some(3),
+                        phase_complete: Some(true),
+                        ..OwnPhaseProgress::default()
+                    },
+                    players_ready: 3,
+                    total_players: 3,
+                },
                 phase_transition: Some(PhaseTransitionInfo {
                     new_phase: PartyPhase::Results,
                     message: "All votes are in.".into(),
