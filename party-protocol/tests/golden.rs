@@ -42,12 +42,13 @@ use party_protocol::account::{
 use party_protocol::ops::{DatabaseKind, HealthResponse, HealthStatus};
 use party_protocol::party::{
     ActivePartyResponse, AddBotsRequest, AddBotsResponse, Award, Awards, ConnectionStatus,
-    CreatePartyRequest, JoinPartyRequest, LobbyParticipant, MostVotes, ParticipantStatus,
-    PartyCode, PartyCopyRoundResponse, PartyPhase, PartyProgress, PartyPromptRoundResponse,
-    PartyResultsResponse, PartySessionResponse, PartyStatusResponse, PartySubmitResponse,
-    PartyVoteRoundResponse, PhaseTransitionInfo, PhrasesetSummary, PlayAgainResponse, RankingEntry,
-    OwnPhaseProgress, ReadyRequest, ReadyResponse, ReadySummary, RoundSessionProgress, SessionStatus,
-    SkippedPlayer, StartPartyResponse, SubmitSessionProgress, StatusParticipant, SummaryPhrase,
+    CreatePartyRequest, JoinPartyRequest, LobbyParticipant, MostVotes, OwnPhaseProgress,
+    ParticipantStatus, PartyCode, PartyCopyRoundResponse, PartyPhase, PartyProgress,
+    PartyPromptRoundResponse, PartyResultsResponse, PartySessionResponse, PartyStatusResponse,
+    PartySubmitResponse, PartyVoteRoundResponse, PhaseTransitionInfo, PhrasesetSummary,
+    PlayAgainResponse, RankingEntry, ReadyRequest, ReadyResponse, ReadySummary,
+    RoundSessionProgress, SessionStatus, SkippedPlayer, StartPartyResponse, StatusParticipant,
+    SubmitSessionProgress, SummaryPhrase,
 };
 use party_protocol::party_ws::{
     ClientMessage, PhaseProgress, PlayerCounters, ProgressAction, ServerEvent, ServerMessage,
@@ -768,10 +769,39 @@ fn samples() -> Vec<Golden> {
             },
         ),
         golden(
+            "party/party_results_abandoned",
+            PartyResultsResponse {
+                session_id: session(),
+                party_code: code(),
+                status: SessionStatus::Abandoned,
+                completed_at: Some(t2()),
+                rankings: vec![RankingEntry {
+                    rank: 1,
+                    player_id: alice(),
+                    username: "alice".into(),
+                    is_bot: false,
+                    net_coins: Coins::new(-100),
+                    coins_spent: Coins::new(150),
+                    coins_earned: Coins::new(50),
+                    coins_refunded: Coins::new(50),
+                    prompts_submitted: 1,
+                    copies_submitted: 0,
+                    votes_submitted: 0,
+                    correct_votes: 0,
+                    vote_accuracy: 0.0,
+                    votes_on_originals: 0,
+                    votes_fooled: 0,
+                }],
+                awards: Awards::default(),
+                phrasesets_summary: Vec::new(),
+            },
+        ),
+        golden(
             "party/party_results_response",
             PartyResultsResponse {
                 session_id: session(),
                 party_code: code(),
+                status: SessionStatus::Completed,
                 completed_at: Some(t2()),
                 rankings: vec![
                     RankingEntry {
@@ -782,6 +812,7 @@ fn samples() -> Vec<Golden> {
                         net_coins: Coins::new(64),
                         coins_spent: Coins::new(205),
                         coins_earned: Coins::new(269),
+                        coins_refunded: Coins::new(0),
                         prompts_submitted: 1,
                         copies_submitted: 2,
                         votes_submitted: 3,
@@ -798,6 +829,7 @@ fn samples() -> Vec<Golden> {
                         net_coins: Coins::new(-35),
                         coins_spent: Coins::new(205),
                         coins_earned: Coins::new(170),
+                        coins_refunded: Coins::new(45),
                         prompts_submitted: 1,
                         copies_submitted: 2,
                         votes_submitted: 3,

@@ -4,8 +4,8 @@
 //! copy and vote targets taken from the player's assignments.
 
 use party_protocol::party::{
-    PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse, PartySubmitResponse,
-    OwnPhaseProgress, PartyVoteRoundResponse, PhaseTransitionInfo, RoundSessionProgress,
+    OwnPhaseProgress, PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse,
+    PartySubmitResponse, PartyVoteRoundResponse, PhaseTransitionInfo, RoundSessionProgress,
 };
 use party_protocol::party_ws::{PhaseProgress, PlayerCounters, ProgressAction, ServerEvent};
 use party_protocol::round::RoundType;
