@@ -13,6 +13,7 @@
 //! - [`account`]: registration, login, tokens, balance and dashboard bodies.
 //! - [`round`]: prompt / copy / vote round bodies and phraseset results.
 //! - [`party`]: Party Mode bodies, phases and the party code.
+//! - [`party_results`]: a party's results (re-exported by [`party`]).
 //! - [`party_ws`]: the party WebSocket messages.
 //! - [`ops`]: the health body and the protocol version check.
 //! - [`time_format`]: RFC 3339 (UTC) serialization used for every timestamp.
@@ -23,6 +24,7 @@ pub mod error;
 pub mod ids;
 pub mod ops;
 pub mod party;
+pub mod party_results;
 pub mod party_ws;
 pub mod phrase;
 pub mod round;
@@ -39,7 +41,7 @@ pub use username::Username;
 /// The server announces it in `GET /health` and in the `hello` that opens
 /// every party socket; clients refuse to talk across a difference
 /// ([`ops::check_protocol_version`]).
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// Every route lives under this prefix.
 pub const API_PREFIX: &str = "/qf";

@@ -10,6 +10,10 @@ use crate::coins::Coins;
 use crate::ids::{ParticipantId, PartyRoundId, PhrasesetId, PlayerId, RoundId, SessionId};
 use crate::round::RoundDetails;
 
+pub use crate::party_results::{
+    Award, Awards, MostVotes, PartyResultsResponse, PhrasesetSummary, RankingEntry, SummaryPhrase,
+};
+
 /// A party's phase.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -380,9 +384,11 @@ pub struct PartyStatusResponse {
     pub next_session_id: Option<SessionId>,
 }
 
-/// A round start's view of the caller's progress.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RoundSessionProgress {
+/// The caller's own counters in the party's current phase, as the round
+/// answers report them: only the phase's pair is present (none outside the
+/// round phases).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnPhaseProgress {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub your_prompts_submitted: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -395,10 +401,42 @@ pub struct RoundSessionProgress {
     pub your_votes_submitted: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub votes_required: Option<i64>,
+    /// Whether the caller has met the phase's quota.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase_complete: Option<bool>,
+}
+
+/// A round start's view of the caller's progress (`rounds/prompt`,
+/// `rounds/copy`, `rounds/vote`; plan §4.2 names the count `players_done`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundSessionProgress {
+    #[serde(flatten)]
+    pub own: OwnPhaseProgress,
+    /// Players (still in the party) who have met the phase's quota.
     pub players_done: i64,
     pub total_players: i64,
+}
+
+/// A submission's view of the caller's progress. The same numbers as a
+/// round start's, under the name plan §4.2 gives the count in the submit
+/// answer: `players_ready` (ready for the next phase).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmitSessionProgress {
+    #[serde(flatten)]
+    pub own: OwnPhaseProgress,
+    /// Players (still in the party) who have met the phase's quota.
+    pub players_ready: i64,
+    pub total_players: i64,
+}
+
+impl From<RoundSessionProgress> for SubmitSessionProgress {
+    fn from(p: RoundSessionProgress) -> Self {
+        SubmitSessionProgress {
+            own: p.own,
+            players_ready: p.players_done,
+            total_players: p.total_players,
+        }
+    }
 }
 
 /// `POST /party/{id}/rounds/prompt`.
@@ -464,94 +502,8 @@ pub struct PartySubmitResponse {
     /// Vote rounds: whether the choice was the original.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correct: Option<bool>,
-    pub session_progress: RoundSessionProgress,
+    pub session_progress: SubmitSessionProgress,
     pub phase_transition: Option<PhaseTransitionInfo>,
-}
-
-/// One row of the rankings.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RankingEntry {
-    pub rank: i64,
-    pub player_id: PlayerId,
-    pub username: String,
-    pub is_bot: bool,
-    pub net_coins: Coins,
-    pub coins_spent: Coins,
-    pub coins_earned: Coins,
-    pub prompts_submitted: i64,
-    pub copies_submitted: i64,
-    pub votes_submitted: i64,
-    pub correct_votes: i64,
-    pub vote_accuracy: f64,
-    pub votes_on_originals: i64,
-    pub votes_fooled: i64,
-}
-
-/// An award; absent when its metric is zero for everyone.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Award {
-    pub player_id: PlayerId,
-    pub username: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub votes_received: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub votes_fooled: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vote_accuracy: Option<f64>,
-    pub metric_value: f64,
-}
-
-/// The three awards.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Awards {
-    pub best_writer: Option<Award>,
-    pub top_impostor: Option<Award>,
-    pub sharpest_voter: Option<Award>,
-}
-
-/// One phrase of a party phraseset, revealed at RESULTS.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SummaryPhrase {
-    pub phrase: String,
-    pub is_original: bool,
-    pub author_id: PlayerId,
-    pub author_username: String,
-    pub votes: i64,
-}
-
-/// Which kind of phrase of a phraseset drew the most votes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MostVotes {
-    /// The original (also on a tie with a copy).
-    Original,
-    Copy,
-    /// Nobody voted.
-    None,
-}
-
-/// A party phraseset's summary.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PhrasesetSummary {
-    pub phraseset_id: PhrasesetId,
-    pub prompt_text: String,
-    pub vote_count: i64,
-    pub original_player: String,
-    pub most_votes: MostVotes,
-    pub prize_pool: Coins,
-    pub phrases: Vec<SummaryPhrase>,
-}
-
-/// `GET /party/{id}/results`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PartyResultsResponse {
-    pub session_id: SessionId,
-    pub party_code: PartyCode,
-    #[serde(default, with = "crate::time_format::option")]
-    pub completed_at: Option<OffsetDateTime>,
-    pub rankings: Vec<RankingEntry>,
-    pub awards: Awards,
-    pub phrasesets_summary: Vec<PhrasesetSummary>,
 }
 
 /// `GET /party/active`: the caller's open or running party, or null.

@@ -42,12 +42,13 @@ use party_protocol::account::{
 use party_protocol::ops::{DatabaseKind, HealthResponse, HealthStatus};
 use party_protocol::party::{
     ActivePartyResponse, AddBotsRequest, AddBotsResponse, Award, Awards, ConnectionStatus,
-    CreatePartyRequest, JoinPartyRequest, LobbyParticipant, MostVotes, ParticipantStatus,
-    PartyCode, PartyCopyRoundResponse, PartyPhase, PartyProgress, PartyPromptRoundResponse,
-    PartyResultsResponse, PartySessionResponse, PartyStatusResponse, PartySubmitResponse,
-    PartyVoteRoundResponse, PhaseTransitionInfo, PhrasesetSummary, PlayAgainResponse, RankingEntry,
-    ReadyRequest, ReadyResponse, ReadySummary, RoundSessionProgress, SessionStatus, SkippedPlayer,
-    StartPartyResponse, StatusParticipant, SummaryPhrase,
+    CreatePartyRequest, JoinPartyRequest, LobbyParticipant, MostVotes, OwnPhaseProgress,
+    ParticipantStatus, PartyCode, PartyCopyRoundResponse, PartyPhase, PartyProgress,
+    PartyPromptRoundResponse, PartyResultsResponse, PartySessionResponse, PartyStatusResponse,
+    PartySubmitResponse, PartyVoteRoundResponse, PhaseTransitionInfo, PhrasesetSummary,
+    PlayAgainResponse, RankingEntry, ReadyRequest, ReadyResponse, ReadySummary,
+    RoundSessionProgress, SessionStatus, SkippedPlayer, StartPartyResponse, StatusParticipant,
+    SubmitSessionProgress, SummaryPhrase,
 };
 use party_protocol::party_ws::{
     ClientMessage, PhaseProgress, PlayerCounters, ProgressAction, ServerEvent, ServerMessage,
@@ -81,6 +82,8 @@ const COVERED_INSIDE: &[(&str, &str)] = &[
     ("StatusParticipant", "party/party_status_response"),
     ("PartyProgress", "party/party_status_response"),
     ("RoundSessionProgress", "party/party_prompt_round_response"),
+    ("OwnPhaseProgress", "party/party_prompt_round_response"),
+    ("SubmitSessionProgress", "party/party_submit_response"),
     ("PhaseTransitionInfo", "party/party_submit_response"),
     ("RankingEntry", "party/party_results_response"),
     ("Award", "party/party_results_response"),
@@ -353,13 +356,12 @@ fn party_progress() -> PartyProgress {
 
 fn round_progress() -> RoundSessionProgress {
     RoundSessionProgress {
-        your_prompts_submitted: Some(0),
-        prompts_required: Some(1),
-        your_copies_submitted: None,
-        copies_required: None,
-        your_votes_submitted: None,
-        votes_required: None,
-        phase_complete: Some(false),
+        own: OwnPhaseProgress {
+            your_prompts_submitted: Some(0),
+            prompts_required: Some(1),
+            phase_complete: Some(false),
+            ..OwnPhaseProgress::default()
+        },
         players_done: 1,
         total_players: 3,
     }
@@ -716,13 +718,12 @@ fn samples() -> Vec<Golden> {
                 is_second_copy: true,
                 from_party: true,
                 session_progress: RoundSessionProgress {
-                    your_prompts_submitted: None,
-                    prompts_required: None,
-                    your_copies_submitted: Some(1),
-                    copies_required: Some(2),
-                    your_votes_submitted: None,
-                    votes_required: None,
-                    phase_complete: Some(false),
+                    own: OwnPhaseProgress {
+                        your_copies_submitted: Some(1),
+                        copies_required: Some(2),
+                        phase_complete: Some(false),
+                        ..OwnPhaseProgress::default()
+                    },
                     players_done: 0,
                     total_players: 3,
                 },
@@ -740,13 +741,11 @@ fn samples() -> Vec<Golden> {
                 cost: Coins::new(10),
                 from_party: true,
                 session_progress: RoundSessionProgress {
-                    your_prompts_submitted: None,
-                    prompts_required: None,
-                    your_copies_submitted: None,
-                    copies_required: None,
-                    your_votes_submitted: Some(2),
-                    votes_required: Some(3),
-                    phase_complete: None,
+                    own: OwnPhaseProgress {
+                        your_votes_submitted: Some(2),
+                        votes_required: Some(3),
+                        ..OwnPhaseProgress::default()
+                    },
                     players_done: 2,
                     total_players: 3,
                 },
@@ -759,7 +758,16 @@ fn samples() -> Vec<Golden> {
                 phrase: "OPEN BAR".into(),
                 round_type: RoundType::Vote,
                 correct: Some(true),
-                session_progress: round_progress(),
+                session_progress: SubmitSessionProgress {
+                    own: OwnPhaseProgress {
+                        your_votes_submitted: Some(3),
+                        votes_required: Some(3),
+                        phase_complete: Some(true),
+                        ..OwnPhaseProgress::default()
+                    },
+                    players_ready: 3,
+                    total_players: 3,
+                },
                 phase_transition: Some(PhaseTransitionInfo {
                     new_phase: PartyPhase::Results,
                     message: "All votes are in.".into(),
@@ -769,10 +777,39 @@ fn samples() -> Vec<Golden> {
             },
         ),
         golden(
+            "party/party_results_abandoned",
+            PartyResultsResponse {
+                session_id: session(),
+                party_code: code(),
+                status: SessionStatus::Abandoned,
+                completed_at: Some(t2()),
+                rankings: vec![RankingEntry {
+                    rank: 1,
+                    player_id: alice(),
+                    username: "alice".into(),
+                    is_bot: false,
+                    net_coins: Coins::new(-100),
+                    coins_spent: Coins::new(150),
+                    coins_earned: Coins::new(50),
+                    coins_refunded: Coins::new(50),
+                    prompts_submitted: 1,
+                    copies_submitted: 0,
+                    votes_submitted: 0,
+                    correct_votes: 0,
+                    vote_accuracy: 0.0,
+                    votes_on_originals: 0,
+                    votes_fooled: 0,
+                }],
+                awards: Awards::default(),
+                phrasesets_summary: Vec::new(),
+            },
+        ),
+        golden(
             "party/party_results_response",
             PartyResultsResponse {
                 session_id: session(),
                 party_code: code(),
+                status: SessionStatus::Completed,
                 completed_at: Some(t2()),
                 rankings: vec![
                     RankingEntry {
@@ -783,6 +820,7 @@ fn samples() -> Vec<Golden> {
                         net_coins: Coins::new(64),
                         coins_spent: Coins::new(205),
                         coins_earned: Coins::new(269),
+                        coins_refunded: Coins::new(0),
                         prompts_submitted: 1,
                         copies_submitted: 2,
                         votes_submitted: 3,
@@ -799,6 +837,7 @@ fn samples() -> Vec<Golden> {
                         net_coins: Coins::new(-35),
                         coins_spent: Coins::new(205),
                         coins_earned: Coins::new(170),
+                        coins_refunded: Coins::new(45),
                         prompts_submitted: 1,
                         copies_submitted: 2,
                         votes_submitted: 3,

@@ -170,6 +170,7 @@ pub fn results() -> PartyResultsResponse {
         net_coins: Coins::new(net),
         coins_spent: Coins::new(210),
         coins_earned: Coins::new(210 + net),
+        coins_refunded: Coins::new(0),
         prompts_submitted: 1,
         copies_submitted: 2,
         votes_submitted: 1,
@@ -181,6 +182,7 @@ pub fn results() -> PartyResultsResponse {
     PartyResultsResponse {
         session_id: session(),
         party_code: code("HEJY4883"),
+        status: SessionStatus::Completed,
         completed_at: Some(NOW),
         rankings: vec![
             entry(1, 0, 150, 100.0),
@@ -208,6 +210,44 @@ pub fn results() -> PartyResultsResponse {
             }),
         },
         phrasesets_summary: SETS.iter().map(summary).collect(),
+    }
+}
+
+/// The results of the same party abandoned in COPY: everyone wrote a
+/// prompt; bob and the bot wrote a copy each; alice's open copy was
+/// refunded in full; no phraseset was complete, so none was voted on.
+pub fn abandoned_results() -> PartyResultsResponse {
+    // (name index, copies written, refunded)
+    let rows = [(0, 0, 50), (3, 0, 0), (2, 1, 0), (1, 1, 0)];
+    PartyResultsResponse {
+        status: SessionStatus::Abandoned,
+        rankings: rows
+            .iter()
+            .enumerate()
+            .map(|(k, &(i, copies, refunded))| {
+                let spent = 100 + 50 * copies + refunded;
+                RankingEntry {
+                    rank: k as i64 + 1,
+                    player_id: player(i as u128 + 1),
+                    username: NAMES[i].to_owned(),
+                    is_bot: i == 2,
+                    net_coins: Coins::new(refunded - spent),
+                    coins_spent: Coins::new(spent),
+                    coins_earned: Coins::new(refunded),
+                    coins_refunded: Coins::new(refunded),
+                    prompts_submitted: 1,
+                    copies_submitted: copies,
+                    votes_submitted: 0,
+                    correct_votes: 0,
+                    vote_accuracy: 0.0,
+                    votes_on_originals: 0,
+                    votes_fooled: 0,
+                }
+            })
+            .collect(),
+        awards: Awards::default(),
+        phrasesets_summary: Vec::new(),
+        ..results()
     }
 }
 

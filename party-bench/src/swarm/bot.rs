@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use party_protocol::party::{
-    ParticipantStatus, PartyPhase, PartySubmitResponse, RoundSessionProgress, SessionStatus,
+    ParticipantStatus, PartyPhase, PartySubmitResponse, SessionStatus, SubmitSessionProgress,
 };
 use party_protocol::{ErrorCode, Phrase, PlayerId, RoundId, SessionId};
 use party_tui::api::{ApiClient, ApiResult, ClientError};
@@ -63,9 +63,9 @@ impl Round {
     }
 }
 
-/// Whether the caller met the phase's quota, from a round's progress.
-fn phase_done(p: &RoundSessionProgress) -> bool {
-    p.phase_complete.unwrap_or(false)
+/// Whether the caller met the phase's quota, from a submission's progress.
+fn phase_done(p: &SubmitSessionProgress) -> bool {
+    p.own.phase_complete.unwrap_or(false)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

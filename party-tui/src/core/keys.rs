@@ -299,7 +299,7 @@ fn results_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return effects;
     }
     match key.code {
-        KeyCode::Char('p') if app.is_host() => app
+        KeyCode::Char('p') if app.is_host() && !app.results_abandoned() => app
             .session_id()
             .map(|s| call(ApiCall::PlayAgain(s)))
             .into_iter()

@@ -17,6 +17,8 @@ pub mod state;
 pub mod update;
 
 #[cfg(test)]
+mod abandoned_tests;
+#[cfg(test)]
 mod reveal_tests;
 #[cfg(test)]
 mod tests;

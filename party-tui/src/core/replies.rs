@@ -143,6 +143,7 @@ pub(super) fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
                 .results
                 .as_ref()
                 .is_none_or(|r| r.session_id != results.session_id);
+            let abandoned = results.status == SessionStatus::Abandoned;
             app.results = Some(results);
             app.screen = Screen::Results;
             app.selected = 0;
@@ -152,6 +153,12 @@ pub(super) fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
             // reload) leave the screen where the player is.
             if fresh {
                 effects.extend(reveal::start(app));
+                // An abandoned party's sets were never voted to the end:
+                // its scoreboard comes first, under the banner that says
+                // what happened; the sets stay browsable from there.
+                if abandoned {
+                    app.reveal = None;
+                }
             }
             effects
         }
@@ -207,9 +214,7 @@ pub(super) fn apply_status(app: &mut App, status: PartyStatusResponse) -> Vec<Ef
         .is_none_or(|p| p.session_id != status.session_id);
     let session = status.session_id;
     if matches!(status.status, SessionStatus::Abandoned) {
-        leave_party_view(app);
-        app.error = Some("The party ended without results (it was idle too long).".into());
-        return vec![Effect::CloseWs, call(ApiCall::Dashboard)];
+        return on_abandoned(app, status);
     }
     app.seq = app.seq.max(status.seq);
     if first {
@@ -266,6 +271,30 @@ pub(super) fn apply_status(app: &mut App, status: PartyStatusResponse) -> Vec<Ef
                 effects.push(call(ApiCall::Results(session)));
             }
         }
+    }
+    effects
+}
+
+/// An abandoned party (idle too long). Once it had started, its pools were
+/// paid and its open rounds refunded: show its results, which say so. A
+/// lobby abandoned before the start has nothing to show: back to the
+/// dashboard with a word why. Either way its socket has nothing more to say.
+fn on_abandoned(app: &mut App, status: PartyStatusResponse) -> Vec<Effect> {
+    if status.current_phase == PartyPhase::Lobby {
+        leave_party_view(app);
+        app.error = Some("The lobby closed: nobody started the party for too long.".into());
+        return vec![Effect::CloseWs, call(ApiCall::Dashboard)];
+    }
+    let session = status.session_id;
+    app.seq = app.seq.max(status.seq);
+    app.round = None;
+    app.busy = false;
+    app.confirm_leave = false;
+    app.conn = ConnState::Idle;
+    app.party = Some(status);
+    let mut effects = vec![Effect::CloseWs];
+    if app.results.as_ref().is_none_or(|r| r.session_id != session) {
+        effects.push(call(ApiCall::Results(session)));
     }
     effects
 }

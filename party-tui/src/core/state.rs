@@ -5,7 +5,7 @@ use std::collections::{HashMap, VecDeque};
 use party_protocol::account::DashboardResponse;
 use party_protocol::party::{
     PartyCode, PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse, PartyResultsResponse,
-    PartyStatusResponse, PartyVoteRoundResponse,
+    PartyStatusResponse, PartyVoteRoundResponse, SessionStatus,
 };
 use party_protocol::round::{PhrasesetResults, RoundDetails, RoundType};
 use party_protocol::{Coins, PhrasesetId, PlayerId, RoundId, SessionId};
@@ -318,6 +318,15 @@ impl App {
 
     pub fn phase(&self) -> Option<PartyPhase> {
         self.party.as_ref().map(|p| p.current_phase)
+    }
+
+    /// Whether the results on screen are those of an abandoned party (no
+    /// play-again from there: the server opens the next lobby only from
+    /// RESULTS).
+    pub fn results_abandoned(&self) -> bool {
+        self.results
+            .as_ref()
+            .is_some_and(|r| r.status == SessionStatus::Abandoned)
     }
 
     pub fn is_host(&self) -> bool {

@@ -2,7 +2,9 @@
 //! expected, and a missing or out-of-order `seq` triggers a resync.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use party_protocol::party::{PartyPhase, PartySubmitResponse, RoundSessionProgress, SkippedPlayer};
+use party_protocol::party::{
+    OwnPhaseProgress, PartyPhase, PartySubmitResponse, SkippedPlayer, SubmitSessionProgress,
+};
 use party_protocol::party_ws::{
     PhaseProgress, PlayerCounters, ProgressAction, ServerEvent, ServerMessage,
 };
@@ -313,15 +315,14 @@ fn a_submission_clears_the_round_and_refreshes() {
             phrase: "GARAGE ECHO".into(),
             round_type: RoundType::Vote,
             correct: Some(true),
-            session_progress: RoundSessionProgress {
-                your_prompts_submitted: None,
-                prompts_required: None,
-                your_copies_submitted: None,
-                copies_required: None,
-                your_votes_submitted: Some(1),
-                votes_required: Some(1),
-                phase_complete: Some(true),
-                players_done: 2,
+            session_progress: SubmitSessionProgress {
+                own: OwnPhaseProgress {
+                    your_votes_submitted: Some(1),
+                    votes_required: Some(1),
+                    phase_complete: Some(true),
+                    ..OwnPhaseProgress::default()
+                },
+                players_ready: 2,
                 total_players: 4,
             },
             phase_transition: None,

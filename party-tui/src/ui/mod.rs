@@ -104,6 +104,7 @@ pub fn key_hints(app: &App) -> String {
         Screen::Results => match app.reveal.map(|r| r.mode) {
             Some(RevealMode::Playing) => "Enter/→ next · ← back · s skip to the scores · q quit",
             Some(RevealMode::Browsing) => "←→ phraseset · Esc scoreboard · d dashboard · q quit",
+            None if app.results_abandoned() => "d dashboard · ↑↓ scroll · ←→ phrasesets · q quit",
             None if app.is_host() => {
                 "p play again · d dashboard · ↑↓ scroll · ←→ phrasesets · q quit"
             }

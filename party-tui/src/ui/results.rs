@@ -1,10 +1,11 @@
 //! The results screen: the reveal while it plays or while a phraseset is
 //! browsed (drawn by [`super::reveal`]), else the scoreboard — rankings,
-//! awards, the player's own line.
+//! awards, the player's own line, and for an abandoned party a banner.
 
-use party_protocol::party::{Award, PartyResultsResponse};
+use party_protocol::party::{Award, PartyResultsResponse, SessionStatus};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
@@ -23,7 +24,8 @@ pub fn results(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     scoreboard(frame, area, app, theme, results);
 }
 
-/// The rankings, the awards and the player's own line.
+/// The rankings, the awards and the player's own line; above them, for an
+/// abandoned party, a banner that says what happened.
 fn scoreboard(
     frame: &mut Frame,
     area: Rect,
@@ -31,12 +33,29 @@ fn scoreboard(
     theme: Theme,
     results: &PartyResultsResponse,
 ) {
-    let [ranks, awards, mine] = Layout::vertical([
+    let abandoned = results.status == SessionStatus::Abandoned;
+    let [banner, ranks, awards, mine] = Layout::vertical([
+        Constraint::Length(if abandoned { 2 } else { 0 }),
         Constraint::Min(5),
         Constraint::Length(5),
         Constraint::Length(4),
     ])
     .areas(area);
+    if abandoned {
+        frame.render_widget(
+            Paragraph::new(vec![
+                Line::styled(
+                    "⚠ This party was abandoned — open rounds were refunded.",
+                    theme.bad().add_modifier(Modifier::BOLD),
+                ),
+                Line::styled(
+                    "It sat idle too long; below is how it stood, with its prize pools paid out.",
+                    theme.dim(),
+                ),
+            ]),
+            banner,
+        );
+    }
     let me = app.my_id();
     let rows = results
         .rankings
@@ -106,7 +125,17 @@ fn scoreboard(
         None => String::new(),
     };
     let mut lines = vec![Line::raw(line)];
-    if let Some((_, code)) = &app.invite {
+    let refunded = results
+        .rankings
+        .iter()
+        .find(|r| Some(r.player_id) == me)
+        .map_or(0, |r| r.coins_refunded.get());
+    if abandoned {
+        lines.push(Line::styled(
+            format!("Refunded to you: {refunded} FC (part of Earned)"),
+            theme.dim(),
+        ));
+    } else if let Some((_, code)) = &app.invite {
         lines[0] = Line::styled(
             format!("Next game open: {code} — press j to join"),
             theme.good(),

@@ -217,6 +217,22 @@ fn results_with_play_again_invite() {
 }
 
 #[test]
+fn results_of_an_abandoned_party() {
+    let mut a = app(Screen::Results);
+    let mut status = fixtures::status(PartyPhase::Copy);
+    status.status = party_protocol::party::SessionStatus::Abandoned;
+    a.party = Some(status);
+    a.results = Some(fixtures::abandoned_results());
+    let screen = draw(&a);
+    assert!(
+        screen.contains("This party was abandoned — open rounds were refunded."),
+        "{screen}"
+    );
+    assert!(!screen.contains("play again"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
 fn help_overlay() {
     let mut a = app(Screen::Lobby);
     a.party = Some(fixtures::status(PartyPhase::Lobby));

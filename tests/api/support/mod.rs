@@ -1,8 +1,9 @@
 //! The test harness, by theme: [`app`] starts the real `party-server`
 //! binary over a fresh database, [`http`] talks to it as a client would,
 //! [`audit`] checks that no coin was created or destroyed, [`ws`] is a
-//! party socket client, [`party`] drives Party Mode, and [`phrases`] and
-//! [`play`] build solo-play scenarios. The types every test needs are
+//! party socket client, [`party`] drives Party Mode, [`phrases`] and
+//! [`play`] build solo-play scenarios, and [`shape`] compares bodies with
+//! the plan's examples. The types every test needs are
 //! re-exported here. Server logs are shown only with `TEST_LOG=1`.
 
 #![allow(dead_code)] // each test module uses a different part of the harness
@@ -13,6 +14,7 @@ pub mod http;
 pub mod party;
 pub mod phrases;
 pub mod play;
+pub mod shape;
 pub mod ws;
 
 pub use app::{AppOptions, Backend, TestApp, spawn_app, spawn_app_with, spawn_app_with_rules};

@@ -4,8 +4,8 @@
 //! copy and vote targets taken from the player's assignments.
 
 use party_protocol::party::{
-    PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse, PartySubmitResponse,
-    PartyVoteRoundResponse, PhaseTransitionInfo, RoundSessionProgress,
+    OwnPhaseProgress, PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse,
+    PartySubmitResponse, PartyVoteRoundResponse, PhaseTransitionInfo, RoundSessionProgress,
 };
 use party_protocol::party_ws::{PhaseProgress, PlayerCounters, ProgressAction, ServerEvent};
 use party_protocol::round::RoundType;
@@ -347,7 +347,11 @@ pub(super) async fn submit_in(
 
 /// The caller's progress in the session's current phase, for round
 /// responses: their counter and quota for that phase (none outside the
-/// round phases) and how many players are done with it.
+/// round phases) and how many players are done with it. The one place this
+/// is computed: a submission reports the same numbers, with the count named
+/// `players_ready` ([`SubmitSessionProgress`]'s `From`).
+///
+/// [`SubmitSessionProgress`]: party_protocol::party::SubmitSessionProgress
 fn round_progress(
     s: &SessionRow,
     everyone: &[ParticipantRow],
@@ -359,33 +363,30 @@ fn round_progress(
         .find(|p| p.player() == player)
         .ok_or_else(not_participant)?;
     let progress = progress_of(s, me);
-    let mut out = RoundSessionProgress {
-        your_prompts_submitted: None,
-        prompts_required: None,
-        your_copies_submitted: None,
-        copies_required: None,
-        your_votes_submitted: None,
-        votes_required: None,
+    let mut own = OwnPhaseProgress {
         phase_complete: Some(progress.done_with(s.phase())),
-        players_done: done,
-        total_players: total,
+        ..OwnPhaseProgress::default()
     };
     match s.phase() {
         PartyPhase::Prompt => {
-            out.your_prompts_submitted = Some(progress.prompts);
-            out.prompts_required = Some(progress.prompts_required);
+            own.your_prompts_submitted = Some(progress.prompts);
+            own.prompts_required = Some(progress.prompts_required);
         }
         PartyPhase::Copy => {
-            out.your_copies_submitted = Some(progress.copies);
-            out.copies_required = Some(progress.copies_required);
+            own.your_copies_submitted = Some(progress.copies);
+            own.copies_required = Some(progress.copies_required);
         }
         PartyPhase::Vote => {
-            out.your_votes_submitted = Some(progress.votes);
-            out.votes_required = Some(progress.votes_required);
+            own.your_votes_submitted = Some(progress.votes);
+            own.votes_required = Some(progress.votes_required);
         }
         PartyPhase::Lobby | PartyPhase::Results | PartyPhase::Completed => {}
     }
-    Ok(out)
+    Ok(RoundSessionProgress {
+        own,
+        players_done: done,
+        total_players: total,
+    })
 }
 
 impl Game {
@@ -511,7 +512,7 @@ impl Game {
         // Progress in the phase of this round, judged by the session as it
         // was before any transition (`submit_in` refused a round of another
         // phase, so this phase is the round's own).
-        let session_progress = round_progress(&s, &submitted.everyone, player)?;
+        let session_progress = round_progress(&s, &submitted.everyone, player)?.into();
         tx.commit().await?;
         Ok(PartySubmitResponse {
             success: true,

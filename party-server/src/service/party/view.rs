@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use party_protocol::party::{
     ConnectionStatus, LobbyParticipant, ParticipantStatus, PartyPhase, PartyProgress,
     PartyResultsResponse, PartySessionResponse, PartyStatusResponse, PhrasesetSummary,
-    RankingEntry, StatusParticipant, SummaryPhrase,
+    RankingEntry, SessionStatus, StatusParticipant, SummaryPhrase,
 };
 use party_protocol::{Coins, ErrorCode, PhrasesetId, PlayerId};
 use uuid::Uuid;
@@ -179,8 +179,30 @@ pub(super) async fn status(
     })
 }
 
+/// Whether a session has results, and the status they carry: a party that
+/// reached RESULTS (`COMPLETED`), or one abandoned after it started, whose
+/// pools were paid and open rounds refunded at the abandonment
+/// (`ABANDONED`). A lobby abandoned before the start has nothing to show.
+fn results_status(s: &SessionRow) -> Result<SessionStatus> {
+    match (s.state(), s.phase()) {
+        (_, PartyPhase::Results | PartyPhase::Completed) => Ok(SessionStatus::Completed),
+        (SessionStatus::Abandoned, PartyPhase::Prompt | PartyPhase::Copy | PartyPhase::Vote) => {
+            Ok(SessionStatus::Abandoned)
+        }
+        (SessionStatus::Abandoned, PartyPhase::Lobby) => Err(Error::api(
+            ErrorCode::WrongPhase,
+            "This party ended in the lobby, before anyone played: it has no results.",
+        )),
+        _ => Err(Error::api(
+            ErrorCode::WrongPhase,
+            "Results are shown once the party reaches RESULTS.",
+        )),
+    }
+}
+
 /// `GET /party/{id}/results`: rankings by net coins in this session,
-/// awards, and a summary of every party phraseset.
+/// awards, and a summary of every party phraseset — final at RESULTS, as
+/// they stood for an abandoned party.
 pub(super) async fn results(
     tx: &mut Tx,
     session: Uuid,
@@ -191,17 +213,12 @@ pub(super) async fn results(
     if !everyone.iter().any(|p| p.player() == caller) {
         return Err(not_participant());
     }
-    if s.phase() != PartyPhase::Results {
-        return Err(Error::api(
-            ErrorCode::WrongPhase,
-            "Results are shown once the party reaches RESULTS.",
-        ));
-    }
-    let money: HashMap<Uuid, (i64, i64)> = tx
+    let ended_as = results_status(&s)?;
+    let money: HashMap<Uuid, (i64, i64, i64)> = tx
         .session_money(session)
         .await?
         .into_iter()
-        .map(|m| (m.player_id, (m.spent, m.earned)))
+        .map(|m| (m.player_id, (m.spent, m.earned, m.refunded)))
         .collect();
     let votes: HashMap<Uuid, (i64, i64)> = tx
         .session_votes(session)
@@ -220,7 +237,7 @@ pub(super) async fn results(
     let stats: Vec<PlayerStats> = everyone
         .iter()
         .map(|p| {
-            let (spent, earned) = money.get(&p.player_id).copied().unwrap_or_default();
+            let (spent, earned, _) = money.get(&p.player_id).copied().unwrap_or_default();
             let (cast, correct) = votes.get(&p.player_id).copied().unwrap_or_default();
             PlayerStats {
                 player_id: p.player(),
@@ -285,10 +302,16 @@ pub(super) async fn results(
     Ok(PartyResultsResponse {
         session_id: s.session_id.into(),
         party_code: s.party_code.clone(),
+        status: ended_as,
         completed_at: s.completed_at.map(|m| Millis(m).to_datetime()),
         rankings: ranked
             .into_iter()
             .map(|(rank, st)| RankingEntry {
+                coins_refunded: Coins::new(
+                    money
+                        .get(&st.player_id.as_uuid())
+                        .map_or(0, |&(_, _, refunded)| refunded),
+                ),
                 rank,
                 player_id: st.player_id,
                 username: st.username.clone(),
@@ -322,7 +345,7 @@ impl Game {
         status(&mut tx, &self.rules, session, player).await
     }
 
-    /// `GET /party/{id}/results`: members only, once in RESULTS.
+    /// `GET /party/{id}/results`: members only, once in RESULTS or abandoned.
     #[tracing::instrument(skip_all, fields(player = %player, party = %session))]
     pub async fn party_results(
         &self,

@@ -12,6 +12,8 @@ pub struct MoneyRow {
     pub player_id: Uuid,
     pub spent: i64,
     pub earned: i64,
+    /// The part of `earned` that refunded entry fees.
+    pub refunded: i64,
 }
 
 /// A player's votes in a session.
@@ -24,12 +26,13 @@ pub struct VoteStatsRow {
 
 impl Tx {
     /// Entry fees spent and payouts, prizes and refunds earned per player
-    /// for everything played in the session.
+    /// for everything played in the session, and of those the refunds.
     pub async fn session_money(&mut self, session: Uuid) -> Result<Vec<MoneyRow>> {
         Ok(on_conn!(self, conn => sqlx::query_as::<_, MoneyRow>(
             "SELECT l.player_id, \
                CAST(COALESCE(SUM(CASE WHEN l.kind IN ('prompt_entry', 'copy_entry', 'vote_entry') THEN l.amount ELSE 0 END), 0) AS BIGINT) AS spent, \
-               CAST(COALESCE(SUM(CASE WHEN l.kind IN ('refund', 'vote_payout', 'prize_payout', 'vault_rake') THEN l.amount ELSE 0 END), 0) AS BIGINT) AS earned \
+               CAST(COALESCE(SUM(CASE WHEN l.kind IN ('refund', 'vote_payout', 'prize_payout', 'vault_rake') THEN l.amount ELSE 0 END), 0) AS BIGINT) AS earned, \
+               CAST(COALESCE(SUM(CASE WHEN l.kind = 'refund' THEN l.amount ELSE 0 END), 0) AS BIGINT) AS refunded \
              FROM ledger l WHERE l.player_id IS NOT NULL AND ( \
                l.reference_id IN (SELECT round_id FROM rounds WHERE party_session_id = $1) \
                OR l.reference_id IN (SELECT v.vote_id FROM votes v JOIN rounds r ON r.round_id = v.round_id \
