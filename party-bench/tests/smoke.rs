@@ -34,11 +34,12 @@ async fn the_smoke_profile_completes_every_party_without_errors_or_lost_events()
     assert_eq!(step.parties_completed, cfg.parties, "{table}");
     assert_eq!(step.measured.error_total(), 0, "{table}");
     assert_eq!(step.measured.lost_events, 0, "{table}");
-    // Every player played every round: 1 prompt + 2 copies + 1 vote (the
-    // vote quota with 4 players is 1), each a start and a submit.
+    // Every player played every round: 1 prompt + 2 copies + 3 votes (one
+    // on a party set and two global ones with 4 players), each a start and
+    // a submit.
     let players = (cfg.parties * cfg.players) as u64;
-    assert_eq!(step.measured.latency["start_round"].count, 4 * players);
-    assert!(step.measured.latency["submit"].count >= 4 * players);
+    assert_eq!(step.measured.latency["start_round"].count, 6 * players);
+    assert!(step.measured.latency["submit"].count >= 6 * players);
     assert_eq!(step.measured.latency["guest"].count, players);
     assert_eq!(step.measured.latency["results"].count, players);
     assert_eq!(step.connected_peak, players as i64);
