@@ -782,6 +782,22 @@ mod tests {
         }
 
         #[test]
+        fn any_text_at_all_gets_an_answer_not_a_panic(
+            raw in "\\PC{0,120}",
+            other in "\\PC{0,40}",
+            prompt in "\\PC{0,80}",
+        ) {
+            // Hostile input: any Unicode, any length up to past the limit.
+            let original = Phrase::parse("GARDEN PARTY").expect("a valid phrase");
+            let accepted = validate_prompt_phrase(&raw, &prompt);
+            if let Ok(phrase) = &accepted {
+                prop_assert!(phrase.as_str().len() <= 100);
+            }
+            let second = Phrase::parse(&other).ok();
+            let _ = validate_copy_phrase(&raw, &original, second.as_ref(), &prompt);
+        }
+
+        #[test]
         fn every_dictionary_pair_of_words_passes_unless_it_repeats_the_prompt(
             first in prop::sample::select(&["GARDEN", "PICKLE", "ROCKET", "BANANA", "WIZARD"][..]),
             second in prop::sample::select(&["PARTY", "STORM", "SALAD", "MONKEY", "TOASTER"][..]),

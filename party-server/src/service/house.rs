@@ -11,31 +11,17 @@ use std::sync::LazyLock;
 
 use party_protocol::{PhrasesetId, PlayerId, RoundId};
 use rand::seq::SliceRandom;
-use uuid::Uuid;
 
 use super::phrasesets::create_phraseset;
 use crate::clock::Millis;
 use crate::config::GameRules;
 use crate::error::{Error, Result};
 use crate::game::house_library::{self, HouseLibraryError, HousePhraseset};
-use crate::store::{Account, HouseRounds, PhrasesetRow, Transfer, Tx};
-
-/// The house author who signs the originals (fixed id, see migration 0005).
-pub(crate) const HOUSE_WRITER: PlayerId = PlayerId::from_uuid(Uuid::from_u128(0xF001));
-/// The house authors who sign the two copies.
-pub(crate) const HOUSE_COPIERS: [PlayerId; 2] = [
-    PlayerId::from_uuid(Uuid::from_u128(0xF002)),
-    PlayerId::from_uuid(Uuid::from_u128(0xF003)),
-];
+use crate::store::{Account, HOUSE_COPIERS, HOUSE_WRITER, HouseRounds, PhrasesetRow, Transfer, Tx};
 
 /// The library, parsed and checked once (its unit tests keep it valid).
 static LIBRARY: LazyLock<Result<Vec<HousePhraseset>, HouseLibraryError>> =
     LazyLock::new(house_library::house_library);
-
-/// Whether the house wrote this set.
-pub(crate) fn is_house_set(set: &PhrasesetRow) -> bool {
-    set.original_player_id == HOUSE_WRITER.as_uuid()
-}
 
 /// Prints up to `count` library sets that none of `voters` ever voted on
 /// and that have no open printing (an open one is already offered to

@@ -7,12 +7,11 @@ use party_protocol::{Coins, ErrorCode, PhrasesetId, PlayerId};
 use uuid::Uuid;
 
 use super::Game;
-use super::house::{HOUSE_WRITER, is_house_set};
 use crate::clock::Millis;
 use crate::config::GameRules;
 use crate::error::{Error, Result};
 use crate::game::scoring::{VoteTally, split_prize};
-use crate::store::{Account, PhrasesetRow, RoundRow, Transfer, Tx};
+use crate::store::{Account, HOUSE_WRITER, PhrasesetRow, RoundRow, Transfer, Tx};
 
 /// Creates the phraseset of a prompt whose two copies are in, and funds its
 /// pool from the house: the three entry fees it holds, plus the copy
@@ -158,7 +157,7 @@ impl Game {
             .map(|i| roles[i]);
         let your_payout = tx.paid_from_pool(id, player).await?;
         // The house's shares and the rounding remainder all went back to the house.
-        let remainder = if is_house_set(&set) {
+        let remainder = if set.is_house_set() {
             0
         } else {
             prize.remainder

@@ -6,9 +6,24 @@ use std::collections::HashSet;
 use party_protocol::PlayerId;
 use uuid::Uuid;
 
-use super::{Tx, exec_on, on_conn};
+use super::{PhrasesetRow, Tx, exec_on, on_conn};
 use crate::clock::Millis;
 use crate::error::Result;
+
+/// The house author who signs the originals (fixed id, made by migration 0005).
+pub const HOUSE_WRITER: PlayerId = PlayerId::from_uuid(Uuid::from_u128(0xF001));
+/// The house authors who sign the two copies.
+pub const HOUSE_COPIERS: [PlayerId; 2] = [
+    PlayerId::from_uuid(Uuid::from_u128(0xF002)),
+    PlayerId::from_uuid(Uuid::from_u128(0xF003)),
+];
+
+impl PhrasesetRow {
+    /// Whether the house wrote this set.
+    pub fn is_house_set(&self) -> bool {
+        self.original_player_id == HOUSE_WRITER.as_uuid()
+    }
+}
 
 /// A house phraseset's identity across printings: its prompt and original.
 pub type HouseKey = (i64, String);

@@ -40,7 +40,7 @@ use uuid::Uuid;
 
 pub use constraint::{Constraint, violated, violates};
 pub(crate) use decode::{enum_column, from_row, parse_text};
-pub use house::{HouseKey, HouseRounds};
+pub use house::{HOUSE_COPIERS, HOUSE_WRITER, HouseKey, HouseRounds};
 pub use ledger::{Account, LedgerAudit, SplitPayout, Transfer};
 pub use party::{
     AssignmentKind, AssignmentRow, AssignmentStatus, MoneyRow, NewSession, ParticipantRow,

@@ -11,8 +11,6 @@ use party_protocol::party::{
 };
 use party_protocol::round::RoundAvailability;
 
-use super::state::CreateForm;
-
 /// One player's work in a match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Quotas {
@@ -30,16 +28,6 @@ impl Quotas {
             prompts,
             copies: 2 * prompts,
             votes: *PARTY_VOTES_PER_PLAYER.start(),
-        }
-    }
-
-    /// The party the create dialog would ask for.
-    pub fn of_form(form: &CreateForm) -> Self {
-        let [_, _, prompts, votes, _] = form.values;
-        Quotas {
-            prompts,
-            copies: 2 * prompts,
-            votes,
         }
     }
 
@@ -224,15 +212,6 @@ mod tests {
             MatchCost::new(Quotas::smallest(), prices(50)).cost,
             Coins::new(210)
         );
-    }
-
-    #[test]
-    fn the_create_form_asks_for_twice_its_prompts_in_copies() {
-        let mut form = CreateForm::default();
-        assert_eq!(Quotas::of_form(&form), quotas(1, 3));
-        form.values[2] = 3;
-        form.values[3] = 5;
-        assert_eq!(Quotas::of_form(&form), quotas(3, 5));
     }
 
     #[test]

@@ -147,6 +147,16 @@ impl Default for CreateForm {
 }
 
 impl CreateForm {
+    /// The party this dialog would ask for: copies are twice the prompts.
+    pub fn quotas(&self) -> Quotas {
+        let [_, _, prompts, votes, _] = self.values;
+        Quotas {
+            prompts,
+            copies: 2 * prompts,
+            votes,
+        }
+    }
+
     pub const LABELS: [&'static str; 5] = [
         "Min players",
         "Max players",
@@ -352,7 +362,7 @@ impl App {
 
     /// The cost of the party the create dialog would open.
     pub fn create_cost(&self) -> Option<MatchCost> {
-        self.match_cost(Quotas::of_form(&self.create))
+        self.match_cost(self.create.quotas())
     }
 
     /// The create dialog's warning (plan §7.5): the wallet is short of the

@@ -158,3 +158,19 @@ fn before_the_party_is_known_the_smallest_match_is_the_measure() {
     assert_eq!(bare.create_warning(), None);
     assert!(!bare.party_mode_off());
 }
+
+#[test]
+fn the_create_form_asks_for_twice_its_prompts_in_copies() {
+    use super::cost::Quotas;
+    use super::state::CreateForm;
+    let mut form = CreateForm::default();
+    let quotas = |prompts, votes| Quotas {
+        prompts,
+        copies: 2 * prompts,
+        votes,
+    };
+    assert_eq!(form.quotas(), quotas(1, 3));
+    form.values[2] = 3;
+    form.values[3] = 5;
+    assert_eq!(form.quotas(), quotas(3, 5));
+}

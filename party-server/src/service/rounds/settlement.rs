@@ -12,7 +12,7 @@ use crate::clock::Millis;
 use crate::config::GameRules;
 use crate::error::Result;
 use crate::game::scoring::{VoteTally, split_payout, split_prize};
-use crate::service::house::{is_house_set, return_pool};
+use crate::service::house::return_pool;
 use crate::store::{Account, Backend, PhrasesetRow, RoundRow, SplitPayout, Transfer, Tx};
 
 /// Expires one active round with its refund; false if it was no longer active.
@@ -86,7 +86,7 @@ pub(crate) async fn finalize_phraseset(
         return Ok(false);
     };
     lock_payees(tx, &set, None).await?;
-    if is_house_set(&set) {
+    if set.is_house_set() {
         return_pool(tx, &set, now).await?;
     } else {
         tx.pay_from_pools(&prize_payouts(rules, &set), now).await?;
