@@ -14,5 +14,6 @@ pub mod embedded;
 pub mod fixtures;
 pub mod headless;
 pub mod runtime;
+pub mod tls;
 pub mod ui;
 pub mod ws;

@@ -49,7 +49,13 @@ pub async fn run(
         };
         let mut final_code = None;
         if let Some(url) = url
-            && let Ok((mut stream, _)) = tokio_tungstenite::connect_async(url.as_str()).await
+            && let Ok((mut stream, _)) = tokio_tungstenite::connect_async_tls_with_config(
+                url.as_str(),
+                None,
+                false,
+                Some(api.trust().connector()),
+            )
+            .await
         {
             attempt = 0;
             let _ = out.send(Msg::Ws(WsEvent::Connected));

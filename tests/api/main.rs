@@ -26,3 +26,4 @@ mod party_timing;
 mod presence;
 mod realtime;
 mod timers;
+mod tls;
