@@ -141,22 +141,23 @@ fn uses_tls(server: &str) -> bool {
 pub fn is_certificate_error(err: &(dyn std::error::Error + 'static)) -> bool {
     let mut cause = Some(err);
     while let Some(e) = cause {
-        // An I/O error hides its inner error from `source()`: look inside.
-        let inner = e
+        if let Some(tls) = e.downcast_ref::<rustls::Error>()
+            && matches!(
+                tls,
+                rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented
+            )
+        {
+            return true;
+        }
+        // An I/O error hides what it wraps from `source()` (and may wrap
+        // another I/O error): look inside.
+        cause = match e
             .downcast_ref::<std::io::Error>()
             .and_then(|io| io.get_ref())
-            .map(|inner| inner as &(dyn std::error::Error + 'static));
-        for candidate in [Some(e), inner].into_iter().flatten() {
-            if let Some(tls) = candidate.downcast_ref::<rustls::Error>()
-                && matches!(
-                    tls,
-                    rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented
-                )
-            {
-                return true;
-            }
-        }
-        cause = e.source();
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
     }
     false
 }
@@ -285,7 +286,8 @@ mod tests {
     #[test]
     fn certificate_errors_are_found_inside_io_errors() {
         let tls = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
-        let io = std::io::Error::other(tls);
+        // As reqwest reports it: an I/O error around an I/O error around it.
+        let io = std::io::Error::other(std::io::Error::new(std::io::ErrorKind::InvalidData, tls));
         assert!(is_certificate_error(&io));
         let other = std::io::Error::other("connection refused");
         assert!(!is_certificate_error(&other));
