@@ -145,7 +145,7 @@ pub async fn reload_on_hangup(store: Arc<CertStore>, cancel: CancellationToken) 
         match store.reload() {
             Ok(()) => tracing::info!(cert = %store.files.cert.display(), "certificate reloaded"),
             Err(err) => {
-                tracing::error!(error = %err, "certificate not reloaded; the old one stays")
+                tracing::error!(error = %err, "certificate not reloaded; the old one stays");
             }
         }
     }

@@ -3,6 +3,7 @@
 //! refused, and a SIGHUP renewal that new connections see while an open
 //! party socket stays open.
 
+use std::fmt::Write as _;
 use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
@@ -78,7 +79,7 @@ async fn a_client_without_the_ca_is_refused_for_the_certificate() {
     let mut chain = String::new();
     let mut cause: Option<&dyn std::error::Error> = Some(&err);
     while let Some(e) = cause {
-        chain.push_str(&format!("{e} / "));
+        let _ = write!(chain, "{e} / ");
         cause = e.source();
     }
     assert!(
