@@ -25,39 +25,21 @@ use tokio::sync::RwLock;
 
 use crate::tls::Trust;
 
-/// A failed call: the server's code and sentence, or a transport problem.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct ClientError {
-    /// `None` when the server was not reached or answered nonsense.
-    pub code: Option<ErrorCode>,
-    pub message: String,
-}
+pub use crate::error::{ApiResult, ClientError};
 
-impl ClientError {
-    fn network(err: &reqwest::Error) -> Self {
-        let message = if crate::tls::is_certificate_error(err) {
-            crate::tls::untrusted_message(&root_cause(err))
-        } else {
-            format!("Cannot reach the server ({err}).")
-        };
-        ClientError {
-            code: None,
-            message,
-        }
-    }
-
-    /// Whether the server was refused for its TLS certificate.
-    pub fn is_untrusted_certificate(&self) -> bool {
-        self.code.is_none() && self.message.starts_with(crate::tls::UNTRUSTED)
-    }
-
-    pub fn is(&self, code: ErrorCode) -> bool {
-        self.code == Some(code)
+/// A request that got no answer: a refused certificate says so and how to
+/// trust it; anything else is "cannot reach".
+fn network(err: &reqwest::Error) -> ClientError {
+    let message = if crate::tls::is_certificate_error(err) {
+        crate::error::untrusted_message(&root_cause(err))
+    } else {
+        format!("Cannot reach the server ({err}).")
+    };
+    ClientError {
+        code: None,
+        message,
     }
 }
-
-pub type ApiResult<T> = Result<T, ClientError>;
 
 /// The innermost cause of an error: reqwest's own text ("error sending
 /// request") says less than the TLS reason at the bottom of the chain.
@@ -173,13 +155,13 @@ impl ApiClient {
             if let Some(body) = &body {
                 req = req.json(body);
             }
-            let resp = req.send().await.map_err(|e| ClientError::network(&e))?;
+            let resp = req.send().await.map_err(|e| network(&e))?;
             let status = resp.status();
             if status == StatusCode::UNAUTHORIZED && auth && !retried && self.try_refresh().await {
                 retried = true;
                 continue;
             }
-            let bytes = resp.bytes().await.map_err(|e| ClientError::network(&e))?;
+            let bytes = resp.bytes().await.map_err(|e| network(&e))?;
             if status.is_success() {
                 return serde_json::from_slice(&bytes).map_err(|e| ClientError {
                     code: None,
@@ -216,9 +198,9 @@ impl ApiClient {
             .json(&json!({"refresh_token": refresh_token}))
             .send()
             .await
-            .map_err(|e| ClientError::network(&e))?;
+            .map_err(|e| network(&e))?;
         let status = resp.status();
-        let bytes = resp.bytes().await.map_err(|e| ClientError::network(&e))?;
+        let bytes = resp.bytes().await.map_err(|e| network(&e))?;
         if !status.is_success() {
             let body = serde_json::from_slice::<ApiErrorBody>(&bytes).ok();
             return Err(ClientError {
@@ -243,8 +225,8 @@ impl ApiClient {
             .get(format!("{}/health", self.base))
             .send()
             .await
-            .map_err(|e| ClientError::network(&e))?;
-        let bytes = resp.bytes().await.map_err(|e| ClientError::network(&e))?;
+            .map_err(|e| network(&e))?;
+        let bytes = resp.bytes().await.map_err(|e| network(&e))?;
         serde_json::from_slice(&bytes).map_err(|e| ClientError {
             code: None,
             message: format!("Unexpected answer from the server: {e}"),

@@ -16,7 +16,7 @@ use rustls::RootCertStore;
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 
-use crate::api::ClientError;
+use crate::error::ClientError;
 
 /// Whom the client trusts, shared by its HTTP calls and its sockets.
 #[derive(Clone)]
@@ -160,17 +160,6 @@ pub fn is_certificate_error(err: &(dyn std::error::Error + 'static)) -> bool {
         };
     }
     false
-}
-
-/// How every untrusted-certificate message begins.
-pub const UNTRUSTED: &str = "The server's TLS certificate is not trusted";
-
-/// What the client says when a server's certificate is refused.
-pub fn untrusted_message(detail: &dyn std::fmt::Display) -> String {
-    format!(
-        "{UNTRUSTED} ({detail}). For a private or self-signed server, pass its CA \
-         certificate with --ca-cert FILE (or PARTY_CA_CERT)."
-    )
 }
 
 /// Whether talking to `server` goes unencrypted beyond this machine and

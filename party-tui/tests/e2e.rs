@@ -1051,9 +1051,9 @@ fn one_player_plays_against_bots_over_https_and_wss_with_ca_cert() {
         me.pane.wait_for(&format!("Players {n}/8"));
     }
     // The lobby's socket is up over wss://.
-    let live = me.pane.wait_until("a live party socket", |s| {
-        header(s).iter().any(|f| *f == "● live")
-    });
+    let live = me
+        .pane
+        .wait_until("a live party socket", |s| header(s).contains(&"● live"));
     assert!(!live.contains("not encrypted"), "{live}");
     me.pane.keys(&["r"]);
     me.pane.wait_for("3 ready — press s to start.");
