@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use party_protocol::ErrorCode;
 use party_tui::api::{ApiClient, ApiResult, ClientError};
+use party_tui::tls::Trust;
 use tokio::time::Instant;
 
 use crate::stats::Recorder;
@@ -17,16 +18,18 @@ use crate::stats::Recorder;
 #[derive(Debug, Clone)]
 pub struct Http {
     pool: reqwest::Client,
-    /// `http://HOST:PORT` (no trailing slash).
+    /// `http://HOST:PORT` or `https://…` (no trailing slash).
     root: String,
+    trust: Trust,
     recorder: Arc<Recorder>,
 }
 
 impl Http {
-    pub fn new(root: &str, recorder: Arc<Recorder>) -> Self {
+    pub fn new(root: &str, trust: &Trust, recorder: Arc<Recorder>) -> Self {
         // Thousands of bots wait on a loaded server: longer timeouts than
         // the interactive client's, and no Nagle delay on small requests.
-        let pool = reqwest::Client::builder()
+        let pool = trust
+            .http_builder()
             .timeout(Duration::from_secs(30))
             .connect_timeout(Duration::from_secs(10))
             .tcp_nodelay(true)
@@ -36,6 +39,7 @@ impl Http {
         Http {
             pool,
             root: root.trim_end_matches('/').to_owned(),
+            trust: trust.clone(),
             recorder,
         }
     }
@@ -50,7 +54,7 @@ impl Http {
 
     /// A new player's client: its own tokens, the shared pool.
     pub fn player(&self) -> ApiClient {
-        ApiClient::with_http(self.pool.clone(), &self.root)
+        ApiClient::with_http(self.pool.clone(), &self.root, self.trust.clone())
     }
 
     /// Awaits `call` and records its latency under `kind`, counted from
@@ -120,7 +124,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_call_is_timed_from_its_slot() {
-        let http = Http::new("http://127.0.0.1:1/", Arc::new(Recorder::new()));
+        let root = "http://127.0.0.1:1/";
+        let http = Http::new(root, &Trust::platform(root), Arc::new(Recorder::new()));
         assert_eq!(http.root(), "http://127.0.0.1:1");
         let due = Instant::now();
         tokio::time::sleep(Duration::from_millis(20)).await;

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use party_protocol::party::CreatePartyRequest;
+use party_tui::tls::Trust;
 use serde::{Deserialize, Serialize};
 
 use crate::swarm;
@@ -51,6 +52,8 @@ pub struct LoadConfig {
     pub window: Duration,
     /// Continuous: party starts are spread over this; default one party's length.
     pub warmup: Option<Duration>,
+    /// Whom to trust for an `https://` server (`--ca-cert`).
+    pub trust: Trust,
 }
 
 impl LoadConfig {
@@ -58,6 +61,7 @@ impl LoadConfig {
     pub fn for_profile(profile: Profile, server: &str) -> Self {
         let base = LoadConfig {
             server: server.trim_end_matches('/').to_owned(),
+            trust: Trust::platform(server),
             profile,
             parties: 50,
             players: 8,

@@ -47,8 +47,8 @@ pub async fn run_step(
     seed: u64,
 ) -> StepReport {
     let recorder = Arc::new(Recorder::new());
-    let http = Http::new(&cfg.server, recorder.clone());
-    let probe = Probe::new(&cfg.server, cfg.server_pid);
+    let http = Http::new(&cfg.server, &cfg.trust, recorder.clone());
+    let probe = Probe::new(&cfg.server, &cfg.trust, cfg.server_pid);
     let before = probe.read().await;
     let stop = Arc::new(AtomicBool::new(false));
     let peak = Arc::new(Peak::default());

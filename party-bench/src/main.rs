@@ -33,6 +33,10 @@ struct LoadArgs {
     /// The server URL: this machine only (127.0.0.1 or localhost).
     #[arg(long, default_value = "http://127.0.0.1:8000")]
     server: String,
+    /// Also trust the CA certificate(s) in this PEM file, for an
+    /// `https://` server with a private or self-signed certificate.
+    #[arg(long, env = "PARTY_CA_CERT", value_name = "FILE")]
+    ca_cert: Option<PathBuf>,
     /// smoke (seconds, fails on errors or lost events), standard, or capacity.
     #[arg(long, value_enum, default_value_t = Profile::Smoke)]
     profile: Profile,
@@ -151,6 +155,15 @@ async fn load_main(a: LoadArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let mut cfg = LoadConfig::for_profile(a.profile, &a.server);
+    if let Some(ca) = &a.ca_cert {
+        match party_tui::tls::Trust::new(&a.server, Some(ca)) {
+            Ok(trust) => cfg.trust = trust,
+            Err(err) => {
+                eprintln!("party-bench: {}", err.message);
+                return ExitCode::from(2);
+            }
+        }
+    }
     if let Some(p) = a.parties {
         cfg.parties = p;
         if a.profile == Profile::Capacity && a.ramp.is_none() {

@@ -62,11 +62,12 @@ impl Memory {
 }
 
 impl Probe {
-    pub fn new(server: &str, pid: Option<u32>) -> Self {
+    pub fn new(server: &str, trust: &party_tui::tls::Trust, pid: Option<u32>) -> Self {
         Probe {
             pid,
             metrics_url: format!("{}/qf/metrics", server.trim_end_matches('/')),
-            http: reqwest::Client::builder()
+            http: trust
+                .http_builder()
                 .timeout(Duration::from_secs(5))
                 .build()
                 .unwrap_or_default(),

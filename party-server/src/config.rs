@@ -15,6 +15,16 @@ pub struct Config {
     #[arg(long, env = "PARTY_BIND", default_value = "127.0.0.1:8000")]
     pub bind: SocketAddr,
 
+    /// Serve HTTPS and WSS with this PEM certificate chain (needs
+    /// --tls-key). Re-read with the key on SIGHUP: new connections get the
+    /// new certificate, open ones stay. Without it the server speaks plain HTTP.
+    #[arg(long, env = "PARTY_TLS_CERT", requires = "tls_key", value_name = "PEM")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The PEM private key of --tls-cert (PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, env = "PARTY_TLS_KEY", requires = "tls_cert", value_name = "PEM")]
+    pub tls_key: Option<PathBuf>,
+
     /// Database URL: `sqlite://PATH` or `postgres://USER@HOST/DB`.
     /// Defaults to `sqlite://<data-dir>/party.db`.
     #[arg(long, env = "PARTY_DATABASE_URL")]
@@ -126,6 +136,17 @@ impl Config {
         }
         self.rules.check()?;
         Ok(())
+    }
+
+    /// The certificate and key files, when the server speaks TLS.
+    pub fn tls_files(&self) -> Option<crate::tls::TlsFiles> {
+        match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => Some(crate::tls::TlsFiles {
+                cert: cert.clone(),
+                key: key.clone(),
+            }),
+            _ => None,
+        }
     }
 
     /// The database URL to use, defaulting to a SQLite file in the data directory.
@@ -420,6 +441,7 @@ mod tests {
             assert_eq!(from_env.rate_limits, Switch::Off, "the variables are set");
             assert_eq!(from_env.party_mode, Switch::Off);
             assert_eq!(from_env.log_format, LogFormat::Json);
+            assert!(from_env.tls_files().is_some());
 
             let config = Config::local(bind, data_dir).unwrap();
             assert_eq!(config.bind, bind);
@@ -433,6 +455,11 @@ mod tests {
             assert_eq!(config.party_mode, Switch::On);
             assert!(config.trusted_proxies.is_empty());
             assert_eq!(config.rules_file, None);
+            assert_eq!(
+                config.tls_files(),
+                None,
+                "the embedded server stays plain HTTP"
+            );
             assert!(!config.manual_clock);
             assert_eq!(config.log, "info,sqlx=warn");
             assert_eq!(config.log_format, LogFormat::Text);
@@ -453,6 +480,8 @@ mod tests {
             .env("PARTY_RULES", "/nonexistent/rules.json")
             .env("PARTY_MANUAL_CLOCK", "true")
             .env("PARTY_LOG_FORMAT", "json")
+            .env("PARTY_TLS_CERT", "/nonexistent/cert.pem")
+            .env("PARTY_TLS_KEY", "/nonexistent/key.pem")
             .env("RUST_LOG", "trace")
             .output()
             .unwrap();
@@ -462,6 +491,27 @@ mod tests {
             "child run failed:\n{stdout}\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
+    }
+
+    #[test]
+    fn a_tls_certificate_needs_its_key() {
+        let parse = |args: &[&str]| {
+            Config::command()
+                .mut_args(|arg| arg.env(None))
+                .try_get_matches_from(args)
+                .and_then(|matches| Config::from_arg_matches(&matches))
+        };
+        let alone = parse(&["party-server", "--tls-cert", "c.pem"]).unwrap_err();
+        assert!(alone.to_string().contains("--tls-key"), "{alone}");
+        let both = parse(&["party-server", "--tls-cert", "c.pem", "--tls-key", "k.pem"]).unwrap();
+        assert_eq!(
+            both.tls_files(),
+            Some(crate::tls::TlsFiles {
+                cert: "c.pem".into(),
+                key: "k.pem".into()
+            })
+        );
+        assert_eq!(parse(&["party-server"]).unwrap().tls_files(), None);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! - [`http`]: routes, extractors and handlers.
 //! - [`realtime`]: the party WebSocket and the fan-out of party events.
 //! - [`startup`]: wiring, serving and graceful shutdown.
+//! - [`tls`]: HTTPS/WSS with a certificate reloaded on SIGHUP.
 //!
 //! Requests flow `http` → `service` → `store`; `service` asks `game` to
 //! decide and `store` to persist.
@@ -24,6 +25,7 @@ pub mod realtime;
 pub mod service;
 pub mod startup;
 pub mod store;
+pub mod tls;
 
 pub use config::Config;
 pub use error::{Error, Result};

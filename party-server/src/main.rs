@@ -38,8 +38,9 @@ async fn main() -> std::process::ExitCode {
 async fn serve(config: &Config) -> party_server::Result<()> {
     let app = Application::build(config).await?;
     let addr = app.local_addr()?;
+    let url = app.url()?;
     tracing::info!(%addr, database = %party_server::config::redact_url(&config.database_url()), "listening");
-    println!("party-server listening on http://{addr}");
+    println!("party-server listening on {url}");
     let _ = std::io::stdout().flush();
     app.run(party_server::startup::shutdown_signal()).await
 }

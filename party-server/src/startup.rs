@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -20,18 +21,27 @@ use crate::realtime::hub::{Hub, HubHook};
 use crate::realtime::listener;
 use crate::service::{Game, sweeper};
 use crate::store::Store;
+use crate::tls::{self, CertStore, TlsListener};
 
 /// A server that is bound and connected, ready to [`Application::run`].
 #[derive(Debug)]
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    /// Set when the server speaks TLS (`--tls-cert`/`--tls-key`).
+    tls: Option<Arc<CertStore>>,
 }
 
 impl Application {
     /// Binds the listener (port 0 picks a free port), connects to the
     /// database, applies migrations and loads the prompt library.
     pub async fn build(config: &Config) -> Result<Self> {
+        // A bad certificate stops the start before anything else is touched.
+        let tls = config
+            .tls_files()
+            .map(CertStore::load)
+            .transpose()?
+            .map(Arc::new);
         let url = config.database_url();
         let store = Store::connect(&url).await?;
         let mut tx = store.begin().await?;
@@ -68,7 +78,11 @@ impl Application {
         let listener = TcpListener::bind(config.bind)
             .await
             .map_err(|e| Error::internal(format!("cannot listen on {}: {e}", config.bind)))?;
-        Ok(Self { listener, state })
+        Ok(Self {
+            listener,
+            state,
+            tls,
+        })
     }
 
     pub fn local_addr(&self) -> Result<SocketAddr> {
@@ -77,10 +91,20 @@ impl Application {
             .map_err(|e| Error::internal(format!("no local address: {e}")))
     }
 
+    /// The root URL clients use: `https://` when the server speaks TLS.
+    pub fn url(&self) -> Result<String> {
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        Ok(format!("{scheme}://{}", self.local_addr()?))
+    }
+
     /// Serves until `shutdown` completes, then lets in-flight requests
     /// finish, stops the background tasks and closes the database.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
-        let Application { listener, state } = self;
+        let Application {
+            listener,
+            state,
+            tls,
+        } = self;
         let cancel = CancellationToken::new();
         let tasks = TaskTracker::new();
         tasks.spawn(sweeper::run(
@@ -93,19 +117,41 @@ impl Application {
         if let Some(pool) = state.game.listen_pool() {
             tasks.spawn(listener::run(state.hub.clone(), pool, cancel.clone()));
         }
+        let tls_config = match &tls {
+            Some(store) => {
+                tasks.spawn(tls::reload_on_hangup(store.clone(), cancel.clone()));
+                Some(store.server_config()?)
+            }
+            None => None,
+        };
         tasks.close();
 
         let (game, instance) = (state.game.clone(), state.hub.instance());
         let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
         let stop = cancel.clone();
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                shutdown.await;
-                tracing::info!("shutting down: finishing in-flight requests");
-                stop.cancel();
-            })
-            .await
-            .map_err(|e| Error::internal(format!("server error: {e}")))?;
+        let graceful = async move {
+            shutdown.await;
+            tracing::info!("shutting down: finishing in-flight requests");
+            stop.cancel();
+        };
+        let served = match tls_config {
+            None => {
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(graceful)
+                    .await
+            }
+            Some(config) => {
+                let listener = TlsListener::new(listener, config)
+                    .map_err(|e| Error::internal(format!("no local address: {e}")))?;
+                // `tap_io` (doing nothing) is what gives a custom listener's
+                // connections their peer address as `ConnectInfo`, which
+                // the per-IP limits read.
+                axum::serve(listener.tap_io(|_| ()), app)
+                    .with_graceful_shutdown(graceful)
+                    .await
+            }
+        };
+        served.map_err(|e| Error::internal(format!("server error: {e}")))?;
         cancel.cancel();
         tasks.wait().await;
         // Sockets still open lose their count with this instance's row.

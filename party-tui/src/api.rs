@@ -23,29 +23,44 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 use tokio::sync::RwLock;
 
-/// A failed call: the server's code and sentence, or a transport problem.
+use crate::tls::Trust;
+
+pub use crate::error::{ApiResult, ClientError};
+
+/// A request that got no answer: a refused certificate says so and how to
+/// trust it; anything else is "cannot reach".
+fn network(err: &reqwest::Error) -> ClientError {
+    let message = if crate::tls::is_certificate_error(err) {
+        crate::error::untrusted_message(&root_cause(err))
+    } else {
+        format!("Cannot reach the server ({err}).")
+    };
+    ClientError {
+        code: None,
+        message,
+    }
+}
+
+/// The innermost cause of an error: reqwest's own text ("error sending
+/// request") says less than the TLS reason at the bottom of the chain.
+fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut last: &(dyn std::error::Error + 'static) = err;
+    while let Some(next) = last.source() {
+        last = next;
+    }
+    last.to_string()
+}
+
+/// Why [`ApiClient::check_protocol`] refuses a server before any call.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct ClientError {
-    /// `None` when the server was not reached or answered nonsense.
-    pub code: Option<ErrorCode>,
-    pub message: String,
+pub enum CheckError {
+    /// It speaks another protocol version.
+    #[error(transparent)]
+    Protocol(#[from] ProtocolMismatch),
+    /// Its TLS certificate is not trusted (see `--ca-cert`).
+    #[error("{}", .0.message)]
+    Certificate(ClientError),
 }
-
-impl ClientError {
-    fn network(err: &reqwest::Error) -> Self {
-        ClientError {
-            code: None,
-            message: format!("Cannot reach the server ({err})."),
-        }
-    }
-
-    pub fn is(&self, code: ErrorCode) -> bool {
-        self.code == Some(code)
-    }
-}
-
-pub type ApiResult<T> = Result<T, ClientError>;
 
 #[derive(Debug, Clone, Default)]
 struct Tokens {
@@ -59,24 +74,39 @@ pub struct ApiClient {
     http: reqwest::Client,
     base: String,
     tokens: Arc<RwLock<Tokens>>,
+    /// Whom to trust for `wss://` (the HTTP client holds its own copy).
+    trust: Trust,
 }
 
 impl ApiClient {
-    /// `server` is the server's root URL, e.g. `http://127.0.0.1:8000`.
+    /// `server` is the server's root URL, e.g. `http://127.0.0.1:8000`;
+    /// an `https://` server is checked against the platform's roots.
     pub fn new(server: &str) -> Self {
-        let http = reqwest::Client::builder()
+        Self::with_trust(server, Trust::platform(server))
+    }
+
+    /// A client that trusts `trust` for `https://` and `wss://` (the
+    /// platform's roots, plus a `--ca-cert`).
+    pub fn with_trust(server: &str, trust: Trust) -> Self {
+        let http = trust
+            .http_builder()
             .timeout(Duration::from_secs(15))
             .connect_timeout(Duration::from_secs(5))
             .build()
-            .unwrap_or_default();
-        Self::with_http(http, server)
+            .unwrap_or_else(|err| {
+                // Only a broken TLS setup fails here; calls then report it.
+                tracing::error!(error = %err, "HTTP client setup failed");
+                trust.http_builder().build().unwrap_or_default()
+            });
+        Self::with_http(http, server, trust)
     }
 
     /// A client signed in on its own but sending through `http`: many
     /// players (the benchmark's bots) share one connection pool and its
-    /// settings this way.
-    pub fn with_http(http: reqwest::Client, server: &str) -> Self {
+    /// settings this way. `trust` is for its sockets.
+    pub fn with_http(http: reqwest::Client, server: &str, trust: Trust) -> Self {
         Self {
+            trust,
             http,
             base: format!(
                 "{}{}",
@@ -85,6 +115,11 @@ impl ApiClient {
             ),
             tokens: Arc::new(RwLock::new(Tokens::default())),
         }
+    }
+
+    /// Whom this client trusts for `wss://`.
+    pub fn trust(&self) -> &Trust {
+        &self.trust
     }
 
     /// The server root (without `/qf`).
@@ -120,13 +155,13 @@ impl ApiClient {
             if let Some(body) = &body {
                 req = req.json(body);
             }
-            let resp = req.send().await.map_err(|e| ClientError::network(&e))?;
+            let resp = req.send().await.map_err(|e| network(&e))?;
             let status = resp.status();
             if status == StatusCode::UNAUTHORIZED && auth && !retried && self.try_refresh().await {
                 retried = true;
                 continue;
             }
-            let bytes = resp.bytes().await.map_err(|e| ClientError::network(&e))?;
+            let bytes = resp.bytes().await.map_err(|e| network(&e))?;
             if status.is_success() {
                 return serde_json::from_slice(&bytes).map_err(|e| ClientError {
                     code: None,
@@ -163,9 +198,9 @@ impl ApiClient {
             .json(&json!({"refresh_token": refresh_token}))
             .send()
             .await
-            .map_err(|e| ClientError::network(&e))?;
+            .map_err(|e| network(&e))?;
         let status = resp.status();
-        let bytes = resp.bytes().await.map_err(|e| ClientError::network(&e))?;
+        let bytes = resp.bytes().await.map_err(|e| network(&e))?;
         if !status.is_success() {
             let body = serde_json::from_slice::<ApiErrorBody>(&bytes).ok();
             return Err(ClientError {
@@ -190,8 +225,8 @@ impl ApiClient {
             .get(format!("{}/health", self.base))
             .send()
             .await
-            .map_err(|e| ClientError::network(&e))?;
-        let bytes = resp.bytes().await.map_err(|e| ClientError::network(&e))?;
+            .map_err(|e| network(&e))?;
+        let bytes = resp.bytes().await.map_err(|e| network(&e))?;
         serde_json::from_slice(&bytes).map_err(|e| ClientError {
             code: None,
             message: format!("Unexpected answer from the server: {e}"),
@@ -202,9 +237,12 @@ impl ApiClient {
     /// that cannot be reached, or whose health answer carries no version, is
     /// let through: the first real call then reports that in its own words,
     /// as it did before the check existed.
-    pub async fn check_protocol(&self) -> Result<(), ProtocolMismatch> {
+    /// A certificate the client does not trust is refused here, though: no
+    /// later call could succeed, and the player needs to hear why.
+    pub async fn check_protocol(&self) -> Result<(), CheckError> {
         match self.health().await {
-            Ok(health) => check_protocol_version(health.protocol_version),
+            Ok(health) => Ok(check_protocol_version(health.protocol_version)?),
+            Err(err) if err.is_untrusted_certificate() => Err(CheckError::Certificate(err)),
             Err(err) => {
                 tracing::debug!(error = %err.message, "no protocol version from the server");
                 Ok(())

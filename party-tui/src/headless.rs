@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use tokio::sync::mpsc::unbounded_channel;
 
-use crate::api::{ApiClient, ClientError};
+use crate::api::{ApiClient, CheckError, ClientError};
 use crate::core::state::PARTY_MODE_OFF;
 use crate::core::{ApiCall, App, Msg, Screen, update};
 use crate::runtime::{Effects, perform};
@@ -38,6 +38,8 @@ pub enum Exit {
     NoSession = 6,
     /// The server speaks another protocol version.
     Incompatible = 7,
+    /// The server's TLS certificate is not trusted (see `--ca-cert`).
+    Certificate = 8,
 }
 
 /// Prints one JSON line.
@@ -255,6 +257,9 @@ fn reply_error(reply: &crate::core::ApiReply) -> Option<ClientError> {
 
 /// Prints a failure and returns its exit code.
 pub fn fail(err: &ClientError) -> Exit {
+    if err.is_untrusted_certificate() {
+        return untrusted(err);
+    }
     emit(&json!({"event": "error", "error": err.code, "message": err.message}));
     if err.code.is_none() {
         Exit::Network
@@ -265,11 +270,23 @@ pub fn fail(err: &ClientError) -> Exit {
 
 /// Stops with `Incompatible` (and an `error` line saying which side to
 /// update) when the server speaks another protocol version.
+/// Stops with `Certificate` (and an `untrusted_certificate` line) when the
+/// server's TLS certificate is refused.
 pub async fn check_protocol(api: &ApiClient) -> Result<(), Exit> {
-    api.check_protocol().await.map_err(|err| {
-        emit(&json!({"event": "error", "error": "protocol_mismatch", "message": err.to_string()}));
-        Exit::Incompatible
+    api.check_protocol().await.map_err(|err| match err {
+        CheckError::Protocol(err) => {
+            emit(
+                &json!({"event": "error", "error": "protocol_mismatch", "message": err.to_string()}),
+            );
+            Exit::Incompatible
+        }
+        CheckError::Certificate(err) => untrusted(&err),
     })
+}
+
+fn untrusted(err: &ClientError) -> Exit {
+    emit(&json!({"event": "error", "error": "untrusted_certificate", "message": err.message}));
+    Exit::Certificate
 }
 
 /// Signs in with the saved token; `NoSession` if there is none.

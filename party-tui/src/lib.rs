@@ -3,16 +3,19 @@
 //! One core, several drivers: [`core`] holds the state and the pure update
 //! function (The Elm Architecture), [`ui`] renders that state, and the
 //! drivers feed it — [`runtime`] for the interactive terminal. [`api`] and
-//! [`ws`] talk to the server; [`embedded`] runs a local server in-process
-//! for the no-setup first command.
+//! [`ws`] talk to the server, over TLS when it is `https://` ([`tls`]:
+//! whom to trust); [`embedded`] runs a local server in-process for the
+//! no-setup first command.
 
 pub mod api;
 pub mod core;
 pub mod credentials;
 pub mod embedded;
+pub mod error;
 #[cfg(test)]
 pub mod fixtures;
 pub mod headless;
 pub mod runtime;
+pub mod tls;
 pub mod ui;
 pub mod ws;

@@ -18,6 +18,7 @@ use party_tui::core::{ApiCall, Screen};
 use party_tui::embedded::EmbeddedServer;
 use party_tui::headless::{self, Exit, Player, Strategy, emit};
 use party_tui::runtime;
+use party_tui::tls::Trust;
 use serde_json::json;
 
 /// Play Quipflip Party in the terminal.
@@ -37,6 +38,12 @@ struct Cli {
     /// with --lan 0.0.0.0:8000).
     #[arg(long, env = "PARTY_TUI_BIND")]
     bind: Option<SocketAddr>,
+
+    /// Also trust the CA certificate(s) in this PEM file for `https://`
+    /// servers (a private or self-signed server); the platform's trust
+    /// roots are always trusted.
+    #[arg(long, env = "PARTY_CA_CERT", global = true, value_name = "FILE")]
+    ca_cert: Option<PathBuf>,
 
     /// Where the local database, saved sign-in and logs live.
     #[arg(long, env = "PARTY_DATA_DIR", global = true)]
@@ -152,7 +159,7 @@ fn main() -> ExitCode {
     };
     runtime.block_on(async move {
         match cli.command {
-            None => match play(cli.server, cli.lan, cli.bind, data_dir).await {
+            None => match play(cli.server, cli.ca_cert, cli.lan, cli.bind, data_dir).await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(err) => {
                     runtime::restore();
@@ -165,13 +172,20 @@ fn main() -> ExitCode {
                     eprintln!("party-tui: scripted commands need --server URL (or PARTY_SERVER)");
                     return ExitCode::from(2);
                 };
+                let trust = match Trust::new(&server, cli.ca_cert.as_deref()) {
+                    Ok(trust) => trust,
+                    Err(err) => {
+                        eprintln!("party-tui: {}", err.message);
+                        return ExitCode::from(2);
+                    }
+                };
                 let exit = match command {
-                    Command::Headless(cmd) => run_headless(&server, data_dir, cmd).await,
+                    Command::Headless(cmd) => run_headless(&server, trust, data_dir, cmd).await,
                     Command::Bots {
                         count,
                         join,
                         timeout,
-                    } => run_bots(&server, count, &join, timeout).await,
+                    } => run_bots(&server, &trust, count, &join, timeout).await,
                 };
                 ExitCode::from(exit as u8)
             }
@@ -206,12 +220,14 @@ fn init_logs(data_dir: &std::path::Path, to_stderr: bool) {
 
 async fn play(
     server: Option<String>,
+    ca_cert: Option<PathBuf>,
     lan: bool,
     bind: Option<SocketAddr>,
     data_dir: PathBuf,
 ) -> anyhow::Result<()> {
     if let Some(server) = server {
-        let api = ApiClient::new(&server);
+        let trust = Trust::new(&server, ca_cert.as_deref()).map_err(|e| anyhow::anyhow!(e))?;
+        let api = ApiClient::with_trust(&server, trust);
         api.check_protocol().await?;
         return runtime::run_interactive(api, Some(data_dir), server).await;
     }
@@ -238,8 +254,8 @@ fn exit_of(result: Result<(), Exit>) -> Exit {
     result.err().unwrap_or(Exit::Ok)
 }
 
-async fn run_headless(server: &str, data_dir: PathBuf, cmd: HeadlessCommand) -> Exit {
-    let api = ApiClient::new(server);
+async fn run_headless(server: &str, trust: Trust, data_dir: PathBuf, cmd: HeadlessCommand) -> Exit {
+    let api = ApiClient::with_trust(server, trust);
     if let Err(exit) = headless::check_protocol(&api).await {
         return exit;
     }
@@ -380,17 +396,19 @@ async fn headless_step(p: &mut Player, cmd: HeadlessCommand) -> Result<(), Exit>
 
 /// Simulated players: each signs up as a guest, joins by code, readies and
 /// plays every round with generated phrases until RESULTS.
-async fn run_bots(server: &str, count: usize, code: &str, timeout: u64) -> Exit {
-    if let Err(exit) = headless::check_protocol(&ApiClient::new(server)).await {
+async fn run_bots(server: &str, trust: &Trust, count: usize, code: &str, timeout: u64) -> Exit {
+    if let Err(exit) = headless::check_protocol(&ApiClient::with_trust(server, trust.clone())).await
+    {
         return exit;
     }
     let mut tasks = Vec::new();
     for i in 0..count {
         let server = server.to_owned();
+        let trust = trust.clone();
         let code = code.to_ascii_uppercase();
         // No saved sign-in: each simulated player is a fresh guest.
         tasks.push(tokio::spawn(async move {
-            let mut p = Player::new(ApiClient::new(&server), None);
+            let mut p = Player::new(ApiClient::with_trust(&server, trust), None);
             p.verbose = false;
             let r: Result<(), Exit> = async {
                 p.call(ApiCall::Guest).await.map_err(|e| headless::fail(&e))?;

@@ -172,6 +172,7 @@ async fn event_loop(
     let (tx, mut rx) = unbounded_channel::<Msg>();
     let mut effects = Effects::new(api.clone(), tx, data_dir.clone());
     let mut app = App::new(label, OffsetDateTime::now_utc());
+    app.unencrypted = crate::tls::unencrypted_beyond_lan(api.server());
     // A saved session resumes at once; otherwise the sign-in screen shows.
     if let Some(token) = data_dir
         .as_deref()

@@ -48,9 +48,20 @@ pub async fn run(
             Err(_) => None,
         };
         let mut final_code = None;
-        if let Some(url) = url
-            && let Ok((mut stream, _)) = tokio_tungstenite::connect_async(url.as_str()).await
-        {
+        let connected = match url {
+            Some(url) => tokio_tungstenite::connect_async_tls_with_config(
+                url.as_str(),
+                None,
+                false,
+                Some(api.trust().connector()),
+            )
+            .await
+            .inspect_err(|err| tracing::debug!(error = %err, "party socket: connect failed"))
+            .ok(),
+            None => None,
+        };
+        if let Some((mut stream, _)) = connected {
+            tracing::debug!("party socket connected");
             attempt = 0;
             let _ = out.send(Msg::Ws(WsEvent::Connected));
             while let Some(frame) = stream.next().await {

@@ -1023,3 +1023,48 @@ fn ctrl_l_asks_before_leaving_a_running_party() {
     host.quit_with(&["C-c"]);
     println!("total {:.1}s", started.elapsed().as_secs_f64());
 }
+
+#[test]
+fn one_player_plays_against_bots_over_https_and_wss_with_ca_cert() {
+    if !support::available() {
+        return;
+    }
+    // A TLS server in this process, on its own runtime for the test's length.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server_dir = tempdir();
+    let (url, ca) = runtime.block_on(support::tls::tls_server(server_dir.path()));
+    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+    let tmux = Tmux::new();
+    let args = [
+        "--server".to_owned(),
+        url.clone(),
+        "--ca-cert".to_owned(),
+        arg(&ca),
+    ];
+    let mut me = Player::start(&tmux, tempdir(), &args, "2");
+    let screen = me.pane.wait_for(" Sign in ");
+    assert!(!screen.contains("not encrypted"), "{screen}");
+    let name = me.sign_in_as_guest();
+    me.create_party();
+    for n in 2..=3 {
+        me.pane.keys(&["b"]);
+        me.pane.wait_for(&format!("Players {n}/8"));
+    }
+    // The lobby's socket is up over wss://.
+    let live = me
+        .pane
+        .wait_until("a live party socket", |s| header(s).contains(&"● live"));
+    assert!(!live.contains("not encrypted"), "{live}");
+    me.pane.keys(&["r"]);
+    me.pane.wait_for("3 ready — press s to start.");
+    me.pane.keys(&["s"]);
+    let mut players = vec![me];
+    play_to_results(&mut players, &mut Phrases::default());
+    let me = players.remove(0);
+    let results = me.results.clone().unwrap_or_default();
+    let ranked = ranked_names(&results);
+    assert_eq!(ranked.len(), 3, "{results}");
+    assert!(ranked.contains(&name), "{results}");
+    me.quit_with(&["q"]);
+    drop(runtime);
+}

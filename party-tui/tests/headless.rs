@@ -1,11 +1,18 @@
 //! A whole party run through the headless subcommands, as a CI script
-//! would: four `party-tui headless …` players against a real server.
+//! would: four `party-tui headless …` players against a real server, over
+//! plain HTTP and over HTTPS/WSS with a certificate made in the test.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
+
+#[path = "support/tls.rs"]
+mod tls;
+
+use tls::tls_server;
 
 const BIN: &str = env!("CARGO_BIN_EXE_party-tui");
 
@@ -31,14 +38,30 @@ async fn server_with(dir: &std::path::Path, party_mode: party_server::config::Sw
 
 /// Runs `party-tui headless <args>` for the player whose data lives in `dir`.
 fn headless(server: &str, dir: &std::path::Path, args: &[&str]) -> Output {
+    headless_trusting(server, None, dir, args)
+}
+
+/// [`headless`], trusting the CA certificate in `ca` (`--ca-cert`).
+fn headless_trusting(
+    server: &str,
+    ca: Option<&Path>,
+    dir: &std::path::Path,
+    args: &[&str],
+) -> Output {
     Command::new(BIN)
         .arg("headless")
         .args(args)
         .args(["--server", server, "--data-dir"])
         .arg(dir)
+        .args(ca_args(ca))
         .env("PARTY_TUI_LOG", "warn")
         .output()
         .expect("run party-tui")
+}
+
+fn ca_args(ca: Option<&Path>) -> Vec<std::ffi::OsString> {
+    ca.map(|ca| vec!["--ca-cert".into(), ca.as_os_str().to_owned()])
+        .unwrap_or_default()
 }
 
 fn lines(out: &Output) -> Vec<Value> {
@@ -67,13 +90,14 @@ async fn a_whole_party_runs_through_the_headless_subcommands() {
     let url2 = url.clone();
     let dirs2 = dirs.clone();
     // The CLI blocks; run the script off the async workers.
-    tokio::task::spawn_blocking(move || script(&url2, &dirs2))
+    tokio::task::spawn_blocking(move || script(&url2, None, &dirs2))
         .await
         .unwrap();
     drop(dirs);
 }
 
-fn script(url: &str, dirs: &[std::path::PathBuf]) {
+fn script(url: &str, ca: Option<&Path>, dirs: &[std::path::PathBuf]) {
+    let headless = |url: &str, dir: &Path, args: &[&str]| headless_trusting(url, ca, dir, args);
     let mut names = Vec::new();
     for d in dirs {
         let out = ok(&headless(url, d, &["guest"]));
@@ -111,6 +135,10 @@ fn script(url: &str, dirs: &[std::path::PathBuf]) {
                     "--data-dir",
                 ])
                 .arg(d)
+                .args(ca_args(ca))
+                // The socket says when it connects: over TLS, that shows
+                // `wss://` worked (polling alone would also reach RESULTS).
+                .env("PARTY_TUI_LOG", "party_tui::ws=debug")
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())
                 .spawn()
@@ -120,6 +148,10 @@ fn script(url: &str, dirs: &[std::path::PathBuf]) {
     for child in players {
         let out = child.wait_with_output().unwrap();
         let events = ok(&out);
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("party socket connected"),
+            "the party socket never connected"
+        );
         let kinds: Vec<&str> = events.iter().filter_map(|e| e["event"].as_str()).collect();
         // One prompt, two copies, one vote each, then RESULTS.
         let submitted: Vec<&Value> = events
@@ -217,6 +249,56 @@ async fn with_party_mode_off_create_and_join_stop_before_asking_the_server() {
                 "{args:?}"
             );
         }
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_party_runs_over_https_and_wss_with_ca_cert() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (url, ca) = tls_server(tmp.path()).await;
+    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+    let dirs: Vec<_> = (0..4).map(|i| tmp.path().join(format!("p{i}"))).collect();
+    tokio::task::spawn_blocking(move || script(&url, Some(&ca), &dirs))
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_certificate_nobody_vouched_for_is_refused_with_exit_8() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (url, ca) = tls_server(tmp.path()).await;
+    let dir = tmp.path().join("p");
+    tokio::task::spawn_blocking(move || {
+        // No --ca-cert: the platform's roots do not know the test's CA.
+        let refused = headless(&url, &dir, &["guest"]);
+        assert_eq!(refused.status.code(), Some(8), "{refused:?}");
+        let line = &lines(&refused)[0];
+        assert_eq!(line["error"], "untrusted_certificate");
+        let message = line["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("The server's TLS certificate is not trusted")
+                && message.contains("--ca-cert"),
+            "{message}"
+        );
+        // `bots` checks the server the same way.
+        let bots = Command::new(BIN)
+            .args([
+                "bots", "--count", "1", "--join", "ABCD2345", "--server", &url,
+            ])
+            .env("PARTY_TUI_LOG", "warn")
+            .output()
+            .unwrap();
+        assert_eq!(bots.status.code(), Some(8));
+        // With the CA it signs in; a CA file that is not there stops at once.
+        assert_eq!(
+            ok(&headless_trusting(&url, Some(&ca), &dir, &["guest"]))[0]["event"],
+            "signed_in"
+        );
+        let missing = headless_trusting(&url, Some(&dir.join("nope.pem")), &dir, &["status"]);
+        assert_eq!(missing.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&missing.stderr).contains("nope.pem"));
     })
     .await
     .unwrap();

@@ -29,3 +29,4 @@ mod party_timing;
 mod presence;
 mod realtime;
 mod timers;
+mod tls;

@@ -123,7 +123,11 @@ pub(super) async fn run_socket(
     view: SharedView,
 ) {
     let rec = ctx.http.recorder().clone();
-    let ws_root = ctx.http.root().replacen("http://", "ws://", 1);
+    let ws_root = ctx
+        .http
+        .root()
+        .replacen("http://", "ws://", 1)
+        .replacen("https://", "wss://", 1);
     let config = WebSocketConfig::default()
         .read_buffer_size(4 * 1024)
         .write_buffer_size(4 * 1024)
@@ -144,8 +148,13 @@ pub(super) async fn run_socket(
             .map_or_else(String::new, |s| format!("&since={s}"));
         let url = format!("{ws_root}/qf/party/{session}/ws?token={}{since}", t.token);
         let sent = Instant::now();
-        let connected =
-            tokio_tungstenite::connect_async_with_config(url.as_str(), Some(config), true).await;
+        let connected = tokio_tungstenite::connect_async_tls_with_config(
+            url.as_str(),
+            Some(config),
+            true,
+            Some(api.trust().connector()),
+        )
+        .await;
         let elapsed = sent.elapsed();
         rec.request("ws_connect", sent, elapsed, elapsed);
         let Ok((mut stream, _)) = connected else {

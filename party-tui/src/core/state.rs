@@ -255,6 +255,9 @@ pub struct App {
     pub screen: Screen,
     /// Where the client talks to (shown in the header).
     pub server: String,
+    /// The link is plain HTTP beyond this machine and its LAN: the header
+    /// warns (see [`crate::tls::unencrypted_beyond_lan`]).
+    pub unencrypted: bool,
     pub me: Option<(PlayerId, String)>,
     pub dashboard: Option<DashboardResponse>,
     pub party: Option<PartyStatusResponse>,
@@ -293,6 +296,7 @@ impl App {
         App {
             screen: Screen::SignIn,
             server: server.into(),
+            unencrypted: false,
             me: None,
             dashboard: None,
             party: None,

@@ -47,6 +47,10 @@ pub fn render(frame: &mut Frame, app: &App, theme: Theme) {
 
 fn render_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let mut spans = vec![Span::styled("Quipflip Party", theme.title())];
+    // Before the rest, so a narrow terminal never cuts the warning off.
+    if app.unencrypted {
+        spans.push(Span::styled(" · ⚠ not encrypted", theme.bad()));
+    }
     if let Some((_, name)) = &app.me {
         spans.push(Span::raw(format!(" · {name}")));
     }

@@ -35,6 +35,23 @@ fn dashboard_with_active_party() {
 }
 
 #[test]
+fn dashboard_over_plain_http_beyond_the_lan_says_not_encrypted() {
+    let mut a = app(Screen::Dashboard);
+    a.server = "http://203.0.113.7:8000".into();
+    a.unencrypted = crate::tls::unencrypted_beyond_lan(&a.server);
+    a.dashboard = Some(fixtures::dashboard(4790, false));
+    a.conn = ConnState::Live;
+    let screen = draw(&a);
+    assert!(
+        screen
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains("⚠ not encrypted"))
+    );
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
 fn dashboard_with_low_balance_warning() {
     let mut a = app(Screen::Dashboard);
     a.dashboard = Some(fixtures::dashboard(120, false));

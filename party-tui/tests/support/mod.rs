@@ -5,6 +5,8 @@
 //! dir), so tests never touch the user's tmux sessions nor each other's,
 //! and dropping it kills whatever is left and removes the socket.
 
+pub mod tls;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -41,6 +41,9 @@ pub struct AppOptions {
     /// Write the server's stderr (its logs) to a file that
     /// [`TestApp::server_log`] reads, instead of discarding it.
     pub capture_logs: bool,
+    /// Client TLS settings for a server started with `--tls-cert` (set
+    /// through `env`): the harness's HTTP client and sockets use them.
+    pub client_tls: Option<std::sync::Arc<rustls::ClientConfig>>,
 }
 
 /// A running server with its own database.
@@ -85,10 +88,13 @@ pub async fn spawn_app_with(backend: Backend, options: AppOptions) -> TestApp {
             (with_database(admin, &name), Some((admin.clone(), name)))
         }
     };
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("client");
+    // The workspace links rustls without a default provider: name it.
+    super::tls::install_provider();
+    let mut builder = reqwest::Client::builder().timeout(Duration::from_secs(30));
+    if let Some(config) = &options.client_tls {
+        builder = builder.tls_backend_preconfigured((**config).clone());
+    }
+    let client = builder.build().expect("client");
     let mut app = TestApp {
         base: String::new(),
         client,
@@ -187,6 +193,11 @@ impl TestApp {
     /// What the server has logged so far (with [`AppOptions::capture_logs`]).
     pub fn server_log(&self) -> String {
         std::fs::read_to_string(self.log_path()).expect("server log (is capture_logs set?)")
+    }
+
+    /// The client TLS settings of a server that speaks TLS.
+    pub fn tls_config(&self) -> Option<std::sync::Arc<rustls::ClientConfig>> {
+        self.options.client_tls.clone()
     }
 
     /// The server process id (to read its memory use).

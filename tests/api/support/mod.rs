@@ -15,6 +15,7 @@ pub mod party;
 pub mod phrases;
 pub mod play;
 pub mod shape;
+pub mod tls;
 pub mod ws;
 
 pub use app::{AppOptions, Backend, TestApp, spawn_app, spawn_app_with, spawn_app_with_rules};

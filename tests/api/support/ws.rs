@@ -31,7 +31,10 @@ pub enum Ended {
 
 impl TestApp {
     pub fn ws_url(&self, session: SessionId, token: Option<&str>, since: Option<i64>) -> String {
-        let base = self.base.replacen("http://", "ws://", 1);
+        let base = self
+            .base
+            .replacen("http://", "ws://", 1)
+            .replacen("https://", "wss://", 1);
         let mut url = format!("{base}/party/{session}/ws");
         let mut sep = '?';
         if let Some(token) = token {
@@ -64,9 +67,11 @@ impl TestApp {
     }
 
     pub async fn ws_connect_raw(&self, url: &str) -> WsClient {
-        let (stream, _) = tokio_tungstenite::connect_async(url)
-            .await
-            .expect("websocket handshake");
+        let connector = self.tls_config().map(tokio_tungstenite::Connector::Rustls);
+        let (stream, _) =
+            tokio_tungstenite::connect_async_tls_with_config(url, None, false, connector)
+                .await
+                .expect("websocket handshake");
         WsClient {
             stream,
             received: Vec::new(),
