@@ -14,5 +14,7 @@ pub mod embedded;
 pub mod fixtures;
 pub mod headless;
 pub mod runtime;
+pub mod share;
+pub mod ssh;
 pub mod ui;
 pub mod ws;
