@@ -72,7 +72,6 @@ fn parse_one(bytes: &[u8]) -> Parsed {
         b'\t' => key(KeyCode::Tab),
         0x7f | 0x08 => key(KeyCode::Backspace),
         0x1b => parse_escape(bytes),
-        0x00 => Parsed::Key(None, 1),
         // Ctrl-A … Ctrl-Z (Tab, Enter and Backspace were taken above).
         0x01..=0x1a => Parsed::Key(
             Some(KeyEvent::new(
@@ -81,7 +80,8 @@ fn parse_one(bytes: &[u8]) -> Parsed {
             )),
             1,
         ),
-        0x1c..=0x1f => Parsed::Key(None, 1),
+        // NUL and Ctrl-\ … Ctrl-_: nothing the client uses.
+        0x00 | 0x1c..=0x1f => Parsed::Key(None, 1),
         _ => parse_utf8(bytes),
     }
 }

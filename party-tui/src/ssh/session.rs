@@ -185,7 +185,7 @@ pub async fn play(visit: Visit, input: mpsc::Receiver<Input>, handle: Handle, ch
         }
     };
     output.finish().await;
-    let status = if ending == Ending::Quit { 0 } else { 1 };
+    let status = u32::from(ending != Ending::Quit);
     let _ = handle.exit_status_request(channel, status).await;
     let _ = handle.eof(channel).await;
     let _ = handle.close(channel).await;

@@ -1,0 +1,359 @@
+//! End-to-end tests of `party-tui host --ssh`, played with the system's
+//! OpenSSH client: each player is `ssh -i KEY 127.0.0.1` in its own tmux
+//! session (keys made here with ssh-keygen), typing keys and reading the
+//! screen like a person. They skip (with a message) without tmux, ssh or
+//! ssh-keygen (Debian: `apt-get install openssh-client tmux`).
+
+mod support;
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use support::{Pane, Tmux};
+use tempfile::TempDir;
+
+const BIN: &str = env!("CARGO_BIN_EXE_party-tui");
+
+fn tools_available() -> bool {
+    if !support::available() {
+        return false;
+    }
+    for tool in ["ssh", "ssh-keygen"] {
+        let ok = Command::new(tool)
+            .arg("-V")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok();
+        if !ok {
+            eprintln!("skipped: {tool} is not installed (apt-get install openssh-client)");
+            return false;
+        }
+    }
+    true
+}
+
+/// A running `party-tui host`; killed when dropped.
+struct Host {
+    child: Child,
+    port: u16,
+    _dir: TempDir,
+}
+
+impl Host {
+    /// Starts the host on a free port of 127.0.0.1 with `flags`, and reads
+    /// the port from the `ssh -p PORT` line it prints.
+    fn start(flags: &[&str]) -> Host {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let mut child = Command::new(BIN)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(["host", "--ssh", "127.0.0.1:0"])
+            .args(flags)
+            .env_remove("PARTY_SERVER")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("party-tui host starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let mut seen = Vec::new();
+        let port = loop {
+            let line = lines
+                .next()
+                .and_then(Result::ok)
+                .unwrap_or_else(|| panic!("the host printed no ssh line: {seen:?}"));
+            if let Some(rest) = line.trim().strip_prefix("Over SSH:") {
+                let port = rest.split_whitespace().nth(2).expect("ssh -p PORT HOST");
+                break port.parse().expect("a port");
+            }
+            seen.push(line);
+        };
+        // Keep reading so the host never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Host {
+            child,
+            port,
+            _dir: dir,
+        }
+    }
+
+    /// The ssh arguments for a player with `key` (none: no key offered).
+    fn ssh_args(&self, key: Option<&Path>) -> Vec<String> {
+        let mut args: Vec<String> = [
+            "-p",
+            &self.port.to_string(),
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "LogLevel=ERROR",
+            "-o",
+            "IdentitiesOnly=yes",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        match key {
+            Some(key) => {
+                args.push("-i".into());
+                args.push(key.to_string_lossy().into_owned());
+            }
+            None => args.extend(["-o".into(), "PubkeyAuthentication=no".into()]),
+        }
+        args.push("127.0.0.1".into());
+        args
+    }
+}
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A new ed25519 key pair in `dir`; returns the private key's path.
+fn keygen(dir: &Path, name: &str) -> PathBuf {
+    let key = dir.join(name);
+    let ok = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&key)
+        .status()
+        .expect("ssh-keygen runs")
+        .success();
+    assert!(ok, "ssh-keygen failed");
+    key
+}
+
+/// A player at an `ssh` terminal in tmux.
+struct Ssh {
+    pane: Pane,
+    _status: TempDir,
+}
+
+fn connect(tmux: &Tmux, host: &Host, key: Option<&Path>) -> Ssh {
+    let status = tempfile::tempdir().expect("a temp dir");
+    let pane = tmux.spawn(Path::new("ssh"), &host.ssh_args(key), status.path());
+    Ssh {
+        pane,
+        _status: status,
+    }
+}
+
+/// The signed-in player's name: `Quipflip Party · NAME · 5000 FC …`.
+fn name_in_header(screen: &str) -> Option<String> {
+    let first = screen.lines().next()?;
+    let name = first.split(" · ").nth(1)?.trim();
+    (!name.is_empty() && !name.contains(" FC ")).then(|| name.to_owned())
+}
+
+/// The party code under "Party code — share it".
+fn code_on_screen(screen: &str) -> Option<String> {
+    let mut lines = screen.lines();
+    lines.find(|l| l.contains("Party code — share it"))?;
+    let code: String = lines
+        .next()?
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    (code.len() == 8).then_some(code)
+}
+
+/// The width of the screen's widest box border: what the client drew for.
+fn drawn_width(screen: &str) -> usize {
+    screen
+        .lines()
+        .filter(|l| l.starts_with('┌'))
+        .map(|l| l.trim_end().chars().count())
+        .max()
+        .unwrap_or(0)
+}
+
+impl Ssh {
+    fn sign_in_as_guest(&self) -> String {
+        self.pane.wait_for(" Sign in ");
+        self.pane.keys(&["Enter"]);
+        let screen = self
+            .pane
+            .wait_until("the dashboard", |s| s.contains("[c] Start a Party"));
+        name_in_header(&screen).expect("a name in the header")
+    }
+
+    fn join(&self, code: &str) {
+        self.pane.keys(&["j"]);
+        self.pane.wait_for(" Join Party ");
+        self.pane.text(code);
+        self.pane.keys(&["Enter"]);
+        self.pane.wait_until("the lobby", |s| {
+            s.contains("Party code — share it") && s.contains("(you)")
+        });
+    }
+}
+
+#[test]
+fn three_ssh_players_reach_a_party_and_keys_are_identities() {
+    if !tools_available() {
+        return;
+    }
+    let keys = tempfile::tempdir().expect("a temp dir");
+    let (k1, k2, k3, k4) = (
+        keygen(keys.path(), "k1"),
+        keygen(keys.path(), "k2"),
+        keygen(keys.path(), "k3"),
+        keygen(keys.path(), "k4"),
+    );
+    let host = Host::start(&[]);
+    let tmux = Tmux::new();
+
+    // Three friends connect with their keys and sign in as guests.
+    let players: Vec<Ssh> = [&k1, &k2, &k3]
+        .into_iter()
+        .map(|k| connect(&tmux, &host, Some(k)))
+        .collect();
+    let names: Vec<String> = players.iter().map(Ssh::sign_in_as_guest).collect();
+    assert!(names[0] != names[1] && names[1] != names[2], "{names:?}");
+
+    // The first opens a party; the others join by its code.
+    players[0].pane.keys(&["c"]);
+    players[0].pane.wait_for(" Start a Party ");
+    players[0].pane.keys(&["Enter"]);
+    let lobby = players[0]
+        .pane
+        .wait_until("the lobby's code", |s| code_on_screen(s).is_some());
+    let code = code_on_screen(&lobby).expect("a code");
+    players[1].join(&code);
+    players[2].join(&code.to_lowercase());
+    players[0].pane.wait_for("Players 3/8 (min 3)");
+    for p in &players {
+        p.pane.keys(&["r"]);
+    }
+    players[0].pane.wait_for("3 ready — press s to start.");
+    players[0].pane.keys(&["s"]);
+    for p in &players {
+        p.pane.wait_for("Your prompt:");
+    }
+
+    // Mid-game, one terminal grows: the client redraws to the new size.
+    let before = players[1].pane.screen();
+    assert_eq!(drawn_width(&before), 80, "{before}");
+    players[1].pane.resize(110, 30);
+    let after = players[1]
+        .pane
+        .wait_until("a redraw at 110 columns", |s| drawn_width(s) == 110);
+    assert!(after.contains("Your prompt:"), "{after}");
+    assert!(after.lines().count() >= 29, "{after}");
+    players[1].pane.resize(72, 22);
+    players[1]
+        .pane
+        .wait_until("a redraw at 72 columns", |s| drawn_width(s) == 72);
+
+    // The first player leaves (Ctrl-C) and comes back with the same key:
+    // signed straight in as the same account, back in the party.
+    players[0].pane.keys(&["C-c"]);
+    let (code0, _) = players[0].pane.wait_exit();
+    assert_eq!(code0, 0);
+    let again = connect(&tmux, &host, Some(&k1));
+    let screen = again
+        .pane
+        .wait_until("signed in again", |s| name_in_header(s).is_some());
+    assert_eq!(name_in_header(&screen).as_deref(), Some(names[0].as_str()));
+    again.pane.wait_for(&format!("party {code}"));
+
+    // Another key is another account: the sign-in screen, then a new guest.
+    let stranger = connect(&tmux, &host, Some(&k4));
+    let fresh = stranger.sign_in_as_guest();
+    assert!(!names.contains(&fresh), "{fresh} is one of {names:?}");
+
+    // A command instead of the game is refused with a reason.
+    let out = Command::new("ssh")
+        .args(host.ssh_args(Some(&k2)))
+        .arg("cat /etc/passwd")
+        .stdin(Stdio::null())
+        .output()
+        .expect("ssh runs");
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("only the game is served here"), "{stderr}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("root:"));
+}
+
+/// A plain `ssh` (no terminal) whose output is read until it exits or
+/// `wait` passes; stdin stays open, as a person who types nothing.
+fn ssh_output(host: &Host, key: Option<&Path>, wait: Duration) -> (Option<i32>, String) {
+    let mut child = Command::new("ssh")
+        .args(host.ssh_args(key))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("ssh runs");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("ssh status") {
+            break status.code();
+        }
+        if start.elapsed() > wait {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mut out = String::new();
+    if let Some(mut stdout) = child.stdout.take() {
+        let _ = stdout.read_to_string(&mut out);
+    }
+    (status, out)
+}
+
+#[test]
+fn limits_refuse_one_more_with_a_reason_and_idle_games_close() {
+    if !tools_available() {
+        return;
+    }
+    let keys = tempfile::tempdir().expect("a temp dir");
+    let k1 = keygen(keys.path(), "k1");
+    let host = Host::start(&[
+        "--ssh-max-sessions",
+        "1",
+        "--ssh-idle-timeout",
+        "4",
+        "--ssh-per-ip-per-minute",
+        "2",
+    ]);
+    let host = std::sync::Arc::new(host);
+
+    // The first player (no key: a guest) takes the only place and types
+    // nothing; the idle limit closes the game with a message.
+    let first = {
+        let host = std::sync::Arc::clone(&host);
+        std::thread::spawn(move || ssh_output(&host, None, Duration::from_secs(30)))
+    };
+    std::thread::sleep(Duration::from_millis(1500));
+
+    // One more is refused while the first plays.
+    let (status, out) = ssh_output(&host, Some(&k1), Duration::from_secs(20));
+    assert_eq!(status, Some(1), "{out}");
+    assert!(out.contains("the game is full"), "{out}");
+
+    let (status, out) = first.join().expect("the first player");
+    assert_eq!(status, Some(1), "{out}");
+    assert!(
+        out.contains("Username:"),
+        "the game was served first: {out}"
+    );
+    assert!(
+        out.contains("closed after 4 s without a key press"),
+        "{out}"
+    );
+
+    // A third connection from this address within the minute is refused.
+    let (status, out) = ssh_output(&host, Some(&k1), Duration::from_secs(20));
+    assert_eq!(status, Some(1), "{out}");
+    assert!(out.contains("too many new connections"), "{out}");
+}
