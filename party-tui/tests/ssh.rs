@@ -4,6 +4,8 @@
 //! screen like a person. They skip (with a message) without tmux, ssh or
 //! ssh-keygen (Debian: `apt-get install openssh-client tmux`).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
+
 mod support;
 
 use std::io::{BufRead, BufReader, Read};

@@ -177,6 +177,9 @@ impl Pane {
     }
 
     /// Resizes the terminal, as a person dragging the window would.
+    // Each test file compiles its own copy of this module; only the SSH
+    // tests resize.
+    #[allow(dead_code)]
     pub fn resize(&self, cols: u16, rows: u16) {
         let (x, y) = (cols.to_string(), rows.to_string());
         let out = self.run(&["resize-window", "-t", &self.name, "-x", &x, "-y", &y]);
