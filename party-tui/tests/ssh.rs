@@ -282,6 +282,48 @@ fn three_ssh_players_reach_a_party_and_keys_are_identities() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("only the game is served here"), "{stderr}");
     assert!(!String::from_utf8_lossy(&out.stdout).contains("root:"));
+
+    // A burst of random bytes as one player's input ends that game at
+    // worst: the others play on and a new visitor is served.
+    let mut noisy = Command::new("ssh")
+        .args(host.ssh_args(None))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("ssh runs");
+    let mut x: u32 = 0x9e37_79b9;
+    let noise: Vec<u8> = (0..256 * 1024)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect();
+    if let Some(mut stdin) = noisy.stdin.take() {
+        use std::io::Write;
+        // The game may end mid-burst (the noise holds Ctrl-C): a broken
+        // pipe is one of the allowed outcomes.
+        let _ = stdin.write_all(&noise);
+    }
+    let start = Instant::now();
+    while noisy.try_wait().expect("ssh status").is_none()
+        && start.elapsed() < Duration::from_secs(20)
+    {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = noisy.kill();
+    let _ = noisy.wait();
+    players[2].pane.keys(&["x"]);
+    players[2]
+        .pane
+        .wait_until("the round takes typing", |s| s.contains("> X"));
+    let late = connect(&tmux, &host, Some(&k3));
+    let screen = late
+        .pane
+        .wait_until("signed in again", |s| name_in_header(s).is_some());
+    assert_eq!(name_in_header(&screen).as_deref(), Some(names[2].as_str()));
 }
 
 /// A plain `ssh` (no terminal) whose output is read until it exits or
