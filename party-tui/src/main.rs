@@ -19,8 +19,7 @@ use party_tui::embedded::EmbeddedServer;
 use party_tui::headless::{self, Exit, Player, Strategy, emit};
 use party_tui::runtime;
 use party_tui::share;
-use party_tui::ssh::SshHost;
-use party_tui::ssh::limits::Limits;
+use party_tui::ssh::host::{self, HostArgs};
 use serde_json::json;
 
 /// Play Quipflip Party in the terminal.
@@ -69,31 +68,6 @@ enum Command {
         #[arg(long, default_value_t = 1800)]
         timeout: u64,
     },
-}
-
-/// `party-tui host`: the SSH listener and its limits.
-#[derive(Debug, clap::Args)]
-struct HostArgs {
-    /// Where SSH players connect (port 0: any free port, printed).
-    #[arg(
-        long,
-        value_name = "ADDR",
-        default_value = "0.0.0.0:2222",
-        env = "PARTY_SSH"
-    )]
-    ssh: SocketAddr,
-    /// Games served at once; one more is refused with a message.
-    #[arg(long, default_value_t = Limits::default().max_sessions)]
-    ssh_max_sessions: usize,
-    /// New SSH connections one IP address may open per minute.
-    #[arg(long, default_value_t = Limits::default().per_ip_per_minute)]
-    ssh_per_ip_per_minute: usize,
-    /// Seconds without a key press after which a game is closed.
-    #[arg(long, default_value_t = Limits::default().idle_timeout.as_secs())]
-    ssh_idle_timeout: u64,
-    /// Bytes of input read from one SSH packet (the rest is dropped).
-    #[arg(long, default_value_t = Limits::default().max_input)]
-    ssh_max_input: usize,
 }
 
 #[derive(Debug, Subcommand)]
@@ -192,7 +166,7 @@ fn main() -> ExitCode {
                 }
             },
             Some(Command::Host(args)) => {
-                match host(args, cli.server, cli.lan, cli.bind, data_dir).await {
+                match host::run(args, cli.server, cli.lan, cli.bind, data_dir).await {
                     Ok(()) => ExitCode::SUCCESS,
                     Err(err) => {
                         eprintln!("party-tui: {err:#}");
@@ -256,7 +230,14 @@ async fn play(
         api.check_protocol().await?;
         return runtime::run_interactive(api, Some(data_dir), server).await;
     }
-    let local = EmbeddedServer::start(local_bind(lan, bind), &data_dir.join("local")).await?;
+    let bind = bind.unwrap_or_else(|| {
+        if lan {
+            SocketAddr::from(([0, 0, 0, 0], 8000))
+        } else {
+            SocketAddr::from(([127, 0, 0, 1], 0))
+        }
+    });
+    let local = EmbeddedServer::start(bind, &data_dir.join("local")).await?;
     let url = local.url();
     let label = if lan {
         // Printed before the game takes the screen, so the lines are there
@@ -276,77 +257,6 @@ async fn play(
     };
     let result = runtime::run_interactive(ApiClient::new(&url), Some(data_dir), label).await;
     local.shutdown().await;
-    result
-}
-
-/// The local server's address: `--bind`, else all interfaces on 8000 with
-/// `--lan`, else loopback on any free port.
-fn local_bind(lan: bool, bind: Option<SocketAddr>) -> SocketAddr {
-    bind.unwrap_or_else(|| {
-        if lan {
-            SocketAddr::from(([0, 0, 0, 0], 8000))
-        } else {
-            SocketAddr::from(([127, 0, 0, 1], 0))
-        }
-    })
-}
-
-/// `party-tui host`: serves the client over SSH until Ctrl-C, printing what
-/// to share first.
-async fn host(
-    args: HostArgs,
-    server: Option<String>,
-    lan: bool,
-    bind: Option<SocketAddr>,
-    data_dir: PathBuf,
-) -> anyhow::Result<()> {
-    let limits = Limits {
-        max_sessions: args.ssh_max_sessions,
-        per_ip_per_minute: args.ssh_per_ip_per_minute,
-        idle_timeout: Duration::from_secs(args.ssh_idle_timeout.max(1)),
-        max_input: args.ssh_max_input.max(16),
-    };
-    let (url, local) = if let Some(server) = server {
-        ApiClient::new(&server).check_protocol().await?;
-        (server, None)
-    } else {
-        let local = EmbeddedServer::start(local_bind(lan, bind), &data_dir.join("local")).await?;
-        (local.url(), Some(local))
-    };
-    let label = format!("{url} over SSH");
-    // The embedded server's port changes between runs; its accounts live
-    // in the data directory, so its key bindings are kept as "local".
-    let server_id = if local.is_some() {
-        "local".to_owned()
-    } else {
-        url.clone()
-    };
-    let ssh = SshHost::bind(args.ssh, &data_dir, url.clone(), server_id, label, limits).await?;
-    let ssh_addr = ssh.local_addr()?;
-    let machine = share::machine_addresses();
-    // Friends reach the game server directly only when it listens beyond loopback.
-    let http = match &local {
-        Some(l) if !l.addr.ip().is_loopback() => Some(l.addr),
-        _ => None,
-    };
-    println!("Serving Quipflip Party over SSH on {ssh_addr} (game server {url}).");
-    println!("Share with friends:");
-    for line in share::lines(http, Some(ssh_addr), None, &machine) {
-        println!("  {line}");
-    }
-    if local.is_none() {
-        println!("  With the client: party-tui --server {url}");
-    }
-    println!("  then the party code from the lobby of whoever creates the party.");
-    println!("Ctrl-C stops the host.");
-    let result = ssh
-        .run(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await;
-    if let Some(local) = local {
-        local.shutdown().await;
-    }
     result
 }
 

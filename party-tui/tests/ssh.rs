@@ -293,7 +293,7 @@ fn three_ssh_players_reach_a_party_and_keys_are_identities() {
         .spawn()
         .expect("ssh runs");
     let mut x: u32 = 0x9e37_79b9;
-    let noise: Vec<u8> = (0..256 * 1024)
+    let random_bytes: Vec<u8> = (0..256 * 1024)
         .map(|_| {
             x ^= x << 13;
             x ^= x >> 17;
@@ -303,9 +303,9 @@ fn three_ssh_players_reach_a_party_and_keys_are_identities() {
         .collect();
     if let Some(mut stdin) = noisy.stdin.take() {
         use std::io::Write;
-        // The game may end mid-burst (the noise holds Ctrl-C): a broken
+        // The game may end mid-burst (the bytes hold a Ctrl-C): a broken
         // pipe is one of the allowed outcomes.
-        let _ = stdin.write_all(&noise);
+        let _ = stdin.write_all(&random_bytes);
     }
     let start = Instant::now();
     while noisy.try_wait().expect("ssh status").is_none()

@@ -7,6 +7,7 @@
 //! key is their identity ([`identity`]); a player without one (keyboard-
 //! interactive or no key) plays as a guest who is not remembered.
 
+pub mod host;
 pub mod identity;
 pub mod input;
 pub mod limits;
