@@ -283,6 +283,38 @@ fn three_ssh_players_reach_a_party_and_keys_are_identities() {
     assert!(stderr.contains("only the game is served here"), "{stderr}");
     assert!(!String::from_utf8_lossy(&out.stdout).contains("root:"));
 
+    // Port forwarding is refused both ways: a tunnel through the host
+    // (direct-tcpip, as -W and -L open) and a listener on it (-R).
+    let tunnel = Command::new("ssh")
+        .args(host.ssh_args(Some(&k2)))
+        .args(["-W", &format!("127.0.0.1:{}", host.port)])
+        .stdin(Stdio::null())
+        .output()
+        .expect("ssh runs");
+    assert_ne!(tunnel.status.code(), Some(0), "{tunnel:?}");
+    assert!(
+        String::from_utf8_lossy(&tunnel.stderr).contains("forwarding failed"),
+        "{tunnel:?}"
+    );
+    assert!(tunnel.stdout.is_empty(), "{tunnel:?}");
+    let listener = Command::new("ssh")
+        .args([
+            "-o",
+            "ExitOnForwardFailure=yes",
+            "-N",
+            "-R",
+            "0:127.0.0.1:9",
+        ])
+        .args(host.ssh_args(Some(&k2)))
+        .stdin(Stdio::null())
+        .output()
+        .expect("ssh runs");
+    assert_ne!(listener.status.code(), Some(0), "{listener:?}");
+    assert!(
+        String::from_utf8_lossy(&listener.stderr).contains("forwarding failed"),
+        "{listener:?}"
+    );
+
     // A burst of random bytes as one player's input ends that game at
     // worst: the others play on and a new visitor is served.
     let mut noisy = Command::new("ssh")
