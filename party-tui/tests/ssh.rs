@@ -6,6 +6,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
+#[path = "support/player.rs"]
+mod player;
+#[path = "support/screen.rs"]
+mod screen;
 mod support;
 
 use std::io::{BufRead, BufReader, Read};
@@ -13,6 +17,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use player::{Phrases, Player, play_to_results};
+use screen::{name_in_header, ranked_names};
 use support::{Pane, Tmux};
 use tempfile::TempDir;
 
@@ -147,25 +153,6 @@ fn connect(tmux: &Tmux, host: &Host, key: Option<&Path>) -> Ssh {
     }
 }
 
-/// The signed-in player's name: `Quipflip Party · NAME · 5000 FC …`.
-fn name_in_header(screen: &str) -> Option<String> {
-    let first = screen.lines().next()?;
-    let name = first.split(" · ").nth(1)?.trim();
-    (!name.is_empty() && !name.contains(" FC ")).then(|| name.to_owned())
-}
-
-/// The party code under "Party code — share it".
-fn code_on_screen(screen: &str) -> Option<String> {
-    let mut lines = screen.lines();
-    lines.find(|l| l.contains("Party code — share it"))?;
-    let code: String = lines
-        .next()?
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect();
-    (code.len() == 8).then_some(code)
-}
-
 /// The width of the screen's widest box border: what the client drew for.
 fn drawn_width(screen: &str) -> usize {
     screen
@@ -176,29 +163,8 @@ fn drawn_width(screen: &str) -> usize {
         .unwrap_or(0)
 }
 
-impl Ssh {
-    fn sign_in_as_guest(&self) -> String {
-        self.pane.wait_for(" Sign in ");
-        self.pane.keys(&["Enter"]);
-        let screen = self
-            .pane
-            .wait_until("the dashboard", |s| s.contains("[c] Start a Party"));
-        name_in_header(&screen).expect("a name in the header")
-    }
-
-    fn join(&self, code: &str) {
-        self.pane.keys(&["j"]);
-        self.pane.wait_for(" Join Party ");
-        self.pane.text(code);
-        self.pane.keys(&["Enter"]);
-        self.pane.wait_until("the lobby", |s| {
-            s.contains("Party code — share it") && s.contains("(you)")
-        });
-    }
-}
-
 #[test]
-fn three_ssh_players_reach_a_party_and_keys_are_identities() {
+fn three_ssh_players_play_a_party_to_the_results_and_keys_are_identities() {
     if !tools_available() {
         return;
     }
@@ -213,21 +179,18 @@ fn three_ssh_players_reach_a_party_and_keys_are_identities() {
     let tmux = Tmux::new();
 
     // Three friends connect with their keys and sign in as guests.
-    let players: Vec<Ssh> = [&k1, &k2, &k3]
+    let mut players: Vec<Player> = [(&k1, "1"), (&k2, "2"), (&k3, "3")]
         .into_iter()
-        .map(|k| connect(&tmux, &host, Some(k)))
+        .map(|(k, vote)| {
+            let dir = tempfile::tempdir().expect("a temp dir");
+            Player::spawn(&tmux, dir, Path::new("ssh"), &host.ssh_args(Some(k)), vote)
+        })
         .collect();
-    let names: Vec<String> = players.iter().map(Ssh::sign_in_as_guest).collect();
+    let names: Vec<String> = players.iter_mut().map(Player::sign_in_as_guest).collect();
     assert!(names[0] != names[1] && names[1] != names[2], "{names:?}");
 
     // The first opens a party; the others join by its code.
-    players[0].pane.keys(&["c"]);
-    players[0].pane.wait_for(" Start a Party ");
-    players[0].pane.keys(&["Enter"]);
-    let lobby = players[0]
-        .pane
-        .wait_until("the lobby's code", |s| code_on_screen(s).is_some());
-    let code = code_on_screen(&lobby).expect("a code");
+    let code = players[0].create_party();
     players[1].join(&code);
     players[2].join(&code.to_lowercase());
     players[0].pane.wait_for("Players 3/8 (min 3)");
@@ -240,23 +203,38 @@ fn three_ssh_players_reach_a_party_and_keys_are_identities() {
         p.pane.wait_for("Your prompt:");
     }
 
-    // Mid-game, one terminal grows: the client redraws to the new size.
-    let before = players[1].pane.screen();
+    // Mid-game, one terminal grows and shrinks: the client redraws to
+    // each new size.
+    let pane = &players[1].pane;
+    let before = pane.screen();
     assert_eq!(drawn_width(&before), 80, "{before}");
-    players[1].pane.resize(110, 30);
-    let after = players[1]
-        .pane
-        .wait_until("a redraw at 110 columns", |s| drawn_width(s) == 110);
+    pane.resize(110, 30);
+    let after = pane.wait_until("a redraw at 110 columns", |s| drawn_width(s) == 110);
     assert!(after.contains("Your prompt:"), "{after}");
     assert!(after.lines().count() >= 29, "{after}");
-    players[1].pane.resize(72, 22);
-    players[1]
-        .pane
-        .wait_until("a redraw at 72 columns", |s| drawn_width(s) == 72);
+    pane.resize(72, 22);
+    pane.wait_until("a redraw at 72 columns", |s| drawn_width(s) == 72);
+    pane.resize(80, 24);
+    pane.wait_until("a redraw at 80 columns", |s| drawn_width(s) == 80);
 
-    // The first player leaves (Ctrl-C) and comes back with the same key:
-    // signed straight in as the same account, back in the party.
-    players[0].pane.keys(&["C-c"]);
+    // Everyone plays every round to the results.
+    play_to_results(&mut players, &mut Phrases::default());
+    for p in &players {
+        let results = p.results.as_deref().unwrap_or_default();
+        assert!(
+            results.contains(&format!("Party {code} results")),
+            "{results}"
+        );
+        let mut ranked = ranked_names(results);
+        ranked.sort();
+        let mut expected = names.clone();
+        expected.sort();
+        assert_eq!(ranked, expected, "{}'s results:\n{results}", p.name);
+    }
+
+    // The first player leaves and comes back with the same key: signed
+    // straight in as the same account.
+    players[0].pane.keys(&["q"]);
     let (code0, _) = players[0].pane.wait_exit();
     assert_eq!(code0, 0);
     let again = connect(&tmux, &host, Some(&k1));
@@ -264,11 +242,15 @@ fn three_ssh_players_reach_a_party_and_keys_are_identities() {
         .pane
         .wait_until("signed in again", |s| name_in_header(s).is_some());
     assert_eq!(name_in_header(&screen).as_deref(), Some(names[0].as_str()));
-    again.pane.wait_for(&format!("party {code}"));
 
     // Another key is another account: the sign-in screen, then a new guest.
     let stranger = connect(&tmux, &host, Some(&k4));
-    let fresh = stranger.sign_in_as_guest();
+    stranger.pane.wait_for(" Sign in ");
+    stranger.pane.keys(&["Enter"]);
+    let screen = stranger
+        .pane
+        .wait_until("the dashboard", |s| s.contains("[c] Start a Party"));
+    let fresh = name_in_header(&screen).expect("a name");
     assert!(!names.contains(&fresh), "{fresh} is one of {names:?}");
 
     // A command instead of the game is refused with a reason.
@@ -347,10 +329,10 @@ fn three_ssh_players_reach_a_party_and_keys_are_identities() {
     }
     let _ = noisy.kill();
     let _ = noisy.wait();
-    players[2].pane.keys(&["x"]);
+    players[2].pane.keys(&["Right"]);
     players[2]
         .pane
-        .wait_until("the round takes typing", |s| s.contains("> X"));
+        .wait_for(&format!("Party {code} · phraseset 1 of "));
     let late = connect(&tmux, &host, Some(&k3));
     let screen = late
         .pane
