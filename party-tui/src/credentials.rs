@@ -4,6 +4,30 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// Where a player's refresh token is kept between visits: the data
+/// directory for someone at this terminal, a key-bound record for a player
+/// over SSH (see `ssh::identity`).
+pub trait TokenStore: Send + Sync + std::fmt::Debug {
+    /// The saved refresh token for `server`, if any.
+    fn load(&self, server: &str) -> Option<String>;
+    /// Saves (or replaces) the refresh token for `server`.
+    fn save(&self, server: &str, refresh_token: &str) -> std::io::Result<()>;
+}
+
+/// The credentials file of one data directory.
+#[derive(Debug, Clone)]
+pub struct DirTokens(pub PathBuf);
+
+impl TokenStore for DirTokens {
+    fn load(&self, server: &str) -> Option<String> {
+        load(&self.0, server)
+    }
+
+    fn save(&self, server: &str, refresh_token: &str) -> std::io::Result<()> {
+        save(&self.0, server, refresh_token)
+    }
+}
+
 /// The credentials file in a data directory.
 pub fn path(data_dir: &Path) -> PathBuf {
     data_dir.join("credentials.json")

@@ -16,6 +16,8 @@ pub mod error;
 pub mod fixtures;
 pub mod headless;
 pub mod runtime;
+pub mod share;
+pub mod ssh;
 pub mod tls;
 pub mod ui;
 pub mod ws;

@@ -18,6 +18,8 @@ use party_tui::core::{ApiCall, Screen};
 use party_tui::embedded::EmbeddedServer;
 use party_tui::headless::{self, Exit, Player, Strategy, emit};
 use party_tui::runtime;
+use party_tui::share;
+use party_tui::ssh::host::{self, HostArgs};
 use party_tui::tls::Trust;
 use serde_json::json;
 
@@ -58,6 +60,9 @@ enum Command {
     /// Script the client: JSON lines on stdout, logs on stderr. Needs --server.
     #[command(subcommand)]
     Headless(HeadlessCommand),
+    /// Serve the game to friends over SSH (`ssh -p PORT HOST`), with a local
+    /// server like the default command or the one named by --server.
+    Host(HostArgs),
     /// Start simulated players that join a party by code and play it.
     Bots {
         /// How many players.
@@ -167,6 +172,15 @@ fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             },
+            Some(Command::Host(args)) => {
+                match host::run(args, cli.server, cli.lan, cli.bind, data_dir).await {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(err) => {
+                        eprintln!("party-tui: {err:#}");
+                        ExitCode::FAILURE
+                    }
+                }
+            }
             Some(command) => {
                 let Some(server) = cli.server else {
                     eprintln!("party-tui: scripted commands need --server URL (or PARTY_SERVER)");
@@ -186,6 +200,7 @@ fn main() -> ExitCode {
                         join,
                         timeout,
                     } => run_bots(&server, &trust, count, &join, timeout).await,
+                    Command::Host(_) => Exit::Ok,
                 };
                 ExitCode::from(exit as u8)
             }
@@ -241,7 +256,18 @@ async fn play(
     let local = EmbeddedServer::start(bind, &data_dir.join("local")).await?;
     let url = local.url();
     let label = if lan {
-        format!("local server on port {} (LAN)", local.addr.port())
+        // Printed before the game takes the screen, so the lines are there
+        // again when it gives the screen back.
+        let lines = share::lines(Some(local.addr), None, None, &share::machine_addresses());
+        println!("Friends on your network can join:");
+        for line in &lines {
+            println!("  {line}");
+        }
+        println!("  then the party code from your lobby.");
+        let first = lines.first().map_or(String::new(), |l| {
+            format!(" · {}", l.trim_start_matches("With the client: "))
+        });
+        format!("local server on port {} (LAN){first}", local.addr.port())
     } else {
         format!("local server {url}")
     };

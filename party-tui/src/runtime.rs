@@ -4,27 +4,30 @@
 //! way out — normal quit, error, or panic (a hook restores the terminal
 //! before the panic message prints).
 
-use std::io::{self, Stdout};
+use std::io::{self, Stdout, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream, KeyEventKind};
+use crossterm::event::{Event, EventStream, KeyEvent, KeyEventKind};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use futures::StreamExt;
+use futures::{Stream, StreamExt};
 use party_protocol::round::RoundType;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
 use time::OffsetDateTime;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
 
 use crate::api::ApiClient;
 use crate::core::{ApiCall, ApiReply, App, Effect, Msg, RoundView, update};
+use crate::credentials::{DirTokens, TokenStore};
 use crate::ui::{self, Theme};
-use crate::{credentials, ws};
+use crate::ws;
 
 type Term = Terminal<CrosstermBackend<Stdout>>;
 
@@ -51,15 +54,36 @@ pub struct Effects {
     pub api: ApiClient,
     pub out: UnboundedSender<Msg>,
     pub data_dir: Option<PathBuf>,
+    /// Where the refresh token goes after a sign-in (none: not kept).
+    pub tokens: Option<Arc<dyn TokenStore>>,
     socket: Option<JoinHandle<()>>,
 }
 
 impl Effects {
     pub fn new(api: ApiClient, out: UnboundedSender<Msg>, data_dir: Option<PathBuf>) -> Self {
+        let tokens = data_dir
+            .clone()
+            .map(|d| Arc::new(DirTokens(d)) as Arc<dyn TokenStore>);
         Self {
             api,
             out,
             data_dir,
+            tokens,
+            socket: None,
+        }
+    }
+
+    /// Effects whose sign-in is kept in `tokens` rather than a data directory.
+    pub fn with_tokens(
+        api: ApiClient,
+        out: UnboundedSender<Msg>,
+        tokens: Option<Arc<dyn TokenStore>>,
+    ) -> Self {
+        Self {
+            api,
+            out,
+            data_dir: None,
+            tokens,
             socket: None,
         }
     }
@@ -92,12 +116,10 @@ impl Effects {
             }
             Effect::SaveCredentials => {
                 let api = self.api.clone();
-                let dir = self.data_dir.clone();
+                let tokens = self.tokens.clone();
                 tokio::spawn(async move {
-                    if let (Some(dir), Some(token)) = (dir, api.refresh_token().await)
-                        && let Err(err) = credentials::save(&dir, api.server(), &token)
-                    {
-                        tracing::warn!(error = %err, "could not save credentials");
+                    if let Some(tokens) = tokens {
+                        save_token(&api, tokens.as_ref()).await;
                     }
                 });
             }
@@ -150,6 +172,23 @@ pub async fn perform(api: &ApiClient, call: ApiCall) -> ApiReply {
     }
 }
 
+/// Keeps the client's current refresh token (it rotates on every refresh).
+pub async fn save_token(api: &ApiClient, tokens: &dyn TokenStore) {
+    if let Some(token) = api.refresh_token().await
+        && let Err(err) = tokens.save(api.server(), &token)
+    {
+        tracing::warn!(error = %err, "could not save credentials");
+    }
+}
+
+/// What a terminal sends the client: keys, and a new size (for a terminal
+/// whose size the client cannot ask for itself, such as an SSH channel).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    Key(KeyEvent),
+    Resize { cols: u16, rows: u16 },
+}
+
 /// Runs the interactive client until the player quits.
 pub async fn run_interactive(
     api: ApiClient,
@@ -157,37 +196,72 @@ pub async fn run_interactive(
     server_label: String,
 ) -> anyhow::Result<()> {
     let mut terminal = setup()?;
-    let result = event_loop(&mut terminal, api, data_dir, server_label).await;
+    let tokens = data_dir.map(|d| Arc::new(DirTokens(d)) as Arc<dyn TokenStore>);
+    let keys = EventStream::new().filter_map(|event| async move {
+        match event {
+            Ok(Event::Key(key)) if key.kind != KeyEventKind::Release => Some(Ok(Input::Key(key))),
+            // The full-screen viewport follows the terminal's size by itself.
+            Ok(_) => None,
+            Err(err) => Some(Err(err)),
+        }
+    });
+    let session = Session {
+        api,
+        tokens,
+        label: server_label,
+        theme: Theme::from_env(),
+    };
+    let result = drive(&mut terminal, Box::pin(keys), session).await;
     restore();
     result
 }
 
-async fn event_loop(
-    terminal: &mut Term,
-    api: ApiClient,
-    data_dir: Option<PathBuf>,
-    label: String,
-) -> anyhow::Result<()> {
-    let theme = Theme::from_env();
+/// One player's client: the server, where their sign-in is kept, the label
+/// in the header and the colors.
+#[derive(Debug)]
+pub struct Session {
+    pub api: ApiClient,
+    pub tokens: Option<Arc<dyn TokenStore>>,
+    pub label: String,
+    pub theme: Theme,
+}
+
+/// The event loop of one interactive client, on any terminal that takes
+/// crossterm's escape codes: the screens, keys and reconnects are the same
+/// whether the terminal is this process's own or a remote one.
+pub async fn drive<W, I>(
+    terminal: &mut Terminal<CrosstermBackend<W>>,
+    mut input: I,
+    session: Session,
+) -> anyhow::Result<()>
+where
+    W: Write,
+    I: Stream<Item = io::Result<Input>> + Unpin,
+{
+    let Session {
+        api,
+        tokens,
+        label,
+        theme,
+    } = session;
     let (tx, mut rx) = unbounded_channel::<Msg>();
-    let mut effects = Effects::new(api.clone(), tx, data_dir.clone());
+    let mut effects = Effects::with_tokens(api.clone(), tx, tokens.clone());
     let mut app = App::new(label, OffsetDateTime::now_utc());
     app.unencrypted = crate::tls::unencrypted_beyond_lan(api.server());
     // A saved session resumes at once; otherwise the sign-in screen shows.
-    if let Some(token) = data_dir
-        .as_deref()
-        .and_then(|d| credentials::load(d, api.server()))
-    {
+    if let Some(token) = tokens.as_deref().and_then(|t| t.load(api.server())) {
         effects.run(Effect::Call(ApiCall::Resume(token)));
     }
-    let mut keys = EventStream::new();
     let mut ticker = tokio::time::interval(Duration::from_millis(250));
     loop {
         terminal.draw(|frame| ui::render(frame, &app, theme))?;
         let msg = tokio::select! {
-            event = keys.next() => match event {
-                Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => Msg::Key(key),
-                Some(Ok(_)) => continue,
+            event = input.next() => match event {
+                Some(Ok(Input::Key(key))) => Msg::Key(key),
+                Some(Ok(Input::Resize { cols, rows })) => {
+                    terminal.resize(Rect::new(0, 0, cols, rows))?;
+                    continue;
+                }
                 Some(Err(err)) => return Err(err.into()),
                 None => break,
             },
@@ -200,6 +274,12 @@ async fn event_loop(
         if app.quit {
             break;
         }
+    }
+    // Tokens rotate on refresh mid-game: keep the latest for the next visit.
+    if let Some(tokens) = tokens.as_deref()
+        && app.me.is_some()
+    {
+        save_token(&api, tokens).await;
     }
     Ok(())
 }

@@ -178,6 +178,21 @@ impl Pane {
         );
     }
 
+    /// Resizes the terminal, as a person dragging the window would.
+    // Each test file compiles its own copy of this module; only the SSH
+    // tests resize.
+    #[allow(dead_code)]
+    pub fn resize(&self, cols: u16, rows: u16) {
+        let (x, y) = (cols.to_string(), rows.to_string());
+        let out = self.run(&["resize-window", "-t", &self.name, "-x", &x, "-y", &y]);
+        assert!(
+            out.status.success(),
+            "resize-window {} failed: {}",
+            self.name,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// The screen as text, or `None` once the session is gone.
     pub fn capture(&self) -> Option<String> {
         let out = self.run(&["capture-pane", "-p", "-t", &self.name]);

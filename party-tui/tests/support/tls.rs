@@ -1,6 +1,9 @@
 //! A real server in the test process that speaks TLS, with a certificate
 //! for 127.0.0.1 from a CA made in the test.
 
+// Each test file compiles its own copy; not every test file uses TLS.
+#![allow(dead_code)]
+
 use std::path::{Path, PathBuf};
 
 /// A real server in this test process speaking TLS with a certificate for

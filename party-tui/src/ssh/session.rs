@@ -1,0 +1,202 @@
+//! One player's game over an SSH channel: the client's own event loop
+//! (`runtime::drive`) on a terminal whose output goes to the channel and
+//! whose input is the channel's data, parsed into keys.
+
+use std::io::{self, Write};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen};
+use futures::Stream;
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+use russh::ChannelId;
+use russh::server::Handle;
+use tokio::sync::mpsc;
+
+use crate::api::ApiClient;
+use crate::credentials::TokenStore;
+use crate::runtime::{self, Input};
+use crate::ui::Theme;
+
+/// Frames waiting to go out; a client that stops reading past this many is
+/// dropped rather than buffered without end.
+const OUTPUT_QUEUE: usize = 256;
+
+/// The terminal's bytes for one channel: collected per frame, sent on flush.
+#[derive(Debug)]
+pub struct ChannelWriter {
+    buf: Vec<u8>,
+    out: mpsc::Sender<Vec<u8>>,
+}
+
+/// The sending end of a channel's output, kept by the visit to say goodbye
+/// after the terminal is gone and to wait until everything went out.
+#[derive(Debug)]
+pub struct Output {
+    out: mpsc::Sender<Vec<u8>>,
+    forward: tokio::task::JoinHandle<()>,
+}
+
+impl Output {
+    /// A writer for the terminal and the output it feeds; a task forwards
+    /// frames to `channel` in order.
+    pub fn new(handle: Handle, channel: ChannelId) -> (ChannelWriter, Output) {
+        let (out, mut frames) = mpsc::channel::<Vec<u8>>(OUTPUT_QUEUE);
+        let forward = tokio::spawn(async move {
+            while let Some(frame) = frames.recv().await {
+                if handle.data(channel, frame).await.is_err() {
+                    break;
+                }
+            }
+        });
+        let writer = ChannelWriter {
+            buf: Vec::new(),
+            out: out.clone(),
+        };
+        (writer, Output { out, forward })
+    }
+
+    /// Sends `bytes` after every frame written so far.
+    pub async fn send(&self, bytes: Vec<u8>) {
+        let _ = self.out.send(bytes).await;
+    }
+
+    /// Waits until every frame has gone to the channel (call after the
+    /// terminal, and with it the writer, is dropped).
+    pub async fn finish(self) {
+        drop(self.out);
+        let _ = self.forward.await;
+    }
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let frame = std::mem::take(&mut self.buf);
+        self.out.try_send(frame).map_err(|err| match err {
+            mpsc::error::TrySendError::Full(_) => io::Error::new(
+                io::ErrorKind::WouldBlock,
+                "the player's terminal stopped reading",
+            ),
+            mpsc::error::TrySendError::Closed(_) => {
+                io::Error::new(io::ErrorKind::BrokenPipe, "the connection closed")
+            }
+        })
+    }
+}
+
+/// What a visit needs besides its channel.
+#[derive(Debug)]
+pub struct Visit {
+    pub server: String,
+    pub label: String,
+    pub tokens: Option<Arc<dyn TokenStore>>,
+    pub theme: Theme,
+    pub size: (u16, u16),
+    pub idle_timeout: Duration,
+}
+
+/// How a visit ended, for the player's last line.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ending {
+    Quit,
+    Idle,
+    Gone,
+}
+
+/// The keys as the client's event loop reads them; a wait longer than the
+/// idle timeout ends the stream with `TimedOut`.
+fn keys(
+    rx: mpsc::Receiver<Input>,
+    idle: Duration,
+) -> impl Stream<Item = io::Result<Input>> + Unpin {
+    Box::pin(futures::stream::unfold(rx, move |mut rx| async move {
+        match tokio::time::timeout(idle, rx.recv()).await {
+            Ok(Some(input)) => Some((Ok(input), rx)),
+            Ok(None) => None,
+            Err(_) => Some((Err(io::Error::new(io::ErrorKind::TimedOut, "idle")), rx)),
+        }
+    }))
+}
+
+/// Plays one visit to its end and says goodbye on the channel.
+pub async fn play(visit: Visit, input: mpsc::Receiver<Input>, handle: Handle, channel: ChannelId) {
+    let (mut writer, output) = Output::new(handle.clone(), channel);
+    let (cols, rows) = visit.size;
+    let _ = crossterm::execute!(writer, EnterAlternateScreen);
+    let ending = match Terminal::with_options(
+        CrosstermBackend::new(writer),
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, cols, rows)),
+        },
+    ) {
+        Ok(mut terminal) => {
+            let session = runtime::Session {
+                api: ApiClient::new(&visit.server),
+                tokens: visit.tokens,
+                label: visit.label,
+                theme: visit.theme,
+            };
+            let result =
+                runtime::drive(&mut terminal, keys(input, visit.idle_timeout), session).await;
+            let ending = match result {
+                Ok(()) => Ending::Quit,
+                Err(err) => {
+                    let idle = err
+                        .downcast_ref::<io::Error>()
+                        .is_some_and(|e| e.kind() == io::ErrorKind::TimedOut);
+                    if !idle {
+                        tracing::info!(error = %err, "ssh visit ended");
+                    }
+                    if idle { Ending::Idle } else { Ending::Gone }
+                }
+            };
+            // Dropping the terminal shows the cursor again.
+            drop(terminal);
+            let mut bye = Vec::new();
+            let _ = crossterm::execute!(bye, LeaveAlternateScreen, crossterm::cursor::Show);
+            if ending == Ending::Idle {
+                let secs = visit.idle_timeout.as_secs();
+                let idle = if secs < 60 {
+                    format!("{secs} s")
+                } else {
+                    format!("{} min", secs.div_ceil(60))
+                };
+                let _ = write!(
+                    bye,
+                    "party-tui: closed after {idle} without a key press (the idle limit). Your seat is kept: connect again to play on.\r\n"
+                );
+            }
+            output.send(bye).await;
+            ending
+        }
+        Err(err) => {
+            tracing::warn!(error = %err, "ssh terminal");
+            Ending::Gone
+        }
+    };
+    output.finish().await;
+    let status = u32::from(ending != Ending::Quit);
+    let _ = handle.exit_status_request(channel, status).await;
+    let _ = handle.eof(channel).await;
+    let _ = handle.close(channel).await;
+}
+
+/// Sends a one-line reason and closes the channel (a refused visit).
+pub async fn refuse(handle: Handle, channel: ChannelId, reason: &str) {
+    let _ = handle
+        .data(channel, format!("party-tui: {reason}\r\n").into_bytes())
+        .await;
+    let _ = handle.exit_status_request(channel, 1).await;
+    let _ = handle.eof(channel).await;
+    let _ = handle.close(channel).await;
+}
