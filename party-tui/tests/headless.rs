@@ -335,6 +335,17 @@ async fn the_readme_play_party_script_plays_a_party() {
     let tmp = tempfile::tempdir().unwrap();
     let url = server(tmp.path()).await;
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/play-party.sh");
+    // The README shows the script whole: the text tested here is the text
+    // people copy.
+    let text = std::fs::read_to_string(&script).unwrap();
+    let readme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"),
+    )
+    .unwrap();
+    assert!(
+        readme.contains(&format!("```sh\n{text}```\n")),
+        "README.md's copy of scripts/play-party.sh differs from the file"
+    );
     let work = tmp.path().join("work");
     std::fs::create_dir_all(&work).unwrap();
     let out = tokio::task::spawn_blocking(move || {
