@@ -52,7 +52,7 @@ fn both_programs_install_with_cargo_install() {
     }
     for name in ["party-tui", "party-server"] {
         let bin = root.path().join("bin").join(name);
-        let size = std::fs::metadata(&bin).map(|m| m.len()).unwrap_or(0);
+        let size = std::fs::metadata(&bin).map_or(0, |m| m.len());
         eprintln!("{name}: {:.1} MiB", size as f64 / (1024.0 * 1024.0));
         let version = run(&bin, &["--version"]);
         assert_eq!(
