@@ -1,5 +1,5 @@
 //! `party-bench`: load and storage benchmarks for a Quipflip Party server
-//! on this machine. See the README's "Benchmarks" section.
+//! on this machine. See party-bench/BENCHMARKS.md.
 
 use std::io::Write;
 use std::path::PathBuf;

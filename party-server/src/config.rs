@@ -73,6 +73,10 @@ pub struct Config {
     /// The game numbers, loaded from `rules_file` over the defaults.
     #[arg(skip)]
     pub rules: GameRules,
+
+    /// `completions SHELL` or `man`: print documentation instead of serving.
+    #[command(subcommand)]
+    pub docs: Option<crate::cli_docs::DocsCommand>,
 }
 
 /// An on/off switch that reads well in flags and environment variables.

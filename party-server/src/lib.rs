@@ -2,6 +2,7 @@
 //!
 //! Layout:
 //! - [`config`]: flags, environment and the [`config::GameRules`] numbers.
+//! - [`cli_docs`]: shell completions and man pages from the clap definitions.
 //! - [`clock`]: the injectable time source.
 //! - [`game`]: pure rules — phrase validation, dictionary, prize arithmetic, prompt library.
 //! - [`store`]: the storage interface over SQLite and PostgreSQL.
@@ -15,6 +16,7 @@
 //! decide and `store` to persist.
 
 pub mod auth;
+pub mod cli_docs;
 pub mod clock;
 pub mod config;
 pub mod error;

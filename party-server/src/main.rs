@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use clap::CommandFactory;
 use party_server::config::LogFormat;
 use party_server::{Application, Config};
 use tracing_subscriber::EnvFilter;
@@ -15,6 +16,15 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
+    if let Some(docs) = &config.docs {
+        return match docs.run(Config::command(), &mut std::io::stdout().lock()) {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("party-server: {err}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
     // Logs go to stderr; stdout carries only the "listening on" line that
     // scripts and tests read to learn the port.
     let logs = tracing_subscriber::fmt()

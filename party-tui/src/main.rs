@@ -11,8 +11,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use party_protocol::party::PartyPhase;
+use party_server::cli_docs::DocsCommand;
 use party_tui::api::ApiClient;
 use party_tui::core::{ApiCall, Screen};
 use party_tui::embedded::EmbeddedServer;
@@ -75,6 +76,9 @@ enum Command {
         #[arg(long, default_value_t = 1800)]
         timeout: u64,
     },
+    /// `completions SHELL` and `man`: print documentation, needing no server.
+    #[command(flatten)]
+    Docs(DocsCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -145,6 +149,15 @@ enum HeadlessCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(Command::Docs(docs)) = &cli.command {
+        return match docs.run(Cli::command(), &mut std::io::stdout().lock()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("party-tui: {err}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let data_dir = cli
         .data_dir
         .clone()
@@ -200,7 +213,8 @@ fn main() -> ExitCode {
                         join,
                         timeout,
                     } => run_bots(&server, &trust, count, &join, timeout).await,
-                    Command::Host(_) => Exit::Ok,
+                    // Answered before the runtime started.
+                    Command::Host(_) | Command::Docs(_) => Exit::Ok,
                 };
                 ExitCode::from(exit as u8)
             }

@@ -299,7 +299,161 @@ async fn a_server_certificate_nobody_vouched_for_is_refused_with_exit_8() {
         let missing = headless_trusting(&url, Some(&dir.join("nope.pem")), &dir, &["status"]);
         assert_eq!(missing.status.code(), Some(2));
         assert!(String::from_utf8_lossy(&missing.stderr).contains("nope.pem"));
+/// `party-tui bots` on its own: simulated players join a party by code,
+/// ready up, play every round and end at RESULTS with the host.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bots_join_by_code_and_play_the_party_to_results() {
+    use std::io::{BufRead, BufReader};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let url = server(tmp.path()).await;
+    let host = tmp.path().join("host");
+    tokio::task::spawn_blocking(move || {
+        ok(&headless(&url, &host, &["guest"]));
+        let created = ok(&headless(
+            &url,
+            &host,
+            &["create", "--min-players", "4", "--votes", "1"],
+        ));
+        let code = created[0]["party_code"].as_str().unwrap().to_owned();
+        ok(&headless(&url, &host, &["ready"]));
+
+        let mut bots = Command::new(BIN)
+            .args(["bots", "--count", "3", "--timeout", "120", "--join"])
+            // Codes are case-insensitive, as a person might type one.
+            .arg(code.to_lowercase())
+            .args(["--server", &url])
+            .env("PARTY_TUI_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut out = BufReader::new(bots.stdout.take().unwrap()).lines();
+        let mut events: Vec<Value> = Vec::new();
+        // Each bot says `bot_joined` once it is in the lobby and ready.
+        while events.iter().filter(|e| e["event"] == "bot_joined").count() < 3 {
+            let line = out.next().expect("bots ended before all joined").unwrap();
+            events.push(serde_json::from_str(&line).unwrap());
+        }
+        assert_eq!(
+            ok(&headless(&url, &host, &["start"]))[0]["event"],
+            "started"
+        );
+        let played = ok(&headless(&url, &host, &["play", "--timeout", "120"]));
+        assert_eq!(played.last().unwrap()["phase"], "RESULTS");
+        for line in out {
+            events.push(serde_json::from_str(&line.unwrap()).unwrap());
+        }
+        assert!(bots.wait().unwrap().success(), "{events:?}");
+
+        let mut joined: Vec<(i64, String)> = events
+            .iter()
+            .filter(|e| e["event"] == "bot_joined")
+            .map(|e| {
+                let bot = e["bot"].as_i64().unwrap();
+                (bot, e["username"].as_str().unwrap().to_owned())
+            })
+            .collect();
+        let mut done: Vec<i64> = events
+            .iter()
+            .filter(|e| e["event"] == "bot_done")
+            .map(|e| e["bot"].as_i64().unwrap())
+            .collect();
+        joined.sort();
+        done.sort_unstable();
+        assert_eq!(joined.iter().map(|j| j.0).collect::<Vec<_>>(), [0, 1, 2]);
+        assert_eq!(done, [0, 1, 2], "every bot reached RESULTS");
+
+        // The bots are three distinct players, ranked with the host.
+        let results = ok(&headless(&url, &host, &["results"]));
+        let ranked: Vec<&str> = results[0]["results"]["rankings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["username"].as_str().unwrap())
+            .collect();
+        assert_eq!(ranked.len(), 4, "{ranked:?}");
+        for (_, name) in &joined {
+            assert!(ranked.contains(&name.as_str()), "{name} not in {ranked:?}");
+        }
     })
     .await
     .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bots_with_an_unknown_code_exit_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let url = server(tmp.path()).await;
+    tokio::task::spawn_blocking(move || {
+        let out = Command::new(BIN)
+            .args([
+                "bots", "--count", "2", "--join", "ZZZZ2222", "--server", &url,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(3), "{out:?}");
+        let errors = lines(&out);
+        assert_eq!(errors.len(), 2, "one line per bot: {errors:?}");
+        assert!(errors.iter().all(|e| e["error"] == "session_not_found"));
+    })
+    .await
+    .unwrap();
+}
+
+/// The README's shell script (scripts/play-party.sh), run as written
+/// against a real server: it must play a party to the scoreboard.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_play_party_script_plays_a_party() {
+    let have_jq = Command::new("jq").arg("--version").output().is_ok();
+    if !have_jq {
+        eprintln!("skipped: jq is not installed (scripts/play-party.sh needs it)");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let url = server(tmp.path()).await;
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/play-party.sh");
+    // The README shows the script whole: the text tested here is the text
+    // people copy.
+    let text = std::fs::read_to_string(&script).unwrap();
+    let readme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"),
+    )
+    .unwrap();
+    assert!(
+        readme.contains(&format!("```sh\n{text}```\n")),
+        "README.md's copy of scripts/play-party.sh differs from the file"
+    );
+    let work = tmp.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new("bash")
+            .arg(script)
+            .arg(&url)
+            .arg(&work)
+            .env("PARTY_TUI", BIN)
+            .env("PARTY_TUI_LOG", "warn")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let events = ok(&out);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let code_line = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("party code: "))
+        .unwrap_or_else(|| panic!("no party code line: {stderr}"));
+    // The last line is the scoreboard.
+    let last = events.last().unwrap();
+    assert_eq!(last["party_code"], code_line);
+    let rankings = last["rankings"].as_array().unwrap();
+    assert_eq!(rankings.len(), 4, "{last}");
+    // The host's own phrase was played first.
+    assert!(
+        events
+            .iter()
+            .any(|e| e["player"] == "host" && e["phrase"] == "MIDNIGHT SNACK"),
+        "{text}"
+    );
 }

@@ -9,6 +9,7 @@ mod support;
 
 mod accounts;
 mod bad_input;
+mod cli_docs;
 mod client_facts;
 mod concurrency;
 mod conservation;
