@@ -28,4 +28,5 @@ mod party_submissions;
 mod party_timing;
 mod presence;
 mod realtime;
+mod socket_access;
 mod timers;

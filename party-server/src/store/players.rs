@@ -193,7 +193,26 @@ impl Tx {
         Ok(owner.map(PlayerId::from_uuid))
     }
 
-    /// Revokes every refresh token of the player and deletes the access token used.
+    /// Deletes a live ws-token and returns its owner: one compare-and-delete
+    /// statement, so a token opens one socket even when two upgrades race.
+    pub async fn consume_ws_token(
+        &mut self,
+        token_hash: &str,
+        now: Millis,
+    ) -> Result<Option<PlayerId>> {
+        let sql = "DELETE FROM ws_tokens WHERE token_hash = $1 AND expires_at > $2 \
+                   RETURNING player_id";
+        let owner: Option<Uuid> = on_conn!(self, conn => sqlx::query_scalar(sql)
+            .bind(token_hash)
+            .bind(now.0)
+            .fetch_optional(conn)
+            .await)?;
+        Ok(owner.map(PlayerId::from_uuid))
+    }
+
+    /// Logout: revokes every refresh token of the player, deletes every
+    /// ws-token they hold (a socket cannot be opened after logout), and
+    /// deletes the access token used.
     pub async fn revoke_tokens(
         &mut self,
         player: PlayerId,
@@ -204,6 +223,10 @@ impl Tx {
             "UPDATE refresh_tokens SET revoked_at = $2 WHERE player_id = $1 AND revoked_at IS NULL")
             .bind(player.as_uuid())
             .bind(now.0)
+            .execute(&mut *conn)
+            .await)?;
+        exec_on!(self, conn => sqlx::query("DELETE FROM ws_tokens WHERE player_id = $1")
+            .bind(player.as_uuid())
             .execute(&mut *conn)
             .await)?;
         exec_on!(self, conn => sqlx::query("DELETE FROM access_tokens WHERE token_hash = $1")
