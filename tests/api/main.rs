@@ -30,3 +30,4 @@ mod presence;
 mod realtime;
 mod socket_access;
 mod timers;
+mod token_reuse;

@@ -140,7 +140,7 @@ async fn a_leaver_gets_their_leave_then_close_4005_and_may_rejoin(backend: Backe
     ));
 }
 
-async fn a_ws_token_opens_one_socket_and_dies_with_logout(backend: Backend) {
+async fn a_ws_token_opens_one_socket(backend: Backend) {
     let app = spawn_app(backend).await;
     let humans = app.guests(3).await;
     let party = Party::gather(&app, humans, 0).await;
@@ -165,6 +165,13 @@ async fn a_ws_token_opens_one_socket_and_dies_with_logout(backend: Backend) {
         let refused = if ra.is_ok() { rb } else { ra };
         assert_eq!(refused.map(|m| m.seq), Err(Ended::Closed(Some(4003))));
     }
+}
+
+async fn logout_spends_the_outstanding_ws_tokens(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let humans = app.guests(3).await;
+    let party = Party::gather(&app, humans, 0).await;
+    let who = &party.humans[1];
 
     // A token fetched before logout opens nothing after it.
     let before = app.ws_token(who).await;
@@ -179,5 +186,6 @@ async fn a_ws_token_opens_one_socket_and_dies_with_logout(backend: Backend) {
 on_both_backends!(
     a_kicked_member_gets_the_kick_then_close_4005,
     a_leaver_gets_their_leave_then_close_4005_and_may_rejoin,
-    a_ws_token_opens_one_socket_and_dies_with_logout,
+    a_ws_token_opens_one_socket,
+    logout_spends_the_outstanding_ws_tokens,
 );
