@@ -43,7 +43,7 @@ async fn ends_with_own_removal(client: &mut WsClient, who: PlayerId) -> &'static
 async fn socket_instance(app: &TestApp, backend: &Backend) -> Option<TestApp> {
     match backend {
         Backend::Sqlite => None,
-        _ => Some(app.sibling().await),
+        Backend::Postgres(_) => Some(app.sibling().await),
     }
 }
 
