@@ -1,7 +1,7 @@
 //! The party socket task: connects with a fresh ws-token, forwards every
 //! server message to the core, and reconnects with exponential backoff,
 //! resuming after the last sequence number it delivered. Close codes
-//! 4001–4004 are final (the core then falls back to polling), and so is a
+//! 4001–4005 are final (the core then falls back to polling), and so is a
 //! `hello` announcing another protocol version (logged with the reason).
 
 use std::time::Duration;
@@ -18,6 +18,14 @@ use crate::core::{Msg, WsEvent};
 
 /// Attempts before giving up on the socket (then the core polls).
 const MAX_ATTEMPTS: u32 = 6;
+
+/// Whether a close code ends the socket for good: no token, a bad or spent
+/// token, not a participant, and 4005 (this player left or was kicked:
+/// reconnecting could only be refused or, after leaving a running party,
+/// listen to a party they left).
+pub fn is_final_close(code: u16) -> bool {
+    (4001..=4005).contains(&code)
+}
 
 /// Backoff before attempt `n` (1-based): 0.5 s, 1 s, 2 s … capped at 15 s.
 pub fn backoff_ms(attempt: u32) -> u64 {
@@ -90,7 +98,7 @@ pub async fn run(
                     Ok(Message::Close(frame)) => {
                         final_code = frame
                             .map(|f| u16::from(f.code))
-                            .filter(|c| (4001..=4004).contains(c));
+                            .filter(|c| is_final_close(*c));
                         break;
                     }
                     Ok(_) => {}
@@ -122,7 +130,17 @@ pub async fn run(
 
 #[cfg(test)]
 mod tests {
-    use super::backoff_ms;
+    use super::{backoff_ms, is_final_close};
+
+    #[test]
+    fn refusals_and_removal_are_final_other_closes_reconnect() {
+        for code in [4001, 4003, 4004, 4005] {
+            assert!(is_final_close(code), "{code}");
+        }
+        for code in [1000, 1001, 1009, 1011, 4000, 4006, 4008] {
+            assert!(!is_final_close(code), "{code}");
+        }
+    }
 
     #[test]
     fn backoff_doubles_and_is_capped() {

@@ -29,5 +29,7 @@ mod party_submissions;
 mod party_timing;
 mod presence;
 mod realtime;
+mod socket_access;
 mod timers;
 mod tls;
+mod token_reuse;

@@ -25,6 +25,24 @@ pub const CHANNEL_CAPACITY: usize = 64;
 pub struct Frame {
     pub seq: i64,
     pub text: Arc<str>,
+    /// The member this event takes out of the party (`player_left`,
+    /// `player_kicked`): read once here rather than by every socket.
+    pub removes: Option<PlayerId>,
+}
+
+/// The member a stored event removes from the party, if it is a
+/// `player_left` or `player_kicked`.
+pub fn removed_player(text: &str) -> Option<PlayerId> {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        #[serde(rename = "type")]
+        kind: String,
+        player_id: Option<PlayerId>,
+    }
+    let head: Head = serde_json::from_str(text).ok()?;
+    matches!(head.kind.as_str(), "player_left" | "player_kicked")
+        .then_some(head.player_id)
+        .flatten()
 }
 
 #[derive(Debug)]
@@ -115,9 +133,11 @@ impl Hub {
             let done = events.len() < 256;
             for (seq, payload) in events {
                 // No receivers is fine: the next subscriber starts later.
+                let removes = removed_player(&payload);
                 let _ = channel.sender.send(Frame {
                     seq,
                     text: payload.into(),
+                    removes,
                 });
                 *last = seq;
             }
@@ -196,5 +216,23 @@ impl CommitHook for HubHook {
                 }
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::removed_player;
+    use party_protocol::PlayerId;
+
+    #[test]
+    fn only_leave_and_kick_events_remove_their_player() {
+        let id = PlayerId::from_uuid(uuid::Uuid::new_v4());
+        for kind in ["player_left", "player_kicked"] {
+            let text = format!(r#"{{"type":"{kind}","player_id":"{id}","username":"a","seq":3}}"#);
+            assert_eq!(removed_player(&text), Some(id));
+        }
+        let joined = format!(r#"{{"type":"player_joined","player_id":"{id}"}}"#);
+        assert_eq!(removed_player(&joined), None);
+        assert_eq!(removed_player("not json"), None);
     }
 }

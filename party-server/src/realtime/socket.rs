@@ -23,16 +23,30 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::time::{Instant, timeout};
 use uuid::Uuid;
 
-use super::hub::Hub;
+use super::hub::{Hub, removed_player};
 use crate::error::Result;
 use crate::service::{Game, SocketAdmission};
 
-/// Close codes (api.md). Clients treat 4001–4004 as final.
+/// Close codes (api.md). Clients treat 4001–4005 as final.
 pub mod close {
     pub const MISSING_TOKEN: u16 = 4001;
     pub const INVALID_TOKEN: u16 = 4003;
     pub const NOT_PARTICIPANT: u16 = 4004;
+    /// The member left the party or was kicked: the socket's last event
+    /// was their own `player_left` / `player_kicked`.
+    pub const REMOVED: u16 = 4005;
     pub const TOO_SLOW: u16 = 4008;
+
+    /// The reason text sent with a close code.
+    pub fn reason(code: u16) -> &'static str {
+        match code {
+            MISSING_TOKEN => "missing token",
+            INVALID_TOKEN => "invalid, used or expired token",
+            NOT_PARTICIPANT => "not a participant",
+            REMOVED => "no longer a member of this party",
+            _ => "too slow",
+        }
+    }
 }
 
 /// Limits of one socket. Small buffers keep a connected player cheap.
@@ -106,15 +120,10 @@ async fn serve(
     let player = match admit(&game, session, token.as_deref()).await? {
         Ok(who) => who,
         Err(code) => {
-            let reason = match code {
-                close::MISSING_TOKEN => "missing token",
-                close::INVALID_TOKEN => "invalid or expired token",
-                _ => "not a participant",
-            };
             let _ = sink
                 .send(Message::Close(Some(CloseFrame {
                     code,
-                    reason: reason.into(),
+                    reason: close::reason(code).into(),
                 })))
                 .await;
             return Ok(());
@@ -148,7 +157,7 @@ async fn serve(
             SEND_TIMEOUT,
             sink.send(Message::Close(Some(CloseFrame {
                 code,
-                reason: "too slow".into(),
+                reason: close::reason(code).into(),
             }))),
         )
         .await;
@@ -224,6 +233,9 @@ async fn pump(
                                 for (seq, text) in events.into_iter().filter(|(seq, _)| *seq < frame.seq) {
                                     send(sink, &text).await?;
                                     last = seq;
+                                    if removed_player(&text) == Some(player) {
+                                        return Err(close::REMOVED);
+                                    }
                                 }
                             }
                             _ => last = snapshot(game, session, player, sink).await?,
@@ -234,6 +246,11 @@ async fn pump(
                     }
                     send(sink, &frame.text).await?;
                     last = frame.seq;
+                    // Driven by the event itself, so every instance closes
+                    // its own sockets of the removed member.
+                    if frame.removes == Some(player) {
+                        return Err(close::REMOVED);
+                    }
                 }
                 Err(RecvError::Lagged(_)) => {
                     lags += 1;

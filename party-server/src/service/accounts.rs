@@ -14,7 +14,14 @@ use super::rounds::{availability_in, current_round_in};
 use crate::auth::tokens;
 use crate::clock::Millis;
 use crate::error::{Error, Result};
-use crate::store::{Account, Constraint, PlayerRow, TokenKind, Transfer, Tx, violated, violates};
+use crate::store::{
+    Account, Constraint, PlayerRow, RefreshUse, TokenKind, Transfer, Tx, violated, violates,
+};
+
+/// How long after a refresh token was spent presenting it again is only
+/// refused, not taken for theft: a client that sent two refreshes at once
+/// (two requests meeting an expired access token) must not sign itself out.
+pub const REFRESH_REUSE_GRACE_SECS: i64 = 30;
 
 /// The player behind a valid access token.
 #[derive(Debug, Clone)]
@@ -90,7 +97,7 @@ impl Game {
         .await
         .map_err(taken)?;
         self.grant_starting_wallet(&mut tx, id, now).await?;
-        let response = self.issue_tokens(&mut tx, id, now).await?;
+        let response = self.issue_tokens(&mut tx, id, None, now).await?;
         tx.commit().await?;
         Ok(response)
     }
@@ -112,7 +119,7 @@ impl Game {
                 other => other?,
             }
             self.grant_starting_wallet(&mut tx, id, now).await?;
-            let response = self.issue_tokens(&mut tx, id, now).await?;
+            let response = self.issue_tokens(&mut tx, id, None, now).await?;
             tx.commit().await?;
             return Ok(response);
         }
@@ -155,7 +162,9 @@ impl Game {
                 "This account is already registered.",
             ));
         }
-        let response = self.issue_tokens(&mut tx, auth.player_id, now).await?;
+        let response = self
+            .issue_tokens(&mut tx, auth.player_id, None, now)
+            .await?;
         tx.commit().await?;
         Ok(response)
     }
@@ -186,21 +195,42 @@ impl Game {
         })?;
         let now = self.now();
         let mut tx = self.store.begin().await?;
-        let response = self.issue_tokens(&mut tx, player.id(), now).await?;
+        let response = self.issue_tokens(&mut tx, player.id(), None, now).await?;
         tx.commit().await?;
         Ok(response)
     }
 
-    /// `POST /auth/refresh`: the old refresh token is revoked as the new pair is issued.
+    /// `POST /auth/refresh`: the old refresh token is revoked as the new
+    /// pair is issued, in the same token family. Presenting a refresh token
+    /// that was spent more than [`REFRESH_REUSE_GRACE_SECS`] ago means a
+    /// copy of it is in someone else's hands: the whole family is revoked
+    /// (its refresh tokens and its access tokens), so the thief and the
+    /// owner both have to sign in again.
     #[tracing::instrument(skip_all)]
     pub async fn refresh(&self, refresh_token: &str) -> Result<TokenResponse> {
         let now = self.now();
+        let refused = || Error::api(ErrorCode::InvalidRefreshToken, "Please sign in again.");
         let mut tx = self.store.begin().await?;
-        let player = tx
+        let (player, family) = match tx
             .consume_refresh_token(&tokens::hash(refresh_token), now)
             .await?
-            .ok_or_else(|| Error::api(ErrorCode::InvalidRefreshToken, "Please sign in again."))?;
-        let auth = self.issue_tokens(&mut tx, player, now).await?;
+        {
+            RefreshUse::Rotated { player, family } => (player, family),
+            RefreshUse::Replayed { family, revoked_at } => {
+                // A client racing itself (two requests with one token) lands
+                // inside the grace and is only refused.
+                if now.0 - revoked_at.0 >= REFRESH_REUSE_GRACE_SECS * 1000 {
+                    tracing::warn!("a spent refresh token was replayed; revoking its family");
+                    tx.revoke_token_family(&family, now).await?;
+                    tx.commit().await?;
+                }
+                return Err(refused());
+            }
+            RefreshUse::Unknown => return Err(refused()),
+        };
+        let auth = self
+            .issue_tokens(&mut tx, player, Some(family), now)
+            .await?;
         tx.commit().await?;
         Ok(TokenResponse {
             access_token: auth.access_token,
@@ -230,6 +260,7 @@ impl Game {
             &token.hash,
             auth.player_id,
             now.plus_secs(self.rules.ws_token_seconds),
+            None,
         )
         .await?;
         tx.commit().await?;
@@ -371,20 +402,25 @@ impl Game {
         Ok(())
     }
 
+    /// A new access and refresh token; `family` is the family a refresh
+    /// continues, `None` starts one (a sign-in).
     async fn issue_tokens(
         &self,
         tx: &mut Tx,
         player: PlayerId,
+        family: Option<String>,
         now: Millis,
     ) -> Result<AuthResponse> {
         let access = tokens::mint(TokenKind::Access);
         let refresh = tokens::mint(TokenKind::Refresh);
+        let family = family.unwrap_or_else(|| refresh.hash.clone());
         let access_secs = self.rules.access_token_minutes * 60;
         tx.insert_token(
             TokenKind::Access,
             &access.hash,
             player,
             now.plus_secs(access_secs),
+            Some(&family),
         )
         .await?;
         tx.insert_token(
@@ -392,6 +428,7 @@ impl Game {
             &refresh.hash,
             player,
             now.plus_secs(self.rules.refresh_token_days * 86_400),
+            Some(&family),
         )
         .await?;
         let row = tx.player(player).await?.ok_or_else(gone)?;

@@ -8,7 +8,6 @@ use uuid::Uuid;
 use super::Game;
 use crate::auth::tokens;
 use crate::error::Result;
-use crate::store::TokenKind;
 
 /// Whether a socket may open, and why not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,20 +21,25 @@ pub enum SocketAdmission {
 }
 
 impl Game {
-    /// Checks a socket's ws-token and the party membership of its owner.
+    /// Uses up a socket's ws-token and checks the party membership of its
+    /// owner. The token is spent whatever the answer: it opens at most one
+    /// socket, and of two upgrades racing with it only one gets the owner.
     #[tracing::instrument(skip_all, fields(party = %session))]
     pub async fn admit_socket(&self, session: Uuid, token: &str) -> Result<SocketAdmission> {
-        let mut tx = self.store.read().await?;
+        let mut tx = self.store.begin().await?;
         let Some(player) = tx
-            .token_owner(TokenKind::WebSocket, &tokens::hash(token), self.now())
+            .consume_ws_token(&tokens::hash(token), self.now())
             .await?
         else {
             return Ok(SocketAdmission::InvalidToken);
         };
-        if tx.participant(session, player.id()).await?.is_none() {
-            return Ok(SocketAdmission::NotParticipant);
-        }
-        Ok(SocketAdmission::Member(player.id()))
+        let member = tx.participant(session, player).await?.is_some();
+        tx.commit().await?;
+        Ok(if member {
+            SocketAdmission::Member(player)
+        } else {
+            SocketAdmission::NotParticipant
+        })
     }
 
     /// The events after `since` as (seq, payload), if the log still holds

@@ -47,7 +47,7 @@ pub use party::{
     SessionRow, SubmissionKind, VoteStatsRow,
 };
 pub use phrasesets::{PhrasesetRow, PhrasesetStatus, VoteRow};
-pub use players::{PlayerRow, TokenKind};
+pub use players::{PlayerRow, RefreshUse, TokenKind};
 pub use rounds::{NewRound, RoundRow};
 
 use crate::error::{Error, Result};

@@ -35,6 +35,17 @@ pub enum TokenKind {
     WebSocket,
 }
 
+/// What presenting a refresh token found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefreshUse {
+    /// It was live and is now spent.
+    Rotated { player: PlayerId, family: String },
+    /// It was spent (rotated or logged out) at `revoked_at`.
+    Replayed { family: String, revoked_at: Millis },
+    /// Unknown or expired.
+    Unknown,
+}
+
 const PLAYER_COLUMNS: &str = "player_id, username, email, password_hash, is_guest, is_bot, wallet, vault, created_at, last_bonus_day";
 
 impl Tx {
@@ -125,30 +136,43 @@ impl Tx {
         Ok(done == 1)
     }
 
+    /// Stores a token's hash. `family` ties access and refresh tokens to
+    /// their sign-in (reuse detection); ws-tokens have none.
     pub async fn insert_token(
         &mut self,
         kind: TokenKind,
         token_hash: &str,
         player: PlayerId,
         expires_at: Millis,
+        family: Option<&str>,
     ) -> Result<()> {
         let sql = match kind {
             TokenKind::Access => {
-                "INSERT INTO access_tokens (token_hash, player_id, expires_at) VALUES ($1, $2, $3)"
+                "INSERT INTO access_tokens (token_hash, player_id, expires_at, family_id) \
+                 VALUES ($1, $2, $3, $4)"
             }
             TokenKind::Refresh => {
-                "INSERT INTO refresh_tokens (token_hash, player_id, expires_at) VALUES ($1, $2, $3)"
+                "INSERT INTO refresh_tokens (token_hash, player_id, expires_at, family_id) \
+                 VALUES ($1, $2, $3, $4)"
             }
             TokenKind::WebSocket => {
                 "INSERT INTO ws_tokens (token_hash, player_id, expires_at) VALUES ($1, $2, $3)"
             }
         };
-        exec_on!(self, conn => sqlx::query(sql)
-            .bind(token_hash)
-            .bind(player.as_uuid())
-            .bind(expires_at.0)
+        // Bound only where the statement has a fourth parameter.
+        let family = (kind != TokenKind::WebSocket).then_some(family);
+        exec_on!(self, conn => {
+            let query = sqlx::query(sql)
+                .bind(token_hash)
+                .bind(player.as_uuid())
+                .bind(expires_at.0);
+            match family {
+                Some(family) => query.bind(family),
+                None => query,
+            }
             .execute(conn)
-            .await)?;
+            .await
+        })?;
         Ok(())
     }
 
@@ -176,15 +200,69 @@ impl Tx {
             .await)?)
     }
 
-    /// Revokes a live refresh token and returns its owner: the token can be
-    /// used exactly once, even by two concurrent requests.
+    /// Revokes a live refresh token and returns its owner and family: the
+    /// token can be used exactly once, even by two concurrent requests. A
+    /// token that was revoked already comes back as a replay.
     pub async fn consume_refresh_token(
         &mut self,
         token_hash: &str,
         now: Millis,
-    ) -> Result<Option<PlayerId>> {
+    ) -> Result<RefreshUse> {
         let sql = "UPDATE refresh_tokens SET revoked_at = $2 WHERE token_hash = $1 \
-                   AND revoked_at IS NULL AND expires_at > $2 RETURNING player_id";
+                   AND revoked_at IS NULL AND expires_at > $2 \
+                   RETURNING player_id, COALESCE(family_id, token_hash)";
+        let live: Option<(Uuid, String)> = on_conn!(self, conn => sqlx::query_as(sql)
+            .bind(token_hash)
+            .bind(now.0)
+            .fetch_optional(conn)
+            .await)?;
+        if let Some((player, family)) = live {
+            return Ok(RefreshUse::Rotated {
+                player: PlayerId::from_uuid(player),
+                family,
+            });
+        }
+        let spent: Option<(String, i64)> = on_conn!(self, conn => sqlx::query_as(
+            "SELECT COALESCE(family_id, token_hash), revoked_at FROM refresh_tokens \
+             WHERE token_hash = $1 AND revoked_at IS NOT NULL")
+            .bind(token_hash)
+            .fetch_optional(conn)
+            .await)?;
+        Ok(match spent {
+            Some((family, revoked_at)) => RefreshUse::Replayed {
+                family,
+                revoked_at: Millis(revoked_at),
+            },
+            None => RefreshUse::Unknown,
+        })
+    }
+
+    /// Reuse detection: revokes every refresh token of a family and deletes
+    /// its access tokens.
+    pub async fn revoke_token_family(&mut self, family: &str, now: Millis) -> Result<()> {
+        exec_on!(self, conn => sqlx::query(
+            "UPDATE refresh_tokens SET revoked_at = $2 \
+             WHERE (family_id = $1 OR token_hash = $1) AND revoked_at IS NULL")
+            .bind(family)
+            .bind(now.0)
+            .execute(&mut *conn)
+            .await)?;
+        exec_on!(self, conn => sqlx::query("DELETE FROM access_tokens WHERE family_id = $1")
+            .bind(family)
+            .execute(conn)
+            .await)?;
+        Ok(())
+    }
+
+    /// Deletes a live ws-token and returns its owner: one compare-and-delete
+    /// statement, so a token opens one socket even when two upgrades race.
+    pub async fn consume_ws_token(
+        &mut self,
+        token_hash: &str,
+        now: Millis,
+    ) -> Result<Option<PlayerId>> {
+        let sql = "DELETE FROM ws_tokens WHERE token_hash = $1 AND expires_at > $2 \
+                   RETURNING player_id";
         let owner: Option<Uuid> = on_conn!(self, conn => sqlx::query_scalar(sql)
             .bind(token_hash)
             .bind(now.0)
@@ -193,7 +271,9 @@ impl Tx {
         Ok(owner.map(PlayerId::from_uuid))
     }
 
-    /// Revokes every refresh token of the player and deletes the access token used.
+    /// Logout: revokes every refresh token of the player, deletes every
+    /// ws-token they hold (a socket cannot be opened after logout), and
+    /// deletes the access token used.
     pub async fn revoke_tokens(
         &mut self,
         player: PlayerId,
@@ -204,6 +284,10 @@ impl Tx {
             "UPDATE refresh_tokens SET revoked_at = $2 WHERE player_id = $1 AND revoked_at IS NULL")
             .bind(player.as_uuid())
             .bind(now.0)
+            .execute(&mut *conn)
+            .await)?;
+        exec_on!(self, conn => sqlx::query("DELETE FROM ws_tokens WHERE player_id = $1")
+            .bind(player.as_uuid())
             .execute(&mut *conn)
             .await)?;
         exec_on!(self, conn => sqlx::query("DELETE FROM access_tokens WHERE token_hash = $1")
