@@ -299,6 +299,11 @@ async fn a_server_certificate_nobody_vouched_for_is_refused_with_exit_8() {
         let missing = headless_trusting(&url, Some(&dir.join("nope.pem")), &dir, &["status"]);
         assert_eq!(missing.status.code(), Some(2));
         assert!(String::from_utf8_lossy(&missing.stderr).contains("nope.pem"));
+    })
+    .await
+    .unwrap();
+}
+
 /// `party-tui bots` on its own: simulated players join a party by code,
 /// ready up, play every round and end at RESULTS with the host.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
