@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use player::{Phrases, Player, play_to_results};
-use screen::{name_in_header, ranked_names};
+use player::{Phrases, Player, assert_everyone_ranked, play_to_results};
+use screen::name_in_header;
 use support::{Pane, Tmux};
 use tempfile::TempDir;
 
@@ -219,18 +219,7 @@ fn three_ssh_players_play_a_party_to_the_results_and_keys_are_identities() {
 
     // Everyone plays every round to the results.
     play_to_results(&mut players, &mut Phrases::default());
-    for p in &players {
-        let results = p.results.as_deref().unwrap_or_default();
-        assert!(
-            results.contains(&format!("Party {code} results")),
-            "{results}"
-        );
-        let mut ranked = ranked_names(results);
-        ranked.sort();
-        let mut expected = names.clone();
-        expected.sort();
-        assert_eq!(ranked, expected, "{}'s results:\n{results}", p.name);
-    }
+    assert_everyone_ranked(&players, &code);
 
     // The first player leaves and comes back with the same key: signed
     // straight in as the same account.

@@ -458,3 +458,20 @@ pub fn assert_original_revealed(p: &Player, players: &[Player]) {
         p.name, writer.originals
     );
 }
+
+/// Each player's results screen is the party `code`'s and ranks exactly
+/// the players of `players`.
+pub fn assert_everyone_ranked(players: &[Player], code: &str) {
+    let mut expected: Vec<String> = players.iter().map(|p| p.name.clone()).collect();
+    expected.sort();
+    for p in players {
+        let results = p.results.as_deref().unwrap_or_default();
+        assert!(
+            results.contains(&format!("Party {code} results")),
+            "{results}"
+        );
+        let mut ranked = ranked_names(results);
+        ranked.sort();
+        assert_eq!(ranked, expected, "{}'s results:\n{results}", p.name);
+    }
+}
