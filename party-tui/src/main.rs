@@ -186,7 +186,16 @@ fn main() -> ExitCode {
                 }
             },
             Some(Command::Host(args)) => {
-                match host::run(args, cli.server, cli.lan, cli.bind, data_dir).await {
+                match host::run(
+                    args,
+                    cli.server,
+                    cli.ca_cert.as_deref(),
+                    cli.lan,
+                    cli.bind,
+                    data_dir,
+                )
+                .await
+                {
                     Ok(()) => ExitCode::SUCCESS,
                     Err(err) => {
                         eprintln!("party-tui: {err:#}");

@@ -3,7 +3,7 @@
 //! to share with friends.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::SshHost;
@@ -11,6 +11,7 @@ use super::limits::Limits;
 use crate::api::ApiClient;
 use crate::embedded::EmbeddedServer;
 use crate::share;
+use crate::tls::Trust;
 
 /// `party-tui host`: the SSH listener and its limits.
 #[derive(Debug, clap::Args)]
@@ -53,6 +54,7 @@ fn local_bind(lan: bool, bind: Option<SocketAddr>) -> SocketAddr {
 pub async fn run(
     args: HostArgs,
     server: Option<String>,
+    ca_cert: Option<&Path>,
     lan: bool,
     bind: Option<SocketAddr>,
     data_dir: PathBuf,
@@ -64,7 +66,10 @@ pub async fn run(
         max_input: args.ssh_max_input.max(16),
     };
     let (url, local) = if let Some(server) = server {
-        ApiClient::new(&server).check_protocol().await?;
+        let trust = Trust::new(&server, ca_cert).map_err(|e| anyhow::anyhow!(e))?;
+        ApiClient::with_trust(&server, trust)
+            .check_protocol()
+            .await?;
         (server, None)
     } else {
         let local = EmbeddedServer::start(local_bind(lan, bind), &data_dir.join("local")).await?;
@@ -78,7 +83,18 @@ pub async fn run(
     } else {
         url.clone()
     };
-    let ssh = SshHost::bind(args.ssh, &data_dir, url.clone(), server_id, label, limits).await?;
+    // Every game checks the server's certificate like the host did.
+    let trust = Trust::new(&url, ca_cert).map_err(|e| anyhow::anyhow!(e))?;
+    let ssh = SshHost::bind(
+        args.ssh,
+        &data_dir,
+        url.clone(),
+        trust,
+        server_id,
+        label,
+        limits,
+    )
+    .await?;
     let ssh_addr = ssh.local_addr()?;
     // Friends reach the game server directly only when it listens beyond
     // loopback.

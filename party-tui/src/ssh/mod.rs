@@ -29,6 +29,8 @@ use identity::{Fingerprint, Identities};
 use input::KeyParser;
 use limits::{ConnectionRate, Limits, Slot, Slots};
 
+use crate::tls::Trust;
+
 /// Keys waiting for the client to read them; more are dropped (a paste or
 /// a flood of bytes cannot grow memory).
 const INPUT_QUEUE: usize = 128;
@@ -37,6 +39,8 @@ const INPUT_QUEUE: usize = 128;
 #[derive(Debug)]
 struct Shared {
     server: String,
+    /// Whom the games trust for an `https://` server (`--ca-cert`).
+    trust: Trust,
     /// The name key bindings are kept under (see `Identities::for_key`).
     server_id: String,
     label: String,
@@ -62,6 +66,7 @@ impl SshHost {
         addr: SocketAddr,
         data_dir: &std::path::Path,
         server: String,
+        trust: Trust,
         server_id: String,
         label: String,
         limits: Limits,
@@ -85,6 +90,7 @@ impl SshHost {
         Ok(SshHost {
             shared: Arc::new(Shared {
                 server,
+                trust,
                 server_id,
                 label,
                 identities: Identities::open(data_dir),
@@ -180,6 +186,7 @@ impl Connection {
         });
         let visit = session::Visit {
             server: self.shared.server.clone(),
+            trust: self.shared.trust.clone(),
             label: self.shared.label.clone(),
             tokens,
             theme: self.theme,

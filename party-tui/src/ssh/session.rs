@@ -18,6 +18,7 @@ use tokio::sync::mpsc;
 use crate::api::ApiClient;
 use crate::credentials::TokenStore;
 use crate::runtime::{self, Input};
+use crate::tls::Trust;
 use crate::ui::Theme;
 
 /// Frames waiting to go out; a client that stops reading past this many is
@@ -98,6 +99,7 @@ impl Write for ChannelWriter {
 #[derive(Debug)]
 pub struct Visit {
     pub server: String,
+    pub trust: Trust,
     pub label: String,
     pub tokens: Option<Arc<dyn TokenStore>>,
     pub theme: Theme,
@@ -141,7 +143,7 @@ pub async fn play(visit: Visit, input: mpsc::Receiver<Input>, handle: Handle, ch
     ) {
         Ok(mut terminal) => {
             let session = runtime::Session {
-                api: ApiClient::new(&visit.server),
+                api: ApiClient::with_trust(&visit.server, visit.trust),
                 tokens: visit.tokens,
                 label: visit.label,
                 theme: visit.theme,
