@@ -183,7 +183,34 @@ async fn logout_spends_the_outstanding_ws_tokens(backend: Backend) {
     assert_eq!(late.close_code(WAIT).await, Some(4003));
 }
 
+/// The last human leaving a lobby deletes it (its event log too), so no
+/// event can tell their socket: the socket is closed with 4005 all the same,
+/// on whichever instance holds it, and the party is gone for everyone.
+async fn the_last_human_leaving_a_lobby_gets_close_4005(backend: Backend) {
+    let app = spawn_app(backend.clone()).await;
+    let other = socket_instance(&app, &backend).await;
+    let far = other.as_ref().unwrap_or(&app);
+    let host = app.guests(1).await.remove(0);
+    let created = crate::support::party::create(&app, &host, serde_json::json!({})).await;
+    let session = created.session_id;
+    let added = crate::support::party::add_bots(&app, &host, session, 2).await;
+    assert!(added.status.is_success(), "{added:?}");
+    let mut socket = opened(far, &host, session).await;
+
+    leave(&app, &host, session).await;
+    let ended = loop {
+        match socket.next(WAIT).await {
+            Ok(_) => {}
+            Err(ended) => break ended,
+        }
+    };
+    assert_eq!(ended, Ended::Closed(Some(REMOVED)));
+    let mut again = far.ws_connect(&host, session, None).await;
+    assert_eq!(again.close_code(WAIT).await, Some(4004));
+}
+
 on_both_backends!(
+    the_last_human_leaving_a_lobby_gets_close_4005,
     a_kicked_member_gets_the_kick_then_close_4005,
     a_leaver_gets_their_leave_then_close_4005_and_may_rejoin,
     a_ws_token_opens_one_socket,

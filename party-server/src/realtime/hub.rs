@@ -28,6 +28,9 @@ pub struct Frame {
     /// The member this event takes out of the party (`player_left`,
     /// `player_kicked`): read once here rather than by every socket.
     pub removes: Option<PlayerId>,
+    /// The party no longer exists (a deleted lobby): every socket of it
+    /// closes. Such a frame carries no event.
+    pub gone: bool,
 }
 
 /// The member a stored event removes from the party, if it is a
@@ -128,8 +131,21 @@ impl Hub {
             return Ok(());
         };
         let mut last = channel.last_seq.lock().await;
+        let mut first = true;
         loop {
             let events = self.game.party_events_after(party, *last, 256).await?;
+            // A poke with nothing new is rare; it is how a deleted lobby
+            // shows itself (see `delete_open_session`).
+            if first && events.is_empty() && !self.game.party_exists(party).await? {
+                let _ = channel.sender.send(Frame {
+                    seq: *last,
+                    text: Arc::from(""),
+                    removes: None,
+                    gone: true,
+                });
+                return Ok(());
+            }
+            first = false;
             let done = events.len() < 256;
             for (seq, payload) in events {
                 // No receivers is fine: the next subscriber starts later.
@@ -138,6 +154,7 @@ impl Hub {
                     seq,
                     text: payload.into(),
                     removes,
+                    gone: false,
                 });
                 *last = seq;
             }

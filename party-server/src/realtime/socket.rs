@@ -223,6 +223,9 @@ async fn pump(
         tokio::select! {
             frame = frames.recv() => match frame {
                 Ok(frame) => {
+                    if frame.gone {
+                        return Err(close::REMOVED);
+                    }
                     if frame.seq <= last {
                         continue;
                     }

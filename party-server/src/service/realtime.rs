@@ -69,6 +69,14 @@ impl Game {
         Ok(tx.session(session).await?.map_or(0, |s| s.event_seq))
     }
 
+    /// Whether the party still exists (a lobby is deleted when its last
+    /// human leaves or it grows too old).
+    #[tracing::instrument(skip_all, fields(party = %session))]
+    pub async fn party_exists(&self, session: Uuid) -> Result<bool> {
+        let mut tx = self.store.read().await?;
+        Ok(tx.session(session).await?.is_some())
+    }
+
     /// Up to `limit` events after `after`, in order: (seq, payload).
     #[tracing::instrument(skip_all, fields(party = %session, after = after, limit = limit))]
     pub async fn party_events_after(

@@ -343,6 +343,12 @@ impl Tx {
             .bind(id)
             .execute(conn)
             .await)?;
+        if done == 1 {
+            // No event can say so (the log goes with the row), but the
+            // sockets still open on the lobby must hear of it: the hub finds
+            // the party gone when poked and closes them.
+            self.touch_party(id);
+        }
         Ok(done == 1)
     }
 
