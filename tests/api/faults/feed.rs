@@ -63,11 +63,10 @@ impl Feed {
 
 fn ws_url(base: &str, session: SessionId, token: &str, since: Option<i64>) -> String {
     let base = base.replacen("http://", "ws://", 1);
-    let mut url = format!("{base}/party/{session}/ws?token={token}");
-    if let Some(since) = since {
-        url.push_str(&format!("&since={since}"));
+    match since {
+        Some(since) => format!("{base}/party/{session}/ws?token={token}&since={since}"),
+        None => format!("{base}/party/{session}/ws?token={token}"),
     }
-    url
 }
 
 async fn run(
@@ -93,9 +92,11 @@ async fn run(
         let token: serde_json::Value = net.get("/auth/ws-token", &player).await.ok();
         let token = token["token"].as_str().expect("ws token").to_owned();
         let url = ws_url(&net.base(), session, &token, log.last);
-        let Ok(Ok((mut stream, _))) =
-            tokio::time::timeout(Duration::from_secs(10), tokio_tungstenite::connect_async(url))
-                .await
+        let Ok(Ok((mut stream, _))) = tokio::time::timeout(
+            Duration::from_secs(10),
+            tokio_tungstenite::connect_async(url),
+        )
+        .await
         else {
             // The server is down or restarting: try again shortly.
             tokio::time::sleep(Duration::from_millis(25)).await;
@@ -109,9 +110,8 @@ async fn run(
                 let _ = stream.close(None).await;
                 return log;
             }
-            let frame = match tokio::time::timeout(POLL, stream.next()).await {
-                Err(_) => continue,
-                Ok(frame) => frame,
+            let Ok(frame) = tokio::time::timeout(POLL, stream.next()).await else {
+                continue;
             };
             match frame {
                 Some(Ok(Message::Text(text))) => {
@@ -165,7 +165,10 @@ fn accept(log: &mut FeedLog, msg: &ServerMessage, text: &str) {
         (ServerEvent::SessionUpdate(_), None) => {}
         (_, None) => panic!("{who}: a first socket must open with a snapshot, got {text}"),
         (ServerEvent::SessionUpdate(_), Some(last)) => {
-            assert!(msg.seq >= last, "{who}: a snapshot went back from {last}: {text}");
+            assert!(
+                msg.seq >= last,
+                "{who}: a snapshot went back from {last}: {text}"
+            );
             if msg.seq > last {
                 log.jumps.push((last, msg.seq));
             }

@@ -98,8 +98,47 @@ pub struct Seat {
     pub seed: u64,
 }
 
+/// What one step of a player did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// The party is over (RESULTS).
+    Over,
+    /// Nothing to do but wait for the others.
+    Waiting,
+    /// A request that moves the game on was made.
+    Acted,
+}
+
 /// Plays until the party reaches RESULTS; returns the phases seen, in order.
 pub async fn play(seat: Seat) -> Vec<PartyPhase> {
+    let mut rng = StdRng::seed_from_u64(seat.seed);
+    let mut phases: Vec<PartyPhase> = Vec::new();
+    for _ in 0..MAX_STEPS {
+        // A little thinking time, so crashes land between all kinds of steps.
+        tokio::time::sleep(Duration::from_millis(rng.random_range(0..12))).await;
+        let (phase, step) = step(&seat, &mut rng).await;
+        if let Some(&last) = phases.last() {
+            assert!(last <= phase, "phase went back from {last} to {phase}");
+        }
+        if phases.last() != Some(&phase) {
+            phases.push(phase);
+        }
+        match step {
+            Step::Over => return phases,
+            Step::Waiting => tokio::time::sleep(IDLE).await,
+            Step::Acted => {}
+        }
+    }
+    panic!(
+        "{} took {MAX_STEPS} steps without the party reaching RESULTS",
+        seat.me.username
+    );
+}
+
+/// One move, decided from a fresh status read: get ready, start (the
+/// host, once everyone is), finish the open round, or open the next one.
+/// Returns the phase the status showed and what was done.
+pub async fn step(seat: &Seat, rng: &mut StdRng) -> (PartyPhase, Step) {
     let Seat {
         net,
         me,
@@ -107,81 +146,77 @@ pub async fn play(seat: Seat) -> Vec<PartyPhase> {
         is_host,
         party_size,
         phrases,
-        seed,
+        ..
     } = seat;
-    let mut rng = StdRng::seed_from_u64(seed);
     let path = |rest: &str| format!("/party/{session}{rest}");
-    let mut phases: Vec<PartyPhase> = Vec::new();
-    for _ in 0..MAX_STEPS {
-        // A little thinking time, so crashes land between all kinds of steps.
-        tokio::time::sleep(Duration::from_millis(rng.random_range(0..12))).await;
-        let status: PartyStatusResponse = net.get(&path("/status"), &me).await.ok();
-        let phase = status.current_phase;
-        if let Some(&last) = phases.last() {
-            assert!(last <= phase, "phase went back from {last} to {phase}");
-        }
-        if phases.last() != Some(&phase) {
-            phases.push(phase);
-        }
-        let mine = status
-            .participants
-            .iter()
-            .find(|p| p.player_id == me.id)
-            .expect("a member of the party");
-        match phase {
-            PartyPhase::Results | PartyPhase::Completed => return phases,
-            PartyPhase::Lobby => {
-                use party_protocol::party::ParticipantStatus::{Joined, Ready};
-                if mine.status == Joined {
-                    let reply = net.post_empty(&path("/ready"), &me).await;
-                    if !reply.status.is_success() {
-                        refusal_expected(&reply, "ready");
-                    }
-                } else if is_host
-                    && status.participants.len() == party_size
-                    && status.participants.iter().all(|p| p.status == Ready)
-                {
-                    let reply = net.post_empty(&path("/start"), &me).await;
-                    if !reply.status.is_success() {
-                        refusal_expected(&reply, "start");
-                    }
-                } else {
-                    tokio::time::sleep(IDLE).await;
+    let status: PartyStatusResponse = net.get(&path("/status"), me).await.ok();
+    let phase = status.current_phase;
+    let Some(mine) = status.participants.iter().find(|p| p.player_id == me.id) else {
+        panic!("{} is not in the party's status: {status:?}", me.username);
+    };
+    let step = match phase {
+        PartyPhase::Results | PartyPhase::Completed => Step::Over,
+        PartyPhase::Lobby => {
+            use party_protocol::party::ParticipantStatus::{Joined, Ready};
+            if mine.status == Joined {
+                let reply = net.post_empty(&path("/ready"), me).await;
+                if !reply.status.is_success() {
+                    refusal_expected(&reply, "ready");
                 }
+                Step::Acted
+            } else if *is_host
+                && status.participants.len() >= *party_size
+                && status.participants.iter().all(|p| p.status == Ready)
+            {
+                let reply = net.post_empty(&path("/start"), me).await;
+                if !reply.status.is_success() {
+                    refusal_expected(&reply, "start");
+                }
+                Step::Acted
+            } else {
+                Step::Waiting
             }
-            PartyPhase::Prompt | PartyPhase::Copy | PartyPhase::Vote => {
-                if let Some(round) = &status.active_round {
-                    let choices = round.phrases.clone().map(Vec::from);
-                    submit(&net, &me, session, &round.round_id.to_string(), choices, &phrases, &mut rng)
-                        .await;
-                } else if mine.phase_complete {
-                    tokio::time::sleep(IDLE).await;
+        }
+        PartyPhase::Prompt | PartyPhase::Copy | PartyPhase::Vote => {
+            if let Some(round) = &status.active_round {
+                let choices = round.phrases.clone().map(Vec::from);
+                submit(
+                    net,
+                    me,
+                    *session,
+                    &round.round_id.to_string(),
+                    choices,
+                    phrases,
+                    rng,
+                )
+                .await;
+                Step::Acted
+            } else if mine.phase_complete {
+                Step::Waiting
+            } else {
+                let kind = match phase {
+                    PartyPhase::Prompt => "prompt",
+                    PartyPhase::Copy => "copy",
+                    _ => "vote",
+                };
+                let reply = net.post_empty(&path(&format!("/rounds/{kind}")), me).await;
+                if reply.status.is_success() {
+                    let choices = reply.body["phrases"].as_array().map(|a| {
+                        a.iter()
+                            .map(|p| p.as_str().unwrap_or_default().to_owned())
+                            .collect()
+                    });
+                    let round = reply.body["round_id"].as_str().expect("round_id");
+                    submit(net, me, *session, round, choices, phrases, rng).await;
+                    Step::Acted
                 } else {
-                    let kind = match phase {
-                        PartyPhase::Prompt => "prompt",
-                        PartyPhase::Copy => "copy",
-                        _ => "vote",
-                    };
-                    let reply = net
-                        .post_empty(&path(&format!("/rounds/{kind}")), &me)
-                        .await;
-                    if reply.status.is_success() {
-                        let choices = reply.body["phrases"].as_array().map(|a| {
-                            a.iter()
-                                .map(|p| p.as_str().unwrap_or_default().to_owned())
-                                .collect()
-                        });
-                        let round = reply.body["round_id"].as_str().expect("round_id");
-                        submit(&net, &me, session, round, choices, &phrases, &mut rng).await;
-                    } else {
-                        refusal_expected(&reply, kind);
-                        tokio::time::sleep(IDLE).await;
-                    }
+                    refusal_expected(&reply, kind);
+                    Step::Waiting
                 }
             }
         }
-    }
-    panic!("{} took {MAX_STEPS} steps without the party reaching RESULTS", me.username);
+    };
+    (phase, step)
 }
 
 /// Submits a phrase (or, with `choices`, a vote) to an open round; a
