@@ -36,7 +36,7 @@ async fn members_on_the_surviving_instance_keep_their_sockets() {
     let wave = tokio::spawn(wave::play(route, PARTIES, PLAYERS, rng.random()));
 
     // Mid-party: after a random number of requests answered by the victim.
-    let at = rng.random_range(60..160);
+    let at = rng.random_range(30..110);
     while to_doomed.counters.answered.load(Ordering::Relaxed) < at {
         assert!(!wave.is_finished(), "the parties ended before the kill");
         tokio::time::sleep(Duration::from_millis(2)).await;
@@ -63,9 +63,13 @@ async fn members_on_the_surviving_instance_keep_their_sockets() {
     }
     let audit = to_survivor.assert_conserved().await;
     let events: u64 = report.feeds.iter().map(|f| f.events).sum();
+    let reconnects: u32 = report.feeds.iter().map(|f| f.lifetimes - 1).sum();
     println!(
-        "instance kill: {PARTIES} parties of {PLAYERS} reached RESULTS; {events} socket events \
-         checked; ledger: {} entries, sum {}",
-        audit["entries"], audit["sum"]
+        "instance kill: {PARTIES} parties of {PLAYERS} reached RESULTS; killed after {at} of the \
+         {} requests answered to its players in all; {events} socket events checked, {reconnects} \
+         reconnections; ledger: {} entries, sum {}",
+        to_doomed.counters.answered.load(Ordering::Relaxed),
+        audit["entries"],
+        audit["sum"]
     );
 }

@@ -36,8 +36,8 @@ enum Action {
     Create(usize),
     /// The player joins the newest party (again, after leaving: a rejoin).
     Join(usize),
-    /// Every player in no party joins the newest one (so that cases reach
-    /// the play phases often, not only the lobby).
+    /// Every player in no party joins the newest one and gets ready (so
+    /// that cases reach the play phases often, not only the lobby).
     Rally,
     Ready(usize),
     Leave(usize),
@@ -231,7 +231,18 @@ impl Machine {
                                     &json!({ "party_code": code }),
                                 )
                                 .await;
+                            let joined = reply.status.is_success();
                             self.tally(action, Some(reply));
+                            if joined && let Some(session) = self.active(who).await {
+                                let reply = self
+                                    .net
+                                    .post_empty(
+                                        &format!("/party/{session}/ready"),
+                                        &self.players[who],
+                                    )
+                                    .await;
+                                self.tally(action, Some(reply));
+                            }
                         }
                     }
                 }
