@@ -175,6 +175,16 @@ impl Machine {
             .await
     }
 
+    /// `POST /party/{id}{rest}` by `who` in their own party (none: not in one).
+    async fn in_own_party(&self, who: usize, rest: &str) -> Option<Reply> {
+        let session = self.active(who).await?;
+        Some(
+            self.net
+                .post_empty(&format!("/party/{session}{rest}"), &self.players[who])
+                .await,
+        )
+    }
+
     /// The host of the newest party, as the server names it.
     async fn host_of_newest(&self) -> Option<(SessionId, usize)> {
         let (session, _) = self.newest()?;
@@ -233,37 +243,17 @@ impl Machine {
                                 .await;
                             let joined = reply.status.is_success();
                             self.tally(action, Some(reply));
-                            if joined && let Some(session) = self.active(who).await {
-                                let reply = self
-                                    .net
-                                    .post_empty(
-                                        &format!("/party/{session}/ready"),
-                                        &self.players[who],
-                                    )
-                                    .await;
-                                self.tally(action, Some(reply));
+                            if joined {
+                                let reply = self.in_own_party(who, "/ready").await;
+                                self.tally(action, reply);
                             }
                         }
                     }
                 }
                 None
             }
-            Action::Ready(who) => match self.active(who).await {
-                Some(session) => Some(
-                    self.net
-                        .post_empty(&format!("/party/{session}/ready"), &self.players[who])
-                        .await,
-                ),
-                None => None,
-            },
-            Action::Leave(who) => match self.active(who).await {
-                Some(session) => Some(
-                    self.net
-                        .post_empty(&format!("/party/{session}/leave"), &self.players[who])
-                        .await,
-                ),
-                None => None,
-            },
+            Action::Ready(who) => self.in_own_party(who, "/ready").await,
+            Action::Leave(who) => self.in_own_party(who, "/leave").await,
             Action::Kick(who) => match self.host_of_newest().await {
                 Some((session, host)) => Some(
                     self.net
