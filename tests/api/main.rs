@@ -14,6 +14,7 @@ mod client_facts;
 mod concurrency;
 mod conservation;
 mod cycles;
+mod faults;
 mod forwarded;
 mod logging;
 mod metrics;
