@@ -39,6 +39,11 @@ pub enum ErrorCode {
     NotAGuest,
     /// Too many requests; see `Retry-After`.
     RateLimited,
+    /// Too many connections open at once from the caller's address; see `Retry-After`.
+    TooManyConnections,
+    /// A request to a WebSocket route that is not a valid WebSocket upgrade
+    /// (method, `Upgrade`, `Connection` or `Sec-WebSocket-*` headers); the message says which.
+    InvalidUpgrade,
 
     // Money.
     /// The wallet cannot pay the entry cost.
@@ -123,7 +128,8 @@ impl ErrorCode {
             | E::AlreadySubmitted
             | E::CopiesComplete
             | E::VotesComplete
-            | E::InvalidPartyConfig => 400,
+            | E::InvalidPartyConfig
+            | E::InvalidUpgrade => 400,
             E::Unauthorized | E::InvalidCredentials | E::InvalidRefreshToken => 401,
             E::NotHost | E::NotAParticipant | E::NotAContributor | E::ResultsNotAvailable => 403,
             E::NotFound | E::RoundNotFound | E::PhrasesetNotFound | E::SessionNotFound => 404,
@@ -133,7 +139,7 @@ impl ErrorCode {
             | E::AlreadyJoined
             | E::AlreadyInParty => 409,
             E::PayloadTooLarge => 413,
-            E::RateLimited => 429,
+            E::RateLimited | E::TooManyConnections => 429,
             E::InternalError => 500,
             E::ServiceUnavailable | E::PartyModeDisabled => 503,
         }
@@ -157,6 +163,8 @@ impl ErrorCode {
             E::InvalidPassword => "invalid_password",
             E::NotAGuest => "not_a_guest",
             E::RateLimited => "rate_limited",
+            E::TooManyConnections => "too_many_connections",
+            E::InvalidUpgrade => "invalid_upgrade",
             E::InsufficientBalance => "insufficient_balance",
             E::DailyBonusUnavailable => "daily_bonus_unavailable",
             E::AlreadyInRound => "already_in_round",
@@ -222,6 +230,8 @@ mod tests {
         ErrorCode::InvalidPassword,
         ErrorCode::NotAGuest,
         ErrorCode::RateLimited,
+        ErrorCode::TooManyConnections,
+        ErrorCode::InvalidUpgrade,
         ErrorCode::InsufficientBalance,
         ErrorCode::DailyBonusUnavailable,
         ErrorCode::AlreadyInRound,
