@@ -15,6 +15,7 @@ mod concurrency;
 mod conservation;
 mod cycles;
 mod forwarded;
+mod limits;
 mod logging;
 mod metrics;
 mod party;

@@ -25,6 +25,8 @@ pub struct AppState {
     pub hub: Arc<crate::realtime::hub::Hub>,
     /// Peers whose `X-Forwarded-For` is believed (see [`client_ip`]).
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
+    /// Sockets one player may hold on one party (`--max-sockets-per-player`).
+    pub max_sockets_per_player: u32,
 }
 
 impl AppState {

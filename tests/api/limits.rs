@@ -1,0 +1,212 @@
+//! Connection limits, from raw TCP: a client that does not finish its
+//! request headers within `--header-timeout` is closed (300 of them at once
+//! while another client is answered), and connections over
+//! `--max-connections-per-ip` get `429 too_many_connections`.
+
+use std::time::Duration;
+
+use party_protocol::ErrorCode;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::support::{AppOptions, Backend, TestApp, spawn_app_with, to_reply};
+
+/// A bound on how long the server may take to do what a test waits for: it
+/// only keeps a broken server from hanging the test, it measures nothing.
+const GUARD: Duration = Duration::from_secs(60);
+
+fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+/// The server's `host:port`.
+fn addr(app: &TestApp) -> String {
+    let rest = app.base.trim_start_matches("http://");
+    rest.split('/').next().expect("host:port").to_owned()
+}
+
+/// Whether the server closed `stream` (EOF or reset) before `GUARD`.
+async fn closed_by_server(stream: &mut TcpStream) -> bool {
+    let mut buf = [0u8; 256];
+    loop {
+        match tokio::time::timeout(GUARD, stream.read(&mut buf)).await {
+            Err(_) => return false,
+            Ok(Ok(0) | Err(_)) => return true,
+            // hyper may say something before closing; keep reading.
+            Ok(Ok(_)) => {}
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_never_finishes_its_headers_is_closed() {
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        AppOptions {
+            env: env(&[("PARTY_HEADER_TIMEOUT", "1")]),
+            ..AppOptions::default()
+        },
+    )
+    .await;
+    let mut slow = TcpStream::connect(addr(&app)).await.unwrap();
+    slow.write_all(b"GET /qf/health HTTP/1.1\r\nhost: x\r\n")
+        .await
+        .unwrap();
+    let mut silent = TcpStream::connect(addr(&app)).await.unwrap();
+    assert!(
+        closed_by_server(&mut slow).await,
+        "half a request stays open"
+    );
+    assert!(
+        closed_by_server(&mut silent).await,
+        "a silent connection stays open"
+    );
+    // The server itself goes on answering.
+    let health = to_reply(
+        app.client
+            .get(format!("{}/health", app.base))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(health.status.is_success(), "{}", health.body);
+}
+
+/// Opens a connection and sends the head of a request one byte a second,
+/// never finishing it; true when the server closed it before `GUARD`.
+async fn slow_header_client(addr: String) -> bool {
+    let Ok(mut stream) = TcpStream::connect(&addr).await else {
+        return false;
+    };
+    // Long enough that it would take far longer than the guard to finish.
+    let head = format!("GET /qf/health HTTP/1.1\r\nx-slow: {}", "a".repeat(4096));
+    let mut bytes = head.bytes();
+    let mut buf = [0u8; 64];
+    let deadline = tokio::time::Instant::now() + GUARD;
+    loop {
+        tokio::select! {
+            read = stream.read(&mut buf) => match read {
+                Ok(0) | Err(_) => return true,
+                Ok(_) => {}
+            },
+            () = tokio::time::sleep(Duration::from_secs(1)) => {
+                let Some(byte) = bytes.next() else { return false };
+                if stream.write_all(&[byte]).await.is_err() {
+                    return true;
+                }
+            }
+            () = tokio::time::sleep_until(deadline) => return false,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_hundred_slow_header_clients_are_cut_while_another_is_answered() {
+    const SLOW: usize = 300;
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        AppOptions {
+            env: env(&[("PARTY_HEADER_TIMEOUT", "2")]),
+            ..AppOptions::default()
+        },
+    )
+    .await;
+    let slow: Vec<_> = (0..SLOW)
+        .map(|_| tokio::spawn(slow_header_client(addr(&app))))
+        .collect();
+    // While they trickle in, another client signs up and plays requests.
+    let player = app.guest().await;
+    for _ in 0..10 {
+        let reply = app.get("/player/balance", &player.token).await;
+        assert!(reply.status.is_success(), "{} {}", reply.status, reply.body);
+        let health = app
+            .client
+            .get(format!("{}/health", app.base))
+            .send()
+            .await
+            .expect("health");
+        assert!(health.status().is_success());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let mut cut = 0;
+    for task in slow {
+        if task.await.unwrap() {
+            cut += 1;
+        }
+    }
+    assert_eq!(
+        cut, SLOW,
+        "every slow-header connection is closed by the timeout"
+    );
+    let reply = app.get("/player/balance", &player.token).await;
+    assert!(reply.status.is_success(), "{}", reply.body);
+}
+
+/// A keep-alive connection that has been answered once, so the server
+/// surely counts it.
+async fn answered_connection(addr: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(b"GET /qf/health HTTP/1.1\r\nhost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = [0u8; 1024];
+    let n = tokio::time::timeout(GUARD, stream.read(&mut buf))
+        .await
+        .expect("an answer")
+        .unwrap();
+    assert!(
+        buf[..n].starts_with(b"HTTP/1.1 200"),
+        "{:?}",
+        String::from_utf8_lossy(&buf[..n])
+    );
+    stream
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_over_the_per_ip_cap_get_429_too_many_connections() {
+    const CAP: usize = 3;
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        AppOptions {
+            rate_limits: true,
+            env: env(&[
+                ("PARTY_MAX_CONNECTIONS_PER_IP", "3"),
+                ("PARTY_HEADER_TIMEOUT", "120"),
+            ]),
+            ..AppOptions::default()
+        },
+    )
+    .await;
+    let health = format!("{}/health", app.base);
+    let mut held = Vec::new();
+    for _ in 0..CAP {
+        held.push(answered_connection(&addr(&app)).await);
+    }
+    // One more: the protocol's error body, before any request is read.
+    let refused = to_reply(app.client.get(&health).send().await.unwrap()).await;
+    refused.err(ErrorCode::TooManyConnections);
+    assert!(
+        refused.retry_after.is_some(),
+        "Retry-After on {}",
+        refused.body
+    );
+
+    // A closed connection frees its place (once the server has seen it go).
+    drop(held.pop());
+    let mut answered = false;
+    for _ in 0..100 {
+        let reply = to_reply(app.client.get(&health).send().await.unwrap()).await;
+        if reply.status.is_success() {
+            answered = true;
+            break;
+        }
+        reply.err(ErrorCode::TooManyConnections);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(answered, "a freed place is never given back");
+}
