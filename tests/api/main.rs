@@ -31,6 +31,7 @@ mod party_timing;
 mod presence;
 mod realtime;
 mod socket_access;
+mod socket_limits;
 mod timers;
 mod tls;
 mod token_reuse;
