@@ -39,6 +39,8 @@ pub enum ErrorCode {
     NotAGuest,
     /// Too many requests; see `Retry-After`.
     RateLimited,
+    /// The request body did not arrive within the server's body timeout.
+    RequestTimeout,
     /// Too many connections open at once from the caller's address; see `Retry-After`.
     TooManyConnections,
     /// A request to a WebSocket route that is not a valid WebSocket upgrade
@@ -138,6 +140,7 @@ impl ErrorCode {
             | E::AlreadyInRound
             | E::AlreadyJoined
             | E::AlreadyInParty => 409,
+            E::RequestTimeout => 408,
             E::PayloadTooLarge => 413,
             E::RateLimited | E::TooManyConnections => 429,
             E::InternalError => 500,
@@ -163,6 +166,7 @@ impl ErrorCode {
             E::InvalidPassword => "invalid_password",
             E::NotAGuest => "not_a_guest",
             E::RateLimited => "rate_limited",
+            E::RequestTimeout => "request_timeout",
             E::TooManyConnections => "too_many_connections",
             E::InvalidUpgrade => "invalid_upgrade",
             E::InsufficientBalance => "insufficient_balance",
@@ -230,6 +234,7 @@ mod tests {
         ErrorCode::InvalidPassword,
         ErrorCode::NotAGuest,
         ErrorCode::RateLimited,
+        ErrorCode::RequestTimeout,
         ErrorCode::TooManyConnections,
         ErrorCode::InvalidUpgrade,
         ErrorCode::InsufficientBalance,

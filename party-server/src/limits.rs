@@ -21,6 +21,18 @@ pub struct ConnectionLimits {
     )]
     pub header_timeout: u64,
 
+    /// Seconds a request's body gets to arrive, whole, after its headers.
+    /// Over it the request is answered `408 request_timeout` and the
+    /// connection closes.
+    #[arg(
+        long,
+        env = "PARTY_BODY_TIMEOUT",
+        default_value_t = 30,
+        value_name = "SECS",
+        value_parser = clap::value_parser!(u64).range(1..=3600)
+    )]
+    pub body_timeout: u64,
+
     /// Connections one peer address may hold open at once (WebSockets
     /// included); one more is answered `429 too_many_connections` (closed
     /// unanswered under TLS). 0: no cap. Not applied to --trusted-proxy
@@ -48,6 +60,10 @@ pub struct ConnectionLimits {
 impl ConnectionLimits {
     pub fn header_timeout(&self) -> Duration {
         Duration::from_secs(self.header_timeout)
+    }
+
+    pub fn body_timeout(&self) -> Duration {
+        Duration::from_secs(self.body_timeout)
     }
 
     /// The per-address cap in force: none when it is 0 or when the per-IP
@@ -81,6 +97,7 @@ mod tests {
     fn defaults_and_flags() {
         let limits = parse(&["party-server"]).unwrap().limits;
         assert_eq!(limits.header_timeout().as_secs(), 10);
+        assert_eq!(limits.body_timeout().as_secs(), 30);
         assert_eq!(limits.per_ip_cap(true), Some(128));
         assert_eq!(limits.per_ip_cap(false), None, "--rate-limits off lifts it");
         assert_eq!(limits.max_sockets_per_player, 4);

@@ -1,6 +1,7 @@
 //! Connection limits, from raw TCP: a client that does not finish its
 //! request headers within `--header-timeout` is closed (300 of them at once
-//! while another client is answered), and connections over
+//! while another client is answered), one that trickles its body past
+//! `--body-timeout` gets `408 request_timeout`, and connections over
 //! `--max-connections-per-ip` get `429 too_many_connections`.
 
 use std::time::Duration;
@@ -74,6 +75,52 @@ async fn a_client_that_never_finishes_its_headers_is_closed() {
     )
     .await;
     assert!(health.status.is_success(), "{}", health.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_trickled_past_the_body_timeout_gets_408_request_timeout() {
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        AppOptions {
+            env: env(&[("PARTY_BODY_TIMEOUT", "1"), ("PARTY_HEADER_TIMEOUT", "30")]),
+            ..AppOptions::default()
+        },
+    )
+    .await;
+    let player = app.guest().await;
+    let mut stream = TcpStream::connect(addr(&app)).await.unwrap();
+    // A body that would take 40 s at one byte a second.
+    stream
+        .write_all(
+            format!(
+                "POST /qf/party/join HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {}\r\n\
+                 content-type: application/json\r\ncontent-length: 40\r\n\r\n{{",
+                player.token
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 1024];
+    let deadline = tokio::time::Instant::now() + GUARD;
+    let closed = loop {
+        tokio::select! {
+            read = stream.read(&mut buf) => match read {
+                Ok(0) | Err(_) => break true,
+                Ok(n) => answer.extend_from_slice(&buf[..n]),
+            },
+            () = tokio::time::sleep(Duration::from_secs(1)) => {
+                // Keep trickling; a closed connection may refuse it.
+                let _ = stream.write_all(b" ").await;
+            }
+            () = tokio::time::sleep_until(deadline) => break false,
+        }
+    };
+    assert!(closed, "the trickled body keeps its connection open");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains(r#""error":"request_timeout""#), "{answer}");
 }
 
 /// Opens a connection and sends the head of a request one byte a second,
