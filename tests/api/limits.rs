@@ -16,11 +16,22 @@ use crate::support::{AppOptions, Backend, TestApp, spawn_app_with, to_reply};
 /// only keeps a broken server from hanging the test, it measures nothing.
 const GUARD: Duration = Duration::from_secs(60);
 
-fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
+/// A server on SQLite with these `PARTY_*` settings (and the per-IP
+/// limits on with `rate_limits`).
+async fn app_with(rate_limits: bool, pairs: &[(&str, &str)]) -> TestApp {
+    let env = pairs
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
+        .collect();
+    spawn_app_with(
+        Backend::Sqlite,
+        AppOptions {
+            rate_limits,
+            env,
+            ..AppOptions::default()
+        },
+    )
+    .await
 }
 
 /// The server's `host:port`.
@@ -44,14 +55,7 @@ async fn closed_by_server(stream: &mut TcpStream) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_never_finishes_its_headers_is_closed() {
-    let app = spawn_app_with(
-        Backend::Sqlite,
-        AppOptions {
-            env: env(&[("PARTY_HEADER_TIMEOUT", "1")]),
-            ..AppOptions::default()
-        },
-    )
-    .await;
+    let app = app_with(false, &[("PARTY_HEADER_TIMEOUT", "1")]).await;
     let mut slow = TcpStream::connect(addr(&app)).await.unwrap();
     slow.write_all(b"GET /qf/health HTTP/1.1\r\nhost: x\r\n")
         .await
@@ -79,12 +83,9 @@ async fn a_client_that_never_finishes_its_headers_is_closed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_body_trickled_past_the_body_timeout_gets_408_request_timeout() {
-    let app = spawn_app_with(
-        Backend::Sqlite,
-        AppOptions {
-            env: env(&[("PARTY_BODY_TIMEOUT", "1"), ("PARTY_HEADER_TIMEOUT", "30")]),
-            ..AppOptions::default()
-        },
+    let app = app_with(
+        false,
+        &[("PARTY_BODY_TIMEOUT", "1"), ("PARTY_HEADER_TIMEOUT", "30")],
     )
     .await;
     let player = app.guest().await;
@@ -154,14 +155,7 @@ async fn slow_header_client(addr: String) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_hundred_slow_header_clients_are_cut_while_another_is_answered() {
     const SLOW: usize = 300;
-    let app = spawn_app_with(
-        Backend::Sqlite,
-        AppOptions {
-            env: env(&[("PARTY_HEADER_TIMEOUT", "2")]),
-            ..AppOptions::default()
-        },
-    )
-    .await;
+    let app = app_with(false, &[("PARTY_HEADER_TIMEOUT", "2")]).await;
     let slow: Vec<_> = (0..SLOW)
         .map(|_| tokio::spawn(slow_header_client(addr(&app))))
         .collect();
@@ -221,16 +215,12 @@ async fn answered_connection(addr: &str) -> TcpStream {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connections_over_the_per_ip_cap_get_429_too_many_connections() {
     const CAP: usize = 3;
-    let app = spawn_app_with(
-        Backend::Sqlite,
-        AppOptions {
-            rate_limits: true,
-            env: env(&[
-                ("PARTY_MAX_CONNECTIONS_PER_IP", "3"),
-                ("PARTY_HEADER_TIMEOUT", "120"),
-            ]),
-            ..AppOptions::default()
-        },
+    let app = app_with(
+        true,
+        &[
+            ("PARTY_MAX_CONNECTIONS_PER_IP", "3"),
+            ("PARTY_HEADER_TIMEOUT", "120"),
+        ],
     )
     .await;
     let health = format!("{}/health", app.base);

@@ -7,6 +7,8 @@
 //! event of the party in order. Frames come from the hub's bounded
 //! broadcast; a socket that falls behind gets a fresh snapshot, and one
 //! that stops reading is closed with 4008, so it never slows the others.
+//! A player's sockets of one party are capped (the newest is closed with
+//! 4009), and a client message over [`MAX_MESSAGE`] gets close 1009.
 //!
 //! The route itself lives with the other party routes (`http::party`);
 //! this module only serves the upgraded socket, through [`Game`] and the hub.
@@ -135,7 +137,7 @@ async fn serve(
     let (mut sink, mut stream) = socket.split();
     let player = match admit(&game, session, token.as_deref()).await? {
         Ok(who) => who,
-        Err(code) => return refuse(&mut sink, code).await,
+        Err(code) => return close_with(&mut sink, code).await,
     };
     // Subscribe before reading the snapshot: nothing committed in between is missed.
     let mut frames = hub.subscribe(session).await?;
@@ -148,7 +150,7 @@ async fn serve(
         hub.release(session);
         hub.socket_closed(session, player);
         counted?;
-        return refuse(&mut sink, close::TOO_MANY_SOCKETS).await;
+        return close_with(&mut sink, close::TOO_MANY_SOCKETS).await;
     }
     let outcome = pump(
         &game,
@@ -167,20 +169,14 @@ async fn serve(
     if let Err(code) = outcome
         && code != 0
     {
-        let _ = timeout(
-            SEND_TIMEOUT,
-            sink.send(Message::Close(Some(CloseFrame {
-                code,
-                reason: close::reason(code).into(),
-            }))),
-        )
-        .await;
+        return close_with(&mut sink, code).await;
     }
     Ok(())
 }
 
-/// Closes a socket that is not admitted, with the code saying why.
-async fn refuse(sink: &mut Sink, code: u16) -> Result<()> {
+/// Closes the socket with `code` and its reason (a socket not admitted,
+/// or one the server ends).
+async fn close_with(sink: &mut Sink, code: u16) -> Result<()> {
     let _ = timeout(
         SEND_TIMEOUT,
         sink.send(Message::Close(Some(CloseFrame {
