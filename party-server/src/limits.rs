@@ -17,7 +17,7 @@ pub struct ConnectionLimits {
         env = "PARTY_HEADER_TIMEOUT",
         default_value_t = 10,
         value_name = "SECS",
-        value_parser = clap::value_parser!(u64).range(1..=3600)
+        value_parser = seconds()
     )]
     pub header_timeout: u64,
 
@@ -29,7 +29,7 @@ pub struct ConnectionLimits {
         env = "PARTY_BODY_TIMEOUT",
         default_value_t = 30,
         value_name = "SECS",
-        value_parser = clap::value_parser!(u64).range(1..=3600)
+        value_parser = seconds()
     )]
     pub body_timeout: u64,
 
@@ -55,6 +55,11 @@ pub struct ConnectionLimits {
         value_parser = clap::value_parser!(u32).range(1..=1000)
     )]
     pub max_sockets_per_player: u32,
+}
+
+/// The timeouts' range: 1 s to an hour.
+fn seconds() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::value_parser!(u64).range(1..=3600)
 }
 
 impl ConnectionLimits {
