@@ -2,7 +2,8 @@
 //! request headers within `--header-timeout` is closed (300 of them at once
 //! while another client is answered), one that trickles its body past
 //! `--body-timeout` gets `408 request_timeout`, and connections over
-//! `--max-connections-per-ip` get `429 too_many_connections`.
+//! `--max-connections-per-ip` get `429 too_many_connections` (an open
+//! WebSocket keeps its place until it closes).
 
 use std::time::Duration;
 
@@ -10,6 +11,7 @@ use party_protocol::ErrorCode;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+use crate::support::party::Party;
 use crate::support::{AppOptions, Backend, TestApp, spawn_app_with, to_reply};
 
 /// A bound on how long the server may take to do what a test waits for: it
@@ -194,22 +196,7 @@ async fn three_hundred_slow_header_clients_are_cut_while_another_is_answered() {
 /// A keep-alive connection that has been answered once, so the server
 /// surely counts it.
 async fn answered_connection(addr: &str) -> TcpStream {
-    let mut stream = TcpStream::connect(addr).await.unwrap();
-    stream
-        .write_all(b"GET /qf/health HTTP/1.1\r\nhost: x\r\n\r\n")
-        .await
-        .unwrap();
-    let mut buf = [0u8; 1024];
-    let n = tokio::time::timeout(GUARD, stream.read(&mut buf))
-        .await
-        .expect("an answer")
-        .unwrap();
-    assert!(
-        buf[..n].starts_with(b"HTTP/1.1 200"),
-        "{:?}",
-        String::from_utf8_lossy(&buf[..n])
-    );
-    stream
+    probe(addr).await.expect("an answered connection")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -250,4 +237,73 @@ async fn connections_over_the_per_ip_cap_get_429_too_many_connections() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(answered, "a freed place is never given back");
+}
+
+/// A connection that was answered once and stays open, or `None` when it
+/// was refused over the cap.
+async fn probe(addr: &str) -> Option<TcpStream> {
+    let mut stream = TcpStream::connect(addr).await.ok()?;
+    stream
+        .write_all(b"GET /qf/health HTTP/1.1\r\nhost: x\r\n\r\n")
+        .await
+        .ok()?;
+    let mut buf = [0u8; 1024];
+    let n = tokio::time::timeout(GUARD, stream.read(&mut buf))
+        .await
+        .expect("an answer")
+        .ok()?;
+    buf[..n].starts_with(b"HTTP/1.1 200").then_some(stream)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_websocket_keeps_its_place_under_the_per_ip_cap() {
+    let mut app = app_with(
+        true,
+        &[
+            ("PARTY_MAX_CONNECTIONS_PER_IP", "3"),
+            ("PARTY_HEADER_TIMEOUT", "120"),
+        ],
+    )
+    .await;
+    // No pooled connections: each request's connection closes after it,
+    // so only the sockets and the probes below hold places.
+    app.client = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
+    let party = Party::gather(&app, app.guests(3).await, 0).await;
+    let mut sockets = Vec::new();
+    for who in &party.humans[..2] {
+        let mut socket = app.ws_connect(who, party.id, None).await;
+        socket.next(GUARD).await.expect("snapshot");
+        sockets.push(socket);
+    }
+    // The setup's connections go as the server sees them close; the two
+    // sockets stay, so one more connection fits and never two.
+    let mut held = Vec::new();
+    for _ in 0..30 {
+        match probe(&addr(&app)).await {
+            Some(conn) => held.push(conn),
+            None => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    assert_eq!(
+        held.len(),
+        1,
+        "two open sockets hold two of the three places"
+    );
+    // A closed socket gives its place back.
+    sockets.pop().expect("a socket").close().await;
+    let mut freed = None;
+    for _ in 0..100 {
+        freed = probe(&addr(&app)).await;
+        if freed.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        freed.is_some(),
+        "a closed socket's place is never given back"
+    );
 }
