@@ -39,6 +39,13 @@ pub enum ErrorCode {
     NotAGuest,
     /// Too many requests; see `Retry-After`.
     RateLimited,
+    /// The request body did not arrive within the server's body timeout.
+    RequestTimeout,
+    /// Too many connections open at once from the caller's address; see `Retry-After`.
+    TooManyConnections,
+    /// A request to a WebSocket route that is not a valid WebSocket upgrade
+    /// (method, `Upgrade`, `Connection` or `Sec-WebSocket-*` headers); the message says which.
+    InvalidUpgrade,
 
     // Money.
     /// The wallet cannot pay the entry cost.
@@ -123,7 +130,8 @@ impl ErrorCode {
             | E::AlreadySubmitted
             | E::CopiesComplete
             | E::VotesComplete
-            | E::InvalidPartyConfig => 400,
+            | E::InvalidPartyConfig
+            | E::InvalidUpgrade => 400,
             E::Unauthorized | E::InvalidCredentials | E::InvalidRefreshToken => 401,
             E::NotHost | E::NotAParticipant | E::NotAContributor | E::ResultsNotAvailable => 403,
             E::NotFound | E::RoundNotFound | E::PhrasesetNotFound | E::SessionNotFound => 404,
@@ -132,8 +140,9 @@ impl ErrorCode {
             | E::AlreadyInRound
             | E::AlreadyJoined
             | E::AlreadyInParty => 409,
+            E::RequestTimeout => 408,
             E::PayloadTooLarge => 413,
-            E::RateLimited => 429,
+            E::RateLimited | E::TooManyConnections => 429,
             E::InternalError => 500,
             E::ServiceUnavailable | E::PartyModeDisabled => 503,
         }
@@ -157,6 +166,9 @@ impl ErrorCode {
             E::InvalidPassword => "invalid_password",
             E::NotAGuest => "not_a_guest",
             E::RateLimited => "rate_limited",
+            E::RequestTimeout => "request_timeout",
+            E::TooManyConnections => "too_many_connections",
+            E::InvalidUpgrade => "invalid_upgrade",
             E::InsufficientBalance => "insufficient_balance",
             E::DailyBonusUnavailable => "daily_bonus_unavailable",
             E::AlreadyInRound => "already_in_round",
@@ -222,6 +234,9 @@ mod tests {
         ErrorCode::InvalidPassword,
         ErrorCode::NotAGuest,
         ErrorCode::RateLimited,
+        ErrorCode::RequestTimeout,
+        ErrorCode::TooManyConnections,
+        ErrorCode::InvalidUpgrade,
         ErrorCode::InsufficientBalance,
         ErrorCode::DailyBonusUnavailable,
         ErrorCode::AlreadyInRound,

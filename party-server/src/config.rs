@@ -34,9 +34,13 @@ pub struct Config {
     #[arg(long, env = "PARTY_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
 
-    /// Per-IP and per-player request limits (`off` for local load tests).
+    /// Per-IP and per-player request limits and the per-IP connection cap
+    /// (`off` for local load tests).
     #[arg(long, env = "PARTY_RATE_LIMITS", value_enum, default_value_t = Switch::On)]
     pub rate_limits: Switch,
+
+    #[command(flatten)]
+    pub limits: crate::limits::ConnectionLimits,
 
     /// Load balancer or reverse proxy addresses (comma-separated) whose
     /// `X-Forwarded-For` names the client for the per-IP limits. From any
@@ -446,6 +450,7 @@ mod tests {
             assert_eq!(from_env.party_mode, Switch::Off);
             assert_eq!(from_env.log_format, LogFormat::Json);
             assert!(from_env.tls_files().is_some());
+            assert_eq!(from_env.limits.max_sockets_per_player, 2);
 
             let config = Config::local(bind, data_dir).unwrap();
             assert_eq!(config.bind, bind);
@@ -456,6 +461,7 @@ mod tests {
                 "sqlite:///nonexistent/quipflip-test/party.db"
             );
             assert_eq!(config.rate_limits, Switch::On);
+            assert_eq!(config.limits.max_sockets_per_player, 4);
             assert_eq!(config.party_mode, Switch::On);
             assert!(config.trusted_proxies.is_empty());
             assert_eq!(config.rules_file, None);
@@ -486,6 +492,7 @@ mod tests {
             .env("PARTY_LOG_FORMAT", "json")
             .env("PARTY_TLS_CERT", "/nonexistent/cert.pem")
             .env("PARTY_TLS_KEY", "/nonexistent/key.pem")
+            .env("PARTY_MAX_SOCKETS_PER_PLAYER", "2")
             .env("RUST_LOG", "trace")
             .output()
             .unwrap();

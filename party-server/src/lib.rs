@@ -9,7 +9,8 @@
 //! - [`service`]: use cases, one transaction each, and the background sweeper.
 //! - [`http`]: routes, extractors and handlers.
 //! - [`realtime`]: the party WebSocket and the fan-out of party events.
-//! - [`startup`]: wiring, serving and graceful shutdown.
+//! - [`startup`]: wiring and graceful shutdown; [`net`]: accepting and
+//!   serving connections within the [`limits`].
 //! - [`tls`]: HTTPS/WSS with a certificate reloaded on SIGHUP.
 //!
 //! Requests flow `http` → `service` → `store`; `service` asks `game` to
@@ -22,6 +23,8 @@ pub mod config;
 pub mod error;
 pub mod game;
 pub mod http;
+pub mod limits;
+pub mod net;
 pub mod party;
 pub mod realtime;
 pub mod service;

@@ -5,7 +5,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -17,11 +16,12 @@ use crate::error::{Error, Result};
 use crate::game::prompts;
 use crate::http::rate_limit::RateLimits;
 use crate::http::{AppState, router};
+use crate::net::{self, ServeOptions};
 use crate::realtime::hub::{Hub, HubHook};
 use crate::realtime::listener;
 use crate::service::{Game, sweeper};
 use crate::store::Store;
-use crate::tls::{self, CertStore, TlsListener};
+use crate::tls::{self, CertStore};
 
 /// A server that is bound and connected, ready to [`Application::run`].
 #[derive(Debug)]
@@ -30,6 +30,9 @@ pub struct Application {
     state: AppState,
     /// Set when the server speaks TLS (`--tls-cert`/`--tls-key`).
     tls: Option<Arc<CertStore>>,
+    header_timeout: Duration,
+    /// Connections one peer address may hold (`None`: no cap).
+    per_ip_cap: Option<usize>,
 }
 
 impl Application {
@@ -74,6 +77,8 @@ impl Application {
             sweeper_wake: Arc::new(Notify::new()),
             party_mode: config.party_mode.is_on(),
             trusted_proxies: config.trusted_proxies.clone().into(),
+            max_sockets_per_player: config.limits.max_sockets_per_player,
+            body_timeout: config.limits.body_timeout(),
         };
         let listener = TcpListener::bind(config.bind)
             .await
@@ -82,6 +87,8 @@ impl Application {
             listener,
             state,
             tls,
+            header_timeout: config.limits.header_timeout(),
+            per_ip_cap: config.limits.per_ip_cap(config.rate_limits.is_on()),
         })
     }
 
@@ -104,6 +111,8 @@ impl Application {
             listener,
             state,
             tls,
+            header_timeout,
+            per_ip_cap,
         } = self;
         let cancel = CancellationToken::new();
         let tasks = TaskTracker::new();
@@ -127,31 +136,20 @@ impl Application {
         tasks.close();
 
         let (game, instance) = (state.game.clone(), state.hub.instance());
-        let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+        let options = ServeOptions {
+            header_timeout,
+            per_ip_cap,
+            exempt: state.trusted_proxies.clone(),
+            tls: tls_config,
+        };
+        let app = router(state);
         let stop = cancel.clone();
         let graceful = async move {
             shutdown.await;
             tracing::info!("shutting down: finishing in-flight requests");
             stop.cancel();
         };
-        let served = match tls_config {
-            None => {
-                axum::serve(listener, app)
-                    .with_graceful_shutdown(graceful)
-                    .await
-            }
-            Some(config) => {
-                let listener = TlsListener::new(listener, config)
-                    .map_err(|e| Error::internal(format!("no local address: {e}")))?;
-                // `tap_io` (doing nothing) is what gives a custom listener's
-                // connections their peer address as `ConnectInfo`, which
-                // the per-IP limits read.
-                axum::serve(listener.tap_io(|_| ()), app)
-                    .with_graceful_shutdown(graceful)
-                    .await
-            }
-        };
-        served.map_err(|e| Error::internal(format!("server error: {e}")))?;
+        net::serve(listener, app, options, graceful).await;
         cancel.cancel();
         tasks.wait().await;
         // Sockets still open lose their count with this instance's row.

@@ -37,7 +37,18 @@ where
     }
 }
 
+/// The answer to a body that did not arrive within `--body-timeout`.
+fn body_timed_out() -> Error {
+    Error::api(
+        ErrorCode::RequestTimeout,
+        "The request body did not arrive in time.",
+    )
+}
+
 fn json_error(rejection: &JsonRejection) -> Error {
+    if super::body_deadline::timed_out(rejection) {
+        return body_timed_out();
+    }
     if rejection.status().as_u16() == 413 {
         return Error::api(ErrorCode::PayloadTooLarge, "The request body is too large.");
     }
@@ -165,7 +176,9 @@ where
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|rejection| {
-                if rejection.status().as_u16() == 413 {
+                if super::body_deadline::timed_out(&rejection) {
+                    body_timed_out()
+                } else if rejection.status().as_u16() == 413 {
                     Error::api(ErrorCode::PayloadTooLarge, "The request body is too large.")
                 } else {
                     Error::invalid_request(rejection.body_text())

@@ -3,6 +3,7 @@
 //! module per resource.
 
 mod accounts;
+mod body_deadline;
 pub mod client_ip;
 mod detach;
 pub mod extract;

@@ -2,10 +2,12 @@
 //! `503 party_mode_disabled` while Party Mode is switched off.
 
 use axum::Json;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use party_protocol::account::SuccessResponse;
 use party_protocol::party::{
     ActivePartyResponse, AddBotsRequest, AddBotsResponse, CreatePartyRequest, JoinPartyRequest,
@@ -214,22 +216,41 @@ pub struct WsQuery {
 
 /// `GET /qf/party/{session_id}/ws?token=…[&since=SEQ]`: upgrades to the
 /// party socket ([`crate::realtime::socket`]), which checks the ws-token itself.
+/// Every refusal before the upgrade is the protocol's JSON error body: a
+/// request that is no valid WebSocket upgrade (wrong method, missing
+/// `Upgrade`, a bad `Sec-WebSocket-Version`…) is `400 invalid_upgrade`.
 pub async fn socket(
     State(state): State<AppState>,
     ApiPath(session): ApiPath<Uuid>,
-    Query(query): Query<WsQuery>,
-    upgrade: WebSocketUpgrade,
-) -> Response {
+    query: Result<Query<WsQuery>, QueryRejection>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Result<Response> {
     if !state.party_mode {
-        return Error::api(
+        return Err(Error::api(
             ErrorCode::PartyModeDisabled,
             "Party Mode is switched off on this server.",
-        )
-        .into_response();
+        ));
     }
+    let upgrade = upgrade.map_err(|rejection| {
+        Error::api(
+            ErrorCode::InvalidUpgrade,
+            format!(
+                "This route only takes a WebSocket upgrade: {}.",
+                rejection.body_text()
+            ),
+        )
+    })?;
+    let Query(query) = query.map_err(|rejection| Error::invalid_request(rejection.body_text()))?;
     let context = SocketContext {
         game: state.game,
         hub: state.hub,
+        max_sockets: state.max_sockets_per_player,
     };
-    socket::upgrade(upgrade, context, session, query.token, query.since)
+    Ok(socket::upgrade(
+        upgrade,
+        context,
+        session,
+        query.token,
+        query.since,
+    ))
 }

@@ -12,12 +12,13 @@ use tower_http::request_id::{
 use tower_http::trace::TraceLayer;
 
 use super::state::AppState;
-use super::{accounts, detach, metrics, ops, party, rounds};
+use super::{accounts, body_deadline, detach, metrics, ops, party, rounds};
 use crate::error::Error;
 
 /// Builds the router. Needs no socket, so it can be exercised directly.
 pub fn router(state: AppState) -> Router {
     let max_body = state.game.rules.max_body_bytes;
+    let body_timeout = state.body_timeout;
     let mut qf = Router::new()
         .route("/health", get(ops::health))
         .route("/metrics", get(metrics::render))
@@ -82,6 +83,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest(party_protocol::API_PREFIX, qf)
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(move |request, next| {
+            body_deadline::limit(body_timeout, request, next)
+        }))
         .layer(axum::middleware::from_fn(detach::run_to_completion))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(max_body))

@@ -25,6 +25,10 @@ pub struct AppState {
     pub hub: Arc<crate::realtime::hub::Hub>,
     /// Peers whose `X-Forwarded-For` is believed (see [`client_ip`]).
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
+    /// Sockets one player may hold on one party (`--max-sockets-per-player`).
+    pub max_sockets_per_player: u32,
+    /// How long a request's body may take to arrive (`--body-timeout`).
+    pub body_timeout: std::time::Duration,
 }
 
 impl AppState {

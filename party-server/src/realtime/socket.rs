@@ -7,6 +7,8 @@
 //! event of the party in order. Frames come from the hub's bounded
 //! broadcast; a socket that falls behind gets a fresh snapshot, and one
 //! that stops reading is closed with 4008, so it never slows the others.
+//! A player's sockets of one party are capped (the newest is closed with
+//! 4009), and a client message over [`MAX_MESSAGE`] gets close 1009.
 //!
 //! The route itself lives with the other party routes (`http::party`);
 //! this module only serves the upgraded socket, through [`Game`] and the hub.
@@ -29,6 +31,8 @@ use crate::service::{Game, SocketAdmission};
 
 /// Close codes (api.md). Clients treat 4001–4005 as final.
 pub mod close {
+    /// A client message larger than the socket takes (RFC 6455's code).
+    pub const MESSAGE_TOO_BIG: u16 = 1009;
     pub const MISSING_TOKEN: u16 = 4001;
     pub const INVALID_TOKEN: u16 = 4003;
     pub const NOT_PARTICIPANT: u16 = 4004;
@@ -36,6 +40,10 @@ pub mod close {
     /// was their own `player_left` / `player_kicked`.
     pub const REMOVED: u16 = 4005;
     pub const TOO_SLOW: u16 = 4008;
+    /// The player already holds `--max-sockets-per-player` sockets of this
+    /// party: the newest is refused, before its hello. Not final: one of
+    /// the others may close (a dead one within a minute).
+    pub const TOO_MANY_SOCKETS: u16 = 4009;
 
     /// The reason text sent with a close code.
     pub fn reason(code: u16) -> &'static str {
@@ -44,6 +52,8 @@ pub mod close {
             INVALID_TOKEN => "invalid, used or expired token",
             NOT_PARTICIPANT => "not a participant",
             REMOVED => "no longer a member of this party",
+            MESSAGE_TOO_BIG => "message too big",
+            TOO_MANY_SOCKETS => "too many sockets of this player on this party",
             _ => "too slow",
         }
     }
@@ -52,7 +62,9 @@ pub mod close {
 /// Limits of one socket. Small buffers keep a connected player cheap.
 const READ_BUFFER: usize = 4 * 1024;
 const WRITE_BUFFER: usize = 4 * 1024;
-const MAX_MESSAGE: usize = 64 * 1024;
+/// The largest client message or frame; a bigger one is answered with
+/// close 1009.
+pub const MAX_MESSAGE: usize = 64 * 1024;
 /// A send that takes longer than this means the client stopped reading.
 const SEND_TIMEOUT: Duration = Duration::from_secs(5);
 /// Server pings this often; silence for `DEAD_AFTER` closes the socket.
@@ -67,6 +79,8 @@ const MAX_LAGS: u32 = 3;
 pub struct SocketContext {
     pub game: Game,
     pub hub: Arc<Hub>,
+    /// Sockets one player may hold on one party, over every instance.
+    pub max_sockets: u32,
 }
 
 /// Completes a WebSocket upgrade for `session` and serves the socket: the
@@ -115,26 +129,28 @@ async fn serve(
     since: Option<i64>,
     socket: WebSocket,
 ) -> Result<()> {
-    let SocketContext { game, hub } = context;
+    let SocketContext {
+        game,
+        hub,
+        max_sockets,
+    } = context;
     let (mut sink, mut stream) = socket.split();
     let player = match admit(&game, session, token.as_deref()).await? {
         Ok(who) => who,
-        Err(code) => {
-            let _ = sink
-                .send(Message::Close(Some(CloseFrame {
-                    code,
-                    reason: close::reason(code).into(),
-                })))
-                .await;
-            return Ok(());
-        }
+        Err(code) => return close_with(&mut sink, code).await,
     };
     // Subscribe before reading the snapshot: nothing committed in between is missed.
     let mut frames = hub.subscribe(session).await?;
     hub.socket_opened(session, player);
-    if let Err(err) = game.socket_opened(hub.instance(), session, player).await {
+    let counted = game
+        .socket_opened(hub.instance(), session, player, max_sockets)
+        .await;
+    if !matches!(counted, Ok(true)) {
+        drop(frames);
+        hub.release(session);
         hub.socket_closed(session, player);
-        return Err(err);
+        counted?;
+        return close_with(&mut sink, close::TOO_MANY_SOCKETS).await;
     }
     let outcome = pump(
         &game,
@@ -153,16 +169,35 @@ async fn serve(
     if let Err(code) = outcome
         && code != 0
     {
-        let _ = timeout(
-            SEND_TIMEOUT,
-            sink.send(Message::Close(Some(CloseFrame {
-                code,
-                reason: close::reason(code).into(),
-            }))),
-        )
-        .await;
+        return close_with(&mut sink, code).await;
     }
     Ok(())
+}
+
+/// Closes the socket with `code` and its reason (a socket not admitted,
+/// or one the server ends).
+async fn close_with(sink: &mut Sink, code: u16) -> Result<()> {
+    let _ = timeout(
+        SEND_TIMEOUT,
+        sink.send(Message::Close(Some(CloseFrame {
+            code,
+            reason: close::reason(code).into(),
+        }))),
+    )
+    .await;
+    Ok(())
+}
+
+/// Whether a read failed on a message or frame over [`MAX_MESSAGE`].
+fn too_big(err: &axum::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cause {
+        if let Some(tungstenite::Error::Capacity(_)) = e.downcast_ref::<tungstenite::Error>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
 }
 
 type Sink = futures::stream::SplitSink<WebSocket, Message>;
@@ -279,6 +314,8 @@ async fn pump(
                             send(sink, &serde_json::to_string(&reply).unwrap_or_default()).await?;
                         }
                     }
+                    // Its unread rest makes the stream unusable: say why, then close.
+                    Some(Err(err)) if too_big(&err) => return Err(close::MESSAGE_TOO_BIG),
                     Some(Ok(Message::Close(_)) | Err(_)) | None => return Ok(()),
                     Some(Ok(_)) => {}
                 }

@@ -133,4 +133,15 @@ impl Tx {
             .await)?;
         Ok(n > 0)
     }
+
+    /// The sockets counted for the member over every instance.
+    pub async fn member_sockets(&mut self, session: Uuid, player: PlayerId) -> Result<i64> {
+        Ok(on_conn!(self, conn => sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(sockets), 0) AS BIGINT) FROM party_sockets \
+             WHERE session_id = $1 AND player_id = $2")
+            .bind(session)
+            .bind(player.as_uuid())
+            .fetch_one(conn)
+            .await)?)
+    }
 }

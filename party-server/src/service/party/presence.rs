@@ -47,22 +47,31 @@ async fn sync_presence(tx: &mut Tx, session: Uuid, player: PlayerId, now: Millis
 }
 
 impl Game {
-    /// A socket of `player` opened on `instance`.
+    /// A socket of `player` opened on `instance`: counted in, unless the
+    /// member already holds `cap` sockets of the party over every instance
+    /// (then `false`, and nothing changes). The count and the check happen
+    /// under the session row's lock, so two sockets racing for the last
+    /// place cannot both get it.
     #[tracing::instrument(skip_all, fields(%instance, player = %player, party = %session))]
     pub async fn socket_opened(
         &self,
         instance: Uuid,
         session: Uuid,
         player: PlayerId,
-    ) -> Result<()> {
+        cap: u32,
+    ) -> Result<bool> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
         if tx.session_for_update(session).await?.is_none() {
-            return Ok(());
+            return Ok(true);
+        }
+        if tx.member_sockets(session, player).await? >= i64::from(cap) {
+            return Ok(false);
         }
         tx.add_sockets(instance, session, player, 1).await?;
         sync_presence(&mut tx, session, player, now).await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// A socket of `player` on `instance` closed.
