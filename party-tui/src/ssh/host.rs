@@ -146,8 +146,8 @@ pub async fn run(
         let serve = ssh.run(async {
             let _ = quitted.await;
         });
-        let (played, served) = tokio::join!(play, serve);
-        played.and(served)
+        let (game, listener) = tokio::join!(play, serve);
+        game.and(listener)
     };
     if let Some(local) = local {
         local.shutdown().await;
