@@ -19,6 +19,45 @@ pub enum Profile {
     Standard,
     /// Ramps the number of parties until the latency target breaks.
     Capacity,
+    /// SSH sessions against a running `party-tui host --serve-only`:
+    /// memory per session and CPU while idle and while active.
+    Ssh,
+}
+
+/// What the `ssh` profile is asked to do.
+#[derive(Debug, Clone)]
+pub struct SshConfig {
+    /// The host's SSH listener (this machine only).
+    pub addr: std::net::SocketAddr,
+    /// Players, one SSH session each.
+    pub sessions: usize,
+    /// The host process, for `/proc` (without it only the client side is measured).
+    pub pid: Option<u32>,
+    /// Each measured window: idle, then active.
+    pub window: Duration,
+    /// Between two keys of one player while active.
+    pub interval: Duration,
+    /// The terminal size each session asks for.
+    pub size: (u16, u16),
+    /// Sessions being opened at once.
+    pub connect_concurrency: usize,
+    /// The whole run stops by then.
+    pub max_seconds: u64,
+}
+
+impl SshConfig {
+    pub fn new(addr: std::net::SocketAddr) -> Self {
+        SshConfig {
+            addr,
+            sessions: 200,
+            pid: None,
+            window: Duration::from_secs(15),
+            interval: Duration::from_millis(500),
+            size: (80, 24),
+            connect_concurrency: 16,
+            max_seconds: 300,
+        }
+    }
 }
 
 /// Everything a load run needs.
@@ -87,7 +126,7 @@ impl LoadConfig {
                 continuous: false,
                 ..base
             },
-            Profile::Standard => base,
+            Profile::Standard | Profile::Ssh => base,
             Profile::Capacity => LoadConfig {
                 max_seconds: 1800,
                 ..base

@@ -7,6 +7,8 @@
 //! - [`storage`] measures the database's raw write transactions per second.
 //! - [`config`] holds what a run is asked to do (profile, loads, schedule).
 //! - [`report`] holds what a run reports: the JSON document and the tables.
+//! - [`ssh`] is the `ssh` profile: SSH sessions on a `party-tui host`,
+//!   memory per session and CPU idle and active.
 //!
 //! Profiles: `smoke` (seconds; any error or lost event fails it — never
 //! timing), `standard` (50 parties of 8 at one action per player every
@@ -20,6 +22,7 @@ pub mod client;
 pub mod config;
 pub mod probe;
 pub mod report;
+pub mod ssh;
 pub mod stats;
 pub mod storage;
 mod swarm;
@@ -124,6 +127,8 @@ pub async fn run(cfg: &LoadConfig, mut progress: impl FnMut(&StepReport)) -> Loa
     let mut steps = Vec::new();
     let mut capacity = None;
     match cfg.profile {
+        // Not a load of parties: `ssh::run` measures it.
+        Profile::Ssh => {}
         Profile::Smoke | Profile::Standard => {
             let step = run_step(cfg, cfg.parties, deadline, 0).await;
             progress(&step);

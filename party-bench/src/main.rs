@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use party_bench::client::is_local;
+use party_bench::config::SshConfig;
 use party_bench::storage::{self, StorageConfig};
 use party_bench::{self as bench, LoadConfig, Profile};
 
@@ -37,16 +38,23 @@ struct LoadArgs {
     /// `https://` server with a private or self-signed certificate.
     #[arg(long, env = "PARTY_CA_CERT", value_name = "FILE")]
     ca_cert: Option<PathBuf>,
-    /// smoke (seconds, fails on errors or lost events), standard, or capacity.
+    /// smoke (seconds, fails on errors or lost events), standard, capacity,
+    /// or ssh (sessions on a `party-tui host --serve-only`, see --ssh).
     #[arg(long, value_enum, default_value_t = Profile::Smoke)]
     profile: Profile,
+    /// ssh profile: the host's SSH address (this machine only), e.g. 127.0.0.1:2222.
+    #[arg(long, value_name = "ADDR")]
+    ssh: Option<std::net::SocketAddr>,
+    /// ssh profile: SSH sessions to open, one per simulated player (default 200).
+    #[arg(long)]
+    sessions: Option<usize>,
     /// Concurrent parties (smoke and standard; capacity: the ramp's first step).
     #[arg(long)]
     parties: Option<usize>,
     /// Players per party (3–8).
     #[arg(long)]
     players: Option<usize>,
-    /// Seconds between a player's actions.
+    /// Seconds between a player's actions (ssh profile: keys; default 0.5).
     #[arg(long)]
     interval: Option<f64>,
     /// Prompts per player (copies are twice that).
@@ -64,7 +72,8 @@ struct LoadArgs {
     /// Capacity: the p99 target (ms) for request latency and for fan-out.
     #[arg(long)]
     target_p99_ms: Option<f64>,
-    /// Standard and capacity: seconds measured after the warm-up.
+    /// Standard and capacity: seconds measured after the warm-up (ssh
+    /// profile: each of the idle and the active window; default 15).
     #[arg(long)]
     window: Option<f64>,
     /// Standard and capacity: seconds over which party starts are spread
@@ -78,7 +87,8 @@ struct LoadArgs {
     /// Stop the whole run after this many seconds.
     #[arg(long)]
     max_seconds: Option<u64>,
-    /// The server process id: its resident memory is read from /proc.
+    /// The server process id (ssh profile: the host's): its resident
+    /// memory (and for ssh its CPU time) is read from /proc.
     #[arg(long)]
     server_pid: Option<u32>,
     /// Write the JSON report to this file (`-`: stdout, the tables go to stderr).
@@ -147,6 +157,9 @@ fn write_json<T: serde::Serialize>(path: Option<&PathBuf>, value: &T) -> Result<
 }
 
 async fn load_main(a: LoadArgs) -> ExitCode {
+    if a.profile == Profile::Ssh {
+        return ssh_main(a).await;
+    }
     if !is_local(&a.server) {
         eprintln!(
             "party-bench: --server must be this machine (127.0.0.1, localhost or [::1]), not {}",
@@ -242,6 +255,70 @@ async fn load_main(a: LoadArgs) -> ExitCode {
     );
     let report = bench::run(&cfg, |step| human(json, &bench::step_table(step))).await;
     human(json, &bench::summary(&report));
+    if let Err(err) = write_json(json, &report) {
+        eprintln!("party-bench: cannot write the JSON report: {err}");
+        return ExitCode::from(2);
+    }
+    if report.passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+async fn ssh_main(a: LoadArgs) -> ExitCode {
+    let Some(addr) = a.ssh else {
+        eprintln!("party-bench: the ssh profile needs --ssh ADDR (the host's SSH listener)");
+        return ExitCode::from(2);
+    };
+    if !addr.ip().is_loopback() {
+        eprintln!("party-bench: --ssh must be this machine (127.0.0.1 or [::1]), not {addr}");
+        return ExitCode::from(2);
+    }
+    let mut cfg = SshConfig::new(addr);
+    cfg.pid = a.server_pid;
+    if let Some(n) = a.sessions {
+        if !(1..=2000).contains(&n) {
+            eprintln!("party-bench: --sessions must be between 1 and 2000");
+            return ExitCode::from(2);
+        }
+        cfg.sessions = n;
+    }
+    if let Some(s) = a.interval {
+        if !(0.01..=600.0).contains(&s) {
+            eprintln!("party-bench: --interval must be between 0.01 and 600 seconds");
+            return ExitCode::from(2);
+        }
+        cfg.interval = Duration::from_secs_f64(s);
+    }
+    if let Some(w) = a.window {
+        if !(1.0..=3600.0).contains(&w) {
+            eprintln!("party-bench: --window must be between 1 and 3600 seconds");
+            return ExitCode::from(2);
+        }
+        cfg.window = Duration::from_secs_f64(w);
+    }
+    if let Some(m) = a.max_seconds {
+        cfg.max_seconds = m;
+    }
+    let json = a.json.as_ref();
+    if cfg.pid.is_none() {
+        human(
+            json,
+            "party-bench: no --server-pid: the host's memory and CPU are not measured
+",
+        );
+    }
+    human(
+        json,
+        &format!(
+            "party-bench ssh: {} sessions against {} (stop after {} s)
+",
+            cfg.sessions, cfg.addr, cfg.max_seconds
+        ),
+    );
+    let report = party_bench::ssh::run(&cfg).await;
+    human(json, &party_bench::ssh::table(&report));
     if let Err(err) = write_json(json, &report) {
         eprintln!("party-bench: cannot write the JSON report: {err}");
         return ExitCode::from(2);

@@ -61,8 +61,10 @@ enum Command {
     /// Script the client: JSON lines on stdout, logs on stderr. Needs --server.
     #[command(subcommand)]
     Headless(HeadlessCommand),
-    /// Serve the game to friends over SSH (`ssh -p PORT HOST`), with a local
-    /// server like the default command or the one named by --server.
+    /// Host a game: play it in this terminal and serve it to friends over
+    /// SSH (`ssh -p PORT HOST`), with a local server like the default
+    /// command or the one named by --server. Quitting your game stops the
+    /// host; --serve-only serves without playing.
     Host(HostArgs),
     /// Start simulated players that join a party by code and play it.
     Bots {
@@ -166,7 +168,12 @@ fn main() -> ExitCode {
         eprintln!("party-tui: cannot create {}: {err}", data_dir.display());
         return ExitCode::FAILURE;
     }
-    let to_stderr = cli.command.is_some();
+    // Logs go to a file while the terminal belongs to a game.
+    let to_stderr = match &cli.command {
+        None => false,
+        Some(Command::Host(args)) => args.serve_only,
+        Some(_) => true,
+    };
     init_logs(&data_dir, to_stderr);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
@@ -267,7 +274,7 @@ async fn play(
         let trust = Trust::new(&server, ca_cert.as_deref()).map_err(|e| anyhow::anyhow!(e))?;
         let api = ApiClient::with_trust(&server, trust);
         api.check_protocol().await?;
-        return runtime::run_interactive(api, Some(data_dir), server).await;
+        return runtime::run_interactive(api, Some(data_dir), server, Vec::new()).await;
     }
     let bind = bind.unwrap_or_else(|| {
         if lan {
@@ -278,9 +285,9 @@ async fn play(
     });
     let local = EmbeddedServer::start(bind, &data_dir.join("local")).await?;
     let url = local.url();
-    let label = if lan {
+    let (label, share) = if lan {
         // Printed before the game takes the screen, so the lines are there
-        // again when it gives the screen back.
+        // again when it gives the screen back; the lobby shows them too.
         let lines = share::lines(Some(local.addr), None, None, &share::machine_addresses());
         println!("Friends on your network can join:");
         for line in &lines {
@@ -290,11 +297,12 @@ async fn play(
         let first = lines.first().map_or(String::new(), |l| {
             format!(" · {}", l.trim_start_matches("With the client: "))
         });
-        format!("local server on port {} (LAN){first}", local.addr.port())
+        let label = format!("local server on port {} (LAN){first}", local.addr.port());
+        (label, lines)
     } else {
-        format!("local server {url}")
+        (format!("local server {url}"), Vec::new())
     };
-    let result = runtime::run_interactive(ApiClient::new(&url), Some(data_dir), label).await;
+    let result = runtime::run_interactive(ApiClient::new(&url), Some(data_dir), label, share).await;
     local.shutdown().await;
     result
 }

@@ -189,11 +189,13 @@ pub enum Input {
     Resize { cols: u16, rows: u16 },
 }
 
-/// Runs the interactive client until the player quits.
+/// Runs the interactive client until the player quits. `share` is what
+/// the lobby tells friends (see [`crate::share::lines`]); empty: nothing.
 pub async fn run_interactive(
     api: ApiClient,
     data_dir: Option<PathBuf>,
     server_label: String,
+    share: Vec<String>,
 ) -> anyhow::Result<()> {
     let mut terminal = setup()?;
     let tokens = data_dir.map(|d| Arc::new(DirTokens(d)) as Arc<dyn TokenStore>);
@@ -210,6 +212,7 @@ pub async fn run_interactive(
         tokens,
         label: server_label,
         theme: Theme::from_env(),
+        share,
     };
     let result = drive(&mut terminal, Box::pin(keys), session).await;
     restore();
@@ -217,13 +220,14 @@ pub async fn run_interactive(
 }
 
 /// One player's client: the server, where their sign-in is kept, the label
-/// in the header and the colors.
+/// in the header, the colors, and the lines the lobby shares with friends.
 #[derive(Debug)]
 pub struct Session {
     pub api: ApiClient,
     pub tokens: Option<Arc<dyn TokenStore>>,
     pub label: String,
     pub theme: Theme,
+    pub share: Vec<String>,
 }
 
 /// The event loop of one interactive client, on any terminal that takes
@@ -243,11 +247,13 @@ where
         tokens,
         label,
         theme,
+        share,
     } = session;
     let (tx, mut rx) = unbounded_channel::<Msg>();
     let mut effects = Effects::with_tokens(api.clone(), tx, tokens.clone());
     let mut app = App::new(label, OffsetDateTime::now_utc());
     app.unencrypted = crate::tls::unencrypted_beyond_lan(api.server());
+    app.share = share;
     // A saved session resumes at once; otherwise the sign-in screen shows.
     if let Some(token) = tokens.as_deref().and_then(|t| t.load(api.server())) {
         effects.run(Effect::Call(ApiCall::Resume(token)));

@@ -1,7 +1,8 @@
 //! End-to-end tests of `party-tui host --ssh`, played with the system's
 //! OpenSSH client: each player is `ssh -i KEY 127.0.0.1` in its own tmux
 //! session (keys made here with ssh-keygen), typing keys and reading the
-//! screen like a person. They skip (with a message) without tmux, ssh or
+//! screen like a person; the host plays in a tmux session of its own, or
+//! serves only (`--serve-only`). They skip (with a message) without tmux, ssh or
 //! ssh-keygen (Debian: `apt-get install openssh-client tmux`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
@@ -17,8 +18,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use player::{Phrases, Player, assert_everyone_ranked, play_to_results};
-use screen::name_in_header;
+use player::{Phrases, Player, assert_everyone_ranked, play_to_results, tempdir};
+use screen::{name_in_header, share_on_screen, ssh_port_on_screen};
 use support::{Pane, Tmux};
 use tempfile::TempDir;
 
@@ -43,7 +44,7 @@ fn tools_available() -> bool {
     true
 }
 
-/// A running `party-tui host`; killed when dropped.
+/// A running `party-tui host --serve-only`; killed when dropped.
 struct Host {
     child: Child,
     port: u16,
@@ -58,7 +59,7 @@ impl Host {
         let mut child = Command::new(BIN)
             .arg("--data-dir")
             .arg(dir.path())
-            .args(["host", "--ssh", "127.0.0.1:0"])
+            .args(["host", "--ssh", "127.0.0.1:0", "--serve-only"])
             .args(flags)
             .env_remove("PARTY_SERVER")
             .stdin(Stdio::null())
@@ -91,31 +92,37 @@ impl Host {
 
     /// The ssh arguments for a player with `key` (none: no key offered).
     fn ssh_args(&self, key: Option<&Path>) -> Vec<String> {
-        let mut args: Vec<String> = [
-            "-p",
-            &self.port.to_string(),
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "LogLevel=ERROR",
-            "-o",
-            "IdentitiesOnly=yes",
-        ]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
-        match key {
-            Some(key) => {
-                args.push("-i".into());
-                args.push(key.to_string_lossy().into_owned());
-            }
-            None => args.extend(["-o".into(), "PubkeyAuthentication=no".into()]),
-        }
-        args.push("127.0.0.1".into());
-        args
+        ssh_args(self.port, key)
     }
+}
+
+/// The ssh arguments for a player with `key` (none: no key offered) to a
+/// host on `port` of 127.0.0.1.
+fn ssh_args(port: u16, key: Option<&Path>) -> Vec<String> {
+    let mut args: Vec<String> = [
+        "-p",
+        &port.to_string(),
+        "-o",
+        "StrictHostKeyChecking=no",
+        "-o",
+        "UserKnownHostsFile=/dev/null",
+        "-o",
+        "LogLevel=ERROR",
+        "-o",
+        "IdentitiesOnly=yes",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    match key {
+        Some(key) => {
+            args.push("-i".into());
+            args.push(key.to_string_lossy().into_owned());
+        }
+        None => args.extend(["-o".into(), "PubkeyAuthentication=no".into()]),
+    }
+    args.push("127.0.0.1".into());
+    args
 }
 
 impl Drop for Host {
@@ -327,6 +334,72 @@ fn three_ssh_players_play_a_party_to_the_results_and_keys_are_identities() {
         .pane
         .wait_until("signed in again", |s| name_in_header(s).is_some());
     assert_eq!(name_in_header(&screen).as_deref(), Some(names[2].as_str()));
+}
+
+#[test]
+fn the_host_plays_in_its_own_terminal_with_three_friends_over_ssh() {
+    if !tools_available() {
+        return;
+    }
+    let keys = tempfile::tempdir().expect("a temp dir");
+    let tmux = Tmux::new();
+
+    // The host command in a terminal of its own: it serves SSH and plays.
+    let host_args = ["host", "--ssh", "127.0.0.1:0"].map(str::to_owned);
+    let mut host = Player::start(&tmux, tempdir(), &host_args, "1");
+    host.sign_in_as_guest();
+    let code = host.create_party();
+
+    // Its lobby shows what to share: the code and the ssh line.
+    let lobby = host.pane.screen();
+    let port = ssh_port_on_screen(&lobby).unwrap_or_else(|| panic!("no ssh line:\n{lobby}"));
+    assert!(
+        share_on_screen(&lobby)
+            .iter()
+            .any(|l| l.ends_with(&format!("ssh -p {port} 127.0.0.1"))),
+        "{lobby}"
+    );
+
+    // Three friends connect with their keys and join by that code; their
+    // lobbies share the same way in.
+    let mut players = vec![host];
+    for (name, vote) in [("k1", "2"), ("k2", "3"), ("k3", "1")] {
+        let key = keygen(keys.path(), name);
+        let args = ssh_args(port, Some(&key));
+        let mut friend = Player::spawn(&tmux, tempdir(), Path::new("ssh"), &args, vote);
+        friend.sign_in_as_guest();
+        friend.join(&code);
+        let screen = friend.pane.screen();
+        assert_eq!(ssh_port_on_screen(&screen), Some(port), "{screen}");
+        players.push(friend);
+    }
+    let names: Vec<&str> = players.iter().map(|p| p.name.as_str()).collect();
+    for (i, name) in names.iter().enumerate() {
+        assert!(!names[..i].contains(name), "{names:?}");
+    }
+    players[0].pane.wait_for("Players 4/8 (min 3)");
+    for p in &players {
+        p.pane.keys(&["r"]);
+    }
+    players[0].pane.wait_for("4 ready — press s to start.");
+    players[0].pane.keys(&["s"]);
+
+    // All four play every round to the results.
+    play_to_results(&mut players, &mut Phrases::default());
+    assert_everyone_ranked(&players, &code);
+
+    // Quitting the host's game stops the host: it exits cleanly, and each
+    // friend's game ends (exit status 1) with their terminal given back.
+    players[0].quit_with(&["q"]);
+    for friend in &players[1..] {
+        let (status, stty) = friend.pane.wait_exit();
+        assert_eq!(status, 1, "{}'s ssh ended with {status}", friend.name);
+        let flags: Vec<&str> = stty.split_whitespace().collect();
+        assert!(
+            flags.contains(&"icanon") && flags.contains(&"echo"),
+            "{stty}"
+        );
+    }
 }
 
 /// A plain `ssh` (no terminal) whose output is read until it exits or

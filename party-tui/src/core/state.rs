@@ -258,6 +258,10 @@ pub struct App {
     /// The link is plain HTTP beyond this machine and its LAN: the header
     /// warns (see [`crate::tls::unencrypted_beyond_lan`]).
     pub unencrypted: bool,
+    /// How friends reach this game (`party-tui --server …`, `ssh -p …`),
+    /// shown with the party code in the lobby; empty when the client was
+    /// not started to host (`--lan` or `host`).
+    pub share: Vec<String>,
     pub me: Option<(PlayerId, String)>,
     pub dashboard: Option<DashboardResponse>,
     pub party: Option<PartyStatusResponse>,
@@ -297,6 +301,7 @@ impl App {
             screen: Screen::SignIn,
             server: server.into(),
             unencrypted: false,
+            share: Vec::new(),
             me: None,
             dashboard: None,
             party: None,

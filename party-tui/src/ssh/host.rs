@@ -1,6 +1,7 @@
 //! The `party-tui host` command: the game server (embedded, or the one
-//! named by `--server`) and the SSH listener in front of it, and the lines
-//! to share with friends.
+//! named by `--server`), the SSH listener in front of it, the lines to
+//! share with friends, and the host's own game in this terminal (unless
+//! `--serve-only`).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -10,6 +11,7 @@ use super::SshHost;
 use super::limits::Limits;
 use crate::api::ApiClient;
 use crate::embedded::EmbeddedServer;
+use crate::runtime;
 use crate::share;
 use crate::tls::Trust;
 
@@ -36,6 +38,10 @@ pub struct HostArgs {
     /// Bytes of input read from one SSH packet (the rest is dropped).
     #[arg(long, default_value_t = Limits::default().max_input)]
     pub ssh_max_input: usize,
+    /// Only serve: no game in this terminal, Ctrl-C stops the host (for a
+    /// machine without a player at it, scripts and benchmarks).
+    #[arg(long)]
+    pub serve_only: bool,
 }
 
 /// The embedded server's address, as for the default command: `--bind`,
@@ -50,7 +56,9 @@ fn local_bind(lan: bool, bind: Option<SocketAddr>) -> SocketAddr {
     })
 }
 
-/// Serves the client over SSH until Ctrl-C, printing what to share first.
+/// Serves the client over SSH and plays it in this terminal, printing what
+/// to share first; the host stops when its own game is quit (with
+/// `--serve-only`: on Ctrl-C).
 pub async fn run(
     args: HostArgs,
     server: Option<String>,
@@ -65,6 +73,7 @@ pub async fn run(
         idle_timeout: Duration::from_secs(args.ssh_idle_timeout.max(1)),
         max_input: args.ssh_max_input.max(16),
     };
+    let remote = server.is_some();
     let (url, local) = if let Some(server) = server {
         let trust = Trust::new(&server, ca_cert).map_err(|e| anyhow::anyhow!(e))?;
         ApiClient::with_trust(&server, trust)
@@ -85,11 +94,11 @@ pub async fn run(
     };
     // Every game checks the server's certificate like the host did.
     let trust = Trust::new(&url, ca_cert).map_err(|e| anyhow::anyhow!(e))?;
-    let ssh = SshHost::bind(
+    let mut ssh = SshHost::bind(
         args.ssh,
         &data_dir,
         url.clone(),
-        trust,
+        trust.clone(),
         server_id,
         label,
         limits,
@@ -97,26 +106,49 @@ pub async fn run(
     .await?;
     let ssh_addr = ssh.local_addr()?;
     // Friends reach the game server directly only when it listens beyond
-    // loopback.
+    // loopback (or is a server of its own).
     let http = match &local {
         Some(l) if !l.addr.ip().is_loopback() => Some(l.addr),
         _ => None,
     };
+    let mut lines = share::lines(http, Some(ssh_addr), None, &share::machine_addresses());
+    if remote {
+        lines.insert(0, format!("With the client: party-tui --server {url}"));
+    }
+    ssh.set_share(lines.clone());
     println!("Serving Quipflip Party over SSH on {ssh_addr} (game server {url}).");
     println!("Share with friends:");
-    for line in share::lines(http, Some(ssh_addr), None, &share::machine_addresses()) {
+    for line in &lines {
         println!("  {line}");
     }
-    if local.is_none() {
-        println!("  With the client: party-tui --server {url}");
-    }
     println!("  then the party code from the lobby of whoever creates the party.");
-    println!("Ctrl-C stops the host.");
-    let result = ssh
-        .run(async {
+    let result = if args.serve_only {
+        println!("Ctrl-C stops the host.");
+        ssh.run(async {
             let _ = tokio::signal::ctrl_c().await;
         })
-        .await;
+        .await
+    } else {
+        // The host's own game, against the same server, in this terminal;
+        // quitting it stops the SSH games too.
+        let api = if remote {
+            ApiClient::with_trust(&url, trust)
+        } else {
+            ApiClient::new(&url)
+        };
+        let label = format!("{url} · hosting over SSH on port {}", ssh_addr.port());
+        let (quit, quitted) = tokio::sync::oneshot::channel::<()>();
+        let play = async {
+            let played = runtime::run_interactive(api, Some(data_dir), label, lines).await;
+            let _ = quit.send(());
+            played
+        };
+        let serve = ssh.run(async {
+            let _ = quitted.await;
+        });
+        let (game, listener) = tokio::join!(play, serve);
+        game.and(listener)
+    };
     if let Some(local) = local {
         local.shutdown().await;
     }

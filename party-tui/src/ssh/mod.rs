@@ -15,12 +15,13 @@ pub mod session;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use russh::server::{Auth, Config, Handler, Msg, Server, Session, VerifiedPublicKey};
 use russh::{Channel, ChannelId, MethodKind, MethodSet};
 use tokio::net::TcpListener;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use crate::credentials::TokenStore;
 use crate::runtime::Input;
@@ -35,6 +36,11 @@ use crate::tls::Trust;
 /// a flood of bytes cannot grow memory).
 const INPUT_QUEUE: usize = 128;
 
+/// How long a stopping host waits for its games to say goodbye and their
+/// players' clients to close the connections, before it drops what is left
+/// (a connection still signing in, say).
+const GOODBYE: Duration = Duration::from_secs(3);
+
 /// What every connection of one host shares.
 #[derive(Debug)]
 struct Shared {
@@ -44,16 +50,22 @@ struct Shared {
     /// The name key bindings are kept under (see `Identities::for_key`).
     server_id: String,
     label: String,
+    /// What each game's lobby tells friends (`ssh -p …`, `--server …`).
+    share: Vec<String>,
     identities: Arc<Identities>,
     limits: Limits,
     slots: Slots,
     rate: ConnectionRate,
+    /// Connections open now (at any stage, with a game or not).
+    connections: Arc<AtomicUsize>,
+    /// Set when the host stops: every game ends with a goodbye.
+    stop: watch::Sender<bool>,
 }
 
 /// The SSH side of the host command.
 #[derive(Debug)]
 pub struct SshHost {
-    shared: Arc<Shared>,
+    shared: Shared,
     config: Arc<Config>,
     listener: TcpListener,
 }
@@ -88,16 +100,19 @@ impl SshHost {
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen for SSH on {addr}: {e}"))?;
         Ok(SshHost {
-            shared: Arc::new(Shared {
+            shared: Shared {
                 server,
                 trust,
                 server_id,
                 label,
+                share: Vec::new(),
                 identities: Identities::open(data_dir),
                 slots: Slots::new(limits.max_sessions),
                 rate: ConnectionRate::new(limits.per_ip_per_minute),
                 limits,
-            }),
+                connections: Arc::new(AtomicUsize::new(0)),
+                stop: watch::Sender::new(false),
+            },
             config: Arc::new(config),
             listener,
         })
@@ -107,20 +122,41 @@ impl SshHost {
         self.listener.local_addr()
     }
 
-    /// Serves until `shutdown` completes.
+    /// The lines each game's lobby shows to share the party (known once
+    /// the listener's port is).
+    pub fn set_share(&mut self, lines: Vec<String>) {
+        self.shared.share = lines;
+    }
+
+    /// Serves until `shutdown` completes; then every game says goodbye to
+    /// its player (the alternate screen left, a last line, exit status 1)
+    /// before the connections are dropped.
     pub async fn run(self, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+        let shared = Arc::new(self.shared);
         let mut acceptor = Acceptor {
-            shared: Arc::clone(&self.shared),
+            shared: Arc::clone(&shared),
         };
         let running = acceptor.run_on_socket(Arc::clone(&self.config), &self.listener);
         let handle = running.handle();
+        tokio::pin!(running);
         tokio::select! {
-            result = running => result.map_err(|e| anyhow::anyhow!("SSH server: {e}")),
-            () = shutdown => {
-                handle.shutdown("the host is shutting down".to_owned());
-                Ok(())
-            }
+            result = &mut running => return result.map_err(|e| anyhow::anyhow!("SSH server: {e}")),
+            () = shutdown => {}
         }
+        shared.stop.send_replace(true);
+        // The accept loop keeps running meanwhile, so the goodbyes go out
+        // (russh's own shutdown drops connections without a word).
+        let _ = tokio::time::timeout(GOODBYE, async {
+            while shared.connections.load(Ordering::Acquire) > 0 {
+                tokio::select! {
+                    _ = &mut running => break,
+                    () = tokio::time::sleep(Duration::from_millis(50)) => {}
+                }
+            }
+        })
+        .await;
+        handle.shutdown("the host stopped".to_owned());
+        Ok(())
     }
 }
 
@@ -140,6 +176,7 @@ impl Server for Acceptor {
             )),
             _ => None,
         };
+        self.shared.connections.fetch_add(1, Ordering::AcqRel);
         Connection {
             shared: Arc::clone(&self.shared),
             refusal,
@@ -164,6 +201,12 @@ struct Connection {
     theme: Theme,
     input: Option<mpsc::Sender<Input>>,
     parser: KeyParser,
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.shared.connections.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 impl Connection {
@@ -192,6 +235,8 @@ impl Connection {
             theme: self.theme,
             size: self.size,
             idle_timeout: self.shared.limits.idle_timeout,
+            share: self.shared.share.clone(),
+            stop: self.shared.stop.subscribe(),
         };
         let (tx, rx) = mpsc::channel(INPUT_QUEUE);
         self.input = Some(tx);
@@ -300,6 +345,11 @@ impl Handler for Connection {
         session.channel_success(channel)?;
         let handle = session.handle();
         if let Some(reason) = self.refusal.clone() {
+            tokio::spawn(async move { session::refuse(handle, channel, &reason).await });
+            return Ok(());
+        }
+        if *self.shared.stop.borrow() {
+            let reason = "the host is stopping; no new games.".to_owned();
             tokio::spawn(async move { session::refuse(handle, channel, &reason).await });
             return Ok(());
         }

@@ -13,7 +13,7 @@ use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use russh::ChannelId;
 use russh::server::Handle;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use crate::api::ApiClient;
 use crate::credentials::TokenStore;
@@ -105,6 +105,10 @@ pub struct Visit {
     pub theme: Theme,
     pub size: (u16, u16),
     pub idle_timeout: Duration,
+    /// What the lobby tells friends.
+    pub share: Vec<String>,
+    /// Becomes true when the host stops: the game ends with a goodbye.
+    pub stop: watch::Receiver<bool>,
 }
 
 /// How a visit ended, for the player's last line.
@@ -112,22 +116,43 @@ pub struct Visit {
 pub enum Ending {
     Quit,
     Idle,
+    /// The host quit its own client (or was stopped).
+    HostStopped,
     Gone,
 }
 
 /// The keys as the client's event loop reads them; a wait longer than the
-/// idle timeout ends the stream with `TimedOut`.
+/// idle timeout ends the stream with `TimedOut`, the host stopping with
+/// `ConnectionAborted`.
 fn keys(
     rx: mpsc::Receiver<Input>,
+    stop: watch::Receiver<bool>,
     idle: Duration,
 ) -> impl Stream<Item = io::Result<Input>> + Unpin {
-    Box::pin(futures::stream::unfold(rx, move |mut rx| async move {
-        match tokio::time::timeout(idle, rx.recv()).await {
-            Ok(Some(input)) => Some((Ok(input), rx)),
-            Ok(None) => None,
-            Err(_) => Some((Err(io::Error::new(io::ErrorKind::TimedOut, "idle")), rx)),
-        }
-    }))
+    Box::pin(futures::stream::unfold(
+        (rx, stop),
+        move |(mut rx, mut stop)| async move {
+            let stopped = async {
+                // A dropped sender (the host gone) stops the game too.
+                let _ = stop.wait_for(|stopped| *stopped).await;
+            };
+            let next = tokio::select! {
+                next = tokio::time::timeout(idle, rx.recv()) => next,
+                () = stopped => {
+                    let err = io::Error::new(io::ErrorKind::ConnectionAborted, "host stopped");
+                    return Some((Err(err), (rx, stop)));
+                }
+            };
+            match next {
+                Ok(Some(input)) => Some((Ok(input), (rx, stop))),
+                Ok(None) => None,
+                Err(_) => Some((
+                    Err(io::Error::new(io::ErrorKind::TimedOut, "idle")),
+                    (rx, stop),
+                )),
+            }
+        },
+    ))
 }
 
 /// Plays one visit to its end and says goodbye on the channel.
@@ -147,20 +172,20 @@ pub async fn play(visit: Visit, input: mpsc::Receiver<Input>, handle: Handle, ch
                 tokens: visit.tokens,
                 label: visit.label,
                 theme: visit.theme,
+                share: visit.share,
             };
-            let result =
-                runtime::drive(&mut terminal, keys(input, visit.idle_timeout), session).await;
+            let input = keys(input, visit.stop, visit.idle_timeout);
+            let result = runtime::drive(&mut terminal, input, session).await;
             let ending = match result {
                 Ok(()) => Ending::Quit,
-                Err(err) => {
-                    let idle = err
-                        .downcast_ref::<io::Error>()
-                        .is_some_and(|e| e.kind() == io::ErrorKind::TimedOut);
-                    if !idle {
+                Err(err) => match err.downcast_ref::<io::Error>().map(io::Error::kind) {
+                    Some(io::ErrorKind::TimedOut) => Ending::Idle,
+                    Some(io::ErrorKind::ConnectionAborted) => Ending::HostStopped,
+                    _ => {
                         tracing::info!(error = %err, "ssh visit ended");
+                        Ending::Gone
                     }
-                    if idle { Ending::Idle } else { Ending::Gone }
-                }
+                },
             };
             // Dropping the terminal shows the cursor again.
             drop(terminal);
@@ -176,6 +201,11 @@ pub async fn play(visit: Visit, input: mpsc::Receiver<Input>, handle: Handle, ch
                 let _ = write!(
                     bye,
                     "party-tui: closed after {idle} without a key press (the idle limit). Your seat is kept: connect again to play on.\r\n"
+                );
+            }
+            if ending == Ending::HostStopped {
+                bye.extend_from_slice(
+                    b"party-tui: the host quit, so the games served from there have ended.\r\n",
                 );
             }
             output.send(bye).await;

@@ -211,22 +211,38 @@ fn spaced(code: &str) -> String {
     format!("{}  -  {}", join(letters), join(digits))
 }
 
+/// The party code, centered; when the client hosts, the lines that tell
+/// friends how to reach the game follow it in a "Share" box.
+fn render_code(frame: &mut Frame, area: Rect, code: &str, share: &[String], theme: Theme) {
+    let mut lines = vec![Line::styled(spaced(code), theme.title()).centered()];
+    lines.extend(share.iter().map(|l| Line::raw(format!(" {l}"))));
+    let title = if share.is_empty() {
+        " Party code — share it "
+    } else {
+        " Share — the party code and how to join "
+    };
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(title)),
+        area,
+    );
+}
+
 pub fn lobby(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let Some(party) = &app.party else { return };
     let warning = app.lobby_warning();
+    // Room for the low-balance warning's two lines when it shows.
+    let info_height = if warning.is_some() { 5 } else { 3 };
+    // The share lines take what the players' list (six rows at least) and
+    // the info box leave; a host with many addresses shows the first ones.
+    let room = area.height.saturating_sub(3 + 6 + info_height) as usize;
+    let share = &app.share[..app.share.len().min(room)];
     let [code, list, info] = Layout::vertical([
-        Constraint::Length(3),
+        Constraint::Length(3 + share.len() as u16),
         Constraint::Min(4),
-        // Room for the low-balance warning's two lines when it shows.
-        Constraint::Length(if warning.is_some() { 5 } else { 3 }),
+        Constraint::Length(info_height),
     ])
     .areas(area);
-    frame.render_widget(
-        Paragraph::new(Line::styled(spaced(&party.party_code), theme.title()))
-            .centered()
-            .block(Block::bordered().title(" Party code — share it ")),
-        code,
-    );
+    render_code(frame, code, &party.party_code, share, theme);
     let me = app.my_id();
     let rows = party.participants.iter().enumerate().map(|(i, p)| {
         let ready = if p.status == ParticipantStatus::Ready {

@@ -119,6 +119,30 @@ fn lobby_as_host() {
 }
 
 #[test]
+fn lobby_of_a_host_shows_what_to_share() {
+    let mut a = app(Screen::Lobby);
+    a.party = Some(fixtures::status(PartyPhase::Lobby));
+    a.conn = ConnState::Live;
+    a.share = crate::share::lines(
+        Some("0.0.0.0:8000".parse().expect("an address")),
+        Some("0.0.0.0:2222".parse().expect("an address")),
+        None,
+        &["192.168.1.20".parse().expect("an address")],
+    );
+    let screen = draw(&a);
+    // The code and both ways in, together in the one box.
+    for text in [
+        "┌ Share — the party code and how to join ",
+        "H E J Y  -  4 8 8 3",
+        "party-tui --server http://192.168.1.20:8000",
+        "ssh -p 2222 192.168.1.20",
+    ] {
+        assert!(screen.contains(text), "{text:?} missing:\n{screen}");
+    }
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
 fn lobby_as_guest() {
     let mut a = app(Screen::Lobby);
     a.me = Some((player(2), "bob".into()));

@@ -214,7 +214,7 @@ impl Player {
         self.pane.text(typed_code);
         self.pane.keys(&["Enter"]);
         self.pane.wait_until("the lobby", |s| {
-            s.contains("Party code — share it") && s.contains("(you)")
+            code_on_screen(s).is_some() && s.contains("(you)")
         });
     }
 

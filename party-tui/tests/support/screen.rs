@@ -36,16 +36,37 @@ pub fn wallet_in_header(screen: &str) -> Option<i64> {
     })
 }
 
-/// The party code under "Party code — share it", e.g. `H E J Y  -  4 8 8 3`.
+/// The party code under "Party code — share it" (or the "Share" box of a
+/// client that hosts), e.g. `H E J Y  -  4 8 8 3`.
 pub fn code_on_screen(screen: &str) -> Option<String> {
     let mut lines = screen.lines();
-    lines.find(|l| l.contains("Party code — share it"))?;
+    lines.find(|l| l.contains("┌ Party code — share it ") || l.contains("┌ Share — "))?;
     let code: String = lines
         .next()?
         .chars()
         .filter(char::is_ascii_alphanumeric)
         .collect();
     (code.len() == 8).then_some(code)
+}
+
+/// The lines of the lobby's "Share" box after the code (`With the client:
+/// …`, `Over SSH: …`), trimmed; empty when the box is not there.
+pub fn share_on_screen(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .skip_while(|l| !l.contains("┌ Share — "))
+        .skip(2)
+        .take_while(|l| !l.starts_with('└'))
+        .map(|l| l.trim_matches('│').trim().to_owned())
+        .collect()
+}
+
+/// The port of the `ssh -p PORT HOST` line in the lobby's "Share" box.
+pub fn ssh_port_on_screen(screen: &str) -> Option<u16> {
+    share_on_screen(screen).iter().find_map(|l| {
+        let rest = l.split_once("ssh -p ")?.1;
+        rest.split_whitespace().next()?.parse().ok()
+    })
 }
 
 /// The line after `label` in the round form (left column), trimmed.
