@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use player::*;
 use screen::*;
 use support::Tmux;
+use support::headless::{headless_trusting, ok, ranked_usernames, spawn_play};
 
 // ------------------------------------------------------------ the tests
 
@@ -397,11 +398,17 @@ fn ctrl_l_asks_before_leaving_a_running_party() {
     println!("total {:.1}s", started.elapsed().as_secs_f64());
 }
 
+/// Issue 12's TLS party: one party of four over `https://` and `wss://`
+/// with a certificate made here. The host is the interactive client in
+/// tmux; three friends are headless clients, as scripts would run them,
+/// that join by the code read off the host's screen. Every client trusts
+/// the test's CA through `--ca-cert`.
 #[test]
-fn one_player_plays_against_bots_over_https_and_wss_with_ca_cert() {
+fn a_tmux_host_and_three_headless_friends_play_over_https_and_wss_with_ca_cert() {
     if !support::available() {
         return;
     }
+    let started = Instant::now();
     // A TLS server in this process, on its own runtime for the test's length.
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let server_dir = tempdir();
@@ -414,30 +421,93 @@ fn one_player_plays_against_bots_over_https_and_wss_with_ca_cert() {
         "--ca-cert".to_owned(),
         arg(&ca),
     ];
-    let mut me = Player::start(&tmux, tempdir(), &args, "2");
-    let screen = me.pane.wait_for(" Sign in ");
+    let mut host = Player::start(&tmux, tempdir(), &args, "2");
+    let screen = host.pane.wait_for(" Sign in ");
     assert!(!screen.contains("not encrypted"), "{screen}");
-    let name = me.sign_in_as_guest();
-    me.create_party();
-    for n in 2..=3 {
-        me.pane.keys(&["b"]);
-        me.pane.wait_for(&format!("Players {n}/8"));
-    }
+    let host_name = host.sign_in_as_guest();
+    let code = host.create_party();
     // The lobby's socket is up over wss://.
-    let live = me
+    let live = host
         .pane
         .wait_until("a live party socket", |s| header(s).contains(&"● live"));
     assert!(!live.contains("not encrypted"), "{live}");
-    me.pane.keys(&["r"]);
-    me.pane.wait_for("3 ready — press s to start.");
-    me.pane.keys(&["s"]);
-    let mut players = vec![me];
+
+    // Three friends, each a headless client with a data dir of its own,
+    // sign in as guests, join by the code on the host's screen (one types
+    // it in lower case) and get ready.
+    let friends: Vec<_> = (0..3).map(|_| tempdir()).collect();
+    let run = |dir: &Path, args: &[&str]| headless_trusting(&url, Some(&ca), dir, args);
+    let mut names = vec![host_name];
+    for (i, friend) in friends.iter().enumerate() {
+        let signed_in = ok(&run(friend.path(), &["guest"]));
+        assert_eq!(signed_in[0]["event"], "signed_in", "{signed_in:?}");
+        names.push(signed_in[0]["username"].as_str().unwrap().to_owned());
+        let typed = if i == 1 {
+            code.to_lowercase()
+        } else {
+            code.clone()
+        };
+        let joined = ok(&run(friend.path(), &["join", &typed]));
+        assert_eq!(joined[0]["party_code"], code.as_str(), "{joined:?}");
+        let ready = ok(&run(friend.path(), &["ready"]));
+        assert_eq!(ready[0]["event"], "ready", "{ready:?}");
+    }
+    let lobby = host.pane.wait_for("Players 4/8");
+    for n in &names {
+        assert!(lobby.contains(n.as_str()), "{n} missing:\n{lobby}");
+    }
+    host.pane.keys(&["r"]);
+    host.pane.wait_for("4 ready — press s to start.");
+    host.pane.keys(&["s"]);
+
+    // The friends play every round in their own processes while the host
+    // plays on the screen.
+    let playing: Vec<_> = friends
+        .iter()
+        .map(|f| spawn_play(&url, Some(&ca), f.path()))
+        .collect();
+    let mut players = vec![host];
     play_to_results(&mut players, &mut Phrases::default());
-    let me = players.remove(0);
-    let results = me.results.clone().unwrap_or_default();
-    let ranked = ranked_names(&results);
-    assert_eq!(ranked.len(), 3, "{results}");
-    assert!(ranked.contains(&name), "{results}");
-    me.quit_with(&["q"]);
+    let host = players.remove(0);
+    let mut expected = names.clone();
+    expected.sort();
+
+    // The host's scoreboard ranks all four.
+    let results = host.results.clone().unwrap_or_default();
+    assert!(
+        results.contains(&format!("Party {code} results")),
+        "{results}"
+    );
+    let mut ranked = ranked_names(&results);
+    ranked.sort();
+    assert_eq!(ranked, expected, "{results}");
+
+    // Each friend's `play` reached RESULTS with its socket up over wss://,
+    // and the last line it reads is the results, all four ranked.
+    for (friend, playing) in friends.iter().zip(playing) {
+        let out = playing.finish();
+        let events = ok(&out);
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("party socket connected"),
+            "the party socket never connected:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let done = events.last().unwrap();
+        assert_eq!(
+            (&done["event"], &done["phase"]),
+            (&"done".into(), &"RESULTS".into()),
+            "{events:?}"
+        );
+        let read = ok(&run(friend.path(), &["results"]));
+        let last = read.last().unwrap();
+        assert_eq!(last["event"], "results", "{read:?}");
+        assert_eq!(last["results"]["party_code"], code.as_str(), "{last}");
+        let mut ranked = ranked_usernames(last);
+        ranked.sort();
+        assert_eq!(ranked, expected, "{last}");
+    }
+
+    host.quit_with(&["q"]);
     drop(runtime);
+    println!("total {:.1}s", started.elapsed().as_secs_f64());
 }

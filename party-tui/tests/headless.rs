@@ -9,9 +9,12 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+#[path = "support/headless.rs"]
+mod cli;
 #[path = "support/tls.rs"]
 mod tls;
 
+use cli::{headless_trusting, lines, ok, ranked_usernames, spawn_play};
 use tls::tls_server;
 
 const BIN: &str = env!("CARGO_BIN_EXE_party-tui");
@@ -39,47 +42,6 @@ async fn server_with(dir: &std::path::Path, party_mode: party_server::config::Sw
 /// Runs `party-tui headless <args>` for the player whose data lives in `dir`.
 fn headless(server: &str, dir: &std::path::Path, args: &[&str]) -> Output {
     headless_trusting(server, None, dir, args)
-}
-
-/// [`headless`], trusting the CA certificate in `ca` (`--ca-cert`).
-fn headless_trusting(
-    server: &str,
-    ca: Option<&Path>,
-    dir: &std::path::Path,
-    args: &[&str],
-) -> Output {
-    Command::new(BIN)
-        .arg("headless")
-        .args(args)
-        .args(["--server", server, "--data-dir"])
-        .arg(dir)
-        .args(ca_args(ca))
-        .env("PARTY_TUI_LOG", "warn")
-        .output()
-        .expect("run party-tui")
-}
-
-fn ca_args(ca: Option<&Path>) -> Vec<std::ffi::OsString> {
-    ca.map(|ca| vec!["--ca-cert".into(), ca.as_os_str().to_owned()])
-        .unwrap_or_default()
-}
-
-fn lines(out: &Output) -> Vec<Value> {
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
-        .collect()
-}
-
-fn ok(out: &Output) -> Vec<Value> {
-    assert!(
-        out.status.success(),
-        "exit {:?}: {}\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    lines(out)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -121,32 +83,9 @@ fn script(url: &str, ca: Option<&Path>, dirs: &[std::path::PathBuf]) {
     );
 
     // Everyone plays at once, each in their own process.
-    let players: Vec<_> = dirs
-        .iter()
-        .map(|d| {
-            Command::new(BIN)
-                .args([
-                    "headless",
-                    "play",
-                    "--timeout",
-                    "120",
-                    "--server",
-                    url,
-                    "--data-dir",
-                ])
-                .arg(d)
-                .args(ca_args(ca))
-                // The socket says when it connects: over TLS, that shows
-                // `wss://` worked (polling alone would also reach RESULTS).
-                .env("PARTY_TUI_LOG", "party_tui::ws=debug")
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    for child in players {
-        let out = child.wait_with_output().unwrap();
+    let players: Vec<_> = dirs.iter().map(|d| spawn_play(url, ca, d)).collect();
+    for playing in players {
+        let out = playing.finish();
         let events = ok(&out);
         assert!(
             String::from_utf8_lossy(&out.stderr).contains("party socket connected"),
@@ -177,15 +116,10 @@ fn script(url: &str, ca: Option<&Path>, dirs: &[std::path::PathBuf]) {
     let results = ok(&headless(url, &dirs[2], &["results"]));
     let r = &results[0]["results"];
     assert_eq!(r["party_code"], code.as_str());
-    let ranked: Vec<&str> = r["rankings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["username"].as_str().unwrap())
-        .collect();
+    let ranked = ranked_usernames(&results[0]);
     assert_eq!(ranked.len(), 4);
     for n in &names {
-        assert!(ranked.contains(&n.as_str()), "{n} missing from {ranked:?}");
+        assert!(ranked.contains(n), "{n} missing from {ranked:?}");
     }
     assert_eq!(r["phrasesets_summary"].as_array().unwrap().len(), 4);
     let nets: Vec<i64> = r["rankings"]
@@ -370,15 +304,10 @@ async fn bots_join_by_code_and_play_the_party_to_results() {
 
         // The bots are three distinct players, ranked with the host.
         let results = ok(&headless(&url, &host, &["results"]));
-        let ranked: Vec<&str> = results[0]["results"]["rankings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["username"].as_str().unwrap())
-            .collect();
+        let ranked = ranked_usernames(&results[0]);
         assert_eq!(ranked.len(), 4, "{ranked:?}");
         for (_, name) in &joined {
-            assert!(ranked.contains(&name.as_str()), "{name} not in {ranked:?}");
+            assert!(ranked.contains(name), "{name} not in {ranked:?}");
         }
     })
     .await

@@ -5,6 +5,7 @@
 //! dir), so tests never touch the user's tmux sessions nor each other's,
 //! and dropping it kills whatever is left and removes the socket.
 
+pub mod headless;
 pub mod tls;
 
 use std::fmt::Write as _;
