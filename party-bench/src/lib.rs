@@ -3,7 +3,8 @@
 //!
 //! - [`swarm`] runs one step of load: guests, parties, sockets, rounds.
 //! - [`stats`] records latencies (HDR histograms), fan-out, errors, lost events.
-//! - [`probe`] reads the server's memory.
+//! - [`probe`] reads the server's memory, [`cpu`] the CPU time of the
+//!   server, the bench and the machine.
 //! - [`storage`] measures the database's raw write transactions per second.
 //! - [`config`] holds what a run is asked to do (profile, loads, schedule).
 //! - [`report`] holds what a run reports: the JSON document and the tables.
@@ -20,6 +21,7 @@
 
 pub mod client;
 pub mod config;
+pub mod cpu;
 pub mod probe;
 pub mod report;
 pub mod ssh;
@@ -53,6 +55,7 @@ pub async fn run_step(
     let http = Http::new(&cfg.server, &cfg.trust, recorder.clone());
     let probe = Probe::new(&cfg.server, &cfg.trust, cfg.server_pid);
     let before = probe.read().await;
+    let cpu_before = cpu::CpuSample::now(cfg.server_pid);
     let stop = Arc::new(AtomicBool::new(false));
     let peak = Arc::new(Peak::default());
     let watcher = {
@@ -68,6 +71,8 @@ pub async fn run_step(
         mode: cfg.mode(),
     };
     let outcome = swarm::run_step(&http, &step_config, Arc::new(Gauge::default()), seed).await;
+    // Over the whole step, warm-up included: CPU has no window of its own.
+    let cpu = cpu::CpuReport::between(&cpu_before, &cpu::CpuSample::now(cfg.server_pid));
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let _ = watcher.await;
     let after = probe.read().await;
@@ -108,6 +113,7 @@ pub async fn run_step(
             after,
             per_connected_player_kib: per_player,
         },
+        cpu,
         measured,
         held: false,
         broken_by: Vec::new(),

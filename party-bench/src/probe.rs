@@ -22,28 +22,6 @@ fn parse_vm_rss(status: &str) -> Option<u64> {
         .and_then(|n| n.parse().ok())
 }
 
-/// CPU time a process has used, user plus system, in clock ticks
-/// (`utime` + `stime` of `/proc/PID/stat`; Linux counts them in `USER_HZ`,
-/// 100 a second).
-pub fn cpu_ticks(pid: u32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    parse_cpu_ticks(&stat)
-}
-
-/// Clock ticks a second in `/proc/PID/stat` (`USER_HZ`, fixed by the kernel's ABI).
-pub const TICKS_PER_SECOND: f64 = 100.0;
-
-fn parse_cpu_ticks(stat: &str) -> Option<u64> {
-    // The command name (field 2) is in parentheses and may hold spaces:
-    // count the fields after its closing one. utime and stime are fields
-    // 14 and 15, so the 12th and 13th after it.
-    let rest = stat.get(stat.rfind(')')? + 1..)?;
-    let mut fields = rest.split_whitespace().skip(11);
-    let utime: u64 = fields.next()?.parse().ok()?;
-    let stime: u64 = fields.next()?.parse().ok()?;
-    Some(utime + stime)
-}
-
 /// `process_resident_memory_bytes` from Prometheus text.
 pub fn parse_metrics_rss(text: &str) -> Option<u64> {
     text.lines()
@@ -170,14 +148,6 @@ mod tests {
         let metrics = "# HELP process_resident_memory_bytes Resident memory.\n# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes 2.5e7\nhttp_requests_total{route=\"/x\"} 3\n";
         assert_eq!(parse_metrics_rss(metrics), Some(25_000_000));
         assert_eq!(parse_metrics_rss("other 1\n"), None);
-    }
-
-    #[test]
-    fn reads_user_and_system_time_past_a_name_with_spaces() {
-        let stat = "4242 (party tui) S 1 4242 4242 0 -1 4194560 900 0 0 0 1234 56 0 0 20 0 9 0 100 2000000 3000";
-        assert_eq!(parse_cpu_ticks(stat), Some(1290));
-        assert_eq!(parse_cpu_ticks("4242 (x) S 1"), None);
-        assert!(cpu_ticks(std::process::id()).is_some());
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Profile;
+use crate::cpu::CpuReport;
 use crate::probe::Memory;
 use crate::stats::{self, Measured};
 
@@ -44,6 +45,9 @@ pub struct StepReport {
     pub write_requests_per_second: f64,
     pub connected_peak: i64,
     pub memory: MemoryReport,
+    /// CPU over the whole step (reports from before 2026-12-07 have none).
+    #[serde(default)]
+    pub cpu: CpuReport,
     #[serde(flatten)]
     pub measured: Measured,
     /// No error, no lost event, every party completed, and both p99s
@@ -214,6 +218,15 @@ pub fn step_table(s: &StepReport) -> String {
         s.memory
             .per_connected_player_kib
             .map_or("n/a".to_owned(), |k| format!("{k:.1} KiB"))
+    );
+    let pct = |x: Option<f64>| x.map_or("n/a".to_owned(), |p| format!("{p:.1} %"));
+    let _ = writeln!(
+        out,
+        "  CPU over the step: server {}, bench {} (of one core); machine busy {} of {} cores",
+        pct(s.cpu.server_percent),
+        pct(s.cpu.bench_percent),
+        pct(s.cpu.machine_busy_percent),
+        s.cpu.cores
     );
     if s.held {
         let _ = writeln!(out, "  held");

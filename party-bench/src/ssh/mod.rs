@@ -25,7 +25,8 @@ use tokio::sync::{Semaphore, mpsc, watch};
 use tokio::time::Instant;
 
 use crate::config::SshConfig;
-use crate::probe::{TICKS_PER_SECOND, cpu_ticks, vm_rss_kib};
+use crate::cpu::ProcessSample;
+use crate::probe::vm_rss_kib;
 use player::{Counters, Opened, Orders, Phase};
 
 /// The memory target per SSH session.
@@ -40,23 +41,19 @@ const SIGN_IN_WAIT: Duration = Duration::from_secs(30);
 #[derive(Debug, Clone, Copy)]
 struct Sample {
     rss_kib: Option<u64>,
-    ticks: Option<u64>,
-    at: Instant,
+    cpu: ProcessSample,
 }
 
 fn sample(pid: Option<u32>) -> Sample {
     Sample {
         rss_kib: pid.and_then(vm_rss_kib),
-        ticks: pid.and_then(cpu_ticks),
-        at: Instant::now(),
+        cpu: ProcessSample::of(pid),
     }
 }
 
 /// CPU used between two samples, in percent of one core.
 fn cpu_percent(from: Sample, to: Sample) -> Option<f64> {
-    let used = to.ticks?.checked_sub(from.ticks?)? as f64 / TICKS_PER_SECOND;
-    let secs = to.at.duration_since(from.at).as_secs_f64();
-    (secs > 0.0).then(|| round1(100.0 * used / secs))
+    to.cpu.percent_since(&from.cpu)
 }
 
 fn round1(v: f64) -> f64 {
@@ -328,23 +325,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn growth_is_shared_over_the_sessions_and_cpu_is_per_core() {
+    fn growth_is_shared_over_the_sessions() {
         assert_eq!(per_session(Some(10_000), Some(60_000), 200), Some(250.0));
         assert_eq!(per_session(None, Some(60_000), 200), None);
         assert_eq!(per_session(Some(1), Some(2), 0), None);
-        let at = Instant::now();
-        let from = Sample {
-            rss_kib: None,
-            ticks: Some(100),
-            at,
-        };
-        let to = Sample {
-            ticks: Some(150),
-            at: at + Duration::from_secs(10),
-            ..from
-        };
-        // Half a second of CPU in ten seconds: 5 % of one core.
-        assert_eq!(cpu_percent(from, to), Some(5.0));
     }
 
     #[test]
