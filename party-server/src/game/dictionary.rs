@@ -436,6 +436,31 @@ mod tests {
     }
 
     #[test]
+    fn at_most_three_suffixes_are_stripped() {
+        // DOGLINESSES is DOG + LI(NESS) + ES: three steps, known. One more LY is a
+        // fourth step, which the rules do not follow.
+        assert!(is_known("DOGLINESSES"));
+        assert!(!is_known("DOGLINESSESLY"));
+    }
+
+    #[test]
+    fn a_final_s_after_s_is_not_a_plural() {
+        // BUSS is a word of its own, not BUS + S.
+        assert!(is_word("BUSS") && is_word("BUS"));
+        assert_eq!(stem("BUSS"), "BUSS");
+        assert_eq!(stem("BUSES"), "BUS");
+    }
+
+    #[test]
+    fn words_with_letters_beyond_a_to_z_keep_their_stem_and_do_not_panic() {
+        // Prompt text may hold any letter. U+AC30 is three bytes that end in two equal
+        // ones: no byte of it may be taken for a doubled consonant.
+        assert_eq!(stem("\u{AC30}ING"), "\u{AC30}ING");
+        assert_eq!(stem("CAF\u{C9}S"), "CAF\u{C9}S");
+        assert!(!is_known("\u{AC30}ING"));
+    }
+
+    #[test]
     fn stem_leaves_base_words_unknown_words_and_short_bases_alone() {
         for word in ["DOG", "HOLY", "BEST", "GLASS", "ZZYZX", "BEYONCE'S", "ITS"] {
             let expected = strip_possessive(word).unwrap_or(word);

@@ -258,6 +258,40 @@ mod tests {
     }
 
     #[test]
+    fn copy_ties_rotate_with_the_prompt_position() {
+        // Four players, one prompt each, in seat order. Prompt i goes to the two
+        // least loaded non-authors; among equals, the copier seated right after
+        // seat i (mod 4) comes first, so the first picks move round the table.
+        let got = assign_copies(&prompts(4, 1), &[0, 1, 2, 3]);
+        assert_eq!(
+            got,
+            vec![
+                (1, 100),
+                (2, 100),
+                (3, 101),
+                (0, 101),
+                (3, 102),
+                (0, 102),
+                (1, 103),
+                (2, 103),
+            ]
+        );
+    }
+
+    #[test]
+    fn vote_ties_rotate_with_the_voter_position() {
+        // Voter 0 wrote or copied every set; voters 1 and 2 touched none. Among
+        // equally voted sets, voter i starts looking at set i (mod 4).
+        let sets: Vec<(usize, [usize; 3])> = (0..4).map(|i| (10 + i, [0, 5, 6])).collect();
+        assert_eq!(assign_votes(&sets, &[0, 1, 2], 1), vec![(1, 11), (2, 12)]);
+        // Second round: each takes the least voted set left to them.
+        assert_eq!(
+            assign_votes(&sets, &[0, 1, 2], 2),
+            vec![(1, 11), (2, 12), (1, 13), (2, 10)]
+        );
+    }
+
+    #[test]
     fn three_players_have_nothing_to_vote_on_with_one_prompt_each() {
         // Each player wrote one set and copied the other two.
         let sets = vec![(0, [0, 1, 2]), (1, [1, 2, 0]), (2, [2, 0, 1])];
