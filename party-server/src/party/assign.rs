@@ -279,6 +279,38 @@ mod tests {
     }
 
     #[test]
+    fn copy_ties_rotate_forward_round_the_table() {
+        // Five seats: the least loaded first; among equals, counting from seat i
+        // forward round the table (prompt 102: seat 0 is idle, then 3 before 4).
+        let got = assign_copies(&prompts(5, 1), &[0, 1, 2, 3, 4]);
+        assert_eq!(
+            got,
+            vec![
+                (1, 100),
+                (2, 100),
+                (3, 101),
+                (4, 101),
+                (0, 102),
+                (3, 102),
+                (4, 103),
+                (0, 103),
+                (1, 104),
+                (2, 104),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_single_prompt_leaves_the_other_players_idle() {
+        // Two copies for four players: loads 1, 1, 0, 0 differ by one, which is
+        // balanced, so nothing moves.
+        assert_eq!(
+            assign_copies(&[(100, 0)], &[0, 1, 2, 3]),
+            vec![(1, 100), (2, 100)]
+        );
+    }
+
+    #[test]
     fn vote_ties_rotate_with_the_voter_position() {
         // Voter 0 wrote or copied every set; voters 1 and 2 touched none. Among
         // equally voted sets, voter i starts looking at set i (mod 4).
