@@ -310,6 +310,80 @@ mod tests {
         );
     }
 
+    /// Asserts the copy rules on `got` and that loads differ by at most one.
+    fn assert_complete_and_even(
+        prompts: &[(usize, usize)],
+        copiers: &[usize],
+        got: &[(usize, usize)],
+    ) {
+        for (prompt, author) in prompts {
+            let who: Vec<usize> = got
+                .iter()
+                .filter(|(_, p)| p == prompt)
+                .map(|(c, _)| *c)
+                .collect();
+            assert_eq!(who.len(), 2, "{prompt}: {got:?}");
+            assert!(
+                who[0] != who[1] && !who.contains(author),
+                "{prompt}: {got:?}"
+            );
+        }
+        let loads: Vec<usize> = copiers
+            .iter()
+            .map(|c| got.iter().filter(|(x, _)| x == c).count())
+            .collect();
+        assert!(
+            loads.iter().max().unwrap() - loads.iter().min().unwrap() <= 1,
+            "{loads:?}"
+        );
+    }
+
+    #[test]
+    fn uneven_prompts_are_evened_out_by_moving_copies() {
+        // Forfeited prompts leave some players with more prompts than others, and
+        // greedy picks alone then end uneven; the repair pass moves copies along a
+        // chain of copiers until loads differ by at most one. Exact results, as the
+        // assignment is deterministic.
+        let cases: [(&[(usize, usize)], &[usize], &[(usize, usize)]); 3] = [
+            // Six players, three prompts (two by player 0): one copy each.
+            (
+                &[(100, 0), (101, 5), (102, 0)],
+                &[0, 1, 2, 3, 4, 5],
+                &[(1, 100), (3, 100), (0, 101), (4, 101), (5, 102), (2, 102)],
+            ),
+            // Five players, three prompts: one copier does two.
+            (
+                &[(100, 2), (101, 0), (102, 4)],
+                &[0, 1, 2, 3, 4],
+                &[(0, 100), (1, 100), (4, 101), (3, 101), (2, 102), (3, 102)],
+            ),
+            // Four players, six prompts, three of them by player 1: two moves.
+            (
+                &[(100, 2), (101, 0), (102, 3), (103, 1), (104, 1), (105, 1)],
+                &[0, 1, 2, 3],
+                &[
+                    (0, 100),
+                    (1, 100),
+                    (1, 101),
+                    (2, 101),
+                    (1, 102),
+                    (0, 102),
+                    (3, 103),
+                    (0, 103),
+                    (2, 104),
+                    (3, 104),
+                    (2, 105),
+                    (3, 105),
+                ],
+            ),
+        ];
+        for (prompts, copiers, expected) in cases {
+            let got = assign_copies(prompts, copiers);
+            assert_complete_and_even(prompts, copiers, &got);
+            assert_eq!(got, expected, "{prompts:?}");
+        }
+    }
+
     #[test]
     fn vote_ties_rotate_with_the_voter_position() {
         // Voter 0 wrote or copied every set; voters 1 and 2 touched none. Among
