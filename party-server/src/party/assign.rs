@@ -385,6 +385,17 @@ mod tests {
     }
 
     #[test]
+    fn more_voters_than_sets_share_them_evenly() {
+        // Two sets nobody voting wrote, four voters: each set gets two votes,
+        // alternating in seat order.
+        let sets: Vec<(usize, [usize; 3])> = vec![(10, [7, 8, 9]), (11, [7, 8, 9])];
+        assert_eq!(
+            assign_votes(&sets, &[0, 1, 2, 3], 1),
+            vec![(0, 10), (1, 11), (2, 10), (3, 11)]
+        );
+    }
+
+    #[test]
     fn vote_ties_rotate_with_the_voter_position() {
         // Voter 0 wrote or copied every set; voters 1 and 2 touched none. Among
         // equally voted sets, voter i starts looking at set i (mod 4).
