@@ -262,9 +262,10 @@ fn push_vowel_suffix_bases(rest: &str, bases: &mut Vec<String>) {
             bases.push(with_e);
             bases.push(rest.to_owned());
         }
-        // A single S before the suffix is more often a dropped-E base (SPARSEST, PARSING,
-        // DENSER) than a plural that took a suffix (SPARS, PARS, DENS).
-        [.., before, b'S'] if *before != b'S' => {
+        // A single S before the suffix (a doubled one took the first arm) is more often a
+        // dropped-E base (SPARSEST, PARSING, DENSER) than a plural that took a suffix
+        // (SPARS, PARS, DENS).
+        [.., _, b'S'] => {
             bases.push(with_e);
             bases.push(rest.to_owned());
         }
@@ -414,6 +415,9 @@ mod tests {
             ("HOPING", "HOPE"),
             ("HOPPING", "HOP"),
             ("SINGING", "SING"),
+            // EMPLOYE and PSYCHE are words too, but the plain rest comes first.
+            ("EMPLOYED", "EMPLOY"),
+            ("PSYCHING", "PSYCH"),
             ("CODED", "CODE"),
             ("SPARSEST", "SPARSE"),
             ("BIGGEST", "BIG"),
