@@ -344,7 +344,9 @@ mod tests {
         // greedy picks alone then end uneven; the repair pass moves copies along a
         // chain of copiers until loads differ by at most one. Exact results, as the
         // assignment is deterministic.
-        let cases: [(&[(usize, usize)], &[usize], &[(usize, usize)]); 3] = [
+        // (prompts as (prompt, author), copiers, expected (copier, prompt) pairs)
+        type Case<'a> = (&'a [(usize, usize)], &'a [usize], &'a [(usize, usize)]);
+        let cases: [Case; 3] = [
             // Six players, three prompts (two by player 0): one copy each.
             (
                 &[(100, 0), (101, 5), (102, 0)],
