@@ -457,6 +457,34 @@ mod tests {
     }
 
     #[test]
+    fn words_from_any_list_of_the_file_have_their_class() {
+        let vocabulary = parsed();
+        for class in WordClass::ALL {
+            for word in vocabulary.general.words(class) {
+                assert_eq!(vocabulary.class_anywhere(word), Some(class), "{word}");
+            }
+        }
+        assert_eq!(vocabulary.class_anywhere("MUSTARD"), Some(WordClass::Noun));
+        assert_eq!(vocabulary.class_anywhere("WOMBAT"), None);
+    }
+
+    #[test]
+    fn errors_name_the_file_the_line_and_the_problem() {
+        assert_eq!(
+            VocabularyError::at(4, Problem::UnknownClass("thing".into())).to_string(),
+            "bot_vocabulary.tsv line 4: unknown class \"thing\""
+        );
+        assert_eq!(
+            VocabularyError::missing("general", Some(WordClass::Verb)).to_string(),
+            "bot_vocabulary.tsv line 0: general has no verb list"
+        );
+        assert_eq!(
+            VocabularyError::missing("food", None).to_string(),
+            "bot_vocabulary.tsv line 0: no lists for food"
+        );
+    }
+
+    #[test]
     fn malformed_files_are_rejected_with_the_line() {
         assert_eq!(parse_err("scope\twords\n").problem, Problem::MissingHeader);
         let bad = [
@@ -490,7 +518,9 @@ mod tests {
             let text: &'static str = format!("{HEADER}\n# comment\n{body}").leak();
             let err = parse_err(text);
             assert_eq!(err.problem, problem, "{body:?}");
-            assert!(err.line >= 3, "{body:?}: line {}", err.line);
+            // The header is line 1 and the comment line 2; the problem is on the
+            // body's last line.
+            assert_eq!(err.line, 2 + body.lines().count(), "{body:?}");
         }
         let incomplete = parse_err("scope\tclass\twords\ngeneral\tnoun\tSOCK\n");
         assert_eq!(

@@ -262,9 +262,10 @@ fn push_vowel_suffix_bases(rest: &str, bases: &mut Vec<String>) {
             bases.push(with_e);
             bases.push(rest.to_owned());
         }
-        // A single S before the suffix is more often a dropped-E base (SPARSEST, PARSING,
-        // DENSER) than a plural that took a suffix (SPARS, PARS, DENS).
-        [.., before, b'S'] if *before != b'S' => {
+        // A single S before the suffix (a doubled one took the first arm) is more often a
+        // dropped-E base (SPARSEST, PARSING, DENSER) than a plural that took a suffix
+        // (SPARS, PARS, DENS).
+        [.., _, b'S'] => {
             bases.push(with_e);
             bases.push(rest.to_owned());
         }
@@ -414,6 +415,9 @@ mod tests {
             ("HOPING", "HOPE"),
             ("HOPPING", "HOP"),
             ("SINGING", "SING"),
+            // EMPLOYE and PSYCHE are words too, but the plain rest comes first.
+            ("EMPLOYED", "EMPLOY"),
+            ("PSYCHING", "PSYCH"),
             ("CODED", "CODE"),
             ("SPARSEST", "SPARSE"),
             ("BIGGEST", "BIG"),
@@ -433,6 +437,31 @@ mod tests {
         ] {
             assert_eq!(stem(word), expected, "stem of {word}");
         }
+    }
+
+    #[test]
+    fn at_most_three_suffixes_are_stripped() {
+        // DOGLINESSES is DOG + LI(NESS) + ES: three steps, known. One more LY is a
+        // fourth step, which the rules do not follow.
+        assert!(is_known("DOGLINESSES"));
+        assert!(!is_known("DOGLINESSESLY"));
+    }
+
+    #[test]
+    fn a_final_s_after_s_is_not_a_plural() {
+        // BUSS is a word of its own, not BUS + S.
+        assert!(is_word("BUSS") && is_word("BUS"));
+        assert_eq!(stem("BUSS"), "BUSS");
+        assert_eq!(stem("BUSES"), "BUS");
+    }
+
+    #[test]
+    fn words_with_letters_beyond_a_to_z_keep_their_stem_and_do_not_panic() {
+        // Prompt text may hold any letter. U+AC30 is three bytes that end in two equal
+        // ones: no byte of it may be taken for a doubled consonant.
+        assert_eq!(stem("\u{AC30}ING"), "\u{AC30}ING");
+        assert_eq!(stem("CAF\u{C9}S"), "CAF\u{C9}S");
+        assert!(!is_known("\u{AC30}ING"));
     }
 
     #[test]

@@ -249,6 +249,36 @@ mod tests {
     }
 
     #[test]
+    fn errors_name_the_file_the_line_and_the_problem() {
+        let err = |line, problem| HouseLibraryError::at(line, problem).to_string();
+        assert_eq!(
+            err(1, Problem::MissingHeader),
+            "house_phrasesets.tsv line 1: the first line must be \"prompt\\toriginal\\tcopy1\\tcopy2\""
+        );
+        assert_eq!(
+            err(7, Problem::Columns(2)),
+            "house_phrasesets.tsv line 7: 2 fields instead of 4"
+        );
+        assert_eq!(
+            err(3, Problem::Repeated),
+            "house_phrasesets.tsv line 3: this prompt and original are already listed"
+        );
+        assert_eq!(
+            err(
+                4,
+                Problem::Copy {
+                    copy: 2,
+                    rejection: Rejection::OnlyCommonWords
+                }
+            ),
+            format!(
+                "house_phrasesets.tsv line 4: copy 2: {}",
+                Rejection::OnlyCommonWords
+            )
+        );
+    }
+
+    #[test]
     fn broken_lines_are_errors_with_their_line() {
         let prompt = "the worst password ever";
         assert_eq!(

@@ -10,12 +10,6 @@ pub struct VoteTally {
     pub copy2: i64,
 }
 
-impl VoteTally {
-    pub fn total(&self) -> i64 {
-        self.original + self.copy1 + self.copy2
-    }
-}
-
 /// Points and prize of each role, and what stays in the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PrizeSplit {
@@ -119,6 +113,58 @@ mod tests {
         assert_eq!(split.points, [3, 2, 2]);
         assert_eq!(split.payouts, [81, 54, 54]);
         assert_eq!(split.remainder, 1);
+    }
+
+    #[test]
+    fn each_role_earns_its_own_points_per_vote() {
+        // Points per vote other than 1 and 2, so a sum or quotient in place of
+        // a product would change the points.
+        let r = GameRules {
+            points_per_correct_vote: 3,
+            points_per_fooled_vote: 4,
+            ..rules()
+        };
+        let tally = VoteTally {
+            original: 2,
+            copy1: 1,
+            copy2: 3,
+        };
+        let split = split_prize(&r, 220, tally);
+        assert_eq!(split.points, [6, 4, 12]);
+        assert_eq!(split.payouts, [60, 40, 120]);
+        assert_eq!(split.remainder, 0);
+        // floor(6 × 221 / 22) = 60, floor(4 × 221 / 22) = 40, floor(12 × 221 / 22) = 120.
+        let split = split_prize(&r, 221, tally);
+        assert_eq!(split.payouts, [60, 40, 120]);
+        assert_eq!(split.remainder, 1);
+    }
+
+    #[test]
+    fn a_copy_earns_two_points_per_fooled_voter() {
+        // Default rules: three fooled voters are worth six points, twice the
+        // original's three correct votes.
+        let split = split_prize(
+            &rules(),
+            270,
+            VoteTally {
+                original: 3,
+                copy1: 3,
+                copy2: 0,
+            },
+        );
+        assert_eq!(split.points, [3, 6, 0]);
+        assert_eq!(split.payouts, [90, 180, 0]);
+        let split = split_prize(
+            &rules(),
+            270,
+            VoteTally {
+                original: 3,
+                copy1: 0,
+                copy2: 3,
+            },
+        );
+        assert_eq!(split.points, [3, 0, 6]);
+        assert_eq!(split.payouts, [90, 0, 180]);
     }
 
     #[test]

@@ -258,6 +258,159 @@ mod tests {
     }
 
     #[test]
+    fn copy_ties_rotate_with_the_prompt_position() {
+        // Four players, one prompt each, in seat order. Prompt i goes to the two
+        // least loaded non-authors; among equals, the copier seated right after
+        // seat i (mod 4) comes first, so the first picks move round the table.
+        let got = assign_copies(&prompts(4, 1), &[0, 1, 2, 3]);
+        assert_eq!(
+            got,
+            vec![
+                (1, 100),
+                (2, 100),
+                (3, 101),
+                (0, 101),
+                (3, 102),
+                (0, 102),
+                (1, 103),
+                (2, 103),
+            ]
+        );
+    }
+
+    #[test]
+    fn copy_ties_rotate_forward_round_the_table() {
+        // Five seats: the least loaded first; among equals, counting from seat i
+        // forward round the table (prompt 102: seat 0 is idle, then 3 before 4).
+        let got = assign_copies(&prompts(5, 1), &[0, 1, 2, 3, 4]);
+        assert_eq!(
+            got,
+            vec![
+                (1, 100),
+                (2, 100),
+                (3, 101),
+                (4, 101),
+                (0, 102),
+                (3, 102),
+                (4, 103),
+                (0, 103),
+                (1, 104),
+                (2, 104),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_single_prompt_leaves_the_other_players_idle() {
+        // Two copies for four players: loads 1, 1, 0, 0 differ by one, which is
+        // balanced, so nothing moves.
+        assert_eq!(
+            assign_copies(&[(100, 0)], &[0, 1, 2, 3]),
+            vec![(1, 100), (2, 100)]
+        );
+    }
+
+    /// Asserts the copy rules on `got` and that loads differ by at most one.
+    fn assert_complete_and_even(
+        prompts: &[(usize, usize)],
+        copiers: &[usize],
+        got: &[(usize, usize)],
+    ) {
+        for (prompt, author) in prompts {
+            let who: Vec<usize> = got
+                .iter()
+                .filter(|(_, p)| p == prompt)
+                .map(|(c, _)| *c)
+                .collect();
+            assert_eq!(who.len(), 2, "{prompt}: {got:?}");
+            assert!(
+                who[0] != who[1] && !who.contains(author),
+                "{prompt}: {got:?}"
+            );
+        }
+        let loads: Vec<usize> = copiers
+            .iter()
+            .map(|c| got.iter().filter(|(x, _)| x == c).count())
+            .collect();
+        assert!(
+            loads.iter().max().unwrap() - loads.iter().min().unwrap() <= 1,
+            "{loads:?}"
+        );
+    }
+
+    #[test]
+    fn uneven_prompts_are_evened_out_by_moving_copies() {
+        // Forfeited prompts leave some players with more prompts than others, and
+        // greedy picks alone then end uneven; the repair pass moves copies along a
+        // chain of copiers until loads differ by at most one. Exact results, as the
+        // assignment is deterministic.
+        // (prompts as (prompt, author), copiers, expected (copier, prompt) pairs)
+        type Case<'a> = (&'a [(usize, usize)], &'a [usize], &'a [(usize, usize)]);
+        let cases: [Case; 3] = [
+            // Six players, three prompts (two by player 0): one copy each.
+            (
+                &[(100, 0), (101, 5), (102, 0)],
+                &[0, 1, 2, 3, 4, 5],
+                &[(1, 100), (3, 100), (0, 101), (4, 101), (5, 102), (2, 102)],
+            ),
+            // Five players, three prompts: one copier does two.
+            (
+                &[(100, 2), (101, 0), (102, 4)],
+                &[0, 1, 2, 3, 4],
+                &[(0, 100), (1, 100), (4, 101), (3, 101), (2, 102), (3, 102)],
+            ),
+            // Four players, six prompts, three of them by player 1: two moves.
+            (
+                &[(100, 2), (101, 0), (102, 3), (103, 1), (104, 1), (105, 1)],
+                &[0, 1, 2, 3],
+                &[
+                    (0, 100),
+                    (1, 100),
+                    (1, 101),
+                    (2, 101),
+                    (1, 102),
+                    (0, 102),
+                    (3, 103),
+                    (0, 103),
+                    (2, 104),
+                    (3, 104),
+                    (2, 105),
+                    (3, 105),
+                ],
+            ),
+        ];
+        for (prompts, copiers, expected) in cases {
+            let got = assign_copies(prompts, copiers);
+            assert_complete_and_even(prompts, copiers, &got);
+            assert_eq!(got, expected, "{prompts:?}");
+        }
+    }
+
+    #[test]
+    fn more_voters_than_sets_share_them_evenly() {
+        // Two sets nobody voting wrote, four voters: each set gets two votes,
+        // alternating in seat order.
+        let sets: Vec<(usize, [usize; 3])> = vec![(10, [7, 8, 9]), (11, [7, 8, 9])];
+        assert_eq!(
+            assign_votes(&sets, &[0, 1, 2, 3], 1),
+            vec![(0, 10), (1, 11), (2, 10), (3, 11)]
+        );
+    }
+
+    #[test]
+    fn vote_ties_rotate_with_the_voter_position() {
+        // Voter 0 wrote or copied every set; voters 1 and 2 touched none. Among
+        // equally voted sets, voter i starts looking at set i (mod 4).
+        let sets: Vec<(usize, [usize; 3])> = (0..4).map(|i| (10 + i, [0, 5, 6])).collect();
+        assert_eq!(assign_votes(&sets, &[0, 1, 2], 1), vec![(1, 11), (2, 12)]);
+        // Second round: each takes the least voted set left to them.
+        assert_eq!(
+            assign_votes(&sets, &[0, 1, 2], 2),
+            vec![(1, 11), (2, 12), (1, 13), (2, 10)]
+        );
+    }
+
+    #[test]
     fn three_players_have_nothing_to_vote_on_with_one_prompt_each() {
         // Each player wrote one set and copied the other two.
         let sets = vec![(0, [0, 1, 2]), (1, [1, 2, 0]), (2, [2, 0, 1])];

@@ -647,6 +647,82 @@ mod tests {
     }
 
     #[test]
+    fn template_slots_are_the_three_word_classes() {
+        assert_eq!(slot("$A"), Some(WordClass::Adjective));
+        assert_eq!(slot("$N"), Some(WordClass::Noun));
+        assert_eq!(slot("$V"), Some(WordClass::Verb));
+        assert_eq!(slot("THE"), None);
+    }
+
+    #[test]
+    fn short_literals_are_the_template_words_under_four_letters() {
+        for word in ["WHO", "ATE", "TOO", "OFF", "GET", "ALL", "DID", "WAY"] {
+            assert!(is_short_literal(word), "{word}");
+        }
+        // HAIL and BEWARE are template words, but long enough to be significant;
+        // ZIT is short but no template's.
+        for word in ["HAIL", "BEWARE", "ZIT"] {
+            assert!(!is_short_literal(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn words_outside_the_vocabulary_get_a_class_from_their_place() {
+        let words = vocabulary().for_prompt("the worst food to eat on a first date");
+        for word in ["FLAMBOYANT", "WOMBAT", "BEFRIEND", "ZIT"] {
+            assert_eq!(
+                vocabulary().class_anywhere(word),
+                None,
+                "test premise: {word}"
+            );
+        }
+        let phrase = |raw: &str| Phrase::parse(raw).unwrap_or_else(|err| panic!("{raw}: {err}"));
+        // Before THE a verb, the last word that is not common a noun (even before
+        // common words), anything else an adjective; short words may be kept.
+        let original = phrase("BEFRIEND THE FLAMBOYANT WOMBAT");
+        assert_eq!(
+            parts(&original, &words.lists, vocabulary()),
+            [
+                Part::Swap("BEFRIEND", WordClass::Verb),
+                Part::Keep("THE"),
+                Part::Swap("FLAMBOYANT", WordClass::Adjective),
+                Part::Swap("WOMBAT", WordClass::Noun),
+            ]
+        );
+        let original = phrase("FLAMBOYANT ZIT FOR ME");
+        assert_eq!(
+            parts(&original, &words.lists, vocabulary()),
+            [
+                Part::Swap("FLAMBOYANT", WordClass::Adjective),
+                Part::MaybeSwap("ZIT", WordClass::Noun),
+                Part::Keep("FOR"),
+                Part::Keep("ME"),
+            ]
+        );
+    }
+
+    #[test]
+    fn short_words_of_an_original_are_swapped_only_some_of_the_time() {
+        // HOT and DOG may both be kept by the rules: each copy swaps at least one,
+        // and over a few seeds some copy keeps one of them.
+        let prompt = "the worst food to eat on a first date";
+        let original = match Phrase::parse("HOT DOG") {
+            Ok(original) => original,
+            Err(err) => panic!("{err}"),
+        };
+        let copies: Vec<Phrase> = (0..20)
+            .map(|seed| copy_for(&mut StdRng::seed_from_u64(seed), &original, None, prompt))
+            .collect();
+        assert!(copies.iter().all(|c| c != &original));
+        assert!(
+            copies
+                .iter()
+                .any(|c| c.words().any(|w| w == "HOT" || w == "DOG")),
+            "{copies:?}"
+        );
+    }
+
+    #[test]
     fn articles_agree_with_the_next_word() {
         assert_eq!(with_articles(&["A", "ANCHOVY"]), "AN ANCHOVY");
         assert_eq!(with_articles(&["AN", "SOGGY", "NOODLE"]), "A SOGGY NOODLE");

@@ -277,6 +277,179 @@ mod tests {
     }
 
     #[test]
+    fn every_transition_has_its_sentence() {
+        let t = |from, to| Transition { from, to };
+        let start = Trigger::Start {
+            participants: 3,
+            min_players: 3,
+        };
+        let cases = [
+            (
+                PartyPhase::Lobby,
+                PartyPhase::Prompt,
+                start,
+                "Party started! Everyone write your best original phrase.",
+            ),
+            (
+                PartyPhase::Prompt,
+                PartyPhase::Copy,
+                Trigger::Deadline,
+                "Time's up for prompts! Now write your copies.",
+            ),
+            (
+                PartyPhase::Prompt,
+                PartyPhase::Copy,
+                Trigger::QuotasMet,
+                "All players finished prompts! Time to write copies.",
+            ),
+            (
+                PartyPhase::Copy,
+                PartyPhase::Vote,
+                Trigger::Deadline,
+                "Time's up for copies! Now spot the originals.",
+            ),
+            (
+                PartyPhase::Copy,
+                PartyPhase::Vote,
+                Trigger::QuotasMet,
+                "All copies submitted! Time to vote.",
+            ),
+            (
+                PartyPhase::Vote,
+                PartyPhase::Results,
+                Trigger::Deadline,
+                "Time's up for voting! Here are the results.",
+            ),
+            (
+                PartyPhase::Vote,
+                PartyPhase::Results,
+                Trigger::QuotasMet,
+                "All votes submitted! Check out the results.",
+            ),
+            (
+                PartyPhase::Results,
+                PartyPhase::Completed,
+                Trigger::QuotasMet,
+                "The party moved on.",
+            ),
+        ];
+        for (from, to, trigger, sentence) in cases {
+            assert_eq!(t(from, to).message(trigger), sentence, "{from:?} -> {to:?}");
+        }
+    }
+
+    #[test]
+    fn every_refusal_has_its_code_and_sentence() {
+        let cases = [
+            (
+                PhaseError::AlreadyStarted,
+                ErrorCode::SessionAlreadyStarted,
+                "This party has already started.",
+            ),
+            (
+                PhaseError::NotEnoughPlayers { have: 2, need: 3 },
+                ErrorCode::NotEnoughPlayers,
+                "A party needs at least 3 ready players; 2 are ready.",
+            ),
+            (
+                PhaseError::NotPlaying,
+                ErrorCode::WrongPhase,
+                "The party is not in a playing phase.",
+            ),
+        ];
+        for (err, code, sentence) in cases {
+            assert_eq!(err.code(), code);
+            assert_eq!(err.message(), sentence);
+        }
+    }
+
+    #[test]
+    fn a_completed_party_neither_starts_nor_advances() {
+        for trigger in [Trigger::QuotasMet, Trigger::Deadline] {
+            assert_eq!(
+                transition(PartyPhase::Completed, trigger),
+                Err(PhaseError::NotPlaying)
+            );
+        }
+        assert_eq!(
+            transition(
+                PartyPhase::Completed,
+                Trigger::Start {
+                    participants: 3,
+                    min_players: 3
+                }
+            ),
+            Err(PhaseError::AlreadyStarted)
+        );
+        assert_eq!(next(PartyPhase::Results), None);
+        assert_eq!(next(PartyPhase::Completed), None);
+    }
+
+    #[test]
+    fn a_quota_is_met_exactly_at_its_count() {
+        let exact = Progress {
+            prompts: 2,
+            copies: 4,
+            votes: 3,
+            prompts_required: 2,
+            copies_required: 4,
+            votes_required: 3,
+        };
+        let short = Progress {
+            prompts: 1,
+            copies: 3,
+            votes: 2,
+            ..exact
+        };
+        let over = Progress {
+            prompts: 3,
+            copies: 5,
+            votes: 4,
+            ..exact
+        };
+        for phase in [PartyPhase::Prompt, PartyPhase::Copy, PartyPhase::Vote] {
+            assert!(exact.done_with(phase), "{phase:?}");
+            assert!(!short.done_with(phase), "{phase:?}");
+            assert!(over.done_with(phase), "{phase:?}");
+        }
+        for phase in [
+            PartyPhase::Lobby,
+            PartyPhase::Results,
+            PartyPhase::Completed,
+        ] {
+            assert!(short.done_with(phase), "{phase:?} has no quota");
+        }
+    }
+
+    #[test]
+    fn phases_without_rounds_last_nothing_and_a_zero_quota_one_round() {
+        let rules = GameRules::default();
+        for phase in [
+            PartyPhase::Lobby,
+            PartyPhase::Results,
+            PartyPhase::Completed,
+        ] {
+            assert_eq!(duration_secs(&rules, phase, None, 1, 2, 3), 0);
+        }
+        assert_eq!(
+            duration_secs(&rules, PartyPhase::Prompt, None, 0, 0, 0),
+            rules.prompt_seconds
+        );
+        assert_eq!(
+            duration_secs(&rules, PartyPhase::Prompt, None, 3, 0, 0),
+            3 * rules.prompt_seconds
+        );
+        assert_eq!(
+            duration_secs(&rules, PartyPhase::Copy, None, 0, 4, 0),
+            4 * rules.copy_seconds
+        );
+        assert_eq!(
+            duration_secs(&rules, PartyPhase::Vote, None, 0, 0, 5),
+            5 * rules.vote_seconds
+        );
+    }
+
+    #[test]
     fn default_phase_lengths_are_quota_times_round_timer() {
         let rules = GameRules::default();
         assert_eq!(

@@ -190,4 +190,78 @@ mod tests {
         assert_eq!(most_votes(0, 2, 1), MostVotes::Copy);
         assert_eq!(most_votes(0, 0, 0), MostVotes::None);
     }
+
+    #[test]
+    fn most_votes_compares_the_original_with_each_copy() {
+        // A tie with either copy goes to the original.
+        assert_eq!(most_votes(1, 0, 1), MostVotes::Original);
+        assert_eq!(most_votes(1, 0, 0), MostVotes::Original);
+        // Either copy ahead of the original wins, the other copy aside.
+        assert_eq!(most_votes(1, 2, 0), MostVotes::Copy);
+        assert_eq!(most_votes(1, 0, 2), MostVotes::Copy);
+        // A vote on a single phrase is enough for "not none".
+        assert_eq!(most_votes(0, 1, 0), MostVotes::Copy);
+        assert_eq!(most_votes(0, 0, 1), MostVotes::Copy);
+    }
+
+    #[test]
+    fn sharpest_voter_ties_on_accuracy_go_to_more_correct_votes() {
+        // Both at 100 %: the better ranked one has fewer correct votes.
+        let ranked = rank(vec![
+            player("few", 0, 100, 1, 1, 0, 0),
+            player("many", 0, 50, 3, 3, 0, 0),
+        ]);
+        assert_eq!(ranked[0].1.username, "few");
+        let sharp = awards(&ranked).sharpest_voter.unwrap();
+        assert_eq!(sharp.username, "many");
+        assert_eq!(sharp.vote_accuracy, Some(100.0));
+    }
+
+    #[test]
+    fn sharpest_voter_is_about_accuracy_before_the_count() {
+        // 100 % of one vote beats 99 % of a hundred and 50 % of eight, whoever
+        // ranks higher.
+        let ranked = rank(vec![
+            player("bulk", 0, 300, 100, 99, 0, 0),
+            player("half", 0, 200, 8, 4, 0, 0),
+            player("one", 0, 100, 1, 1, 0, 0),
+        ]);
+        let sharp = awards(&ranked).sharpest_voter.unwrap();
+        assert_eq!(sharp.username, "one");
+        assert!((sharp.metric_value - 100.0).abs() < 1e-9);
+        // Nobody voted right: no award, even with votes cast.
+        let ranked = rank(vec![player("miss", 0, 0, 3, 0, 0, 0)]);
+        assert!(awards(&ranked).sharpest_voter.is_none());
+    }
+
+    #[test]
+    fn writer_and_impostor_awards_carry_their_counts() {
+        let ranked = rank(vec![
+            player("top", 0, 300, 0, 0, 1, 2),
+            player("writer", 0, 200, 0, 0, 5, 1),
+            player("faker", 0, 100, 0, 0, 0, 6),
+        ]);
+        let awards = awards(&ranked);
+        let writer = awards.best_writer.unwrap();
+        assert_eq!(
+            (
+                writer.username.as_str(),
+                writer.votes_received,
+                writer.votes_fooled
+            ),
+            ("writer", Some(5), None)
+        );
+        assert!((writer.metric_value - 5.0).abs() < 1e-9);
+        let impostor = awards.top_impostor.unwrap();
+        assert_eq!(
+            (
+                impostor.username.as_str(),
+                impostor.votes_fooled,
+                impostor.votes_received
+            ),
+            ("faker", Some(6), None)
+        );
+        assert!((impostor.metric_value - 6.0).abs() < 1e-9);
+        assert!(awards.sharpest_voter.is_none(), "nobody voted");
+    }
 }
