@@ -748,6 +748,60 @@ mod tests {
         );
     }
 
+    /// A copy candidate always changes at least one word, and only words it
+    /// may change: when no short word was drawn for a swap, the last
+    /// swappable one is swapped (never a kept word), and no other is forced.
+    #[test]
+    fn a_copy_candidate_changes_a_swappable_word_and_never_a_kept_one() {
+        let words = vocabulary().for_prompt("").lists;
+        let class = WordClass::Noun;
+        let parts = [
+            Part::Keep("THE"),
+            Part::MaybeSwap("CAT", class),
+            Part::Keep("NAP"),
+        ];
+        let mut kept_first = 0;
+        let two = [Part::MaybeSwap("CAT", class), Part::MaybeSwap("DOG", class)];
+        for seed in 0..64 {
+            let mut rng = StdRng::seed_from_u64(seed);
+            let copy = copy_candidate(&mut rng, &parts, &words).expect("a noun to swap in");
+            let copy: Vec<&str> = copy.split(' ').collect();
+            assert_eq!(copy[0], "THE", "{copy:?}");
+            assert_eq!(copy[2], "NAP", "{copy:?}");
+            assert_ne!(copy[1], "CAT", "{copy:?}");
+            let copy = copy_candidate(&mut rng, &two, &words).expect("nouns to swap in");
+            let copy: Vec<&str> = copy.split(' ').collect();
+            assert_ne!(copy, ["CAT", "DOG"]);
+            if copy[0] != "CAT" && copy[1] == "DOG" {
+                kept_first += 1;
+            }
+        }
+        // A first word drawn for a swap does not force the last one too.
+        assert!(kept_first > 0, "the last word was always swapped as well");
+    }
+
+    #[test]
+    fn bot_names_are_bot_an_adjective_a_noun_and_two_digits() {
+        let mut rng = StdRng::seed_from_u64(9);
+        for _ in 0..50 {
+            let n = name(&mut rng);
+            let rest = n.strip_prefix("Bot").unwrap_or_else(|| panic!("{n}"));
+            let (words, digits) = rest.split_at(rest.len() - 2);
+            assert!(
+                digits.parse::<u8>().is_ok_and(|d| (10..100).contains(&d)),
+                "{n}"
+            );
+            let found = ADJECTIVES.iter().any(|a| {
+                NOUNS.iter().any(|noun| {
+                    words.eq_ignore_ascii_case(&format!("{a}{noun}"))
+                        && words.starts_with(&a[..1])
+                        && words[a.len()..].starts_with(&noun[..1])
+                })
+            });
+            assert!(found, "{n} is not Bot + Adjective + Noun + digits");
+        }
+    }
+
     #[test]
     fn bot_names_are_valid_usernames() {
         let mut rng = StdRng::seed_from_u64(3);
