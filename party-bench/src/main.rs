@@ -45,17 +45,17 @@ struct LoadArgs {
     /// ssh profile: the host's SSH address (this machine only), e.g. 127.0.0.1:2222.
     #[arg(long, value_name = "ADDR")]
     ssh: Option<std::net::SocketAddr>,
-    /// ssh profile: SSH sessions to open, one per simulated player (default 200).
-    #[arg(long)]
-    sessions: Option<usize>,
+    /// ssh profile: SSH sessions to open, one per simulated player (1–2000, default 200).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=2000))]
+    sessions: Option<u16>,
     /// Concurrent parties (smoke and standard; capacity: the ramp's first step).
     #[arg(long)]
     parties: Option<usize>,
     /// Players per party (3–8).
     #[arg(long)]
     players: Option<usize>,
-    /// Seconds between a player's actions (ssh profile: keys; default 0.5).
-    #[arg(long)]
+    /// Seconds between a player's actions, 0.01–600 (ssh profile: keys; default 0.5).
+    #[arg(long, value_parser = seconds_in(0.01, 600.0))]
     interval: Option<f64>,
     /// Prompts per player (copies are twice that).
     #[arg(long)]
@@ -73,12 +73,12 @@ struct LoadArgs {
     #[arg(long)]
     target_p99_ms: Option<f64>,
     /// Standard and capacity: seconds measured after the warm-up (ssh
-    /// profile: each of the idle and the active window; default 15).
-    #[arg(long)]
+    /// profile: each of the idle and the active window; default 15), 1–3600.
+    #[arg(long, value_parser = seconds_in(1.0, 3600.0))]
     window: Option<f64>,
     /// Standard and capacity: seconds over which party starts are spread
-    /// (default: one party's length).
-    #[arg(long)]
+    /// (default: one party's length), 1–3600.
+    #[arg(long, value_parser = seconds_in(1.0, 3600.0))]
     warmup: Option<f64>,
     /// Start every party at once and play it once (the smoke profile's way)
     /// instead of keeping K parties in progress.
@@ -101,8 +101,8 @@ struct StorageArgs {
     /// `sqlite://PATH` (a scratch file) or `postgres://USER@127.0.0.1/DB`.
     #[arg(long)]
     database_url: String,
-    /// How long to write.
-    #[arg(long, default_value_t = 10.0)]
+    /// How long to write, 0.1–600 seconds.
+    #[arg(long, default_value_t = 10.0, value_parser = seconds_in(0.1, 600.0))]
     seconds: f64,
     /// Concurrent writers (PostgreSQL: one connection each, at most 16 like the server).
     #[arg(long, default_value_t = 16)]
@@ -200,10 +200,6 @@ async fn load_main(a: LoadArgs) -> ExitCode {
         cfg.players = n;
     }
     if let Some(s) = a.interval {
-        if !(0.01..=600.0).contains(&s) {
-            eprintln!("party-bench: --interval must be between 0.01 and 600 seconds");
-            return ExitCode::from(2);
-        }
         cfg.interval = Duration::from_secs_f64(s);
     }
     if let Some(p) = a.prompts {
@@ -225,12 +221,6 @@ async fn load_main(a: LoadArgs) -> ExitCode {
         cfg.max_seconds = m;
     }
     cfg.server_pid = a.server_pid;
-    for (flag, value) in [("--window", a.window), ("--warmup", a.warmup)] {
-        if value.is_some_and(|v| !(1.0..=3600.0).contains(&v)) {
-            eprintln!("party-bench: {flag} must be between 1 and 3600 seconds");
-            return ExitCode::from(2);
-        }
-    }
     if let Some(w) = a.window {
         cfg.window = Duration::from_secs_f64(w);
     }
@@ -278,24 +268,12 @@ async fn ssh_main(a: LoadArgs) -> ExitCode {
     let mut cfg = SshConfig::new(addr);
     cfg.pid = a.server_pid;
     if let Some(n) = a.sessions {
-        if !(1..=2000).contains(&n) {
-            eprintln!("party-bench: --sessions must be between 1 and 2000");
-            return ExitCode::from(2);
-        }
-        cfg.sessions = n;
+        cfg.sessions = usize::from(n);
     }
     if let Some(s) = a.interval {
-        if !(0.01..=600.0).contains(&s) {
-            eprintln!("party-bench: --interval must be between 0.01 and 600 seconds");
-            return ExitCode::from(2);
-        }
         cfg.interval = Duration::from_secs_f64(s);
     }
     if let Some(w) = a.window {
-        if !(1.0..=3600.0).contains(&w) {
-            eprintln!("party-bench: --window must be between 1 and 3600 seconds");
-            return ExitCode::from(2);
-        }
         cfg.window = Duration::from_secs_f64(w);
     }
     if let Some(m) = a.max_seconds {
@@ -336,10 +314,6 @@ async fn storage_main(a: StorageArgs) -> ExitCode {
         eprintln!("party-bench: the database must be on this machine (127.0.0.1 or localhost)");
         return ExitCode::from(2);
     }
-    if !(0.1..=600.0).contains(&a.seconds) {
-        eprintln!("party-bench: --seconds must be between 0.1 and 600");
-        return ExitCode::from(2);
-    }
     let cfg = StorageConfig {
         database_url: url.clone(),
         duration: Duration::from_secs_f64(a.seconds),
@@ -362,6 +336,21 @@ async fn storage_main(a: StorageArgs) -> ExitCode {
         Err(err) => {
             eprintln!("party-bench: storage benchmark failed: {err:#}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// A clap parser for a number of seconds within `lo..=hi` (clap's own
+/// ranged parsers are for integers only).
+fn seconds_in(lo: f64, hi: f64) -> impl Fn(&str) -> Result<f64, String> + Clone + Send + Sync {
+    move |text: &str| {
+        let secs: f64 = text
+            .parse()
+            .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+        if (lo..=hi).contains(&secs) {
+            Ok(secs)
+        } else {
+            Err(format!("must be between {lo} and {hi} seconds"))
         }
     }
 }
