@@ -143,6 +143,20 @@ fn human(json: Option<&PathBuf>, text: &str) {
     }
 }
 
+/// Writes the JSON report, then exits with success when the run passed
+/// (2 when the report cannot be written).
+fn finish<T: serde::Serialize>(json: Option<&PathBuf>, report: &T, passed: bool) -> ExitCode {
+    if let Err(err) = write_json(json, report) {
+        eprintln!("party-bench: cannot write the JSON report: {err}");
+        return ExitCode::from(2);
+    }
+    if passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
 fn write_json<T: serde::Serialize>(path: Option<&PathBuf>, value: &T) -> Result<(), String> {
     let Some(path) = path else {
         return Ok(());
@@ -245,15 +259,7 @@ async fn load_main(a: LoadArgs) -> ExitCode {
     );
     let report = bench::run(&cfg, |step| human(json, &bench::step_table(step))).await;
     human(json, &bench::summary(&report));
-    if let Err(err) = write_json(json, &report) {
-        eprintln!("party-bench: cannot write the JSON report: {err}");
-        return ExitCode::from(2);
-    }
-    if report.passed {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    finish(json, &report, report.passed)
 }
 
 async fn ssh_main(a: LoadArgs) -> ExitCode {
@@ -297,15 +303,7 @@ async fn ssh_main(a: LoadArgs) -> ExitCode {
     );
     let report = party_bench::ssh::run(&cfg).await;
     human(json, &party_bench::ssh::table(&report));
-    if let Err(err) = write_json(json, &report) {
-        eprintln!("party-bench: cannot write the JSON report: {err}");
-        return ExitCode::from(2);
-    }
-    if report.passed {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    finish(json, &report, report.passed)
 }
 
 async fn storage_main(a: StorageArgs) -> ExitCode {
@@ -323,15 +321,7 @@ async fn storage_main(a: StorageArgs) -> ExitCode {
     match storage::run(&cfg).await {
         Ok(report) => {
             human(a.json.as_ref(), &storage::table(&report));
-            if let Err(err) = write_json(a.json.as_ref(), &report) {
-                eprintln!("party-bench: cannot write the JSON report: {err}");
-                return ExitCode::from(2);
-            }
-            if report.errors == 0 {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
+            finish(a.json.as_ref(), &report, report.errors == 0)
         }
         Err(err) => {
             eprintln!("party-bench: storage benchmark failed: {err:#}");
