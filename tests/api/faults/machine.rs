@@ -1,6 +1,6 @@
 //! A state machine against the real server: random joins, readies,
-//! leaves, kicks, rejoins, starts, play steps, clock jumps and SIGKILL
-//! restarts by five players, with the invariants checked after every step:
+//! leaves, kicks, rejoins, starts, play steps, whole phases played out by
+//! every member, clock jumps and SIGKILL restarts by five players, with the invariants checked after every step:
 //! no 5xx ever (the client fails the test on one), every refusal a
 //! documented code with its documented status, the ledger replays to the
 //! stored balances and sums to zero, and every party a player is in shows a
@@ -22,7 +22,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::net::Net;
-use super::player::{self, Seat};
+use super::player::{self, Seat, Step};
 use super::{env_count, seed};
 use crate::support::phrases::Phrases;
 use crate::support::{Backend, Player, Reply, TestApp, spawn_app};
@@ -47,6 +47,11 @@ enum Action {
     Start,
     /// One move of the player in their party (round or submission).
     Play(usize),
+    /// Every member of the newest party anyone is in plays until its phase
+    /// moves on or nobody has a move left: in the lobby everyone in no party
+    /// joins first, all get ready and the host starts, later they play their rounds (so that cases reach
+    /// the copy, vote and results phases often, not only the first rounds).
+    PlayOut,
     /// The manual clock jumps (deadlines pass, the sweeper runs).
     Clock(i64),
     /// SIGKILL and start again on the same database.
@@ -58,12 +63,13 @@ fn action() -> impl Strategy<Value = Action> {
     prop_oneof![
         1 => who.clone().prop_map(Action::Create),
         4 => who.clone().prop_map(Action::Join),
-        2 => Just(Action::Rally),
+        4 => Just(Action::Rally),
         4 => who.clone().prop_map(Action::Ready),
         1 => who.clone().prop_map(Action::Leave),
         1 => who.clone().prop_map(Action::Kick),
         3 => Just(Action::Start),
         10 => who.prop_map(Action::Play),
+        8 => Just(Action::PlayOut),
         2 => prop::sample::select(vec![5_i64, 60, 200, 400]).prop_map(Action::Clock),
         1 => Just(Action::Restart),
     ]
@@ -187,19 +193,125 @@ impl Machine {
 
     /// The host of the newest party, as the server names it.
     async fn host_of_newest(&self) -> Option<(SessionId, usize)> {
+        let status = self.newest_status().await?;
+        let host = self
+            .players
+            .iter()
+            .position(|p| p.id == status.host_player_id)?;
+        Some((status.session_id, host))
+    }
+
+    /// The Rally action: every player in no party joins the newest one and
+    /// gets ready.
+    async fn rally(&mut self, action: &Action) {
+        let Some((_, code)) = self.newest() else {
+            return;
+        };
+        for who in 0..PLAYERS {
+            if self.active(who).await.is_none() {
+                let reply = self
+                    .net
+                    .post(
+                        "/party/join",
+                        &self.players[who],
+                        &json!({ "party_code": code }),
+                    )
+                    .await;
+                let joined = reply.status.is_success();
+                self.tally(action, Some(reply));
+                if joined {
+                    let reply = self.in_own_party(who, "/ready").await;
+                    self.tally(action, reply);
+                }
+            }
+        }
+    }
+
+    /// The newest party's status as the first player allowed to read it
+    /// sees it.
+    async fn newest_status(&self) -> Option<PartyStatusResponse> {
         let (session, _) = self.newest()?;
         for who in 0..PLAYERS {
             let reply = self.status(session, who).await;
             if reply.status.is_success() {
-                let status: PartyStatusResponse = reply.ok();
-                let host = self
-                    .players
-                    .iter()
-                    .position(|p| p.id == status.host_player_id)?;
-                return Some((session, host));
+                return Some(reply.ok());
             }
         }
         None
+    }
+
+    /// A seat for `who` in `session`, as the Play actions use it.
+    fn seat(&self, who: usize, session: SessionId) -> Seat {
+        Seat {
+            net: self.net.clone(),
+            me: self.players[who].clone(),
+            session,
+            // Starting is the Start action's business.
+            is_host: false,
+            party_size: PLAYERS,
+            phrases: self.phrases.clone(),
+            seed: 0,
+        }
+    }
+
+    /// The `PlayOut` action: the newest party some player is in (after a
+    /// rally when the newest party is still open) is played by all its
+    /// members in turn until the phase changes or a whole turn
+    /// makes no move (waiting on nobody, or a refusal); bounded by `TURNS`.
+    async fn play_out(&mut self, action: &Action) {
+        const TURNS: usize = 12;
+        // A party still in its lobby needs players before it can start.
+        if self
+            .newest_status()
+            .await
+            .is_some_and(|s| s.current_phase == PartyPhase::Lobby)
+        {
+            self.rally(action).await;
+        }
+        let mut members: Vec<(usize, SessionId)> = Vec::new();
+        for who in 0..PLAYERS {
+            if let Some(session) = self.active(who).await {
+                members.push((who, session));
+            }
+        }
+        let Some(session) = self
+            .parties
+            .iter()
+            .rev()
+            .map(|(s, _)| *s)
+            .find(|s| members.iter().any(|(_, m)| m == s))
+        else {
+            return;
+        };
+        let members: Vec<usize> = members
+            .iter()
+            .filter(|(_, s)| *s == session)
+            .map(|&(who, _)| who)
+            .collect();
+        let status: PartyStatusResponse = self.status(session, members[0]).await.ok();
+        let seats: Vec<Seat> = members
+            .iter()
+            .map(|&who| Seat {
+                // In the lobby the host starts once every member is ready.
+                is_host: self.players[who].id == status.host_player_id,
+                party_size: members.len(),
+                ..self.seat(who, session)
+            })
+            .collect();
+        let mut from = None;
+        for _ in 0..TURNS {
+            let mut moved = false;
+            for seat in &seats {
+                let (phase, step) = player::step(seat, &mut self.rng).await;
+                if *from.get_or_insert(phase) != phase {
+                    return;
+                }
+                moved |= step == Step::Acted;
+            }
+            if !moved {
+                return;
+            }
+        }
     }
 
     async fn apply(&mut self, action: &Action) {
@@ -230,26 +342,7 @@ impl Machine {
                 None => None,
             },
             Action::Rally => {
-                if let Some((_, code)) = self.newest() {
-                    for who in 0..PLAYERS {
-                        if self.active(who).await.is_none() {
-                            let reply = self
-                                .net
-                                .post(
-                                    "/party/join",
-                                    &self.players[who],
-                                    &json!({ "party_code": code }),
-                                )
-                                .await;
-                            let joined = reply.status.is_success();
-                            self.tally(action, Some(reply));
-                            if joined {
-                                let reply = self.in_own_party(who, "/ready").await;
-                                self.tally(action, reply);
-                            }
-                        }
-                    }
-                }
+                self.rally(action).await;
                 None
             }
             Action::Ready(who) => self.in_own_party(who, "/ready").await,
@@ -277,18 +370,13 @@ impl Machine {
             },
             Action::Play(who) => {
                 if let Some(session) = self.active(who).await {
-                    let seat = Seat {
-                        net: self.net.clone(),
-                        me: self.players[who].clone(),
-                        session,
-                        // Starting is the Start action's business.
-                        is_host: false,
-                        party_size: PLAYERS,
-                        phrases: self.phrases.clone(),
-                        seed: 0,
-                    };
+                    let seat = self.seat(who, session);
                     player::step(&seat, &mut self.rng).await;
                 }
+                None
+            }
+            Action::PlayOut => {
+                self.play_out(action).await;
                 None
             }
             Action::Clock(seconds) => {
