@@ -2,7 +2,9 @@
 //! spread over both; one instance is killed with SIGKILL mid-party. The
 //! sockets held by the survivor must never close; the players of the dead
 //! one reconnect to the survivor and resume. Runs when
-//! `PARTY_TEST_POSTGRES_URL` is set.
+//! `PARTY_TEST_POSTGRES_URL` is set. `PARTY_FAULT_INSTANCE_RUNS` repeats
+//! the whole scenario (default once), each time with two fresh instances
+//! on a fresh database and fresh parties, for a longer hunt.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -12,7 +14,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use super::net::Net;
-use super::{seed, wave};
+use super::{env_count, seed, wave};
 use crate::support::{Backend, spawn_app};
 
 const PARTIES: usize = 2;
@@ -24,8 +26,16 @@ async fn members_on_the_surviving_instance_keep_their_sockets() {
         eprintln!("skipped: PARTY_TEST_POSTGRES_URL is not set");
         return;
     };
-    let seed = seed();
-    let mut rng = StdRng::seed_from_u64(seed);
+    let mut rng = StdRng::seed_from_u64(seed());
+    let runs = env_count("PARTY_FAULT_INSTANCE_RUNS", 1);
+    for run in 1..=runs {
+        println!("instance kill: run {run} of {runs}");
+        kill_one_of_two(backend.clone(), &mut rng).await;
+    }
+}
+
+/// One run: two instances, the parties spread over both, one killed.
+async fn kill_one_of_two(backend: Backend, rng: &mut StdRng) {
     let survivor = spawn_app(backend).await;
     let mut doomed = survivor.sibling().await;
     let to_survivor = Net::new(&survivor.base);

@@ -4,8 +4,8 @@
 //! clock jumps and restarts at it ([`machine`]). After each, every party is
 //! whole, every socket's events are gapless and unrepeated, and the ledger
 //! balances. Seeds are printed so a failure can be replayed
-//! (`PARTY_FAULT_SEED`); longer runs are behind `PARTY_FAULT_KILLS` and
-//! `PARTY_FAULT_CASES`.
+//! (`PARTY_FAULT_SEED`); longer runs are behind `PARTY_FAULT_KILLS`,
+//! `PARTY_FAULT_INSTANCE_RUNS` and `PARTY_FAULT_CASES`.
 
 mod crash;
 mod feed;
