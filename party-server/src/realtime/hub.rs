@@ -100,7 +100,7 @@ impl Hub {
         if let Some(channel) = self.channel(party) {
             return Ok(channel.sender.subscribe());
         }
-        let current = self.game.party_event_seq(party).await?;
+        let current = self.game.party_event_seq(party).await?.unwrap_or(0);
         let mut parties = self
             .parties
             .lock()
@@ -136,7 +136,7 @@ impl Hub {
             let events = self.game.party_events_after(party, *last, 256).await?;
             // A poke with nothing new is rare; it is how a deleted lobby
             // shows itself (see `delete_open_session`).
-            if first && events.is_empty() && !self.game.party_exists(party).await? {
+            if first && events.is_empty() && self.game.party_event_seq(party).await?.is_none() {
                 let _ = channel.sender.send(Frame {
                     seq: *last,
                     text: Arc::from(""),

@@ -62,19 +62,13 @@ impl Game {
         Ok(Some(tx.events_since(session, since, limit).await?))
     }
 
-    /// The party's last event sequence number (0 for no party).
+    /// The party's last event sequence number, or `None` when there is no
+    /// such party (a lobby is deleted when its last human leaves or it
+    /// grows too old).
     #[tracing::instrument(skip_all, fields(party = %session))]
-    pub async fn party_event_seq(&self, session: Uuid) -> Result<i64> {
+    pub async fn party_event_seq(&self, session: Uuid) -> Result<Option<i64>> {
         let mut tx = self.store.read().await?;
-        Ok(tx.session(session).await?.map_or(0, |s| s.event_seq))
-    }
-
-    /// Whether the party still exists (a lobby is deleted when its last
-    /// human leaves or it grows too old).
-    #[tracing::instrument(skip_all, fields(party = %session))]
-    pub async fn party_exists(&self, session: Uuid) -> Result<bool> {
-        let mut tx = self.store.read().await?;
-        Ok(tx.session(session).await?.is_some())
+        Ok(tx.session(session).await?.map(|s| s.event_seq))
     }
 
     /// Up to `limit` events after `after`, in order: (seq, payload).
