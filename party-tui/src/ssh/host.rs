@@ -75,10 +75,6 @@ pub async fn run(
     };
     let remote = server.is_some();
     let (url, local) = if let Some(server) = server {
-        let trust = Trust::new(&server, ca_cert).map_err(|e| anyhow::anyhow!(e))?;
-        ApiClient::with_trust(&server, trust)
-            .check_protocol()
-            .await?;
         (server, None)
     } else {
         let local = EmbeddedServer::start(local_bind(lan, bind), &data_dir.join("local")).await?;
@@ -92,8 +88,13 @@ pub async fn run(
     } else {
         url.clone()
     };
-    // Every game checks the server's certificate like the host did.
+    // Every game checks the server's certificate as the host does here.
     let trust = Trust::new(&url, ca_cert).map_err(|e| anyhow::anyhow!(e))?;
+    if remote {
+        ApiClient::with_trust(&url, trust.clone())
+            .check_protocol()
+            .await?;
+    }
     let mut ssh = SshHost::bind(
         args.ssh,
         &data_dir,
