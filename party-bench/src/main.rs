@@ -110,6 +110,10 @@ struct StorageArgs {
     /// Keep the scratch table `bench_writes`.
     #[arg(long)]
     keep: bool,
+    /// The write path: `server` (the server's own store, as a game write)
+    /// or `sqlx` (sqlx's drivers; the path measured before 2026-12-07).
+    #[arg(long, value_enum, default_value_t = storage::Via::Server)]
+    via: storage::Via,
     /// Write the JSON report to this file (`-`: stdout).
     #[arg(long)]
     json: Option<PathBuf>,
@@ -317,6 +321,7 @@ async fn storage_main(a: StorageArgs) -> ExitCode {
         duration: Duration::from_secs_f64(a.seconds),
         workers: a.workers.clamp(1, 256),
         keep: a.keep,
+        via: a.via,
     };
     match storage::run(&cfg).await {
         Ok(report) => {

@@ -1,10 +1,15 @@
 //! The storage ceiling: how many single-row write transactions per second
-//! the database does through sqlx on this machine, with the server's pool
-//! settings (SQLite: WAL, `synchronous=NORMAL`, one writer connection,
-//! `BEGIN IMMEDIATE`; PostgreSQL: a pool of 16). Each transaction is
-//! `BEGIN; UPDATE bench_writes SET n = n + 1 WHERE id = $1; COMMIT` on a
-//! scratch table, every worker on its own row (as parties touch their own
-//! rows), for a fixed time.
+//! the database does on this machine. Each transaction is `BEGIN; UPDATE
+//! bench_writes SET n = n + 1 WHERE id = $1; COMMIT` on a scratch table,
+//! every worker on its own row (as parties touch their own rows), for a
+//! fixed time.
+//!
+//! [`Via::Server`] (the default) writes through the server's own store —
+//! the same pools, connection settings and transaction path as a game
+//! write (SQLite: rusqlite inline on the one writer, `BEGIN IMMEDIATE`;
+//! PostgreSQL: sqlx, a pool of 16). [`Via::Sqlx`] writes through sqlx's
+//! drivers with the server's former SQLite settings, the path the figures
+//! before 2026-12-07 were measured on.
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -16,6 +21,8 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
+
+use party_server::store::{Backend, Store};
 
 use crate::stats::{Recorder, Summary};
 
@@ -33,6 +40,17 @@ pub struct StorageConfig {
     pub workers: usize,
     /// Keep the scratch table afterwards.
     pub keep: bool,
+    pub via: Via,
+}
+
+/// Which write path the transactions take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Via {
+    /// The server's store (`party_server::store`): what a game write does.
+    Server,
+    /// sqlx's drivers directly (SQLite on its own thread per connection).
+    Sqlx,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,6 +59,8 @@ pub struct StorageReport {
     pub database: String,
     /// The URL without a password.
     pub database_url: String,
+    /// The write path measured.
+    pub via: Via,
     pub seconds: f64,
     pub workers: usize,
     pub connections: u32,
@@ -73,95 +93,97 @@ pub async fn run(cfg: &StorageConfig) -> anyhow::Result<StorageReport> {
     let workers = cfg.workers.max(1);
     let recorder = Arc::new(Recorder::new());
     let stop = Arc::new(AtomicBool::new(false));
-    let (database, connections, elapsed) =
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let connections = (workers as u32).min(SERVER_PG_POOL);
-            let pool = PgPoolOptions::new()
-                .max_connections(connections)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect_with(PgConnectOptions::from_str(url)?)
-                .await?;
-            prepare!(&pool, workers);
-            let started = Instant::now();
-            let mut tasks = JoinSet::new();
-            for w in 0..workers {
-                let (pool, rec, stop) = (pool.clone(), recorder.clone(), stop.clone());
-                tasks.spawn(async move {
-                    while !stop.load(Ordering::Relaxed) {
-                        let t = Instant::now();
-                        let r = async {
-                            let mut tx = pool.begin().await?;
-                            sqlx::query(WRITE)
-                                .bind(w as i64 + 1)
-                                .execute(&mut *tx)
-                                .await?;
-                            tx.commit().await
-                        }
-                        .await;
-                        record(&rec, r.is_ok(), t.elapsed());
+    let (database, connections, elapsed) = if cfg.via == Via::Server {
+        via_server(cfg, workers, &recorder, &stop).await?
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let connections = (workers as u32).min(SERVER_PG_POOL);
+        let pool = PgPoolOptions::new()
+            .max_connections(connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(PgConnectOptions::from_str(url)?)
+            .await?;
+        prepare!(&pool, workers);
+        let started = Instant::now();
+        let mut tasks = JoinSet::new();
+        for w in 0..workers {
+            let (pool, rec, stop) = (pool.clone(), recorder.clone(), stop.clone());
+            tasks.spawn(async move {
+                while !stop.load(Ordering::Relaxed) {
+                    let t = Instant::now();
+                    let r = async {
+                        let mut tx = pool.begin().await?;
+                        sqlx::query(WRITE)
+                            .bind(w as i64 + 1)
+                            .execute(&mut *tx)
+                            .await?;
+                        tx.commit().await
                     }
-                });
-            }
-            tokio::time::sleep(cfg.duration).await;
-            stop.store(true, Ordering::Relaxed);
-            while tasks.join_next().await.is_some() {}
-            let elapsed = started.elapsed();
-            if !cfg.keep {
-                sqlx::query(DROP).execute(&pool).await?;
-            }
-            pool.close().await;
-            ("postgres", connections, elapsed)
-        } else if url.starts_with("sqlite:") {
-            let options = SqliteConnectOptions::from_str(url)?
-                .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(5));
-            let pool = SqlitePoolOptions::new()
-                .max_connections(1)
-                .acquire_timeout(Duration::from_secs(30))
-                .connect_with(options)
-                .await?;
-            prepare!(&pool, workers);
-            let started = Instant::now();
-            let mut tasks = JoinSet::new();
-            for w in 0..workers {
-                let (pool, rec, stop) = (pool.clone(), recorder.clone(), stop.clone());
-                tasks.spawn(async move {
-                    while !stop.load(Ordering::Relaxed) {
-                        let t = Instant::now();
-                        let r = async {
-                            let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                            sqlx::query(WRITE)
-                                .bind(w as i64 + 1)
-                                .execute(&mut *tx)
-                                .await?;
-                            tx.commit().await
-                        }
-                        .await;
-                        record(&rec, r.is_ok(), t.elapsed());
+                    .await;
+                    record(&rec, r.is_ok(), t.elapsed());
+                }
+            });
+        }
+        tokio::time::sleep(cfg.duration).await;
+        stop.store(true, Ordering::Relaxed);
+        while tasks.join_next().await.is_some() {}
+        let elapsed = started.elapsed();
+        if !cfg.keep {
+            sqlx::query(DROP).execute(&pool).await?;
+        }
+        pool.close().await;
+        ("postgres", connections, elapsed)
+    } else if url.starts_with("sqlite:") {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options)
+            .await?;
+        prepare!(&pool, workers);
+        let started = Instant::now();
+        let mut tasks = JoinSet::new();
+        for w in 0..workers {
+            let (pool, rec, stop) = (pool.clone(), recorder.clone(), stop.clone());
+            tasks.spawn(async move {
+                while !stop.load(Ordering::Relaxed) {
+                    let t = Instant::now();
+                    let r = async {
+                        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                        sqlx::query(WRITE)
+                            .bind(w as i64 + 1)
+                            .execute(&mut *tx)
+                            .await?;
+                        tx.commit().await
                     }
-                });
-            }
-            tokio::time::sleep(cfg.duration).await;
-            stop.store(true, Ordering::Relaxed);
-            while tasks.join_next().await.is_some() {}
-            let elapsed = started.elapsed();
-            if !cfg.keep {
-                sqlx::query(DROP).execute(&pool).await?;
-            }
-            pool.close().await;
-            ("sqlite", 1, elapsed)
-        } else {
-            anyhow::bail!("unsupported database URL (use sqlite:// or postgres://): {url}");
-        };
+                    .await;
+                    record(&rec, r.is_ok(), t.elapsed());
+                }
+            });
+        }
+        tokio::time::sleep(cfg.duration).await;
+        stop.store(true, Ordering::Relaxed);
+        while tasks.join_next().await.is_some() {}
+        let elapsed = started.elapsed();
+        if !cfg.keep {
+            sqlx::query(DROP).execute(&pool).await?;
+        }
+        pool.close().await;
+        ("sqlite", 1, elapsed)
+    } else {
+        anyhow::bail!("unsupported database URL (use sqlite:// or postgres://): {url}");
+    };
     let m = recorder.snapshot();
     let transactions = m.requests - m.error_total();
     Ok(StorageReport {
         benchmark: "storage-ceiling".into(),
         database: database.into(),
         database_url: party_server::config::redact_url(url),
+        via: cfg.via,
         seconds: (elapsed.as_secs_f64() * 100.0).round() / 100.0,
         workers,
         connections,
@@ -169,6 +191,53 @@ pub async fn run(cfg: &StorageConfig) -> anyhow::Result<StorageReport> {
         errors: m.error_total(),
         tx_per_second: (transactions as f64 / elapsed.as_secs_f64()).round(),
         latency: m.overall,
+    })
+}
+
+/// The ceiling through the server's own store.
+async fn via_server(
+    cfg: &StorageConfig,
+    workers: usize,
+    recorder: &Arc<Recorder>,
+    stop: &Arc<AtomicBool>,
+) -> anyhow::Result<(&'static str, u32, Duration)> {
+    let store = Store::connect(&cfg.database_url).await?;
+    let mut tx = store.begin().await?;
+    tx.query(CREATE).execute().await?;
+    for w in 0..workers {
+        tx.query(SEED).bind(w as i64 + 1).execute().await?;
+    }
+    tx.commit().await?;
+    let started = Instant::now();
+    let mut tasks = JoinSet::new();
+    for w in 0..workers {
+        let (store, rec, stop) = (store.clone(), recorder.clone(), stop.clone());
+        tasks.spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                let t = Instant::now();
+                let r = async {
+                    let mut tx = store.begin().await?;
+                    tx.query(WRITE).bind(w as i64 + 1).execute().await?;
+                    tx.commit().await
+                }
+                .await;
+                record(&rec, r.is_ok(), t.elapsed());
+            }
+        });
+    }
+    tokio::time::sleep(cfg.duration).await;
+    stop.store(true, Ordering::Relaxed);
+    while tasks.join_next().await.is_some() {}
+    let elapsed = started.elapsed();
+    if !cfg.keep {
+        let mut tx = store.begin().await?;
+        tx.query(DROP).execute().await?;
+        tx.commit().await?;
+    }
+    store.close().await;
+    Ok(match store.backend() {
+        Backend::Sqlite => ("sqlite", 1, elapsed),
+        Backend::Postgres => ("postgres", (workers as u32).min(SERVER_PG_POOL), elapsed),
     })
 }
 
@@ -182,9 +251,10 @@ fn record(rec: &Recorder, ok: bool, took: Duration) {
 /// The table the human reads.
 pub fn table(r: &StorageReport) -> String {
     format!(
-        "storage ceiling ({}, {}): {} single-row write transactions in {:.1} s with {} workers on {} connection(s)\n  {:.0} tx/s; latency p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms; errors {}\n",
+        "storage ceiling ({}, {}, via {:?}): {} single-row write transactions in {:.1} s with {} workers on {} connection(s)\n  {:.0} tx/s; latency p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms; errors {}\n",
         r.database,
         r.database_url,
+        r.via,
         r.transactions,
         r.seconds,
         r.workers,
@@ -203,19 +273,23 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn sqlite_writes_are_counted() {
-        let dir = tempfile::tempdir().unwrap();
-        let report = run(&StorageConfig {
-            database_url: format!("sqlite://{}", dir.path().join("s.db").display()),
-            duration: Duration::from_millis(300),
-            workers: 4,
-            keep: false,
-        })
-        .await
-        .unwrap();
-        assert_eq!(report.database, "sqlite");
-        assert_eq!(report.errors, 0);
-        assert!(report.transactions > 10, "{report:?}");
-        assert!(report.tx_per_second > 0.0);
+    async fn sqlite_writes_are_counted_on_both_paths() {
+        for via in [Via::Server, Via::Sqlx] {
+            let dir = tempfile::tempdir().unwrap();
+            let report = run(&StorageConfig {
+                database_url: format!("sqlite://{}", dir.path().join("s.db").display()),
+                duration: Duration::from_millis(300),
+                workers: 4,
+                keep: false,
+                via,
+            })
+            .await
+            .unwrap();
+            assert_eq!(report.database, "sqlite");
+            assert_eq!(report.via, via);
+            assert_eq!(report.errors, 0);
+            assert!(report.transactions > 10, "{report:?}");
+            assert!(report.tx_per_second > 0.0);
+        }
     }
 }

@@ -22,37 +22,27 @@ pub enum Error {
         retry_after: Option<u64>,
     },
     #[error("database: {0}")]
-    Database(sqlx::Error),
+    Database(#[from] sqlx::Error),
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The database could not take the request now (a pool wait ran out).
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("{0}")]
     Internal(String),
 }
 
-/// A text column held a value its enum does not know. Raised while rows
-/// are decoded (`store::decode`); it lives here, beside the error it
-/// becomes, so that this module needs nothing from the store.
+/// A text column held a value its enum does not know: the server's own
+/// inconsistency, reported as an internal error naming the table, column
+/// and value (raised while rows are read, in `store::sql`).
 #[derive(Debug, thiserror::Error)]
 #[error("{table}.{column} holds {value:?}, which this server does not know")]
 pub struct UnknownValue {
     pub table: &'static str,
     pub column: &'static str,
     pub value: String,
-}
-
-impl From<sqlx::Error> for Error {
-    /// A row holding a value the code does not know (see
-    /// [`UnknownValue`]) is the server's own inconsistency,
-    /// not a database failure: it becomes an internal error saying which
-    /// table, column and value.
-    fn from(err: sqlx::Error) -> Self {
-        match err {
-            sqlx::Error::Decode(source) if source.is::<UnknownValue>() => {
-                Error::Internal(source.to_string())
-            }
-            other => Error::Database(other),
-        }
-    }
 }
 
 impl Error {
@@ -76,6 +66,10 @@ impl Error {
         Error::Internal(message.into())
     }
 
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Error::Unavailable(message.into())
+    }
+
     pub fn invalid_request(message: impl Into<String>) -> Self {
         Self::api(ErrorCode::InvalidRequest, message)
     }
@@ -85,7 +79,11 @@ impl Error {
         match self {
             Error::Api { code, .. } => *code,
             Error::Database(err) if is_transient(err) => ErrorCode::ServiceUnavailable,
-            Error::Database(_) | Error::Migrate(_) | Error::Internal(_) => ErrorCode::InternalError,
+            Error::Sqlite(err) if sqlite_busy(err) => ErrorCode::ServiceUnavailable,
+            Error::Unavailable(_) => ErrorCode::ServiceUnavailable,
+            Error::Database(_) | Error::Sqlite(_) | Error::Migrate(_) | Error::Internal(_) => {
+                ErrorCode::InternalError
+            }
         }
     }
 }
@@ -101,6 +99,14 @@ fn is_transient(err: &sqlx::Error) -> bool {
         ),
         _ => false,
     }
+}
+
+/// SQLite could not get a lock in time (another process holds the file).
+fn sqlite_busy(err: &rusqlite::Error) -> bool {
+    matches!(
+        err.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 impl IntoResponse for Error {

@@ -17,11 +17,11 @@ async fn json_logs_carry_the_request_and_use_case_spans(backend: Backend) {
             capture_logs: true,
             env: vec![
                 ("PARTY_LOG_FORMAT".into(), "json".into()),
-                // The use-case spans are at `info`; sqlx's statement lines
-                // (debug) are the lines logged inside them.
+                // The use-case spans are at `info`; the store's statement
+                // lines (debug) are the lines logged inside them.
                 (
                     "RUST_LOG".into(),
-                    "warn,party_server=info,sqlx::query=debug".into(),
+                    "warn,party_server=info,party_server::store=debug".into(),
                 ),
             ],
             ..AppOptions::default()

@@ -3,7 +3,7 @@
 //! Callers that turn a violation into a player-facing answer (a taken
 //! username, a second active round) ask [`violated`] for a typed
 //! [`Constraint`], never the error's text. PostgreSQL reports the violated
-//! constraint's name. SQLite's sqlx driver reports none: for a UNIQUE
+//! constraint's name. SQLite reports none: for a UNIQUE
 //! violation SQLite's message names the columns instead ("UNIQUE
 //! constraint failed: players.email"), so this module — and only this
 //! module — maps those columns back to the constraint declared on them in
@@ -95,20 +95,25 @@ const SQLITE_UNIQUE: &str = "UNIQUE constraint failed: ";
 /// The known constraint `err` violated, if it is a unique (or, on
 /// PostgreSQL, foreign-key) violation of one.
 pub fn violated(err: &Error) -> Option<Constraint> {
-    let Error::Database(sqlx::Error::Database(db)) = err else {
-        return None;
-    };
-    if !(db.is_unique_violation() || db.is_foreign_key_violation()) {
-        return None;
+    match err {
+        Error::Database(sqlx::Error::Database(db)) => {
+            if !(db.is_unique_violation() || db.is_foreign_key_violation()) {
+                return None;
+            }
+            let name = db.constraint()?;
+            Constraint::ALL.into_iter().find(|c| c.name() == name)
+        }
+        // SQLite: no constraint name; the message lists the columns.
+        Error::Sqlite(rusqlite::Error::SqliteFailure(failure, Some(message)))
+            if failure.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+        {
+            let columns = message.strip_prefix(SQLITE_UNIQUE)?;
+            Constraint::ALL
+                .into_iter()
+                .find(|c| c.sqlite_columns() == columns)
+        }
+        _ => None,
     }
-    if let Some(name) = db.constraint() {
-        return Constraint::ALL.into_iter().find(|c| c.name() == name);
-    }
-    // SQLite: no constraint name; the message lists the columns.
-    let columns = db.message().strip_prefix(SQLITE_UNIQUE)?;
-    Constraint::ALL
-        .into_iter()
-        .find(|c| c.sqlite_columns() == columns)
 }
 
 /// Whether `err` violated one of `constraints`.

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use party_protocol::PlayerId;
 use uuid::Uuid;
 
-use super::{PhrasesetRow, Tx, exec_on, on_conn};
+use super::{Arg, PhrasesetRow, Tx, placeholders, values_list};
 use crate::clock::Millis;
 use crate::error::Result;
 
@@ -44,12 +44,14 @@ pub struct HouseRounds<'a> {
 impl Tx {
     /// The keys of the house sets `writer` signed that are still open.
     pub async fn open_house_keys(&mut self, writer: PlayerId) -> Result<HashSet<HouseKey>> {
-        let rows: Vec<(i64, String)> = on_conn!(self, conn => sqlx::query_as(
-            "SELECT prompt_id, original_phrase FROM phrasesets \
-             WHERE original_player_id = $1 AND status = 'open'")
+        let rows: Vec<(i64, String)> = self
+            .query(
+                "SELECT prompt_id, original_phrase FROM phrasesets \
+             WHERE original_player_id = $1 AND status = 'open'",
+            )
             .bind(writer.as_uuid())
-            .fetch_all(conn)
-            .await)?;
+            .fetch_all()
+            .await?;
         Ok(rows.into_iter().collect())
     }
 
@@ -63,18 +65,18 @@ impl Tx {
         if voters.is_empty() {
             return Ok(HashSet::new());
         }
-        let rows: Vec<(i64, String)> = on_conn!(self, conn => {
-            let mut query = sqlx::QueryBuilder::new(
-                "SELECT DISTINCT ps.prompt_id, ps.original_phrase FROM phrasesets ps \
-                 JOIN votes v ON v.phraseset_id = ps.phraseset_id WHERE ps.original_player_id = ");
-            query.push_bind(writer.as_uuid()).push(" AND v.player_id IN (");
-            let mut list = query.separated(", ");
-            for voter in voters {
-                list.push_bind(voter.as_uuid());
-            }
-            query.push(")");
-            query.build_query_as().fetch_all(conn).await
-        })?;
+        let sql = format!(
+            "SELECT DISTINCT ps.prompt_id, ps.original_phrase FROM phrasesets ps \
+             JOIN votes v ON v.phraseset_id = ps.phraseset_id \
+             WHERE ps.original_player_id = $1 AND v.player_id IN ({})",
+            placeholders(2, voters.len())
+        );
+        let rows: Vec<(i64, String)> = self
+            .query(&sql)
+            .bind(writer.as_uuid())
+            .bind_all(voters.iter().map(|v| Arg::from(v.as_uuid())))
+            .fetch_all()
+            .await?;
         Ok(rows.into_iter().collect())
     }
 
@@ -87,37 +89,62 @@ impl Tx {
     ) -> Result<(Uuid, [Uuid; 2])> {
         let prompt = Uuid::new_v4();
         let copies = [Uuid::new_v4(), Uuid::new_v4()];
-        exec_on!(self, conn => {
-            let mut insert = sqlx::QueryBuilder::new(
-                "INSERT INTO rounds (round_id, player_id, round_type, status, cost, created_at, expires_at, \
-                 ended_at, prompt_id, prompt_text, submitted_phrase, copy_claims, copies_done, \
-                 prompt_round_id, original_phrase, discount) ");
-            let rows = [
-                (prompt, r.writer, "prompt", r.original, 2, None),
-                (copies[0], r.copiers[0], "copy", r.copies[0], 0, Some(prompt)),
-                (copies[1], r.copiers[1], "copy", r.copies[1], 0, Some(prompt)),
-            ];
-            insert.push_values(rows, |mut row, (id, player, kind, phrase, slots, of)| {
+        let rows = [
+            (prompt, r.writer, "prompt", r.original, 2, None),
+            (
+                copies[0],
+                r.copiers[0],
+                "copy",
+                r.copies[0],
+                0,
+                Some(prompt),
+            ),
+            (
+                copies[1],
+                r.copiers[1],
+                "copy",
+                r.copies[1],
+                0,
+                Some(prompt),
+            ),
+        ];
+        let sql = format!(
+            "INSERT INTO rounds (round_id, player_id, round_type, status, cost, created_at, expires_at, \
+             ended_at, prompt_id, prompt_text, submitted_phrase, copy_claims, copies_done, \
+             prompt_round_id, original_phrase, discount) VALUES {}",
+            values_list(rows.len(), 16, 1)
+        );
+        let args = rows.into_iter().flat_map(
+            |(id, player, kind, phrase, slots, of): (
+                Uuid,
+                PlayerId,
+                &str,
+                &str,
+                i32,
+                Option<Uuid>,
+            )| {
                 let is_prompt = of.is_none();
-                row.push_bind(id)
-                    .push_bind(player.as_uuid())
-                    .push_bind(kind)
-                    .push("'submitted'")
-                    .push("0")
-                    .push_bind(now.0)
-                    .push_bind(now.0)
-                    .push_bind(now.0)
-                    .push_bind(is_prompt.then_some(r.prompt_id))
-                    .push_bind(is_prompt.then_some(r.prompt_text))
-                    .push_bind(phrase)
-                    .push_bind(slots)
-                    .push_bind(slots)
-                    .push_bind(of)
-                    .push_bind((!is_prompt).then_some(r.original))
-                    .push_bind((!is_prompt).then_some(false));
-            });
-            insert.build().execute(conn).await
-        })?;
+                [
+                    Arg::from(id),
+                    Arg::from(player.as_uuid()),
+                    Arg::from(kind),
+                    Arg::from("submitted"),
+                    Arg::from(0_i64),
+                    Arg::from(now.0),
+                    Arg::from(now.0),
+                    Arg::from(now.0),
+                    Arg::from(is_prompt.then_some(r.prompt_id)),
+                    Arg::from(is_prompt.then_some(r.prompt_text)),
+                    Arg::from(phrase),
+                    Arg::from(slots),
+                    Arg::from(slots),
+                    Arg::from(of),
+                    Arg::from((!is_prompt).then_some(r.original)),
+                    Arg::from((!is_prompt).then_some(false)),
+                ]
+            },
+        );
+        self.query(&sql).bind_all(args).execute().await?;
         Ok((prompt, copies))
     }
 }

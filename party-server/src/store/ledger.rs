@@ -8,7 +8,7 @@ use party_protocol::{ErrorCode, PhrasesetId, PlayerId};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{Tx, exec_on, on_conn};
+use super::{Arg, Tx, values_list};
 use crate::clock::Millis;
 use crate::error::{Error, Result};
 
@@ -176,14 +176,14 @@ impl Tx {
         // Each player's balances before this batch; the rows then replay them.
         let mut running: HashMap<Uuid, (i64, i64)> = HashMap::new();
         for (player, (wallet, vault)) in credits.into_iter().filter(|(_, c)| *c != (0, 0)) {
-            let after: (i64, i64) = on_conn!(self, conn => sqlx::query_as(
+            let after: (i64, i64) = self.query(
                 "UPDATE players SET wallet = wallet + $2, vault = vault + $3 WHERE player_id = $1 \
                  RETURNING wallet, vault")
                 .bind(player)
                 .bind(wallet)
                 .bind(vault)
-                .fetch_optional(conn)
-                .await)?
+                .fetch_optional()
+                .await?
             .ok_or_else(|| Error::internal("payout to a missing player"))?;
             running.insert(player, (after.0 - wallet, after.1 - vault));
         }
@@ -210,27 +210,29 @@ impl Tx {
         rows: &[(&Transfer<'_>, Option<(i64, i64)>)],
         now: Millis,
     ) -> Result<()> {
-        exec_on!(self, conn => {
-            let mut insert = sqlx::QueryBuilder::new(
-                "INSERT INTO ledger (created_at, kind, amount, from_account, from_id, to_account, to_id, \
-                 player_id, wallet_after, vault_after, reference_id, idempotency_key) ");
-            insert.push_values(rows, |mut row, (t, balances)| {
-                let player = t.from.player().or(t.to.player());
-                row.push_bind(now.0)
-                    .push_bind(t.kind)
-                    .push_bind(t.amount)
-                    .push_bind(t.from.kind())
-                    .push_bind(t.from.id())
-                    .push_bind(t.to.kind())
-                    .push_bind(t.to.id())
-                    .push_bind(player.map(|p| p.as_uuid()))
-                    .push_bind(balances.map(|b| b.0))
-                    .push_bind(balances.map(|b| b.1))
-                    .push_bind(t.reference)
-                    .push_bind(t.idempotency_key.as_deref());
-            });
-            insert.build().execute(conn).await
-        })?;
+        let sql = format!(
+            "INSERT INTO ledger (created_at, kind, amount, from_account, from_id, to_account, to_id, \
+             player_id, wallet_after, vault_after, reference_id, idempotency_key) VALUES {}",
+            values_list(rows.len(), 12, 1)
+        );
+        let args = rows.iter().flat_map(|(t, balances)| {
+            let player = t.from.player().or(t.to.player());
+            [
+                Arg::from(now.0),
+                Arg::from(t.kind),
+                Arg::from(t.amount),
+                Arg::from(t.from.kind()),
+                Arg::from(t.from.id()),
+                Arg::from(t.to.kind()),
+                Arg::from(t.to.id()),
+                Arg::from(player.map(|p| p.as_uuid())),
+                Arg::from(balances.map(|b| b.0)),
+                Arg::from(balances.map(|b| b.1)),
+                Arg::from(t.reference),
+                Arg::from(t.idempotency_key.as_deref()),
+            ]
+        });
+        self.query(&sql).bind_all(args).execute().await?;
         Ok(())
     }
 
@@ -256,7 +258,12 @@ impl Tx {
                 ps.as_uuid(),
             ),
         };
-        let row: Option<(i64, i64)> = on_conn!(self, conn => sqlx::query_as(sql).bind(id).bind(delta).fetch_optional(conn).await)?;
+        let row: Option<(i64, i64)> = self
+            .query(sql)
+            .bind(id)
+            .bind(delta)
+            .fetch_optional()
+            .await?;
         match (row, account) {
             (Some(balances), Account::Wallet(_) | Account::Vault(_)) => Ok(Some(balances)),
             (Some(_), _) => Ok(None),
@@ -281,7 +288,7 @@ impl Tx {
                  - SUM(CASE WHEN from_account = 'house' THEN amount ELSE 0 END) FROM ledger), 0) AS BIGINT), \
             CAST((SELECT COUNT(*) FROM ledger) AS BIGINT)";
         let (wallets, vaults, pools, house, entries): (i64, i64, i64, i64, i64) =
-            on_conn!(self, conn => sqlx::query_as(totals).fetch_one(conn).await)?;
+            self.query(totals).fetch_one().await?;
         let players = "SELECT CAST(COUNT(*) AS BIGINT) FROM players p WHERE \
             p.wallet <> COALESCE((SELECT SUM(CASE WHEN l.to_account = 'wallet' THEN l.amount ELSE 0 END) \
                 - SUM(CASE WHEN l.from_account = 'wallet' THEN l.amount ELSE 0 END) \
@@ -289,14 +296,12 @@ impl Tx {
             OR p.vault <> COALESCE((SELECT SUM(CASE WHEN l.to_account = 'vault' THEN l.amount ELSE 0 END) \
                 - SUM(CASE WHEN l.from_account = 'vault' THEN l.amount ELSE 0 END) \
                 FROM ledger l WHERE l.player_id = p.player_id), 0)";
-        let mismatched_players: i64 =
-            on_conn!(self, conn => sqlx::query_scalar(players).fetch_one(conn).await)?;
+        let mismatched_players: i64 = self.query(players).fetch_one().await?;
         let pools_sql = "SELECT CAST(COUNT(*) AS BIGINT) FROM phrasesets ps WHERE ps.prize_pool <> COALESCE(( \
             SELECT SUM(CASE WHEN l.to_account = 'pool' AND l.to_id = ps.phraseset_id THEN l.amount ELSE 0 END) \
                  - SUM(CASE WHEN l.from_account = 'pool' AND l.from_id = ps.phraseset_id THEN l.amount ELSE 0 END) \
             FROM ledger l WHERE l.to_id = ps.phraseset_id OR l.from_id = ps.phraseset_id), 0)";
-        let mismatched_pools: i64 =
-            on_conn!(self, conn => sqlx::query_scalar(pools_sql).fetch_one(conn).await)?;
+        let mismatched_pools: i64 = self.query(pools_sql).fetch_one().await?;
         // A player's rows are written while their balance row is locked, so
         // entry order is the order the balances changed in.
         let entries_sql = "SELECT CAST(COUNT(*) AS BIGINT) FROM ( \
@@ -308,8 +313,7 @@ impl Tx {
             FROM ledger WHERE player_id IS NOT NULL) e \
             WHERE wallet_after IS NOT NULL \
               AND (wallet_after <> wallet_replayed OR vault_after <> vault_replayed)";
-        let mismatched_entries: i64 =
-            on_conn!(self, conn => sqlx::query_scalar(entries_sql).fetch_one(conn).await)?;
+        let mismatched_entries: i64 = self.query(entries_sql).fetch_one().await?;
         Ok(LedgerAudit {
             wallets,
             vaults,

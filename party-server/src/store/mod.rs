@@ -2,25 +2,26 @@
 //!
 //! [`Store`] is a connection pool (SQLite or PostgreSQL) and [`Tx`] an open
 //! transaction on it. Everything the game reads or writes is a method on
-//! `Tx`, grouped by table in the submodules. The SQL text is shared — sqlx
-//! accepts `$N` placeholders on both databases, times are integer
-//! milliseconds and ids are UUIDs on both — and [`on_conn!`] runs the same
-//! statement on whichever connection the transaction holds, so each query
-//! is written once and type-checked against both drivers. Where the
-//! dialects differ (row locks, DDL) the code says so. Each database has its
-//! own migrations folder under `migrations/`.
+//! `Tx`, grouped by table in the submodules. The SQL text is shared — `$N`
+//! placeholders on both databases, times are integer milliseconds and ids
+//! are UUIDs on both — and [`Tx::query`] runs a statement on whichever
+//! connection the transaction holds (`sql.rs`), so each query is written
+//! once. Where the dialects differ (row locks, DDL) the code says so. Each
+//! database has its own migrations folder under `migrations/`.
 //!
 //! Rows hold enums, not the strings stored for them: text columns are
-//! parsed as they are read (`decode.rs`), an unknown value being an
-//! internal error. Which constraint a failed write violated is told by
+//! parsed as they are read ([`sql::enum_column`]), an unknown value being
+//! an internal error. Which constraint a failed write violated is told by
 //! its name (`constraint.rs`), never by the error's text.
 //!
-//! SQLite runs with WAL, `synchronous=NORMAL`, foreign keys and a busy
-//! timeout, one writer connection (so write transactions queue in process
-//! instead of fighting over the file lock) and a separate pool of readers.
+//! PostgreSQL is reached through sqlx's pool. SQLite is driven
+//! synchronously through rusqlite (`sqlite.rs`, which says why): WAL,
+//! `synchronous=NORMAL`, foreign keys and a busy timeout, one writer
+//! connection (so write transactions queue in process instead of fighting
+//! over the file lock) and a separate pool of readers; sqlx only applies
+//! its migrations at start.
 
 mod constraint;
-mod decode;
 mod house;
 mod ledger;
 mod party;
@@ -28,6 +29,8 @@ mod phrasesets;
 mod players;
 mod presence;
 mod rounds;
+mod sql;
+mod sqlite;
 
 use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
@@ -35,11 +38,10 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Connection, PgPool, Postgres, Sqlite, SqlitePool};
+use sqlx::{ConnectOptions as _, PgPool, Postgres};
 use uuid::Uuid;
 
 pub use constraint::{Constraint, violated, violates};
-pub(crate) use decode::{enum_column, from_row, parse_text};
 pub use house::{HOUSE_COPIERS, HOUSE_WRITER, HouseKey, HouseRounds};
 pub use ledger::{Account, LedgerAudit, SplitPayout, Transfer};
 pub use party::{
@@ -49,44 +51,11 @@ pub use party::{
 pub use phrasesets::{PhrasesetRow, PhrasesetStatus, VoteRow};
 pub use players::{PlayerRow, RefreshUse, TokenKind};
 pub use rounds::{NewRound, RoundRow};
+pub(crate) use sql::{
+    Arg, DbRow, FromRow, columns_row, enum_column, parse_text, placeholders, values_list,
+};
 
 use crate::error::{Error, Result};
-
-/// Runs `$body` with `$conn` bound to the transaction's connection, whichever
-/// database it is on. The body is compiled once per driver.
-macro_rules! on_conn {
-    ($tx:expr, $conn:ident => $body:expr) => {
-        match &mut $tx.conn {
-            $crate::store::Conn::Sqlite(inner) => {
-                let $conn = &mut **inner;
-                $body
-            }
-            $crate::store::Conn::Postgres(inner) => {
-                let $conn = &mut **inner;
-                $body
-            }
-        }
-    };
-}
-pub(crate) use on_conn;
-
-/// Like [`on_conn!`] for statements run with `execute`: yields the number
-/// of rows affected (the two drivers' result types differ).
-macro_rules! exec_on {
-    ($tx:expr, $conn:ident => $body:expr) => {
-        match &mut $tx.conn {
-            $crate::store::Conn::Sqlite(inner) => {
-                let $conn = &mut **inner;
-                $body.map(|r| r.rows_affected())
-            }
-            $crate::store::Conn::Postgres(inner) => {
-                let $conn = &mut **inner;
-                $body.map(|r| r.rows_affected())
-            }
-        }
-    };
-}
-pub(crate) use exec_on;
 
 /// Which database a store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,8 +86,8 @@ enum Pools {
     Sqlite {
         /// Exactly one connection: SQLite allows one writer at a time, and
         /// queueing here is cheaper than retrying on `SQLITE_BUSY`.
-        writer: SqlitePool,
-        readers: SqlitePool,
+        writer: sqlite::Pool,
+        readers: sqlite::Pool,
     },
     Postgres(PgPool),
 }
@@ -143,7 +112,7 @@ pub struct Tx {
 /// The connection a transaction runs on.
 #[derive(Debug)]
 pub enum Conn {
-    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Sqlite(sqlite::Lease),
     Postgres(sqlx::Transaction<'static, Postgres>),
 }
 
@@ -152,49 +121,23 @@ pub enum Conn {
 /// holds the data.
 pub const EVENTS_CHANNEL: &str = "qf_party_events";
 
+/// How long a transaction waits for a pooled connection before the
+/// request is answered "busy, try again".
+const POOL_WAIT: Duration = Duration::from_secs(30);
+/// SQLite reader connections (reads run inline, so more than the cores
+/// only helps transactions that stay open across other awaits).
+const SQLITE_READERS: usize = 4;
+
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
-
-/// SQLite pool settings shared by the writer and the readers.
-///
-/// sqlx's SQLite driver is not cancel-safe at `BEGIN`: when a request future
-/// is dropped (its client hung up) after the worker thread ran `BEGIN` but
-/// before the acknowledgement was read, no `Transaction` exists to roll it
-/// back, and the connection goes back to the pool still inside a
-/// transaction. Every later `BEGIN IMMEDIATE` on it then fails — with one
-/// writer connection, every write of the server would. (Requests now run to
-/// completion, see `http::detach`, but background tasks can still be
-/// cancelled.) So a connection is checked as it leaves the pool: the
-/// driver's transaction depth is an atomic the worker thread keeps, so the
-/// usual case costs a load; only a connection that still looks inside a
-/// transaction gets a ping, which flushes any rollback a dropped
-/// `Transaction` queued, and one still inside a transaction after it is
-/// closed (SQLite rolls back on close) and replaced by a fresh one.
-///
-/// Checking on acquire rather than on release keeps a round trip to the
-/// worker thread off every transaction's path through the single writer.
-fn sqlite_pool() -> SqlitePoolOptions {
-    SqlitePoolOptions::new().before_acquire(|conn, _meta| {
-        Box::pin(async move {
-            if !conn.is_in_transaction() {
-                return Ok(true);
-            }
-            conn.ping().await?;
-            let clean = !conn.is_in_transaction();
-            if !clean {
-                tracing::warn!("SQLite connection left inside a transaction; replacing it");
-            }
-            Ok(clean)
-        })
-    })
-}
 
 impl Store {
     /// Connects to `url` (`sqlite://…` or `postgres://…`), creating the SQLite
     /// file and its directory if needed, and applies pending migrations.
     pub async fn connect(url: &str) -> Result<Store> {
         let store = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let options = PgConnectOptions::from_str(url)?;
+            // Statements are logged by `sql.rs`, alike for both databases.
+            let options = PgConnectOptions::from_str(url)?.disable_statement_logging();
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
@@ -218,21 +161,18 @@ impl Store {
                     Error::internal(format!("cannot create {}: {e}", dir.display()))
                 })?;
             }
-            let writer = sqlite_pool()
+            // sqlx applies the migrations (and sets WAL on the file), then
+            // the game's own connections take over.
+            let migrator = SqlitePoolOptions::new()
                 .max_connections(1)
-                .acquire_timeout(Duration::from_secs(30))
                 .connect_with(options.clone())
                 .await?;
-            SQLITE_MIGRATIONS.run(&writer).await?;
-            let readers = sqlite_pool()
-                .max_connections(4)
-                .acquire_timeout(Duration::from_secs(30))
-                // Not opened read-only: a read-only connection to a WAL
-                // database can fail with SQLITE_READONLY_CANTINIT/RECOVERY
-                // when the shared-memory index needs (re)building. The
-                // readers only ever run reads; the writer pool is the one writer.
-                .connect_with(options)
-                .await?;
+            SQLITE_MIGRATIONS.run(&migrator).await?;
+            migrator.close().await;
+            let path = options.get_filename();
+            let writer = sqlite::Pool::open(path, sqlite::Role::Writer, 1, POOL_WAIT)?;
+            let readers =
+                sqlite::Pool::open(path, sqlite::Role::Reader, SQLITE_READERS, POOL_WAIT)?;
             Pools::Sqlite { writer, readers }
         } else {
             return Err(Error::internal(format!(
@@ -279,9 +219,7 @@ impl Store {
         let conn = match &self.pools {
             // IMMEDIATE takes the write lock up front, so a transaction that
             // reads and then writes can never fail half-way on a lock upgrade.
-            Pools::Sqlite { writer, .. } => {
-                Conn::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?)
-            }
+            Pools::Sqlite { writer, .. } => Conn::Sqlite(writer.begin().await?),
             Pools::Postgres(pool) => Conn::Postgres(pool.begin().await?),
         };
         Ok(self.wrap(conn))
@@ -304,7 +242,7 @@ impl Store {
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<()> {
         let mut tx = self.read().await?;
-        exec_on!(&mut tx, conn => sqlx::query("SELECT 1").execute(conn).await)?;
+        tx.query("SELECT 1").execute().await?;
         Ok(())
     }
 
@@ -312,8 +250,8 @@ impl Store {
     pub async fn close(&self) {
         match &self.pools {
             Pools::Sqlite { writer, readers } => {
-                readers.close().await;
-                writer.close().await;
+                readers.close();
+                writer.close();
             }
             Pools::Postgres(pool) => pool.close().await,
         }
@@ -328,7 +266,7 @@ impl Tx {
         self.touched.sort_unstable();
         self.touched.dedup();
         match self.conn {
-            Conn::Sqlite(tx) => tx.commit().await?,
+            Conn::Sqlite(lease) => lease.commit()?,
             Conn::Postgres(mut tx) => {
                 for party in &self.touched {
                     sqlx::query("SELECT pg_notify($1, $2)")
@@ -368,27 +306,96 @@ mod tests {
     use super::*;
     use crate::clock::Millis;
 
-    /// A connection handed back to the pool inside a transaction — what a
-    /// request cancelled at `BEGIN` leaves behind — must not break the writer.
+    /// A write transaction dropped half-way — what a cancelled request or
+    /// an error leaves — is rolled back there and then: nothing it wrote
+    /// stays, and the single writer begins again at once.
     #[tokio::test]
-    async fn a_connection_returned_inside_a_transaction_is_replaced() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("t.db").display());
-        let store = Store::connect(&url).await.unwrap();
-        let Pools::Sqlite { writer, .. } = &store.pools else {
-            unreachable!("a sqlite URL gives SQLite pools")
-        };
+    async fn a_dropped_write_transaction_rolls_back_and_frees_the_writer() {
+        let (_dir, store, host) = store_with_host().await;
+        let session = Uuid::new_v4();
         {
-            let mut conn = writer.acquire().await.unwrap();
-            let stuck = conn.begin_with("BEGIN IMMEDIATE").await.unwrap();
-            // No rollback is ever queued: the state a cancelled BEGIN leaves.
-            std::mem::forget(stuck);
-            assert!(conn.is_in_transaction());
+            let mut tx = store.begin().await.unwrap();
+            assert!(
+                tx.insert_session(&lobby_of(host, session, "ABCD2345"), Millis(1))
+                    .await
+                    .unwrap()
+            );
+            // Dropped without commit.
         }
-        let tx = store.begin().await.expect("the writer still begins");
+        let mut tx = tokio::time::timeout(Duration::from_secs(5), store.begin())
+            .await
+            .expect("the writer is free again")
+            .unwrap();
+        assert!(tx.session(session).await.unwrap().is_none());
         tx.commit().await.unwrap();
-        let tx = store.begin().await.expect("and again");
-        tx.commit().await.unwrap();
+        let mut read = store.read().await.unwrap();
+        assert!(read.session(session).await.unwrap().is_none());
+    }
+
+    /// A future holding the writer cancelled mid-transaction (a client hung
+    /// up) leaves no transaction open on the connection.
+    #[tokio::test]
+    async fn a_cancelled_transaction_leaves_the_writer_usable() {
+        let (_dir, store, host) = store_with_host().await;
+        let session = Uuid::new_v4();
+        let (began, wait) = tokio::sync::oneshot::channel();
+        let task = tokio::spawn({
+            let store = store.clone();
+            async move {
+                let mut tx = store.begin().await.unwrap();
+                tx.insert_session(&lobby_of(host, session, "ABCD2345"), Millis(1))
+                    .await
+                    .unwrap();
+                began.send(()).unwrap();
+                std::future::pending::<()>().await;
+                tx.commit().await
+            }
+        });
+        wait.await.unwrap();
+        task.abort();
+        let _ = task.await;
+        let mut tx = tokio::time::timeout(Duration::from_secs(5), store.begin())
+            .await
+            .expect("the writer is free again")
+            .unwrap();
+        assert!(tx.session(session).await.unwrap().is_none());
+    }
+
+    /// Readers are read-only: a write through one fails instead of writing.
+    #[tokio::test]
+    async fn a_reader_cannot_write() {
+        let (_dir, store, _host) = store_with_host().await;
+        let mut read = store.read().await.unwrap();
+        let err = read
+            .query("UPDATE players SET wallet = wallet + 1")
+            .execute()
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Sqlite(_)), "{err:?}");
+        drop(read);
+        let mut read = store.read().await.unwrap();
+        let total: i64 = read
+            .query("SELECT COALESCE(SUM(wallet), 0) FROM players")
+            .fetch_one()
+            .await
+            .unwrap();
+        assert_eq!(total, 0);
+    }
+
+    /// `$N` placeholders are bound by number, wherever they appear in the
+    /// text and however often.
+    #[tokio::test]
+    async fn placeholders_bind_by_number_not_position() {
+        let (_dir, store, _host) = store_with_host().await;
+        let mut tx = store.read().await.unwrap();
+        let row: (i64, String, i64) = tx
+            .query("SELECT $2, $1, $2 + 1")
+            .bind("one")
+            .bind(7_i64)
+            .fetch_one()
+            .await
+            .unwrap();
+        assert_eq!(row, (7, "one".to_owned(), 8));
     }
 
     /// A fresh SQLite store holding one player, the host of the lobbies the
@@ -459,14 +466,15 @@ mod tests {
         assert_eq!(read.phase(), party_protocol::party::PartyPhase::Lobby);
         // The CHECK constraints keep such a value out; switch them off to
         // stand for a row written by another version of the server.
-        exec_on!(tx, conn => sqlx::query("PRAGMA ignore_check_constraints = ON").execute(conn).await)
+        tx.query("PRAGMA ignore_check_constraints = ON")
+            .execute()
+            .await
             .unwrap();
-        exec_on!(tx, conn => sqlx::query(
-            "UPDATE party_sessions SET current_phase = 'INTERMISSION' WHERE session_id = $1")
+        tx.query("UPDATE party_sessions SET current_phase = 'INTERMISSION' WHERE session_id = $1")
             .bind(session)
-            .execute(conn)
-            .await)
-        .unwrap();
+            .execute()
+            .await
+            .unwrap();
         let err = tx.session(session).await.unwrap_err();
         let Error::Internal(message) = &err else {
             panic!("expected an internal error, got {err:?}");

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use party_protocol::{PhrasesetId, PlayerId, RoundId};
 use uuid::Uuid;
 
-use super::{Tx, enum_column, exec_on, from_row, on_conn};
+use super::{Arg, DbRow, FromRow, Tx, columns_row, enum_column, placeholders};
 use crate::clock::Millis;
 use crate::error::Result;
 
@@ -62,8 +62,9 @@ pub struct PhrasesetRow {
     pub party_session_id: Option<Uuid>,
 }
 
-from_row!(PhrasesetRow, row => {
-    Ok(PhrasesetRow {
+impl FromRow for PhrasesetRow {
+    fn from_row(row: &DbRow<'_>) -> Result<Self> {
+        Ok(PhrasesetRow {
             phraseset_id: row.try_get("phraseset_id")?,
             prompt_round_id: row.try_get("prompt_round_id")?,
             copy_round_1: row.try_get("copy_round_1")?,
@@ -91,8 +92,9 @@ from_row!(PhrasesetRow, row => {
             finalized_at: row.try_get("finalized_at")?,
             final_pool: row.try_get("final_pool")?,
             party_session_id: row.try_get("party_session_id")?,
-    })
-});
+        })
+    }
+}
 
 impl PhrasesetRow {
     pub fn id(&self) -> PhrasesetId {
@@ -110,7 +112,7 @@ impl PhrasesetRow {
     }
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct VoteRow {
     pub vote_id: Uuid,
     pub player_id: Uuid,
@@ -120,6 +122,16 @@ pub struct VoteRow {
     pub payout: i64,
     pub created_at: i64,
 }
+
+columns_row!(VoteRow {
+    vote_id,
+    player_id,
+    username,
+    voted_phrase,
+    correct,
+    payout,
+    created_at
+});
 
 pub(in crate::store) const PHRASESET_COLUMNS: &str = "phraseset_id, prompt_round_id, copy_round_1, copy_round_2, prompt_id, \
     prompt_text, original_phrase, copy_phrase_1, copy_phrase_2, original_player_id, copy_player_1, copy_player_2, \
@@ -152,7 +164,7 @@ impl Tx {
                    copy_player_2, prompt_cost, copy_cost_1, copy_cost_2, status, prize_pool, created_at, \
                    party_session_id) \
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'open', 0, $16, $17)";
-        exec_on!(self, conn => sqlx::query(sql)
+        self.query(sql)
             .bind(ps.phraseset_id)
             .bind(ps.prompt_round_id)
             .bind(ps.copy_round_1)
@@ -170,19 +182,17 @@ impl Tx {
             .bind(ps.copy_cost_2)
             .bind(ps.created_at)
             .bind(ps.party_session_id)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(())
     }
 
     pub async fn phraseset(&mut self, id: PhrasesetId) -> Result<Option<PhrasesetRow>> {
         let sql = format!("SELECT {PHRASESET_COLUMNS} FROM phrasesets WHERE phraseset_id = $1");
-        Ok(
-            on_conn!(self, conn => sqlx::query_as::<_, PhrasesetRow>(&sql)
+        self.query(&sql)
             .bind(id.as_uuid())
-            .fetch_optional(conn)
-            .await)?,
-        )
+            .fetch_optional::<PhrasesetRow>()
+            .await
     }
 
     /// Loads a phraseset and, on PostgreSQL, locks it until the transaction
@@ -194,12 +204,10 @@ impl Tx {
         };
         let sql =
             format!("SELECT {PHRASESET_COLUMNS} FROM phrasesets WHERE phraseset_id = $1{lock}");
-        Ok(
-            on_conn!(self, conn => sqlx::query_as::<_, PhrasesetRow>(&sql)
+        self.query(&sql)
             .bind(id.as_uuid())
-            .fetch_optional(conn)
-            .await)?,
-        )
+            .fetch_optional::<PhrasesetRow>()
+            .await
     }
 
     /// The phraseset this player should vote on next (see [`Tx::global_sets_for`]).
@@ -225,13 +233,11 @@ impl Tx {
              CASE WHEN ps.vote_count >= 5 THEN ps.fifth_vote_at WHEN ps.vote_count >= 3 THEN ps.third_vote_at \
              ELSE 0 END, random() LIMIT $2"
         );
-        Ok(
-            on_conn!(self, conn => sqlx::query_as::<_, PhrasesetRow>(&sql)
+        self.query(&sql)
             .bind(player.as_uuid())
             .bind(limit)
-            .fetch_all(conn)
-            .await)?,
-        )
+            .fetch_all::<PhrasesetRow>()
+            .await
     }
 
     /// Whether this player may (still) vote on this global phraseset.
@@ -241,11 +247,12 @@ impl Tx {
         let sql = format!(
             "SELECT CAST(COUNT(*) AS BIGINT) FROM phrasesets ps WHERE {VOTER_MAY_VOTE} AND ps.phraseset_id = $2"
         );
-        let found: i64 = on_conn!(self, conn => sqlx::query_scalar(&sql)
+        let found: i64 = self
+            .query(&sql)
             .bind(player.as_uuid())
             .bind(set.as_uuid())
-            .fetch_one(conn)
-            .await)?;
+            .fetch_one()
+            .await?;
         Ok(found == 1)
     }
 
@@ -253,10 +260,7 @@ impl Tx {
     pub async fn phrasesets_waiting_for(&mut self, player: PlayerId) -> Result<i64> {
         let sql =
             format!("SELECT CAST(COUNT(*) AS BIGINT) FROM phrasesets ps WHERE {VOTER_MAY_VOTE}");
-        Ok(on_conn!(self, conn => sqlx::query_scalar(&sql)
-            .bind(player.as_uuid())
-            .fetch_one(conn)
-            .await)?)
+        self.query(&sql).bind(player.as_uuid()).fetch_one().await
     }
 
     pub async fn insert_vote(
@@ -270,7 +274,7 @@ impl Tx {
         payout: i64,
         now: Millis,
     ) -> Result<()> {
-        exec_on!(self, conn => sqlx::query(
+        self.query(
             "INSERT INTO votes (vote_id, phraseset_id, player_id, round_id, voted_phrase, correct, payout, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
             .bind(vote_id)
@@ -281,8 +285,8 @@ impl Tx {
             .bind(correct)
             .bind(payout)
             .bind(now.0)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(())
     }
 
@@ -305,11 +309,11 @@ impl Tx {
              fifth_vote_at = CASE WHEN vote_count + 1 = 5 THEN $2 ELSE fifth_vote_at END \
              WHERE phraseset_id = $1 RETURNING vote_count"
         );
-        Ok(on_conn!(self, conn => sqlx::query_scalar(&sql)
+        self.query(&sql)
             .bind(phraseset.as_uuid())
             .bind(now.0)
-            .fetch_one(conn)
-            .await)?)
+            .fetch_one()
+            .await
     }
 
     /// Finalizes an open phraseset (its final pool is the pool as it
@@ -351,13 +355,11 @@ impl Tx {
             "UPDATE phrasesets SET status = 'finalized', finalized_at = $2, final_pool = prize_pool \
              WHERE {column} = $1 AND status = 'open' RETURNING {PHRASESET_COLUMNS}"
         );
-        Ok(
-            on_conn!(self, conn => sqlx::query_as::<_, PhrasesetRow>(&sql)
+        self.query(&sql)
             .bind(id)
             .bind(now.0)
-            .fetch_all(conn)
-            .await)?,
-        )
+            .fetch_all::<PhrasesetRow>()
+            .await
     }
 
     /// Open phrasesets whose time-based finalization is due.
@@ -367,7 +369,7 @@ impl Tx {
         third_vote_before: Millis,
         limit: i64,
     ) -> Result<Vec<PhrasesetId>> {
-        let ids: Vec<Uuid> = on_conn!(self, conn => sqlx::query_scalar(
+        let ids: Vec<Uuid> = self.query(
             "SELECT phraseset_id FROM phrasesets WHERE status = 'open' AND party_session_id IS NULL AND ( \
                (vote_count >= 5 AND fifth_vote_at <= $1) OR \
                (vote_count BETWEEN 3 AND 4 AND third_vote_at <= $2)) \
@@ -375,20 +377,20 @@ impl Tx {
             .bind(fifth_vote_before.0)
             .bind(third_vote_before.0)
             .bind(limit)
-            .fetch_all(conn)
-            .await)?;
+            .fetch_all()
+            .await?;
         Ok(ids.into_iter().map(PhrasesetId::from_uuid).collect())
     }
 
     /// The votes on a phraseset with the voters' names, in order.
     pub async fn votes_on(&mut self, phraseset: PhrasesetId) -> Result<Vec<VoteRow>> {
-        Ok(on_conn!(self, conn => sqlx::query_as::<_, VoteRow>(
+        self.query(
             "SELECT v.vote_id, v.player_id, p.username, v.voted_phrase, v.correct, v.payout, v.created_at \
              FROM votes v JOIN players p ON p.player_id = v.player_id WHERE v.phraseset_id = $1 \
              ORDER BY v.created_at, v.vote_id")
             .bind(phraseset.as_uuid())
-            .fetch_all(conn)
-            .await)?)
+            .fetch_all::<VoteRow>()
+            .await
     }
 
     /// Usernames of the given players, in the same order (empty for an
@@ -401,18 +403,15 @@ impl Tx {
         if distinct.is_empty() {
             return Ok(Vec::new());
         }
-        let placeholders: Vec<String> = (1..=distinct.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
             "SELECT player_id, username FROM players WHERE player_id IN ({})",
-            placeholders.join(", ")
+            placeholders(1, distinct.len())
         );
-        let rows: Vec<(Uuid, String)> = on_conn!(self, conn => {
-            let mut query = sqlx::query_as(&sql);
-            for id in &distinct {
-                query = query.bind(id);
-            }
-            query.fetch_all(conn).await
-        })?;
+        let rows: Vec<(Uuid, String)> = self
+            .query(&sql)
+            .bind_all(distinct.iter().map(|id| Arg::from(*id)))
+            .fetch_all()
+            .await?;
         let names: HashMap<Uuid, String> = rows.into_iter().collect();
         Ok(players
             .iter()
@@ -426,12 +425,12 @@ impl Tx {
         phraseset: PhrasesetId,
         player: PlayerId,
     ) -> Result<i64> {
-        Ok(on_conn!(self, conn => sqlx::query_scalar(
+        self.query(
             "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger WHERE from_account = 'pool' \
              AND from_id = $1 AND player_id = $2")
             .bind(phraseset.as_uuid())
             .bind(player.as_uuid())
-            .fetch_one(conn)
-            .await)?)
+            .fetch_one()
+            .await
     }
 }

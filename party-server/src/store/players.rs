@@ -3,11 +3,11 @@
 use party_protocol::PlayerId;
 use uuid::Uuid;
 
-use super::{Tx, exec_on, on_conn};
+use super::{Tx, columns_row};
 use crate::clock::Millis;
 use crate::error::Result;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct PlayerRow {
     pub player_id: Uuid,
     pub username: String,
@@ -20,6 +20,19 @@ pub struct PlayerRow {
     pub created_at: i64,
     pub last_bonus_day: Option<i64>,
 }
+
+columns_row!(PlayerRow {
+    player_id,
+    username,
+    email,
+    password_hash,
+    is_guest,
+    is_bot,
+    wallet,
+    vault,
+    created_at,
+    last_bonus_day
+});
 
 impl PlayerRow {
     pub fn id(&self) -> PlayerId {
@@ -63,7 +76,7 @@ impl Tx {
     ) -> Result<()> {
         let sql = "INSERT INTO players (player_id, username, username_canonical, email, password_hash, \
                    is_guest, is_bot, wallet, vault, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0, $8)";
-        exec_on!(self, conn => sqlx::query(sql)
+        self.query(sql)
             .bind(id.as_uuid())
             .bind(username)
             .bind(username.to_ascii_lowercase())
@@ -72,33 +85,33 @@ impl Tx {
             .bind(is_guest)
             .bind(is_bot)
             .bind(now.0)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(())
     }
 
     pub async fn player(&mut self, id: PlayerId) -> Result<Option<PlayerRow>> {
         let sql = format!("SELECT {PLAYER_COLUMNS} FROM players WHERE player_id = $1");
-        Ok(on_conn!(self, conn => sqlx::query_as::<_, PlayerRow>(&sql)
+        self.query(&sql)
             .bind(id.as_uuid())
-            .fetch_optional(conn)
-            .await)?)
+            .fetch_optional::<PlayerRow>()
+            .await
     }
 
     pub async fn player_by_username(&mut self, username: &str) -> Result<Option<PlayerRow>> {
         let sql = format!("SELECT {PLAYER_COLUMNS} FROM players WHERE username_canonical = $1");
-        Ok(on_conn!(self, conn => sqlx::query_as::<_, PlayerRow>(&sql)
+        self.query(&sql)
             .bind(username.trim().to_ascii_lowercase())
-            .fetch_optional(conn)
-            .await)?)
+            .fetch_optional::<PlayerRow>()
+            .await
     }
 
     pub async fn player_by_email(&mut self, email: &str) -> Result<Option<PlayerRow>> {
         let sql = format!("SELECT {PLAYER_COLUMNS} FROM players WHERE email = $1");
-        Ok(on_conn!(self, conn => sqlx::query_as::<_, PlayerRow>(&sql)
+        self.query(&sql)
             .bind(email.trim().to_ascii_lowercase())
-            .fetch_optional(conn)
-            .await)?)
+            .fetch_optional::<PlayerRow>()
+            .await
     }
 
     /// Turns a guest into a registered player. Returns false if the player
@@ -112,14 +125,15 @@ impl Tx {
     ) -> Result<bool> {
         let sql = "UPDATE players SET username = $2, username_canonical = $3, email = $4, \
                    password_hash = $5, is_guest = FALSE WHERE player_id = $1 AND is_guest";
-        let done = exec_on!(self, conn => sqlx::query(sql)
+        let done = self
+            .query(sql)
             .bind(id.as_uuid())
             .bind(username)
             .bind(username.to_ascii_lowercase())
             .bind(email)
             .bind(password_hash)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(done == 1)
     }
 
@@ -128,11 +142,12 @@ impl Tx {
     pub async fn mark_daily_bonus(&mut self, id: PlayerId, day: i64) -> Result<bool> {
         let sql = "UPDATE players SET last_bonus_day = $2 WHERE player_id = $1 \
                    AND (last_bonus_day IS NULL OR last_bonus_day < $2)";
-        let done = exec_on!(self, conn => sqlx::query(sql)
+        let done = self
+            .query(sql)
             .bind(id.as_uuid())
             .bind(day)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(done == 1)
     }
 
@@ -161,18 +176,17 @@ impl Tx {
         };
         // Bound only where the statement has a fourth parameter.
         let family = (kind != TokenKind::WebSocket).then_some(family);
-        exec_on!(self, conn => {
-            let query = sqlx::query(sql)
-                .bind(token_hash)
-                .bind(player.as_uuid())
-                .bind(expires_at.0);
-            match family {
-                Some(family) => query.bind(family),
-                None => query,
-            }
-            .execute(conn)
-            .await
-        })?;
+        let query = self
+            .query(sql)
+            .bind(token_hash)
+            .bind(player.as_uuid())
+            .bind(expires_at.0);
+        match family {
+            Some(family) => query.bind(family),
+            None => query,
+        }
+        .execute()
+        .await?;
         Ok(())
     }
 
@@ -193,11 +207,11 @@ impl Tx {
              p.created_at, p.last_bonus_day FROM {table} t JOIN players p ON p.player_id = t.player_id \
              WHERE t.token_hash = $1 AND t.expires_at > $2"
         );
-        Ok(on_conn!(self, conn => sqlx::query_as::<_, PlayerRow>(&sql)
+        self.query(&sql)
             .bind(token_hash)
             .bind(now.0)
-            .fetch_optional(conn)
-            .await)?)
+            .fetch_optional::<PlayerRow>()
+            .await
     }
 
     /// Revokes a live refresh token and returns its owner and family: the
@@ -211,23 +225,26 @@ impl Tx {
         let sql = "UPDATE refresh_tokens SET revoked_at = $2 WHERE token_hash = $1 \
                    AND revoked_at IS NULL AND expires_at > $2 \
                    RETURNING player_id, COALESCE(family_id, token_hash)";
-        let live: Option<(Uuid, String)> = on_conn!(self, conn => sqlx::query_as(sql)
+        let live: Option<(Uuid, String)> = self
+            .query(sql)
             .bind(token_hash)
             .bind(now.0)
-            .fetch_optional(conn)
-            .await)?;
+            .fetch_optional()
+            .await?;
         if let Some((player, family)) = live {
             return Ok(RefreshUse::Rotated {
                 player: PlayerId::from_uuid(player),
                 family,
             });
         }
-        let spent: Option<(String, i64)> = on_conn!(self, conn => sqlx::query_as(
-            "SELECT COALESCE(family_id, token_hash), revoked_at FROM refresh_tokens \
-             WHERE token_hash = $1 AND revoked_at IS NOT NULL")
+        let spent: Option<(String, i64)> = self
+            .query(
+                "SELECT COALESCE(family_id, token_hash), revoked_at FROM refresh_tokens \
+             WHERE token_hash = $1 AND revoked_at IS NOT NULL",
+            )
             .bind(token_hash)
-            .fetch_optional(conn)
-            .await)?;
+            .fetch_optional()
+            .await?;
         Ok(match spent {
             Some((family, revoked_at)) => RefreshUse::Replayed {
                 family,
@@ -240,17 +257,18 @@ impl Tx {
     /// Reuse detection: revokes every refresh token of a family and deletes
     /// its access tokens.
     pub async fn revoke_token_family(&mut self, family: &str, now: Millis) -> Result<()> {
-        exec_on!(self, conn => sqlx::query(
+        self.query(
             "UPDATE refresh_tokens SET revoked_at = $2 \
-             WHERE (family_id = $1 OR token_hash = $1) AND revoked_at IS NULL")
+             WHERE (family_id = $1 OR token_hash = $1) AND revoked_at IS NULL",
+        )
+        .bind(family)
+        .bind(now.0)
+        .execute()
+        .await?;
+        self.query("DELETE FROM access_tokens WHERE family_id = $1")
             .bind(family)
-            .bind(now.0)
-            .execute(&mut *conn)
-            .await)?;
-        exec_on!(self, conn => sqlx::query("DELETE FROM access_tokens WHERE family_id = $1")
-            .bind(family)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(())
     }
 
@@ -263,11 +281,12 @@ impl Tx {
     ) -> Result<Option<PlayerId>> {
         let sql = "DELETE FROM ws_tokens WHERE token_hash = $1 AND expires_at > $2 \
                    RETURNING player_id";
-        let owner: Option<Uuid> = on_conn!(self, conn => sqlx::query_scalar(sql)
+        let owner: Option<Uuid> = self
+            .query(sql)
             .bind(token_hash)
             .bind(now.0)
-            .fetch_optional(conn)
-            .await)?;
+            .fetch_optional()
+            .await?;
         Ok(owner.map(PlayerId::from_uuid))
     }
 
@@ -280,20 +299,21 @@ impl Tx {
         access_hash: &str,
         now: Millis,
     ) -> Result<()> {
-        exec_on!(self, conn => sqlx::query(
-            "UPDATE refresh_tokens SET revoked_at = $2 WHERE player_id = $1 AND revoked_at IS NULL")
+        self.query(
+            "UPDATE refresh_tokens SET revoked_at = $2 WHERE player_id = $1 AND revoked_at IS NULL",
+        )
+        .bind(player.as_uuid())
+        .bind(now.0)
+        .execute()
+        .await?;
+        self.query("DELETE FROM ws_tokens WHERE player_id = $1")
             .bind(player.as_uuid())
-            .bind(now.0)
-            .execute(&mut *conn)
-            .await)?;
-        exec_on!(self, conn => sqlx::query("DELETE FROM ws_tokens WHERE player_id = $1")
-            .bind(player.as_uuid())
-            .execute(&mut *conn)
-            .await)?;
-        exec_on!(self, conn => sqlx::query("DELETE FROM access_tokens WHERE token_hash = $1")
+            .execute()
+            .await?;
+        self.query("DELETE FROM access_tokens WHERE token_hash = $1")
             .bind(access_hash)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(())
     }
 
@@ -304,17 +324,17 @@ impl Tx {
     /// anyway. SQLite needs nothing: its single writer serializes
     /// transactions.
     pub async fn lock_players(&mut self, players: &[Uuid]) -> Result<()> {
-        if let super::Conn::Postgres(tx) = &mut self.conn {
+        if self.backend() == super::Backend::Postgres {
             let mut ids = players.to_vec();
             ids.sort_unstable();
             ids.dedup();
             // PostgreSQL locks the rows as the sorted rows come out (the
             // lock sits above the sort), so one statement keeps the order.
-            sqlx::query(
+            self.query(
                 "SELECT 1 FROM players WHERE player_id = ANY($1) ORDER BY player_id FOR NO KEY UPDATE",
             )
             .bind(ids)
-            .execute(&mut **tx)
+            .execute()
             .await?;
         }
         Ok(())
@@ -325,7 +345,7 @@ impl Tx {
         let mut purged = 0;
         for table in ["access_tokens", "ws_tokens", "refresh_tokens"] {
             let sql = format!("DELETE FROM {table} WHERE expires_at <= $1");
-            let done = exec_on!(self, conn => sqlx::query(&sql).bind(now.0).execute(conn).await)?;
+            let done = self.query(&sql).bind(now.0).execute().await?;
             purged += done;
         }
         Ok(purged)

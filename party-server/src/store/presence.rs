@@ -4,52 +4,54 @@
 use party_protocol::PlayerId;
 use uuid::Uuid;
 
-use super::{Tx, exec_on, on_conn};
+use super::Tx;
 use crate::clock::Millis;
 use crate::error::Result;
 
 impl Tx {
     /// Registers a running instance (again, if it was taken for dead).
     pub async fn register_instance(&mut self, instance: Uuid, now: Millis) -> Result<()> {
-        exec_on!(self, conn => sqlx::query(
+        self.query(
             "INSERT INTO server_instances (instance_id, started_at, seen_at) VALUES ($1, $2, $2) \
-             ON CONFLICT (instance_id) DO UPDATE SET seen_at = excluded.seen_at")
-            .bind(instance)
-            .bind(now.0)
-            .execute(conn)
-            .await)?;
+             ON CONFLICT (instance_id) DO UPDATE SET seen_at = excluded.seen_at",
+        )
+        .bind(instance)
+        .bind(now.0)
+        .execute()
+        .await?;
         Ok(())
     }
 
     /// The heartbeat; false when the instance is no longer registered
     /// (another instance took it for dead and removed it).
     pub async fn instance_seen(&mut self, instance: Uuid, now: Millis) -> Result<bool> {
-        let done = exec_on!(self, conn => sqlx::query(
-            "UPDATE server_instances SET seen_at = $2 WHERE instance_id = $1")
+        let done = self
+            .query("UPDATE server_instances SET seen_at = $2 WHERE instance_id = $1")
             .bind(instance)
             .bind(now.0)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(done == 1)
     }
 
     /// Instances other than `except` whose last heartbeat is before `before`.
     pub async fn stale_instances(&mut self, before: Millis, except: Uuid) -> Result<Vec<Uuid>> {
-        Ok(on_conn!(self, conn => sqlx::query_scalar(
-            "SELECT instance_id FROM server_instances WHERE seen_at < $1 AND instance_id <> $2")
-            .bind(before.0)
-            .bind(except)
-            .fetch_all(conn)
-            .await)?)
+        self.query(
+            "SELECT instance_id FROM server_instances WHERE seen_at < $1 AND instance_id <> $2",
+        )
+        .bind(before.0)
+        .bind(except)
+        .fetch_all()
+        .await
     }
 
     /// The party members an instance holds sockets for.
     pub async fn instance_members(&mut self, instance: Uuid) -> Result<Vec<(Uuid, PlayerId)>> {
-        let rows: Vec<(Uuid, Uuid)> = on_conn!(self, conn => sqlx::query_as(
-            "SELECT session_id, player_id FROM party_sockets WHERE instance_id = $1")
+        let rows: Vec<(Uuid, Uuid)> = self
+            .query("SELECT session_id, player_id FROM party_sockets WHERE instance_id = $1")
             .bind(instance)
-            .fetch_all(conn)
-            .await)?;
+            .fetch_all()
+            .await?;
         Ok(rows
             .into_iter()
             .map(|(s, p)| (s, PlayerId::from_uuid(p)))
@@ -64,12 +66,12 @@ impl Tx {
         instance: Uuid,
         stale_before: Option<Millis>,
     ) -> Result<bool> {
-        let done = exec_on!(self, conn => sqlx::query(
+        let done = self.query(
             "DELETE FROM server_instances WHERE instance_id = $1 AND ($2 IS NULL OR seen_at < $2)")
             .bind(instance)
             .bind(stale_before.map(|m| m.0))
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(done == 1)
     }
 
@@ -81,7 +83,7 @@ impl Tx {
         player: PlayerId,
         n: i64,
     ) -> Result<()> {
-        exec_on!(self, conn => sqlx::query(
+        self.query(
             "INSERT INTO party_sockets (instance_id, session_id, player_id, sockets) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (instance_id, session_id, player_id) \
              DO UPDATE SET sockets = party_sockets.sockets + excluded.sockets")
@@ -89,8 +91,8 @@ impl Tx {
             .bind(session)
             .bind(player.as_uuid())
             .bind(n)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(())
     }
 
@@ -102,46 +104,48 @@ impl Tx {
         session: Uuid,
         player: PlayerId,
     ) -> Result<()> {
-        let gone = exec_on!(self, conn => sqlx::query(
+        let gone = self.query(
             "DELETE FROM party_sockets WHERE instance_id = $1 AND session_id = $2 AND player_id = $3 \
              AND sockets <= 1")
             .bind(instance)
             .bind(session)
             .bind(player.as_uuid())
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         if gone == 0 {
-            exec_on!(self, conn => sqlx::query(
+            self.query(
                 "UPDATE party_sockets SET sockets = sockets - 1 \
-                 WHERE instance_id = $1 AND session_id = $2 AND player_id = $3")
-                .bind(instance)
-                .bind(session)
-                .bind(player.as_uuid())
-                .execute(conn)
-                .await)?;
+                 WHERE instance_id = $1 AND session_id = $2 AND player_id = $3",
+            )
+            .bind(instance)
+            .bind(session)
+            .bind(player.as_uuid())
+            .execute()
+            .await?;
         }
         Ok(())
     }
 
     /// Whether any instance holds a socket for the member.
     pub async fn member_has_sockets(&mut self, session: Uuid, player: PlayerId) -> Result<bool> {
-        let n: i64 = on_conn!(self, conn => sqlx::query_scalar(
+        let n: i64 = self.query(
             "SELECT CAST(COUNT(*) AS BIGINT) FROM party_sockets WHERE session_id = $1 AND player_id = $2")
             .bind(session)
             .bind(player.as_uuid())
-            .fetch_one(conn)
-            .await)?;
+            .fetch_one()
+            .await?;
         Ok(n > 0)
     }
 
     /// The sockets counted for the member over every instance.
     pub async fn member_sockets(&mut self, session: Uuid, player: PlayerId) -> Result<i64> {
-        Ok(on_conn!(self, conn => sqlx::query_scalar(
+        self.query(
             "SELECT CAST(COALESCE(SUM(sockets), 0) AS BIGINT) FROM party_sockets \
-             WHERE session_id = $1 AND player_id = $2")
-            .bind(session)
-            .bind(player.as_uuid())
-            .fetch_one(conn)
-            .await)?)
+             WHERE session_id = $1 AND player_id = $2",
+        )
+        .bind(session)
+        .bind(player.as_uuid())
+        .fetch_one()
+        .await
     }
 }

@@ -4,7 +4,7 @@ use party_protocol::round::{RoundStatus, RoundType};
 use party_protocol::{PhrasesetId, PlayerId, RoundId};
 use uuid::Uuid;
 
-use super::{Tx, enum_column, exec_on, from_row, on_conn};
+use super::{DbRow, FromRow, Tx, enum_column};
 use crate::clock::Millis;
 use crate::error::Result;
 use crate::game::prompts::LibraryPrompt;
@@ -35,8 +35,9 @@ pub struct RoundRow {
     pub party_session_id: Option<Uuid>,
 }
 
-from_row!(RoundRow, row => {
-    Ok(RoundRow {
+impl FromRow for RoundRow {
+    fn from_row(row: &DbRow<'_>) -> Result<Self> {
+        Ok(RoundRow {
             round_id: row.try_get("round_id")?,
             player_id: row.try_get("player_id")?,
             round_type: enum_column(row, "rounds", "round_type", RoundType::parse)?,
@@ -59,8 +60,9 @@ from_row!(RoundRow, row => {
             phrase_b: row.try_get("phrase_b")?,
             phrase_c: row.try_get("phrase_c")?,
             party_session_id: row.try_get("party_session_id")?,
-    })
-});
+        })
+    }
+}
 
 impl RoundRow {
     pub fn id(&self) -> RoundId {
@@ -117,13 +119,13 @@ impl Tx {
     pub async fn seed_prompts(&mut self, prompts: &[LibraryPrompt]) -> Result<u64> {
         let mut added = 0;
         for p in prompts {
-            let done = exec_on!(self, conn => sqlx::query(
+            let done = self.query(
                 "INSERT INTO prompts (prompt_id, category, text) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
                 .bind(p.id)
                 .bind(p.category)
                 .bind(p.text)
-                .execute(conn)
-                .await)?;
+                .execute()
+                .await?;
             added += done;
         }
         Ok(added)
@@ -134,9 +136,10 @@ impl Tx {
         let sql = "SELECT prompt_id, text FROM prompts WHERE prompt_id NOT IN \
                    (SELECT prompt_id FROM rounds WHERE player_id = $1 AND prompt_id IS NOT NULL) \
                    ORDER BY random() LIMIT 1";
-        Ok(
-            on_conn!(self, conn => sqlx::query_as(sql).bind(player.as_uuid()).fetch_optional(conn).await)?,
-        )
+        self.query(sql)
+            .bind(player.as_uuid())
+            .fetch_optional()
+            .await
     }
 
     /// Inserts an active round. The database refuses a second active round
@@ -150,7 +153,7 @@ impl Tx {
             .phrases
             .clone()
             .map_or([None, None, None], |p| p.map(Some));
-        exec_on!(self, conn => sqlx::query(sql)
+        self.query(sql)
             .bind(r.round_id.as_uuid())
             .bind(r.player_id.as_uuid())
             .bind(r.round_type.as_str())
@@ -167,26 +170,26 @@ impl Tx {
             .bind(b.as_deref())
             .bind(c.as_deref())
             .bind(r.party_session_id)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(())
     }
 
     pub async fn round(&mut self, id: RoundId) -> Result<Option<RoundRow>> {
         let sql = format!("SELECT {ROUND_COLUMNS} FROM rounds WHERE round_id = $1");
-        Ok(on_conn!(self, conn => sqlx::query_as::<_, RoundRow>(&sql)
+        self.query(&sql)
             .bind(id.as_uuid())
-            .fetch_optional(conn)
-            .await)?)
+            .fetch_optional::<RoundRow>()
+            .await
     }
 
     /// Locks a round row until the transaction ends (PostgreSQL). SQLite
     /// needs nothing: its single writer already serializes transactions.
     pub async fn lock_round(&mut self, id: RoundId) -> Result<()> {
-        if let super::Conn::Postgres(tx) = &mut self.conn {
-            sqlx::query("SELECT 1 FROM rounds WHERE round_id = $1 FOR UPDATE")
+        if self.backend() == super::Backend::Postgres {
+            self.query("SELECT 1 FROM rounds WHERE round_id = $1 FOR UPDATE")
                 .bind(id.as_uuid())
-                .execute(&mut **tx)
+                .execute()
                 .await?;
         }
         Ok(())
@@ -196,10 +199,10 @@ impl Tx {
         let sql = format!(
             "SELECT {ROUND_COLUMNS} FROM rounds WHERE player_id = $1 AND status = 'active'"
         );
-        Ok(on_conn!(self, conn => sqlx::query_as::<_, RoundRow>(&sql)
+        self.query(&sql)
             .bind(player.as_uuid())
-            .fetch_optional(conn)
-            .await)?)
+            .fetch_optional::<RoundRow>()
+            .await
     }
 
     /// The player's latest vote round on a phraseset, in any state (an
@@ -213,21 +216,21 @@ impl Tx {
             "SELECT {ROUND_COLUMNS} FROM rounds WHERE player_id = $1 AND phraseset_id = $2 \
              AND round_type = 'vote' ORDER BY created_at DESC LIMIT 1"
         );
-        Ok(on_conn!(self, conn => sqlx::query_as::<_, RoundRow>(&sql)
+        self.query(&sql)
             .bind(player.as_uuid())
             .bind(phraseset.as_uuid())
-            .fetch_optional(conn)
-            .await)?)
+            .fetch_optional::<RoundRow>()
+            .await
     }
 
     /// Active rounds whose time and grace ran out before `now`.
     pub async fn overdue_rounds(&mut self, deadline: Millis, limit: i64) -> Result<Vec<RoundId>> {
-        let ids: Vec<Uuid> = on_conn!(self, conn => sqlx::query_scalar(
+        let ids: Vec<Uuid> = self.query(
             "SELECT round_id FROM rounds WHERE status = 'active' AND expires_at < $1 ORDER BY expires_at LIMIT $2")
             .bind(deadline.0)
             .bind(limit)
-            .fetch_all(conn)
-            .await)?;
+            .fetch_all()
+            .await?;
         Ok(ids.into_iter().map(RoundId::from_uuid).collect())
     }
 
@@ -243,36 +246,38 @@ impl Tx {
             "UPDATE rounds SET status = $2, ended_at = $3 WHERE round_id = $1 AND status = 'active' \
              RETURNING {ROUND_COLUMNS}"
         );
-        Ok(on_conn!(self, conn => sqlx::query_as::<_, RoundRow>(&sql)
+        self.query(&sql)
             .bind(id.as_uuid())
             .bind(status.as_str())
             .bind(now.0)
-            .fetch_optional(conn)
-            .await)?)
+            .fetch_optional::<RoundRow>()
+            .await
     }
 
     /// Marks an active round submitted with its phrase; false if it was not active.
     pub async fn submit_round(&mut self, id: RoundId, phrase: &str, now: Millis) -> Result<bool> {
-        let done = exec_on!(self, conn => sqlx::query(
-            "UPDATE rounds SET status = 'submitted', submitted_phrase = $2, ended_at = $3, \
+        let done = self
+            .query(
+                "UPDATE rounds SET status = 'submitted', submitted_phrase = $2, ended_at = $3, \
              queued_at = CASE WHEN round_type = 'prompt' THEN $3 ELSE queued_at END \
-             WHERE round_id = $1 AND status = 'active'")
+             WHERE round_id = $1 AND status = 'active'",
+            )
             .bind(id.as_uuid())
             .bind(phrase)
             .bind(now.0)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(done == 1)
     }
 
     /// Prompts waiting in the solo copy queue (submitted, with a free copy
     /// slot). Party prompts are copied only by their party, by assignment.
     pub async fn prompts_waiting(&mut self) -> Result<i64> {
-        Ok(on_conn!(self, conn => sqlx::query_scalar(
+        self.query(
             "SELECT CAST(COUNT(*) AS BIGINT) FROM rounds WHERE round_type = 'prompt' AND status = 'submitted' \
              AND copy_claims < 2 AND party_session_id IS NULL")
-            .fetch_one(conn)
-            .await)?)
+            .fetch_one()
+            .await
     }
 
     /// The oldest waiting prompt this player may copy: not their own, not one
@@ -289,42 +294,42 @@ impl Tx {
                AND (c.status IN ('active', 'submitted') OR c.ended_at >= $2)) \
              ORDER BY p.queued_at, p.round_id LIMIT 1"
         );
-        Ok(on_conn!(self, conn => sqlx::query_as::<_, RoundRow>(&sql)
+        self.query(&sql)
             .bind(player.as_uuid())
             .bind(cooldown_start.0)
-            .fetch_optional(conn)
-            .await)?)
+            .fetch_optional::<RoundRow>()
+            .await
     }
 
     /// Takes one of a prompt's two copy slots; false when both are taken
     /// (the loser of a race gets false, never a third copy).
     pub async fn claim_copy_slot(&mut self, prompt_round: RoundId) -> Result<bool> {
-        let done = exec_on!(self, conn => sqlx::query(
+        let done = self.query(
             "UPDATE rounds SET copy_claims = copy_claims + 1 WHERE round_id = $1 AND copy_claims < 2 \
              AND status = 'submitted'")
             .bind(prompt_round.as_uuid())
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(done == 1)
     }
 
     /// Gives a copy slot back to the queue (the copy round was abandoned or expired).
     pub async fn release_copy_slot(&mut self, prompt_round: RoundId) -> Result<()> {
-        exec_on!(self, conn => sqlx::query(
+        self.query(
             "UPDATE rounds SET copy_claims = copy_claims - 1 WHERE round_id = $1 AND copy_claims > copies_done")
             .bind(prompt_round.as_uuid())
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(())
     }
 
     /// Counts a submitted copy on its prompt and returns the new count.
     pub async fn add_copy_done(&mut self, prompt_round: RoundId) -> Result<i32> {
-        Ok(on_conn!(self, conn => sqlx::query_scalar(
+        self.query(
             "UPDATE rounds SET copies_done = copies_done + 1 WHERE round_id = $1 RETURNING copies_done")
             .bind(prompt_round.as_uuid())
-            .fetch_one(conn)
-            .await)?)
+            .fetch_one()
+            .await
     }
 
     /// Submitted copy rounds of a prompt, oldest first.
@@ -333,30 +338,30 @@ impl Tx {
             "SELECT {ROUND_COLUMNS} FROM rounds WHERE prompt_round_id = $1 AND round_type = 'copy' \
              AND status = 'submitted' ORDER BY ended_at, round_id"
         );
-        Ok(on_conn!(self, conn => sqlx::query_as::<_, RoundRow>(&sql)
+        self.query(&sql)
             .bind(prompt_round.as_uuid())
-            .fetch_all(conn)
-            .await)?)
+            .fetch_all::<RoundRow>()
+            .await
     }
 
     /// Solo prompts of this player still in play: submitted and not yet finalized.
     pub async fn outstanding_prompts(&mut self, player: PlayerId) -> Result<i64> {
-        Ok(on_conn!(self, conn => sqlx::query_scalar(
+        self.query(
             "SELECT CAST(COUNT(*) AS BIGINT) FROM rounds r LEFT JOIN phrasesets ps ON ps.prompt_round_id = r.round_id \
              WHERE r.player_id = $1 AND r.round_type = 'prompt' AND r.status = 'submitted' \
              AND r.party_session_id IS NULL AND (ps.status IS NULL OR ps.status = 'open')")
             .bind(player.as_uuid())
-            .fetch_one(conn)
-            .await)?)
+            .fetch_one()
+            .await
     }
 
     /// Active vote rounds on a phraseset (closed when it finalizes).
     pub async fn active_vote_rounds_on(&mut self, phraseset: PhrasesetId) -> Result<Vec<RoundId>> {
-        let ids: Vec<Uuid> = on_conn!(self, conn => sqlx::query_scalar(
+        let ids: Vec<Uuid> = self.query(
             "SELECT round_id FROM rounds WHERE phraseset_id = $1 AND round_type = 'vote' AND status = 'active'")
             .bind(phraseset.as_uuid())
-            .fetch_all(conn)
-            .await)?;
+            .fetch_all()
+            .await?;
         Ok(ids.into_iter().map(RoundId::from_uuid).collect())
     }
 }

@@ -4,7 +4,7 @@ use party_protocol::{PlayerId, RoundId};
 use uuid::Uuid;
 
 use crate::error::Result;
-use crate::store::{Tx, enum_column, exec_on, from_row, on_conn};
+use crate::store::{Arg, DbRow, FromRow, Tx, enum_column, values_list};
 
 /// What an assignment asks for (`party_assignments.kind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,8 +72,9 @@ pub struct AssignmentRow {
     pub status: AssignmentStatus,
 }
 
-from_row!(AssignmentRow, row => {
-    Ok(AssignmentRow {
+impl FromRow for AssignmentRow {
+    fn from_row(row: &DbRow<'_>) -> Result<Self> {
+        Ok(AssignmentRow {
             assignment_id: row.try_get("assignment_id")?,
             player_id: row.try_get("player_id")?,
             kind: enum_column(row, "party_assignments", "kind", AssignmentKind::parse)?,
@@ -81,8 +82,9 @@ from_row!(AssignmentRow, row => {
             position: row.try_get("position")?,
             round_id: row.try_get("round_id")?,
             status: enum_column(row, "party_assignments", "status", AssignmentStatus::parse)?,
-    })
-});
+        })
+    }
+}
 
 impl Tx {
     /// Hands out a phase's work in one statement: `(player, target,
@@ -96,36 +98,40 @@ impl Tx {
         if rows.is_empty() {
             return Ok(());
         }
-        exec_on!(self, conn => {
-            let mut insert = sqlx::QueryBuilder::new(
-                "INSERT INTO party_assignments (assignment_id, session_id, player_id, kind, target_id, position, status) ");
-            insert.push_values(rows, |mut row, (player, target, position)| {
-                row.push_bind(Uuid::new_v4())
-                    .push_bind(session)
-                    .push_bind(player.as_uuid())
-                    .push_bind(kind)
-                    .push_bind(*target)
-                    .push_bind(*position as i32)
-                    .push("'pending'");
-            });
-            insert.build().execute(conn).await
-        })?;
+        let sql = format!(
+            "INSERT INTO party_assignments \
+             (assignment_id, session_id, player_id, kind, target_id, position, status) VALUES {}",
+            values_list(rows.len(), 7, 1)
+        );
+        let args = rows.iter().flat_map(|(player, target, position)| {
+            [
+                Arg::from(Uuid::new_v4()),
+                Arg::from(session),
+                Arg::from(player.as_uuid()),
+                Arg::from(kind),
+                Arg::from(*target),
+                Arg::from(*position as i32),
+                Arg::from("pending"),
+            ]
+        });
+        self.query(&sql).bind_all(args).execute().await?;
         Ok(())
     }
 
     /// Sets every playing participant's copy and vote quotas to the number
     /// of assignments of each kind they were handed, in one statement.
     pub async fn set_required_from_assignments(&mut self, session: Uuid) -> Result<()> {
-        exec_on!(self, conn => sqlx::query(
+        self.query(
             "UPDATE party_participants SET \
                copies_required = (SELECT COUNT(*) FROM party_assignments a WHERE a.session_id = $1 \
                  AND a.player_id = party_participants.player_id AND a.kind = 'copy'), \
                votes_required = (SELECT COUNT(*) FROM party_assignments a WHERE a.session_id = $1 \
                  AND a.player_id = party_participants.player_id AND a.kind = 'vote') \
-             WHERE session_id = $1 AND status <> 'LEFT'")
-            .bind(session)
-            .execute(conn)
-            .await)?;
+             WHERE session_id = $1 AND status <> 'LEFT'",
+        )
+        .bind(session)
+        .execute()
+        .await?;
         Ok(())
     }
 
@@ -136,61 +142,64 @@ impl Tx {
         player: PlayerId,
         kind: &str,
     ) -> Result<Option<AssignmentRow>> {
-        Ok(on_conn!(self, conn => sqlx::query_as::<_, AssignmentRow>(
+        self.query(
             "SELECT assignment_id, player_id, kind, target_id, position, round_id, status FROM party_assignments \
              WHERE session_id = $1 AND player_id = $2 AND kind = $3 AND status = 'pending' \
              ORDER BY position LIMIT 1")
             .bind(session)
             .bind(player.as_uuid())
             .bind(kind)
-            .fetch_optional(conn)
-            .await)?)
+            .fetch_optional::<AssignmentRow>()
+            .await
     }
 
     pub async fn assignments(&mut self, session: Uuid, kind: &str) -> Result<Vec<AssignmentRow>> {
-        Ok(on_conn!(self, conn => sqlx::query_as::<_, AssignmentRow>(
+        self.query(
             "SELECT assignment_id, player_id, kind, target_id, position, round_id, status FROM party_assignments \
              WHERE session_id = $1 AND kind = $2 ORDER BY player_id, position")
             .bind(session)
             .bind(kind)
-            .fetch_all(conn)
-            .await)?)
+            .fetch_all::<AssignmentRow>()
+            .await
     }
 
     /// Points a pending assignment at another target (a global vote whose
     /// set closed before the voter got to it).
     pub async fn retarget_assignment(&mut self, assignment: Uuid, target: Uuid) -> Result<()> {
-        exec_on!(self, conn => sqlx::query(
+        self.query(
             "UPDATE party_assignments SET target_id = $2 WHERE assignment_id = $1 AND status = 'pending'")
             .bind(assignment)
             .bind(target)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(())
     }
 
     /// Per player, how many of their vote assignments are on global sets
     /// (any set that is not this party's own).
     pub async fn global_votes_assigned(&mut self, session: Uuid) -> Result<Vec<(Uuid, i64)>> {
-        Ok(on_conn!(self, conn => sqlx::query_as::<_, (Uuid, i64)>(
+        self.query(
             "SELECT a.player_id, CAST(COUNT(*) AS BIGINT) FROM party_assignments a \
              JOIN phrasesets ps ON ps.phraseset_id = a.target_id \
              WHERE a.session_id = $1 AND a.kind = 'vote' AND ps.party_session_id IS NULL \
-             GROUP BY a.player_id")
-            .bind(session)
-            .fetch_all(conn)
-            .await)?)
+             GROUP BY a.player_id",
+        )
+        .bind(session)
+        .fetch_all()
+        .await
     }
 
     /// Marks a pending assignment started by `round` (compare-and-set).
     pub async fn start_assignment(&mut self, assignment: Uuid, round: RoundId) -> Result<bool> {
-        let done = exec_on!(self, conn => sqlx::query(
-            "UPDATE party_assignments SET status = 'started', round_id = $2 \
-             WHERE assignment_id = $1 AND status = 'pending'")
+        let done = self
+            .query(
+                "UPDATE party_assignments SET status = 'started', round_id = $2 \
+             WHERE assignment_id = $1 AND status = 'pending'",
+            )
             .bind(assignment)
             .bind(round.as_uuid())
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(done == 1)
     }
 
@@ -202,7 +211,7 @@ impl Tx {
         } else {
             "UPDATE party_assignments SET status = 'pending', round_id = NULL WHERE round_id = $1 AND status = 'started'"
         };
-        exec_on!(self, conn => sqlx::query(sql).bind(round.as_uuid()).execute(conn).await)?;
+        self.query(sql).bind(round.as_uuid()).execute().await?;
         Ok(())
     }
 
@@ -214,14 +223,14 @@ impl Tx {
         player: PlayerId,
         kind: AssignmentKind,
     ) -> Result<()> {
-        exec_on!(self, conn => sqlx::query(
+        self.query(
             "UPDATE party_assignments SET status = 'pending', round_id = NULL WHERE session_id = $1 \
              AND player_id = $2 AND kind = $3 AND status = 'forfeited'")
             .bind(session)
             .bind(player.as_uuid())
             .bind(kind.as_str())
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(())
     }
 
@@ -231,13 +240,14 @@ impl Tx {
         session: Uuid,
         player: Option<PlayerId>,
     ) -> Result<()> {
-        exec_on!(self, conn => sqlx::query(
+        self.query(
             "UPDATE party_assignments SET status = 'forfeited' WHERE session_id = $1 \
-             AND ($2 IS NULL OR player_id = $2) AND status IN ('pending', 'started')")
-            .bind(session)
-            .bind(player.map(|p| p.as_uuid()))
-            .execute(conn)
-            .await)?;
+             AND ($2 IS NULL OR player_id = $2) AND status IN ('pending', 'started')",
+        )
+        .bind(session)
+        .bind(player.map(|p| p.as_uuid()))
+        .execute()
+        .await?;
         Ok(())
     }
 }

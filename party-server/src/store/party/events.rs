@@ -4,7 +4,7 @@ use uuid::Uuid;
 
 use crate::clock::Millis;
 use crate::error::Result;
-use crate::store::{Tx, exec_on, on_conn};
+use crate::store::Tx;
 
 impl Tx {
     /// Appends an event: takes the session's next sequence number and
@@ -19,32 +19,33 @@ impl Tx {
         now: Millis,
         activity: bool,
     ) -> Result<i64> {
-        let seq: i64 = on_conn!(self, conn => if activity {
-            sqlx::query_scalar(
+        let seq: i64 = if activity {
+            self.query(
                 "UPDATE party_sessions SET event_seq = event_seq + 1, last_activity_at = $2, \
-                 version = version + 1 WHERE session_id = $1 RETURNING event_seq")
-                .bind(session)
-                .bind(now.0)
-                .fetch_one(conn)
-                .await
+                 version = version + 1 WHERE session_id = $1 RETURNING event_seq",
+            )
+            .bind(session)
+            .bind(now.0)
+            .fetch_one()
+            .await?
         } else {
-            sqlx::query_scalar(
+            self.query(
                 "UPDATE party_sessions SET event_seq = event_seq + 1 WHERE session_id = $1 RETURNING event_seq")
                 .bind(session)
-                .fetch_one(conn)
-                .await
-        })?;
+                .fetch_one()
+                .await?
+        };
         let body = payload(seq);
         self.touch_party(session);
-        exec_on!(self, conn => sqlx::query(
+        self.query(
             "INSERT INTO party_events (session_id, seq, event_type, payload, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(session)
             .bind(seq)
             .bind(kind)
             .bind(body)
             .bind(now.0)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(seq)
     }
 
@@ -55,12 +56,12 @@ impl Tx {
         since: i64,
         limit: i64,
     ) -> Result<Vec<(i64, String)>> {
-        Ok(on_conn!(self, conn => sqlx::query_as(
+        self.query(
             "SELECT seq, payload FROM party_events WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")
             .bind(session)
             .bind(since)
             .bind(limit)
-            .fetch_all(conn)
-            .await)?)
+            .fetch_all()
+            .await
     }
 }

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::clock::Millis;
 use crate::error::Result;
-use crate::store::{Tx, enum_column, exec_on, from_row, on_conn};
+use crate::store::{DbRow, FromRow, Tx, enum_column};
 
 #[derive(Debug, Clone)]
 pub struct ParticipantRow {
@@ -31,17 +31,28 @@ pub struct ParticipantRow {
     pub bot_next_action_at: Option<i64>,
 }
 
-from_row!(ParticipantRow, row => {
-    Ok(ParticipantRow {
+impl FromRow for ParticipantRow {
+    fn from_row(row: &DbRow<'_>) -> Result<Self> {
+        Ok(ParticipantRow {
             participant_id: row.try_get("participant_id")?,
             session_id: row.try_get("session_id")?,
             player_id: row.try_get("player_id")?,
             username: row.try_get("username")?,
-            status: enum_column(row, "party_participants", "status", ParticipantStatus::parse)?,
+            status: enum_column(
+                row,
+                "party_participants",
+                "status",
+                ParticipantStatus::parse,
+            )?,
             is_host: row.try_get("is_host")?,
             is_bot: row.try_get("is_bot")?,
             active: row.try_get("active")?,
-            connection_status: enum_column(row, "party_participants", "connection_status", parse_connection)?,
+            connection_status: enum_column(
+                row,
+                "party_participants",
+                "connection_status",
+                parse_connection,
+            )?,
             prompts_submitted: row.try_get("prompts_submitted")?,
             copies_submitted: row.try_get("copies_submitted")?,
             votes_submitted: row.try_get("votes_submitted")?,
@@ -51,8 +62,9 @@ from_row!(ParticipantRow, row => {
             ready_at: row.try_get("ready_at")?,
             left_at: row.try_get("left_at")?,
             bot_next_action_at: row.try_get("bot_next_action_at")?,
-    })
-});
+        })
+    }
+}
 
 impl ParticipantRow {
     pub fn player(&self) -> PlayerId {
@@ -95,7 +107,7 @@ impl Tx {
         now: Millis,
     ) -> Result<Uuid> {
         let id = Uuid::new_v4();
-        exec_on!(self, conn => sqlx::query(
+        self.query(
             // The session row is locked (or the one SQLite writer holds
             // the file), so no two joins of a party read the same maximum.
             "INSERT INTO party_participants (participant_id, session_id, player_id, status, is_host, is_bot, \
@@ -116,8 +128,8 @@ impl Tx {
             }))
             .bind(now.0)
             .bind(ready.then_some(now.0))
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(id)
     }
 
@@ -127,9 +139,10 @@ impl Tx {
             "SELECT {PARTICIPANT_COLUMNS} FROM party_participants pp JOIN players p ON p.player_id = pp.player_id \
              WHERE pp.session_id = $1 ORDER BY pp.join_seq, pp.joined_at, pp.participant_id"
         );
-        Ok(
-            on_conn!(self, conn => sqlx::query_as::<_, ParticipantRow>(&sql).bind(session).fetch_all(conn).await)?,
-        )
+        self.query(&sql)
+            .bind(session)
+            .fetch_all::<ParticipantRow>()
+            .await
     }
 
     pub async fn participant(
@@ -141,13 +154,11 @@ impl Tx {
             "SELECT {PARTICIPANT_COLUMNS} FROM party_participants pp JOIN players p ON p.player_id = pp.player_id \
              WHERE pp.session_id = $1 AND pp.player_id = $2"
         );
-        Ok(
-            on_conn!(self, conn => sqlx::query_as::<_, ParticipantRow>(&sql)
+        self.query(&sql)
             .bind(session)
             .bind(player.as_uuid())
-            .fetch_optional(conn)
-            .await)?,
-        )
+            .fetch_optional::<ParticipantRow>()
+            .await
     }
 
     pub async fn set_ready(
@@ -157,27 +168,35 @@ impl Tx {
         ready: bool,
         now: Millis,
     ) -> Result<()> {
-        exec_on!(self, conn => sqlx::query(
+        self.query(
             "UPDATE party_participants SET status = $3, ready_at = $4, last_activity_at = $5 \
-             WHERE session_id = $1 AND player_id = $2")
-            .bind(session)
-            .bind(player.as_uuid())
-            .bind(if ready { ParticipantStatus::Ready } else { ParticipantStatus::Joined }.as_str())
-            .bind(ready.then_some(now.0))
-            .bind(now.0)
-            .execute(conn)
-            .await)?;
+             WHERE session_id = $1 AND player_id = $2",
+        )
+        .bind(session)
+        .bind(player.as_uuid())
+        .bind(
+            if ready {
+                ParticipantStatus::Ready
+            } else {
+                ParticipantStatus::Joined
+            }
+            .as_str(),
+        )
+        .bind(ready.then_some(now.0))
+        .bind(now.0)
+        .execute()
+        .await?;
         Ok(())
     }
 
     /// Removes a participant from a lobby.
     pub async fn delete_participant(&mut self, session: Uuid, player: PlayerId) -> Result<bool> {
-        let done = exec_on!(self, conn => sqlx::query(
-            "DELETE FROM party_participants WHERE session_id = $1 AND player_id = $2")
+        let done = self
+            .query("DELETE FROM party_participants WHERE session_id = $1 AND player_id = $2")
             .bind(session)
             .bind(player.as_uuid())
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(done == 1)
     }
 
@@ -188,14 +207,14 @@ impl Tx {
         player: PlayerId,
         now: Millis,
     ) -> Result<bool> {
-        let done = exec_on!(self, conn => sqlx::query(
+        let done = self.query(
             "UPDATE party_participants SET status = 'LEFT', active = FALSE, left_at = $3, bot_next_action_at = NULL \
              WHERE session_id = $1 AND player_id = $2 AND status <> 'LEFT'")
             .bind(session)
             .bind(player.as_uuid())
             .bind(now.0)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(done == 1)
     }
 
@@ -207,14 +226,16 @@ impl Tx {
         player: PlayerId,
         now: Millis,
     ) -> Result<bool> {
-        let done = exec_on!(self, conn => sqlx::query(
-            "UPDATE party_participants SET status = 'ACTIVE', active = TRUE, left_at = NULL, \
-             last_activity_at = $3 WHERE session_id = $1 AND player_id = $2 AND status = 'LEFT'")
+        let done = self
+            .query(
+                "UPDATE party_participants SET status = 'ACTIVE', active = TRUE, left_at = NULL, \
+             last_activity_at = $3 WHERE session_id = $1 AND player_id = $2 AND status = 'LEFT'",
+            )
             .bind(session)
             .bind(player.as_uuid())
             .bind(now.0)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(done == 1)
     }
 
@@ -226,13 +247,13 @@ impl Tx {
         status: &str,
         active: bool,
     ) -> Result<()> {
-        exec_on!(self, conn => sqlx::query(
+        self.query(
             "UPDATE party_participants SET status = $2, active = $3 WHERE session_id = $1 AND status <> 'LEFT'")
             .bind(session)
             .bind(status)
             .bind(active)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(())
     }
 
@@ -253,12 +274,12 @@ impl Tx {
             "UPDATE party_participants SET {column} = {column} + 1, last_activity_at = $3 \
              WHERE session_id = $1 AND player_id = $2"
         );
-        exec_on!(self, conn => sqlx::query(&sql)
+        self.query(&sql)
             .bind(session)
             .bind(player.as_uuid())
             .bind(now.0)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(())
     }
 
@@ -268,7 +289,7 @@ impl Tx {
         player: PlayerId,
         connected: bool,
     ) -> Result<bool> {
-        let done = exec_on!(self, conn => sqlx::query(
+        let done = self.query(
             "UPDATE party_participants SET connection_status = $3 WHERE session_id = $1 AND player_id = $2 \
              AND connection_status <> $3")
             .bind(session)
@@ -278,31 +299,32 @@ impl Tx {
             } else {
                 ConnectionStatus::Disconnected
             }))
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(done == 1)
     }
 
     /// Schedules every active bot of a session to act at `at` (or never).
     pub async fn schedule_bots(&mut self, session: Uuid, at: Option<Millis>) -> Result<()> {
-        exec_on!(self, conn => sqlx::query(
+        self.query(
             "UPDATE party_participants SET bot_next_action_at = $2 WHERE session_id = $1 AND is_bot AND active")
             .bind(session)
             .bind(at.map(|m| m.0))
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(())
     }
 
     /// Sessions with a bot due to act.
     pub async fn sessions_with_due_bots(&mut self, now: Millis, limit: i64) -> Result<Vec<Uuid>> {
-        Ok(on_conn!(self, conn => sqlx::query_scalar(
+        self.query(
             "SELECT DISTINCT session_id FROM party_participants WHERE is_bot AND active \
-             AND bot_next_action_at <= $1 LIMIT $2")
-            .bind(now.0)
-            .bind(limit)
-            .fetch_all(conn)
-            .await)?)
+             AND bot_next_action_at <= $1 LIMIT $2",
+        )
+        .bind(now.0)
+        .bind(limit)
+        .fetch_all()
+        .await
     }
 }
 

@@ -4,10 +4,10 @@
 use uuid::Uuid;
 
 use crate::error::Result;
-use crate::store::{Tx, on_conn};
+use crate::store::{Tx, columns_row};
 
 /// What the ledger says a player spent and earned in a session.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct MoneyRow {
     pub player_id: Uuid,
     pub spent: i64,
@@ -16,19 +16,32 @@ pub struct MoneyRow {
     pub refunded: i64,
 }
 
+columns_row!(MoneyRow {
+    player_id,
+    spent,
+    earned,
+    refunded
+});
+
 /// A player's votes in a session.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct VoteStatsRow {
     pub player_id: Uuid,
     pub votes: i64,
     pub correct: i64,
 }
 
+columns_row!(VoteStatsRow {
+    player_id,
+    votes,
+    correct
+});
+
 impl Tx {
     /// Entry fees spent and payouts, prizes and refunds earned per player
     /// for everything played in the session, and of those the refunds.
     pub async fn session_money(&mut self, session: Uuid) -> Result<Vec<MoneyRow>> {
-        Ok(on_conn!(self, conn => sqlx::query_as::<_, MoneyRow>(
+        self.query(
             "SELECT l.player_id, \
                CAST(COALESCE(SUM(CASE WHEN l.kind IN ('prompt_entry', 'copy_entry', 'vote_entry') THEN l.amount ELSE 0 END), 0) AS BIGINT) AS spent, \
                CAST(COALESCE(SUM(CASE WHEN l.kind IN ('refund', 'vote_payout', 'prize_payout', 'vault_rake') THEN l.amount ELSE 0 END), 0) AS BIGINT) AS earned, \
@@ -40,19 +53,20 @@ impl Tx {
                OR l.reference_id IN (SELECT phraseset_id FROM phrasesets WHERE party_session_id = $1)) \
              GROUP BY l.player_id")
             .bind(session)
-            .fetch_all(conn)
-            .await)?)
+            .fetch_all::<MoneyRow>()
+            .await
     }
 
     /// Votes cast in the session's rounds, per voter.
     pub async fn session_votes(&mut self, session: Uuid) -> Result<Vec<VoteStatsRow>> {
-        Ok(on_conn!(self, conn => sqlx::query_as::<_, VoteStatsRow>(
+        self.query(
             "SELECT v.player_id, CAST(COUNT(*) AS BIGINT) AS votes, \
                CAST(SUM(CASE WHEN v.correct THEN 1 ELSE 0 END) AS BIGINT) AS correct \
              FROM votes v JOIN rounds r ON r.round_id = v.round_id WHERE r.party_session_id = $1 \
-             GROUP BY v.player_id")
-            .bind(session)
-            .fetch_all(conn)
-            .await)?)
+             GROUP BY v.player_id",
+        )
+        .bind(session)
+        .fetch_all::<VoteStatsRow>()
+        .await
     }
 }

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::clock::Millis;
 use crate::error::Result;
-use crate::store::{PhrasesetRow, RoundRow, Tx, exec_on, on_conn};
+use crate::store::{PhrasesetRow, RoundRow, Tx};
 
 impl Tx {
     pub async fn insert_party_round(
@@ -20,7 +20,7 @@ impl Tx {
         now: Millis,
     ) -> Result<Uuid> {
         let id = Uuid::new_v4();
-        exec_on!(self, conn => sqlx::query(
+        self.query(
             "INSERT INTO party_rounds (party_round_id, session_id, round_id, participant_id, round_type, phase, \
              created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(id)
@@ -30,8 +30,8 @@ impl Tx {
             .bind(round_type)
             .bind(phase.as_str())
             .bind(now.0)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(id)
     }
 
@@ -41,24 +41,23 @@ impl Tx {
         phraseset: PhrasesetId,
         now: Millis,
     ) -> Result<()> {
-        exec_on!(self, conn => sqlx::query(
+        self.query(
             "INSERT INTO party_phrasesets (party_phraseset_id, session_id, phraseset_id, created_in_phase, \
              available_for_voting, created_at) VALUES ($1, $2, $3, 'COPY', FALSE, $4)")
             .bind(Uuid::new_v4())
             .bind(session)
             .bind(phraseset.as_uuid())
             .bind(now.0)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(())
     }
 
     pub async fn open_party_phrasesets_for_voting(&mut self, session: Uuid) -> Result<()> {
-        exec_on!(self, conn => sqlx::query(
-            "UPDATE party_phrasesets SET available_for_voting = TRUE WHERE session_id = $1")
+        self.query("UPDATE party_phrasesets SET available_for_voting = TRUE WHERE session_id = $1")
             .bind(session)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(())
     }
 
@@ -68,9 +67,10 @@ impl Tx {
             "SELECT {} FROM phrasesets WHERE party_session_id = $1 ORDER BY created_at, phraseset_id",
             crate::store::phrasesets::PHRASESET_COLUMNS
         );
-        Ok(
-            on_conn!(self, conn => sqlx::query_as::<_, PhrasesetRow>(&sql).bind(session).fetch_all(conn).await)?,
-        )
+        self.query(&sql)
+            .bind(session)
+            .fetch_all::<PhrasesetRow>()
+            .await
     }
 
     /// The party's submitted prompt rounds, in submission order: (round, author, phrase, prompt text).
@@ -80,18 +80,16 @@ impl Tx {
              ORDER BY queued_at, round_id",
             crate::store::rounds::ROUND_COLUMNS
         );
-        Ok(
-            on_conn!(self, conn => sqlx::query_as::<_, RoundRow>(&sql).bind(session).fetch_all(conn).await)?,
-        )
+        self.query(&sql).bind(session).fetch_all::<RoundRow>().await
     }
 
     /// Active rounds of a party (to expire at a deadline).
     pub async fn active_party_rounds(&mut self, session: Uuid) -> Result<Vec<RoundId>> {
-        let ids: Vec<Uuid> = on_conn!(self, conn => sqlx::query_scalar(
-            "SELECT round_id FROM rounds WHERE party_session_id = $1 AND status = 'active'")
+        let ids: Vec<Uuid> = self
+            .query("SELECT round_id FROM rounds WHERE party_session_id = $1 AND status = 'active'")
             .bind(session)
-            .fetch_all(conn)
-            .await)?;
+            .fetch_all()
+            .await?;
         Ok(ids.into_iter().map(RoundId::from_uuid).collect())
     }
 }

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::clock::Millis;
 use crate::error::Result;
-use crate::store::{Backend, Tx, enum_column, exec_on, from_row, on_conn, parse_text};
+use crate::store::{Backend, DbRow, FromRow, Tx, enum_column, parse_text};
 
 #[derive(Debug, Clone)]
 pub struct SessionRow {
@@ -36,10 +36,13 @@ pub struct SessionRow {
     pub standin_player_id: Option<Uuid>,
 }
 
-from_row!(SessionRow, row => {
-    Ok(SessionRow {
+impl FromRow for SessionRow {
+    fn from_row(row: &DbRow<'_>) -> Result<Self> {
+        Ok(SessionRow {
             session_id: row.try_get("session_id")?,
-            party_code: enum_column(row, "party_sessions", "party_code", |c| PartyCode::parse(c).ok())?,
+            party_code: enum_column(row, "party_sessions", "party_code", |c| {
+                PartyCode::parse(c).ok()
+            })?,
             host_player_id: row.try_get("host_player_id")?,
             min_players: row.try_get("min_players")?,
             max_players: row.try_get("max_players")?,
@@ -61,8 +64,9 @@ from_row!(SessionRow, row => {
             event_seq: row.try_get("event_seq")?,
             next_session_id: row.try_get("next_session_id")?,
             standin_player_id: row.try_get("standin_player_id")?,
-    })
-});
+        })
+    }
+}
 
 impl SessionRow {
     pub fn phase(&self) -> PartyPhase {
@@ -104,7 +108,7 @@ impl Tx {
     /// insert: two creations drawing the same code at the same instant
     /// cannot both pass, and the loser draws again instead of failing.
     pub async fn insert_session(&mut self, s: &NewSession, now: Millis) -> Result<bool> {
-        let done = exec_on!(self, conn => sqlx::query(
+        let done = self.query(
             "INSERT INTO party_sessions (session_id, party_code, host_player_id, min_players, max_players, \
              prompts_per_player, copies_per_player, votes_per_player, phase_seconds, current_phase, status, \
              participant_count, created_at, last_activity_at) \
@@ -120,16 +124,17 @@ impl Tx {
             .bind(s.votes_per_player as i32)
             .bind(s.phase_seconds)
             .bind(now.0)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(done == 1)
     }
 
     pub async fn session(&mut self, id: Uuid) -> Result<Option<SessionRow>> {
         let sql = format!("SELECT {SESSION_COLUMNS} FROM party_sessions WHERE session_id = $1");
-        Ok(
-            on_conn!(self, conn => sqlx::query_as::<_, SessionRow>(&sql).bind(id).fetch_optional(conn).await)?,
-        )
+        self.query(&sql)
+            .bind(id)
+            .fetch_optional::<SessionRow>()
+            .await
     }
 
     /// Loads a session and, on PostgreSQL, locks it until the transaction
@@ -143,16 +148,18 @@ impl Tx {
         };
         let sql =
             format!("SELECT {SESSION_COLUMNS} FROM party_sessions WHERE session_id = $1{lock}");
-        Ok(
-            on_conn!(self, conn => sqlx::query_as::<_, SessionRow>(&sql).bind(id).fetch_optional(conn).await)?,
-        )
+        self.query(&sql)
+            .bind(id)
+            .fetch_optional::<SessionRow>()
+            .await
     }
 
     pub async fn session_by_code(&mut self, code: &str) -> Result<Option<SessionRow>> {
         let sql = format!("SELECT {SESSION_COLUMNS} FROM party_sessions WHERE party_code = $1");
-        Ok(
-            on_conn!(self, conn => sqlx::query_as::<_, SessionRow>(&sql).bind(code).fetch_optional(conn).await)?,
-        )
+        self.query(&sql)
+            .bind(code)
+            .fetch_optional::<SessionRow>()
+            .await
     }
 
     /// The open or running party this player is in.
@@ -190,10 +197,10 @@ impl Tx {
             "SELECT {columns} FROM party_sessions s JOIN party_participants pp ON pp.session_id = s.session_id \
              WHERE pp.player_id = $1 AND {condition}"
         );
-        Ok(on_conn!(self, conn => sqlx::query_as::<_, SessionRow>(&sql)
+        self.query(&sql)
             .bind(player.as_uuid())
-            .fetch_optional(conn)
-            .await)?)
+            .fetch_optional::<SessionRow>()
+            .await
     }
 
     /// Changes the participant count of an open session by `delta`; false
@@ -204,15 +211,15 @@ impl Tx {
         delta: i32,
         now: Millis,
     ) -> Result<bool> {
-        let done = exec_on!(self, conn => sqlx::query(
+        let done = self.query(
             "UPDATE party_sessions SET participant_count = participant_count + $2, version = version + 1, \
              last_activity_at = $3 WHERE session_id = $1 AND status = 'OPEN' \
              AND participant_count + $2 <= max_players AND participant_count + $2 >= 0")
             .bind(id)
             .bind(delta)
             .bind(now.0)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(done == 1)
     }
 
@@ -230,12 +237,14 @@ impl Tx {
             PartyPhase::Results | PartyPhase::Completed => ("COMPLETED", Some(now.0)),
             _ => ("IN_PROGRESS", None),
         };
-        let done = exec_on!(self, conn => sqlx::query(
-            "UPDATE party_sessions SET current_phase = $3, status = $4, phase_started_at = $5, \
+        let done = self
+            .query(
+                "UPDATE party_sessions SET current_phase = $3, status = $4, phase_started_at = $5, \
              phase_expires_at = $6, version = version + 1, last_activity_at = $5, \
              locked_at = COALESCE(locked_at, $5), started_at = COALESCE(started_at, $5), \
              completed_at = COALESCE($7, completed_at) \
-             WHERE session_id = $1 AND current_phase = $2")
+             WHERE session_id = $1 AND current_phase = $2",
+            )
             .bind(id)
             .bind(from.as_str())
             .bind(to.as_str())
@@ -243,106 +252,108 @@ impl Tx {
             .bind(now.0)
             .bind(expires_at.map(|m| m.0))
             .bind(completed)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(done == 1)
     }
 
     /// Ends a session as ABANDONED (compare-and-set on its status).
     pub async fn abandon_session(&mut self, id: Uuid, now: Millis) -> Result<bool> {
-        let done = exec_on!(self, conn => sqlx::query(
+        let done = self.query(
             "UPDATE party_sessions SET status = 'ABANDONED', completed_at = $2, phase_expires_at = NULL, \
              version = version + 1 WHERE session_id = $1 AND status IN ('OPEN', 'IN_PROGRESS')")
             .bind(id)
             .bind(now.0)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(done == 1)
     }
 
     pub async fn set_host(&mut self, id: Uuid, host: PlayerId) -> Result<()> {
-        exec_on!(self, conn => sqlx::query(
+        self.query(
             "UPDATE party_sessions SET host_player_id = $2, version = version + 1 WHERE session_id = $1")
             .bind(id)
             .bind(host.as_uuid())
-            .execute(&mut *conn)
-            .await)?;
-        exec_on!(self, conn => sqlx::query(
-            "UPDATE party_participants SET is_host = (player_id = $2) WHERE session_id = $1")
-            .bind(id)
-            .bind(host.as_uuid())
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
+        self.query(
+            "UPDATE party_participants SET is_host = (player_id = $2) WHERE session_id = $1",
+        )
+        .bind(id)
+        .bind(host.as_uuid())
+        .execute()
+        .await?;
         Ok(())
     }
 
     pub async fn touch_session(&mut self, id: Uuid, now: Millis) -> Result<()> {
-        exec_on!(self, conn => sqlx::query(
+        self.query(
             "UPDATE party_sessions SET last_activity_at = $2, version = version + 1 WHERE session_id = $1")
             .bind(id)
             .bind(now.0)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(())
     }
 
     pub async fn set_next_session(&mut self, id: Uuid, next: Uuid) -> Result<()> {
-        exec_on!(self, conn => sqlx::query("UPDATE party_sessions SET next_session_id = $2 WHERE session_id = $1")
+        self.query("UPDATE party_sessions SET next_session_id = $2 WHERE session_id = $1")
             .bind(id)
             .bind(next)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(())
     }
 
     pub async fn set_standin(&mut self, id: Uuid, player: PlayerId) -> Result<()> {
-        exec_on!(self, conn => sqlx::query("UPDATE party_sessions SET standin_player_id = $2 WHERE session_id = $1")
+        self.query("UPDATE party_sessions SET standin_player_id = $2 WHERE session_id = $1")
             .bind(id)
             .bind(player.as_uuid())
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(())
     }
 
     /// Running sessions whose phase deadline has passed.
     pub async fn sessions_past_deadline(&mut self, now: Millis, limit: i64) -> Result<Vec<Uuid>> {
-        Ok(on_conn!(self, conn => sqlx::query_scalar(
+        self.query(
             "SELECT session_id FROM party_sessions WHERE status = 'IN_PROGRESS' AND phase_expires_at <= $1 \
              ORDER BY phase_expires_at LIMIT $2")
             .bind(now.0)
             .bind(limit)
-            .fetch_all(conn)
-            .await)?)
+            .fetch_all()
+            .await
     }
 
     /// Open or running sessions without activity since `before`.
     pub async fn idle_sessions(&mut self, before: Millis, limit: i64) -> Result<Vec<Uuid>> {
-        Ok(on_conn!(self, conn => sqlx::query_scalar(
+        self.query(
             "SELECT session_id FROM party_sessions WHERE status IN ('OPEN', 'IN_PROGRESS') \
-             AND last_activity_at < $1 ORDER BY last_activity_at LIMIT $2")
-            .bind(before.0)
-            .bind(limit)
-            .fetch_all(conn)
-            .await)?)
+             AND last_activity_at < $1 ORDER BY last_activity_at LIMIT $2",
+        )
+        .bind(before.0)
+        .bind(limit)
+        .fetch_all()
+        .await
     }
 
     /// Open (lobby) sessions created before `before`.
     pub async fn stale_open_sessions(&mut self, before: Millis, limit: i64) -> Result<Vec<Uuid>> {
-        Ok(on_conn!(self, conn => sqlx::query_scalar(
+        self.query(
             "SELECT session_id FROM party_sessions WHERE status = 'OPEN' AND created_at < $1 LIMIT $2")
             .bind(before.0)
             .bind(limit)
-            .fetch_all(conn)
-            .await)?)
+            .fetch_all()
+            .await
     }
 
     /// Removes a lobby that never started (its rows cascade).
     pub async fn delete_open_session(&mut self, id: Uuid) -> Result<bool> {
-        let done = exec_on!(self, conn => sqlx::query(
-            "DELETE FROM party_sessions WHERE session_id = $1 AND status = 'OPEN'")
+        let done = self
+            .query("DELETE FROM party_sessions WHERE session_id = $1 AND status = 'OPEN'")
             .bind(id)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         if done == 1 {
             // No event can say so (the log goes with the row), but the
             // sockets still open on the lobby must hear of it: the hub finds
@@ -353,11 +364,11 @@ impl Tx {
     }
 
     pub async fn record_party_creation(&mut self, player: PlayerId, now: Millis) -> Result<()> {
-        exec_on!(self, conn => sqlx::query("INSERT INTO party_creations (player_id, created_at) VALUES ($1, $2)")
+        self.query("INSERT INTO party_creations (player_id, created_at) VALUES ($1, $2)")
             .bind(player.as_uuid())
             .bind(now.0)
-            .execute(conn)
-            .await)?;
+            .execute()
+            .await?;
         Ok(())
     }
 
@@ -367,23 +378,25 @@ impl Tx {
         player: PlayerId,
         since: Millis,
     ) -> Result<Vec<i64>> {
-        Ok(on_conn!(self, conn => sqlx::query_scalar(
+        self.query(
             "SELECT created_at FROM party_creations WHERE player_id = $1 AND created_at > $2 ORDER BY created_at")
             .bind(player.as_uuid())
             .bind(since.0)
-            .fetch_all(conn)
-            .await)?)
+            .fetch_all()
+            .await
     }
 }
 
 impl Tx {
     /// Open or running parties per phase (for the metrics).
     pub async fn parties_by_phase(&mut self) -> Result<Vec<(PartyPhase, i64)>> {
-        let rows: Vec<(String, i64)> = on_conn!(self, conn => sqlx::query_as(
-            "SELECT current_phase, CAST(COUNT(*) AS BIGINT) FROM party_sessions \
-             WHERE status IN ('OPEN', 'IN_PROGRESS') GROUP BY current_phase")
-            .fetch_all(conn)
-            .await)?;
+        let rows: Vec<(String, i64)> = self
+            .query(
+                "SELECT current_phase, CAST(COUNT(*) AS BIGINT) FROM party_sessions \
+             WHERE status IN ('OPEN', 'IN_PROGRESS') GROUP BY current_phase",
+            )
+            .fetch_all()
+            .await?;
         rows.into_iter()
             .map(|(phase, n)| {
                 Ok((

@@ -1,0 +1,268 @@
+//! SQLite, driven synchronously.
+//!
+//! A game write is `BEGIN IMMEDIATE`, 10–15 short statements and `COMMIT`.
+//! Run through an asynchronous driver that keeps each connection on its own
+//! thread, every statement is a hand-off to that thread and back, and the
+//! single writer spends its time waking threads instead of in SQLite. Here
+//! the statements run inline, on the task that holds the connection: a
+//! transaction takes a connection from a small [`Pool`] (one for the
+//! writer, a few for readers), and from then on each statement is a call
+//! into SQLite through rusqlite with a cached prepared statement. A
+//! statement takes microseconds, so running it on the async worker costs
+//! less than handing it anywhere.
+//!
+//! A transaction is never left open on a pooled connection: dropping a
+//! [`Lease`] inside one — a request cancelled half-way, an error — rolls it
+//! back there and then (synchronously, so a dropped future cannot skip
+//! it), and a connection that is still inside a transaction afterwards is
+//! closed rather than reused.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use rusqlite::types::{ToSql, ToSqlOutput, Value, ValueRef};
+use rusqlite::{Connection, OpenFlags};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use super::sql::Arg;
+use crate::error::{Error, Result};
+
+/// Prepared statements kept per connection (the game has about 150).
+const STATEMENT_CACHE: usize = 256;
+/// How long SQLite itself waits on a lock held by another process.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What a pool's connections are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Writer,
+    /// `query_only`: a reader that tried to write would fail, not write.
+    Reader,
+}
+
+/// A fixed number of connections to one database file.
+#[derive(Debug, Clone)]
+pub struct Pool {
+    inner: Arc<PoolInner>,
+}
+
+#[derive(Debug)]
+struct PoolInner {
+    path: PathBuf,
+    role: Role,
+    /// Idle connections; a permit is taken before one is, so the pool
+    /// never holds more than `size` open.
+    idle: Mutex<Vec<Connection>>,
+    permits: Arc<Semaphore>,
+    acquire_timeout: Duration,
+}
+
+impl Pool {
+    /// Opens `size` connections to `path` (which must exist, migrated).
+    pub fn open(path: &Path, role: Role, size: usize, acquire_timeout: Duration) -> Result<Pool> {
+        let idle = (0..size)
+            .map(|_| open_connection(path, role))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Pool {
+            inner: Arc::new(PoolInner {
+                path: path.to_owned(),
+                role,
+                idle: Mutex::new(idle),
+                permits: Arc::new(Semaphore::new(size)),
+                acquire_timeout,
+            }),
+        })
+    }
+
+    /// Waits (first come, first served) for a connection and begins a
+    /// transaction on it: `BEGIN IMMEDIATE` for the writer, so a
+    /// transaction that reads and then writes never fails half-way on a
+    /// lock upgrade; a deferred `BEGIN` (one snapshot from the first read)
+    /// for readers.
+    pub async fn begin(&self) -> Result<Lease> {
+        let permit = tokio::time::timeout(
+            self.inner.acquire_timeout,
+            Arc::clone(&self.inner.permits).acquire_owned(),
+        )
+        .await
+        .map_err(|_| Error::unavailable("timed out waiting for a SQLite connection"))?
+        .map_err(|_| Error::unavailable("the SQLite pool is closed"))?;
+        let idle = self
+            .inner
+            .idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        let conn = match idle {
+            Some(conn) => conn,
+            // One was closed after a failed rollback: replace it.
+            None => open_connection(&self.inner.path, self.inner.role)?,
+        };
+        let mut lease = Lease {
+            conn: Some(conn),
+            pool: Arc::clone(&self.inner),
+            _permit: permit,
+        };
+        let begin = match self.inner.role {
+            Role::Writer => "BEGIN IMMEDIATE",
+            Role::Reader => "BEGIN",
+        };
+        lease.conn()?.execute_batch(begin)?;
+        Ok(lease)
+    }
+
+    /// Stops handing out connections and closes the idle ones.
+    pub fn close(&self) {
+        self.inner.permits.close();
+        self.inner
+            .idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+}
+
+fn open_connection(path: &Path, role: Role) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    // WAL is a property of the file (set when it was migrated); these are
+    // per connection. Readers are not opened read-only: a read-only
+    // connection to a WAL file fails when the shared-memory index needs
+    // rebuilding; `query_only` keeps them from writing instead.
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+    )?;
+    if role == Role::Reader {
+        conn.execute_batch("PRAGMA query_only = ON;")?;
+    }
+    Ok(conn)
+}
+
+/// A connection taken from a [`Pool`], inside a transaction until
+/// [`Lease::commit`] or drop (which rolls back).
+#[derive(Debug)]
+pub struct Lease {
+    /// Always `Some` until dropped.
+    conn: Option<Connection>,
+    pool: Arc<PoolInner>,
+    /// Released after the connection is back in the pool (fields drop in
+    /// order, after `Drop::drop`).
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Lease {
+    fn conn(&mut self) -> Result<&mut Connection> {
+        self.conn
+            .as_mut()
+            .ok_or_else(|| Error::internal("SQLite lease used after release"))
+    }
+
+    /// Commits the transaction.
+    pub fn commit(mut self) -> Result<()> {
+        self.conn()?.execute_batch("COMMIT")?;
+        Ok(())
+    }
+
+    /// Runs `sql` with `args`; the number of rows it changed (0 for a read).
+    pub fn execute(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<u64> {
+        let conn = self.conn()?;
+        let mut stmt = prepare(conn, sql, args)?;
+        let mut rows = stmt.raw_query();
+        while rows.next()?.is_some() {}
+        drop(rows);
+        Ok(if stmt.readonly() { 0 } else { conn.changes() })
+    }
+
+    /// Runs `sql` with `args` and reads up to `limit` rows with `read`.
+    pub fn fetch<T>(
+        &mut self,
+        sql: &str,
+        args: &[Arg<'_>],
+        limit: usize,
+        mut read: impl FnMut(&rusqlite::Row<'_>) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let conn = self.conn()?;
+        let mut stmt = prepare(conn, sql, args)?;
+        let mut rows = stmt.raw_query();
+        let mut out = Vec::new();
+        while out.len() < limit {
+            let Some(row) = rows.next()? else { break };
+            out.push(read(row)?);
+        }
+        Ok(out)
+    }
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        let Some(conn) = self.conn.take() else { return };
+        if !conn.is_autocommit() {
+            if let Err(err) = conn.execute_batch("ROLLBACK") {
+                tracing::warn!(error = %err, "SQLite rollback failed");
+            }
+            if !conn.is_autocommit() {
+                tracing::warn!("SQLite connection still inside a transaction; closing it");
+                return;
+            }
+        }
+        self.pool
+            .idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(conn);
+    }
+}
+
+/// The cached statement for `sql` with `args` bound. Placeholders are
+/// `$N` (shared with PostgreSQL); SQLite treats `$N` as a named parameter
+/// numbered by first appearance, so each is bound by its name's number,
+/// not by position.
+fn prepare<'c>(
+    conn: &'c Connection,
+    sql: &str,
+    args: &[Arg<'_>],
+) -> Result<rusqlite::CachedStatement<'c>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    for index in 1..=stmt.parameter_count() {
+        let number = stmt
+            .parameter_name(index)
+            .and_then(|name| name.strip_prefix('$'))
+            .and_then(|n| n.parse::<usize>().ok())
+            .ok_or_else(|| Error::internal(format!("placeholder {index} is not $N in: {sql}")))?;
+        let arg = args
+            .get(number.wrapping_sub(1))
+            .ok_or_else(|| Error::internal(format!("no argument for ${number} in: {sql}")))?;
+        stmt.raw_bind_parameter(index, arg)?;
+    }
+    Ok(stmt)
+}
+
+impl ToSql for Arg<'_> {
+    /// The value sqlx's SQLite driver stored for the same Rust type, so
+    /// files written before keep reading: integers and booleans as
+    /// INTEGER, UUIDs as 16-byte BLOBs.
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Arg::I64(v) => v.map_or(ToSqlOutput::Owned(Value::Null), ToSqlOutput::from),
+            Arg::I32(v) => v.map_or(ToSqlOutput::Owned(Value::Null), ToSqlOutput::from),
+            Arg::F64(v) => v.map_or(ToSqlOutput::Owned(Value::Null), ToSqlOutput::from),
+            Arg::Bool(v) => v.map_or(ToSqlOutput::Owned(Value::Null), ToSqlOutput::from),
+            Arg::Text(v) => v.as_deref().map_or(ToSqlOutput::Owned(Value::Null), |s| {
+                ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes()))
+            }),
+            Arg::Uuid(v) => v.as_ref().map_or(ToSqlOutput::Owned(Value::Null), |u| {
+                ToSqlOutput::Borrowed(ValueRef::Blob(u.as_bytes()))
+            }),
+            Arg::UuidList(_) => {
+                return Err(rusqlite::Error::ToSqlConversionFailure(
+                    "SQLite has no array parameters".into(),
+                ));
+            }
+        })
+    }
+}
