@@ -8,16 +8,32 @@
 //! would wait for the next event to see it. Running each handler as its own
 //! task makes a request's work independent of its client: the answer to a
 //! client that left is simply not sent.
+//!
+//! Where the database has a writer runtime (SQLite), requests that may
+//! write — every method but `GET`, `HEAD` and `OPTIONS` — run there, so the
+//! single writer passes from one to the next without waiting on the main
+//! runtime's queue (`store::sqlite::WriterThread` says why). Reads and the
+//! sockets stay on the main runtime.
 
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse as _, Response};
 use tracing::Instrument as _;
 
-pub async fn run_to_completion(req: Request, next: Next) -> Response {
+pub async fn run_to_completion(
+    writer: Option<tokio::runtime::Handle>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let runtime = writer.filter(|_| !req.method().is_safe());
     // The task carries the request's span, so the handler's use case and
     // its log lines stay under their request.
-    match tokio::spawn(next.run(req).in_current_span()).await {
+    let handler = next.run(req).in_current_span();
+    let task = match runtime {
+        Some(writer) => writer.spawn(handler),
+        None => tokio::spawn(handler),
+    };
+    match task.await {
         Ok(response) => response,
         // Re-raised here so the panic layer answers as for any handler.
         Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
@@ -52,7 +68,9 @@ mod tests {
                     done.store(true, Ordering::SeqCst);
                 }),
             )
-            .layer(axum::middleware::from_fn(run_to_completion))
+            .layer(axum::middleware::from_fn(|req, next| {
+                run_to_completion(None, req, next)
+            }))
     }
 
     #[tokio::test]
@@ -80,7 +98,9 @@ mod tests {
     async fn a_panicking_handler_still_panics_through_it() {
         let router = Router::new()
             .route("/boom", get(boom))
-            .layer(axum::middleware::from_fn(run_to_completion))
+            .layer(axum::middleware::from_fn(|req, next| {
+                run_to_completion(None, req, next)
+            }))
             .layer(tower_http::catch_panic::CatchPanicLayer::custom(
                 super::super::ops::panic_response,
             ));

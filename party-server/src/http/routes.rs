@@ -19,6 +19,7 @@ use crate::error::Error;
 pub fn router(state: AppState) -> Router {
     let max_body = state.game.rules.max_body_bytes;
     let body_timeout = state.body_timeout;
+    let writer = state.game.writer_runtime();
     let mut qf = Router::new()
         .route("/health", get(ops::health))
         .route("/metrics", get(metrics::render))
@@ -86,7 +87,9 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(move |request, next| {
             body_deadline::limit(body_timeout, request, next)
         }))
-        .layer(axum::middleware::from_fn(detach::run_to_completion))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            detach::run_to_completion(writer.clone(), request, next)
+        }))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(CatchPanicLayer::custom(ops::panic_response))

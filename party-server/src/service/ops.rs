@@ -60,6 +60,12 @@ impl Game {
         self.store.pg_pool().cloned()
     }
 
+    /// The runtime write requests run on, when the database has one
+    /// (`store::sqlite::WriterThread`); `http::detach` spawns them there.
+    pub fn writer_runtime(&self) -> Option<tokio::runtime::Handle> {
+        self.store.writer_runtime().cloned()
+    }
+
     /// Closes the database connections (on shutdown, after in-flight
     /// requests finished).
     #[tracing::instrument(skip_all)]

@@ -88,6 +88,9 @@ enum Pools {
         /// queueing here is cheaper than retrying on `SQLITE_BUSY`.
         writer: sqlite::Pool,
         readers: sqlite::Pool,
+        /// Where write requests run; stops when the last clone of the store goes.
+        writer_thread: Arc<sqlite::WriterThread>,
+        _checkpointer: Arc<sqlite::Checkpointer>,
     },
     Postgres(PgPool),
 }
@@ -173,7 +176,14 @@ impl Store {
             let writer = sqlite::Pool::open(path, sqlite::Role::Writer, 1, POOL_WAIT)?;
             let readers =
                 sqlite::Pool::open(path, sqlite::Role::Reader, SQLITE_READERS, POOL_WAIT)?;
-            Pools::Sqlite { writer, readers }
+            let writer_thread = Arc::new(sqlite::WriterThread::start()?);
+            let checkpointer = Arc::new(sqlite::spawn_checkpointer(path)?);
+            Pools::Sqlite {
+                writer,
+                readers,
+                writer_thread,
+                _checkpointer: checkpointer,
+            }
         } else {
             return Err(Error::internal(format!(
                 "unsupported database URL (use sqlite:// or postgres://): {url}"
@@ -197,6 +207,15 @@ impl Store {
         }
     }
 
+    /// The runtime write requests should run on, if this database has one
+    /// (SQLite: see [`sqlite::WriterThread`]; PostgreSQL writes run anywhere).
+    pub fn writer_runtime(&self) -> Option<&tokio::runtime::Handle> {
+        match &self.pools {
+            Pools::Sqlite { writer_thread, .. } => Some(writer_thread.handle()),
+            Pools::Postgres(_) => None,
+        }
+    }
+
     /// The PostgreSQL pool, for LISTEN (none on SQLite).
     pub fn pg_pool(&self) -> Option<&PgPool> {
         match &self.pools {
@@ -216,12 +235,17 @@ impl Store {
 
     /// Begins a write transaction.
     pub async fn begin(&self) -> Result<Tx> {
+        let waited = std::time::Instant::now();
         let conn = match &self.pools {
             // IMMEDIATE takes the write lock up front, so a transaction that
             // reads and then writes can never fail half-way on a lock upgrade.
             Pools::Sqlite { writer, .. } => Conn::Sqlite(writer.begin().await?),
             Pools::Postgres(pool) => Conn::Postgres(pool.begin().await?),
         };
+        // How long writes queue for the writer (SQLite) or a pooled
+        // connection (PostgreSQL): with the transaction time, this tells a
+        // saturated writer from one waiting on something else.
+        metrics::histogram!("db_begin_wait_seconds").record(waited.elapsed().as_secs_f64());
         Ok(self.wrap(conn))
     }
 
@@ -249,7 +273,9 @@ impl Store {
     /// Closes every connection (on shutdown, after in-flight requests finish).
     pub async fn close(&self) {
         match &self.pools {
-            Pools::Sqlite { writer, readers } => {
+            Pools::Sqlite {
+                writer, readers, ..
+            } => {
                 readers.close();
                 writer.close();
             }

@@ -194,14 +194,29 @@ impl<'a> Query<'a> {
 /// Every statement at `debug`, on both databases, inside the span of the
 /// use case that ran it (sqlx's own statement log is off).
 fn log_statement(sql: &str, rows_affected: u64, rows_returned: usize, started: Instant) {
-    tracing::debug!(
-        target: "party_server::store",
-        statement = sql.trim(),
-        rows_affected,
-        rows_returned,
-        elapsed_us = started.elapsed().as_micros() as u64,
-    );
+    let elapsed = started.elapsed();
+    if elapsed >= SLOW_STATEMENT {
+        tracing::warn!(
+            target: "party_server::store",
+            statement = sql.trim(),
+            rows_affected,
+            rows_returned,
+            elapsed_us = elapsed.as_micros() as u64,
+            "slow statement"
+        );
+    } else {
+        tracing::debug!(
+            target: "party_server::store",
+            statement = sql.trim(),
+            rows_affected,
+            rows_returned,
+            elapsed_us = elapsed.as_micros() as u64,
+        );
+    }
 }
+
+/// A statement slower than this is logged at `warn`.
+const SLOW_STATEMENT: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// The sqlx query for `sql` with `args` bound in order.
 fn pg_query<'q>(
