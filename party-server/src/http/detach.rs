@@ -108,4 +108,28 @@ mod tests {
         let res = router.oneshot(req).await.unwrap();
         assert_eq!(res.status(), axum::http::StatusCode::INTERNAL_SERVER_ERROR);
     }
+
+    /// With a writer runtime, requests that may write run there and reads
+    /// stay where they came in.
+    #[tokio::test]
+    async fn writes_run_on_the_writer_runtime_and_reads_do_not() {
+        let writer = crate::store::WriterThread::start().unwrap();
+        let thread = || async { std::thread::current().name().unwrap_or("").to_owned() };
+        let handle = writer.handle().clone();
+        let router = Router::new()
+            .route("/where", get(thread).post(thread))
+            .layer(axum::middleware::from_fn(move |req, next| {
+                run_to_completion(Some(handle.clone()), req, next)
+            }));
+        let body = |res: Response| async {
+            let bytes = axum::body::to_bytes(res.into_body(), 1024).await.unwrap();
+            String::from_utf8(bytes.to_vec()).unwrap()
+        };
+        let post = Request::post("/where").body(Body::empty()).unwrap();
+        let on = body(router.clone().oneshot(post).await.unwrap()).await;
+        assert_eq!(on, "sqlite-writer");
+        let get = Request::get("/where").body(Body::empty()).unwrap();
+        let on = body(router.oneshot(get).await.unwrap()).await;
+        assert_ne!(on, "sqlite-writer");
+    }
 }

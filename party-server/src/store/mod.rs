@@ -54,6 +54,7 @@ pub use rounds::{NewRound, RoundRow};
 pub(crate) use sql::{
     Arg, DbRow, FromRow, columns_row, enum_column, parse_text, placeholders, values_list,
 };
+pub use sqlite::WriterThread;
 
 use crate::error::{Error, Result};
 
