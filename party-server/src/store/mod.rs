@@ -21,6 +21,7 @@
 //! over the file lock) and a separate pool of readers; sqlx only applies
 //! its migrations at start.
 
+mod args;
 mod constraint;
 mod house;
 mod ledger;
@@ -41,6 +42,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{ConnectOptions as _, PgPool, Postgres};
 use uuid::Uuid;
 
+pub(crate) use args::Arg;
 pub use constraint::{Constraint, violated, violates};
 pub use house::{HOUSE_COPIERS, HOUSE_WRITER, HouseKey, HouseRounds};
 pub use ledger::{Account, LedgerAudit, SplitPayout, Transfer};
@@ -52,7 +54,7 @@ pub use phrasesets::{PhrasesetRow, PhrasesetStatus, VoteRow};
 pub use players::{PlayerRow, RefreshUse, TokenKind};
 pub use rounds::{NewRound, RoundRow};
 pub(crate) use sql::{
-    Arg, DbRow, FromRow, columns_row, enum_column, parse_text, placeholders, values_list,
+    DbRow, FromRow, columns_row, enum_column, parse_text, placeholders, values_list,
 };
 pub use sqlite::WriterThread;
 
