@@ -11,6 +11,7 @@
 //! drivers with the server's former SQLite settings, the path the figures
 //! before 2026-12-07 were measured on.
 
+use std::future::Future;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,7 +19,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::SqlitePoolOptions;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
@@ -92,9 +93,8 @@ pub async fn run(cfg: &StorageConfig) -> anyhow::Result<StorageReport> {
     let url = cfg.database_url.as_str();
     let workers = cfg.workers.max(1);
     let recorder = Arc::new(Recorder::new());
-    let stop = Arc::new(AtomicBool::new(false));
     let (database, connections, elapsed) = if cfg.via == Via::Server {
-        via_server(cfg, workers, &recorder, &stop).await?
+        via_server(cfg, workers, &recorder).await?
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         let connections = (workers as u32).min(SERVER_PG_POOL);
         let pool = PgPoolOptions::new()
@@ -103,72 +103,38 @@ pub async fn run(cfg: &StorageConfig) -> anyhow::Result<StorageReport> {
             .connect_with(PgConnectOptions::from_str(url)?)
             .await?;
         prepare!(&pool, workers);
-        let started = Instant::now();
-        let mut tasks = JoinSet::new();
-        for w in 0..workers {
-            let (pool, rec, stop) = (pool.clone(), recorder.clone(), stop.clone());
-            tasks.spawn(async move {
-                while !stop.load(Ordering::Relaxed) {
-                    let t = Instant::now();
-                    let r = async {
-                        let mut tx = pool.begin().await?;
-                        sqlx::query(WRITE)
-                            .bind(w as i64 + 1)
-                            .execute(&mut *tx)
-                            .await?;
-                        tx.commit().await
-                    }
-                    .await;
-                    record(&rec, r.is_ok(), t.elapsed());
-                }
-            });
-        }
-        tokio::time::sleep(cfg.duration).await;
-        stop.store(true, Ordering::Relaxed);
-        while tasks.join_next().await.is_some() {}
-        let elapsed = started.elapsed();
+        let shared = pool.clone();
+        let elapsed = write_for(cfg.duration, workers, &recorder, move |w| {
+            let pool = shared.clone();
+            async move {
+                let mut tx = pool.begin().await?;
+                sqlx::query(WRITE).bind(w).execute(&mut *tx).await?;
+                tx.commit().await
+            }
+        })
+        .await;
         if !cfg.keep {
             sqlx::query(DROP).execute(&pool).await?;
         }
         pool.close().await;
         ("postgres", connections, elapsed)
     } else if url.starts_with("sqlite:") {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
-            .connect_with(options)
+            .connect_with(party_server::store::sqlite_options(url)?)
             .await?;
         prepare!(&pool, workers);
-        let started = Instant::now();
-        let mut tasks = JoinSet::new();
-        for w in 0..workers {
-            let (pool, rec, stop) = (pool.clone(), recorder.clone(), stop.clone());
-            tasks.spawn(async move {
-                while !stop.load(Ordering::Relaxed) {
-                    let t = Instant::now();
-                    let r = async {
-                        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                        sqlx::query(WRITE)
-                            .bind(w as i64 + 1)
-                            .execute(&mut *tx)
-                            .await?;
-                        tx.commit().await
-                    }
-                    .await;
-                    record(&rec, r.is_ok(), t.elapsed());
-                }
-            });
-        }
-        tokio::time::sleep(cfg.duration).await;
-        stop.store(true, Ordering::Relaxed);
-        while tasks.join_next().await.is_some() {}
-        let elapsed = started.elapsed();
+        let shared = pool.clone();
+        let elapsed = write_for(cfg.duration, workers, &recorder, move |w| {
+            let pool = shared.clone();
+            async move {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                sqlx::query(WRITE).bind(w).execute(&mut *tx).await?;
+                tx.commit().await
+            }
+        })
+        .await;
         if !cfg.keep {
             sqlx::query(DROP).execute(&pool).await?;
         }
@@ -194,12 +160,44 @@ pub async fn run(cfg: &StorageConfig) -> anyhow::Result<StorageReport> {
     })
 }
 
+/// Runs `write(row)` in a loop on each of `workers` tasks (worker `i` on
+/// row `i + 1`) for `duration`, recording every transaction; returns how
+/// long it took until the last one finished.
+async fn write_for<F, Fut, E>(
+    duration: Duration,
+    workers: usize,
+    recorder: &Arc<Recorder>,
+    write: F,
+) -> Duration
+where
+    F: Fn(i64) -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = Result<(), E>> + Send + 'static,
+{
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let mut tasks = JoinSet::new();
+    for w in 0..workers {
+        let (rec, stop, write) = (recorder.clone(), stop.clone(), write.clone());
+        let row = w as i64 + 1;
+        tasks.spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                let t = Instant::now();
+                let ok = write(row).await.is_ok();
+                record(&rec, ok, t.elapsed());
+            }
+        });
+    }
+    tokio::time::sleep(duration).await;
+    stop.store(true, Ordering::Relaxed);
+    while tasks.join_next().await.is_some() {}
+    started.elapsed()
+}
+
 /// The ceiling through the server's own store.
 async fn via_server(
     cfg: &StorageConfig,
     workers: usize,
     recorder: &Arc<Recorder>,
-    stop: &Arc<AtomicBool>,
 ) -> anyhow::Result<(&'static str, u32, Duration)> {
     let store = Store::connect(&cfg.database_url).await?;
     let mut tx = store.begin().await?;
@@ -208,27 +206,16 @@ async fn via_server(
         tx.query(SEED).bind(w as i64 + 1).execute().await?;
     }
     tx.commit().await?;
-    let started = Instant::now();
-    let mut tasks = JoinSet::new();
-    for w in 0..workers {
-        let (store, rec, stop) = (store.clone(), recorder.clone(), stop.clone());
-        tasks.spawn(async move {
-            while !stop.load(Ordering::Relaxed) {
-                let t = Instant::now();
-                let r = async {
-                    let mut tx = store.begin().await?;
-                    tx.query(WRITE).bind(w as i64 + 1).execute().await?;
-                    tx.commit().await
-                }
-                .await;
-                record(&rec, r.is_ok(), t.elapsed());
-            }
-        });
-    }
-    tokio::time::sleep(cfg.duration).await;
-    stop.store(true, Ordering::Relaxed);
-    while tasks.join_next().await.is_some() {}
-    let elapsed = started.elapsed();
+    let shared = store.clone();
+    let elapsed = write_for(cfg.duration, workers, recorder, move |w| {
+        let store = shared.clone();
+        async move {
+            let mut tx = store.begin().await?;
+            tx.query(WRITE).bind(w).execute().await?;
+            tx.commit().await
+        }
+    })
+    .await;
     if !cfg.keep {
         let mut tx = store.begin().await?;
         tx.query(DROP).execute().await?;

@@ -137,6 +137,19 @@ const SQLITE_READERS: usize = 4;
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
+/// sqlx's options for the SQLite file at `url`: created if missing, WAL,
+/// `synchronous=NORMAL`, foreign keys, a 5 s busy timeout — the settings
+/// the game's own connections use too (`sqlite.rs`). Public for the
+/// storage benchmark's sqlx path.
+pub fn sqlite_options(url: &str) -> Result<SqliteConnectOptions> {
+    Ok(SqliteConnectOptions::from_str(url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5)))
+}
+
 impl Store {
     /// Connects to `url` (`sqlite://…` or `postgres://…`), creating the SQLite
     /// file and its directory if needed, and applies pending migrations.
@@ -152,12 +165,7 @@ impl Store {
             POSTGRES_MIGRATIONS.run(&pool).await?;
             Pools::Postgres(pool)
         } else if url.starts_with("sqlite:") {
-            let options = SqliteConnectOptions::from_str(url)?
-                .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(5));
+            let options = sqlite_options(url)?;
             if let Some(dir) = options
                 .get_filename()
                 .parent()
