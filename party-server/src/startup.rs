@@ -67,7 +67,7 @@ impl Application {
         crate::http::metrics::handle();
         let game = Game::new(store, clock, config.rules.clone());
         let hub = Hub::new(game.clone());
-        game.set_commit_hook(Arc::new(HubHook(hub.clone())));
+        game.set_commit_hook(Arc::new(HubHook::new(hub.clone())));
         game.register_instance(hub.instance()).await?;
         let state = AppState {
             hub,

@@ -218,16 +218,32 @@ impl Hub {
     }
 }
 
-/// The store's commit hook: pokes the hub for every party a transaction changed.
+/// The store's commit hook: pokes the hub for every party a transaction
+/// changed. The fan-out runs on the runtime the hook was made on (the
+/// server's main one), not on the committing thread: on SQLite that is the
+/// writer thread, which should do nothing but writes.
 #[derive(Debug, Clone)]
-pub struct HubHook(pub Arc<Hub>);
+pub struct HubHook {
+    hub: Arc<Hub>,
+    runtime: tokio::runtime::Handle,
+}
+
+impl HubHook {
+    /// A hook fanning out on the current runtime.
+    pub fn new(hub: Arc<Hub>) -> Self {
+        HubHook {
+            hub,
+            runtime: tokio::runtime::Handle::current(),
+        }
+    }
+}
 
 impl CommitHook for HubHook {
     fn committed(&self, parties: &[Uuid]) {
         for party in parties {
-            let hub = self.0.clone();
+            let hub = self.hub.clone();
             let party = *party;
-            tokio::spawn(async move {
+            self.runtime.spawn(async move {
                 if let Err(err) = hub.poke(party).await {
                     tracing::warn!(error = %err, %party, "fan-out failed");
                 }
