@@ -102,7 +102,7 @@ fn is_transient(err: &sqlx::Error) -> bool {
 }
 
 /// SQLite could not get a lock in time (another process holds the file).
-fn sqlite_busy(err: &rusqlite::Error) -> bool {
+pub(crate) fn sqlite_busy(err: &rusqlite::Error) -> bool {
     matches!(
         err.sqlite_error_code(),
         Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)

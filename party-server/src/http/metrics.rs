@@ -20,6 +20,9 @@ const BUCKETS: &[f64] = &[
     0.000_5, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
 ];
 
+/// Writes per SQLite commit (group commit, `store/sqlite/batch.rs`).
+const BATCH_BUCKETS: &[f64] = &[1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
+
 /// The process-wide recorder (installed once, however many servers this
 /// process runs — tests and the client's embedded server start several).
 pub fn handle() -> &'static PrometheusHandle {
@@ -27,6 +30,12 @@ pub fn handle() -> &'static PrometheusHandle {
     HANDLE.get_or_init(|| {
         let recorder = PrometheusBuilder::new()
             .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), BUCKETS)
+            .and_then(|b| {
+                b.set_buckets_for_metric(
+                    Matcher::Full("db_group_commit_writes".into()),
+                    BATCH_BUCKETS,
+                )
+            })
             .map_or_else(
                 |_| PrometheusBuilder::new().build_recorder(),
                 PrometheusBuilder::build_recorder,

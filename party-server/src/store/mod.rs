@@ -303,7 +303,7 @@ impl Tx {
         self.touched.sort_unstable();
         self.touched.dedup();
         match self.conn {
-            Conn::Sqlite(lease) => lease.commit()?,
+            Conn::Sqlite(lease) => lease.commit().await?,
             Conn::Postgres(mut tx) => {
                 for party in &self.touched {
                     sqlx::query("SELECT pg_notify($1, $2)")

@@ -11,20 +11,25 @@
 //! statement takes microseconds, so running it on the async worker costs
 //! less than handing it anywhere.
 //!
-//! A transaction is never left open on a pooled connection: dropping a
-//! [`Lease`] inside one — a request cancelled half-way, an error — rolls it
-//! back there and then (synchronously, so a dropped future cannot skip
-//! it), and a connection that is still inside a transaction afterwards is
-//! closed rather than reused.
+//! A write never leaves anything behind when it does not commit: dropping
+//! a [`Lease`] inside one — a request cancelled half-way, an error — rolls
+//! it back there and then (synchronously, so a dropped future cannot skip
+//! it), and a connection that is still inside a transaction it should not
+//! be in afterwards is closed rather than reused. The writer's commits are
+//! grouped ([`batch`]): the one transaction a writer connection may carry
+//! back to the pool is the batch its queued writes join.
+
+mod batch;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use rusqlite::types::{ToSql, ToSqlOutput, Value, ValueRef};
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use self::batch::{Batch, Open};
 use super::args::Arg;
 use crate::error::{Error, Result};
 
@@ -64,6 +69,14 @@ struct PoolInner {
     idle: Mutex<Vec<Connection>>,
     permits: Arc<Semaphore>,
     acquire_timeout: Duration,
+    /// The writer's open batch (readers never have one).
+    open: Mutex<Open>,
+}
+
+impl PoolInner {
+    fn open(&self) -> MutexGuard<'_, Open> {
+        self.open.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 impl Pool {
@@ -79,55 +92,136 @@ impl Pool {
                 idle: Mutex::new(idle),
                 permits: Arc::new(Semaphore::new(size)),
                 acquire_timeout,
+                open: Mutex::new(Open::default()),
             }),
         })
     }
 
     /// Waits (first come, first served) for a connection and begins a
-    /// transaction on it: `BEGIN IMMEDIATE` for the writer, so a
-    /// transaction that reads and then writes never fails half-way on a
-    /// lock upgrade; a deferred `BEGIN` (one snapshot from the first read)
-    /// for readers.
+    /// transaction on it: for the writer, a savepoint in the open batch
+    /// (which starts with `BEGIN IMMEDIATE`, so a transaction that reads
+    /// and then writes never fails half-way on a lock upgrade); for
+    /// readers, a deferred `BEGIN` (one snapshot from the first read).
     pub async fn begin(&self) -> Result<Lease> {
-        let permit = tokio::time::timeout(
-            self.inner.acquire_timeout,
-            Arc::clone(&self.inner.permits).acquire_owned(),
-        )
-        .await
-        .map_err(|_| Error::unavailable("timed out waiting for a SQLite connection"))?
-        .map_err(|_| Error::unavailable("the SQLite pool is closed"))?;
-        let idle = self
-            .inner
-            .idle
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .pop();
-        let conn = match idle {
-            Some(conn) => conn,
-            // One was closed after a failed rollback: replace it.
-            None => open_connection(&self.inner.path, self.inner.role)?,
-        };
-        let mut lease = Lease {
-            conn: Some(conn),
-            pool: Arc::clone(&self.inner),
-            _permit: permit,
-        };
-        let begin = match self.inner.role {
-            Role::Writer => "BEGIN IMMEDIATE",
-            Role::Reader => "BEGIN",
-        };
-        lease.conn()?.execute_batch(begin)?;
+        let mut lease = acquire(&self.inner).await?;
+        match self.inner.role {
+            Role::Writer => {
+                let conn = lease.conn()?;
+                let batch = self.inner.open().join(conn)?;
+                lease.member = Some(batch);
+            }
+            Role::Reader => lease.conn()?.execute_batch("BEGIN")?,
+        }
         Ok(lease)
     }
 
-    /// Stops handing out connections and closes the idle ones.
+    /// Batches the writer has committed (0 for readers).
+    #[cfg(test)]
+    pub fn commits(&self) -> u64 {
+        self.inner.open().commits()
+    }
+
+    /// Stops handing out connections and closes the idle ones, committing
+    /// the writer's open batch first (its writes are waiting for it).
     pub fn close(&self) {
         self.inner.permits.close();
-        self.inner
+        let mut idle = self
+            .inner
             .idle
             .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clear();
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(conn) = idle.first() {
+            self.inner.open().commit(conn);
+        }
+        idle.clear();
+    }
+}
+
+/// Waits (first come, first served) for a connection of `pool`, as it was
+/// left: outside any transaction, or — the writer — inside its open batch.
+async fn acquire(pool: &Arc<PoolInner>) -> Result<Lease> {
+    let permit = tokio::time::timeout(
+        pool.acquire_timeout,
+        Arc::clone(&pool.permits).acquire_owned(),
+    )
+    .await
+    .map_err(|_| Error::unavailable("timed out waiting for a SQLite connection"))?
+    .map_err(|_| Error::unavailable("the SQLite pool is closed"))?;
+    let idle = pool
+        .idle
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .pop();
+    let conn = match idle {
+        Some(conn) => conn,
+        // One was closed after a failed rollback: replace it.
+        None => open_connection(&pool.path, pool.role)?,
+    };
+    Ok(Lease {
+        conn: Some(conn),
+        pool: Arc::clone(pool),
+        member: None,
+        _permit: permit,
+    })
+}
+
+/// Waits for `batch` to end, committing it if the writer comes free with
+/// it still open. First yields once, so that writes already able to run
+/// take their turn (and join the batch) before this one asks for the
+/// writer.
+async fn flush(pool: Arc<PoolInner>, batch: Arc<Batch>) -> Result<()> {
+    let mut guard = FlushGuard {
+        pool,
+        batch: Some(Arc::clone(&batch)),
+    };
+    tokio::task::yield_now().await;
+    if let Some(outcome) = batch.outcome() {
+        guard.batch = None;
+        return outcome;
+    }
+    let lease = acquire(&guard.pool).await;
+    guard.batch = None;
+    match lease {
+        Ok(mut lease) => {
+            let conn = lease.conn()?;
+            let mut open = guard.pool.open();
+            if open.is_current(&batch) {
+                open.commit(conn);
+            }
+        }
+        // The writer cannot be had (a stuck writer, a shutdown): whoever
+        // has it, or the pool's close, ends the batch.
+        Err(err) => {
+            return tokio::time::timeout(guard.pool.acquire_timeout, batch.ended())
+                .await
+                .unwrap_or(Err(err));
+        }
+    }
+    batch
+        .outcome()
+        .unwrap_or_else(|| Err(Error::internal("a SQLite batch was left open")))
+}
+
+/// Finishes a flush whose caller stopped waiting (a cancelled request):
+/// its write is in the batch, so the batch must still be committed.
+struct FlushGuard {
+    pool: Arc<PoolInner>,
+    batch: Option<Arc<Batch>>,
+}
+
+impl Drop for FlushGuard {
+    fn drop(&mut self) {
+        let Some(batch) = self.batch.take() else {
+            return;
+        };
+        if batch.outcome().is_some() {
+            return;
+        }
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(flush(Arc::clone(&self.pool), batch));
+        } else {
+            tracing::warn!("a SQLite batch was left to the next write to commit");
+        }
     }
 }
 
@@ -243,6 +337,8 @@ pub struct Lease {
     /// Always `Some` until dropped.
     conn: Option<Connection>,
     pool: Arc<PoolInner>,
+    /// The writer's batch this write's savepoint is in, until released.
+    member: Option<Arc<Batch>>,
     /// Released after the connection is back in the pool (fields drop in
     /// order, after `Drop::drop`).
     _permit: OwnedSemaphorePermit,
@@ -255,10 +351,27 @@ impl Lease {
             .ok_or_else(|| Error::internal("SQLite lease used after release"))
     }
 
-    /// Commits the transaction.
-    pub fn commit(mut self) -> Result<()> {
-        self.conn()?.execute_batch("COMMIT")?;
-        Ok(())
+    /// Commits the transaction. A write's is released into its batch, and
+    /// this returns once the batch has committed (see [`batch`]).
+    pub async fn commit(mut self) -> Result<()> {
+        let Some(batch) = self.member.take() else {
+            self.conn()?.execute_batch("COMMIT")?;
+            return Ok(());
+        };
+        let pool = Arc::clone(&self.pool);
+        let committed_here = {
+            let conn = self.conn()?;
+            pool.open().release(conn)?
+        };
+        // Back to the pool with the batch open, for the writes queued
+        // behind this one to join.
+        drop(self);
+        if committed_here {
+            return batch
+                .outcome()
+                .unwrap_or_else(|| Err(Error::internal("a SQLite batch was left open")));
+        }
+        flush(pool, batch).await
     }
 
     /// Runs `sql` with `args`; the number of rows it changed (0 for a read).
@@ -294,14 +407,28 @@ impl Lease {
 impl Drop for Lease {
     fn drop(&mut self) {
         let Some(conn) = self.conn.take() else { return };
-        if !conn.is_autocommit() {
-            if let Err(err) = conn.execute_batch("ROLLBACK") {
-                tracing::warn!(error = %err, "SQLite rollback failed");
+        let keep = match self.pool.role {
+            Role::Writer => {
+                let mut open = self.pool.open();
+                if self.member.take().is_some() {
+                    open.undo(&conn);
+                } else {
+                    open.reconcile(&conn);
+                }
+                open.is_open() || conn.is_autocommit()
             }
-            if !conn.is_autocommit() {
-                tracing::warn!("SQLite connection still inside a transaction; closing it");
-                return;
+            Role::Reader => {
+                if !conn.is_autocommit()
+                    && let Err(err) = conn.execute_batch("ROLLBACK")
+                {
+                    tracing::warn!(error = %err, "SQLite rollback failed");
+                }
+                conn.is_autocommit()
             }
+        };
+        if !keep {
+            tracing::warn!("SQLite connection still inside a transaction; closing it");
+            return;
         }
         self.pool
             .idle
@@ -357,5 +484,130 @@ impl ToSql for Arg<'_> {
                 ));
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::Future;
+
+    use super::*;
+
+    /// A migrated-enough file: one table, in WAL mode.
+    fn database() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("PRAGMA journal_mode = WAL; CREATE TABLE t (n INTEGER PRIMARY KEY);")
+            .unwrap();
+        (dir, path)
+    }
+
+    fn pools(path: &Path) -> (Pool, Pool) {
+        let wait = Duration::from_secs(5);
+        (
+            Pool::open(path, Role::Writer, 1, wait).unwrap(),
+            Pool::open(path, Role::Reader, 1, wait).unwrap(),
+        )
+    }
+
+    async fn rows(readers: &Pool) -> Vec<i64> {
+        let mut tx = readers.begin().await.unwrap();
+        tx.fetch("SELECT n FROM t ORDER BY n", &[], usize::MAX, |r| {
+            Ok(r.get(0)?)
+        })
+        .unwrap()
+    }
+
+    async fn insert(writer: Pool, n: i64) -> Result<()> {
+        let mut tx = writer.begin().await?;
+        tx.execute("INSERT INTO t (n) VALUES ($1)", &[Arg::from(n)])?;
+        tx.commit().await
+    }
+
+    /// Writes that queue for the writer share commits, and every one of
+    /// them is answered only with its row committed.
+    #[tokio::test]
+    async fn queued_writes_share_commits_and_all_land() {
+        let (_dir, path) = database();
+        let (writer, readers) = pools(&path);
+        let tasks: Vec<_> = (0..20)
+            .map(|n| tokio::spawn(insert(writer.clone(), n)))
+            .collect();
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        assert_eq!(rows(&readers).await, (0..20).collect::<Vec<_>>());
+        let commits = writer.commits();
+        assert!((1..20).contains(&commits), "20 writes in {commits} commits");
+    }
+
+    /// A write that fails half-way (here on a key another write of the same
+    /// batch took) rolls back to its savepoint: the writes before and
+    /// after it in the batch commit, nothing of it does.
+    #[tokio::test]
+    async fn a_failed_write_leaves_the_rest_of_its_batch() {
+        let (_dir, path) = database();
+        let (writer, readers) = pools(&path);
+        let first = tokio::spawn(insert(writer.clone(), 1));
+        let failing = tokio::spawn({
+            let writer = writer.clone();
+            async move {
+                let mut tx = writer.begin().await?;
+                tx.execute("INSERT INTO t (n) VALUES (2)", &[])?;
+                tx.execute("INSERT INTO t (n) VALUES (1)", &[])?;
+                tx.commit().await
+            }
+        });
+        let last = tokio::spawn(insert(writer.clone(), 3));
+        first.await.unwrap().unwrap();
+        let err = failing.await.unwrap().unwrap_err();
+        assert!(matches!(err, Error::Sqlite(_)), "{err:?}");
+        last.await.unwrap().unwrap();
+        assert_eq!(rows(&readers).await, vec![1, 3]);
+    }
+
+    /// A caller that stops waiting for its batch (a cancelled request)
+    /// does not strand it: the batch is still committed.
+    #[tokio::test]
+    async fn a_cancelled_commit_still_commits_its_batch() {
+        let (_dir, path) = database();
+        let (writer, readers) = pools(&path);
+        let mut tx = writer.begin().await.unwrap();
+        tx.execute("INSERT INTO t (n) VALUES (7)", &[]).unwrap();
+        // Polled once (the savepoint released, the flush begun), then dropped.
+        {
+            let mut commit = std::pin::pin!(tx.commit());
+            let polled = commit
+                .as_mut()
+                .poll(&mut std::task::Context::from_waker(std::task::Waker::noop()));
+            assert!(polled.is_pending(), "the commit was waiting for its batch");
+        }
+        for _ in 0..200 {
+            if rows(&readers).await == vec![7] {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("the batch was never committed");
+    }
+
+    /// Closing the pool commits the batch left open on the writer.
+    #[tokio::test]
+    async fn closing_commits_the_open_batch() {
+        let (_dir, path) = database();
+        let (writer, readers) = pools(&path);
+        let mut tx = writer.begin().await.unwrap();
+        tx.execute("INSERT INTO t (n) VALUES (9)", &[]).unwrap();
+        let batch = tx.member.clone().unwrap();
+        let pool = Arc::clone(&tx.pool);
+        let conn = tx.conn.as_ref().unwrap();
+        assert!(!pool.open().release(conn).unwrap());
+        tx.member = None;
+        drop(tx);
+        assert!(batch.outcome().is_none(), "the batch is still open");
+        writer.close();
+        assert!(batch.outcome().unwrap().is_ok());
+        assert_eq!(rows(&readers).await, vec![9]);
     }
 }
