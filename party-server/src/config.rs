@@ -30,6 +30,17 @@ pub struct Config {
     #[arg(long, env = "PARTY_DATABASE_URL")]
     pub database_url: Option<String>,
 
+    /// SQLite: the most writes one commit carries (1–1024). Concurrent
+    /// writes share a commit (each still all-or-nothing); 1 commits every
+    /// write on its own.
+    #[arg(
+        long,
+        env = "PARTY_SQLITE_GROUP_COMMIT",
+        default_value_t = crate::store::SQLITE_GROUP_COMMIT,
+        value_parser = clap::value_parser!(u16).range(1..=1024)
+    )]
+    pub sqlite_group_commit: u16,
+
     /// Directory for the default SQLite database.
     #[arg(long, env = "PARTY_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
@@ -158,6 +169,13 @@ impl Config {
     }
 
     /// The database URL to use, defaulting to a SQLite file in the data directory.
+    /// How the store uses its database.
+    pub fn store_options(&self) -> crate::store::StoreOptions {
+        crate::store::StoreOptions {
+            sqlite_group_commit: self.sqlite_group_commit,
+        }
+    }
+
     pub fn database_url(&self) -> String {
         self.database_url.clone().unwrap_or_else(|| {
             let dir = self.data_dir.clone().unwrap_or_else(default_data_dir);

@@ -46,7 +46,7 @@ impl Application {
             .transpose()?
             .map(Arc::new);
         let url = config.database_url();
-        let store = Store::connect(&url).await?;
+        let store = Store::connect_with(&url, &config.store_options()).await?;
         let mut tx = store.begin().await?;
         let added = tx.seed_prompts(&prompts::library()).await?;
         tx.commit().await?;
@@ -116,13 +116,22 @@ impl Application {
         } = self;
         let cancel = CancellationToken::new();
         let tasks = TaskTracker::new();
-        tasks.spawn(sweeper::run(
-            state.game.clone(),
-            state.sweeper_wake.clone(),
-            cancel.clone(),
-        ));
-        tasks.spawn(housekeeping(state.clone(), cancel.clone()));
-        tasks.spawn(heartbeat(state.clone(), cancel.clone()));
+        // The background sweeps mostly write: on SQLite they run where
+        // writes run (`Game::on_writer` says why).
+        let background = state
+            .game
+            .writer_runtime()
+            .unwrap_or_else(tokio::runtime::Handle::current);
+        tasks.spawn_on(
+            sweeper::run(
+                state.game.clone(),
+                state.sweeper_wake.clone(),
+                cancel.clone(),
+            ),
+            &background,
+        );
+        tasks.spawn_on(housekeeping(state.clone(), cancel.clone()), &background);
+        tasks.spawn_on(heartbeat(state.clone(), cancel.clone()), &background);
         if let Some(pool) = state.game.listen_pool() {
             tasks.spawn(listener::run(state.hub.clone(), pool, cancel.clone()));
         }

@@ -67,7 +67,13 @@ pub async fn ws_token(
     State(state): State<AppState>,
     auth: AuthPlayer,
 ) -> Result<Json<WsTokenResponse>> {
-    Ok(Json(state.game.ws_token(&auth).await?))
+    // A GET that writes (the token is stored): run it where writes run.
+    let game = state.game.clone();
+    let token = state
+        .game
+        .on_writer(async move { game.ws_token(&auth).await })
+        .await?;
+    Ok(Json(token))
 }
 
 pub async fn balance(

@@ -115,7 +115,12 @@ async fn admit(
     let Some(token) = token.filter(|t| !t.is_empty()) else {
         return Ok(Err(close::MISSING_TOKEN));
     };
-    Ok(match game.admit_socket(session, token).await? {
+    let admission = {
+        let (worker, token) = (game.clone(), token.to_owned());
+        game.on_writer(async move { worker.admit_socket(session, &token).await })
+            .await?
+    };
+    Ok(match admission {
         SocketAdmission::Member(player) => Ok(player),
         SocketAdmission::InvalidToken => Err(close::INVALID_TOKEN),
         SocketAdmission::NotParticipant => Err(close::NOT_PARTICIPANT),
@@ -142,8 +147,15 @@ async fn serve(
     // Subscribe before reading the snapshot: nothing committed in between is missed.
     let mut frames = hub.subscribe(session).await?;
     hub.socket_opened(session, player);
+    // Presence is written where writes run (see `Game::on_writer`).
+    let instance = hub.instance();
+    let opener = game.clone();
     let counted = game
-        .socket_opened(hub.instance(), session, player, max_sockets)
+        .on_writer(async move {
+            opener
+                .socket_opened(instance, session, player, max_sockets)
+                .await
+        })
         .await;
     if !matches!(counted, Ok(true)) {
         drop(frames);
@@ -165,7 +177,9 @@ async fn serve(
     drop(frames);
     hub.release(session);
     hub.socket_closed(session, player);
-    game.socket_closed(hub.instance(), session, player).await?;
+    let closer = game.clone();
+    game.on_writer(async move { closer.socket_closed(instance, session, player).await })
+        .await?;
     if let Err(code) = outcome
         && code != 0
     {

@@ -33,6 +33,8 @@ mod rounds;
 mod sql;
 mod sqlite;
 
+pub use sqlite::DEFAULT_MAX_WRITES as SQLITE_GROUP_COMMIT;
+
 use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -98,6 +100,21 @@ enum Pools {
     Postgres(PgPool),
 }
 
+/// How the store uses its database.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// SQLite: the most writes one commit carries (1: each commits alone).
+    pub sqlite_group_commit: u16,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            sqlite_group_commit: SQLITE_GROUP_COMMIT,
+        }
+    }
+}
+
 /// Learns, after each commit, which parties got new events.
 pub trait CommitHook: Send + Sync + std::fmt::Debug {
     /// Called right after a successful commit; must not block.
@@ -154,6 +171,11 @@ impl Store {
     /// Connects to `url` (`sqlite://…` or `postgres://…`), creating the SQLite
     /// file and its directory if needed, and applies pending migrations.
     pub async fn connect(url: &str) -> Result<Store> {
+        Store::connect_with(url, &StoreOptions::default()).await
+    }
+
+    /// [`Store::connect`] with tuning options.
+    pub async fn connect_with(url: &str, tuning: &StoreOptions) -> Result<Store> {
         let store = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             // Statements are logged by `sql.rs`, alike for both databases.
             let options = PgConnectOptions::from_str(url)?.disable_statement_logging();
@@ -184,9 +206,15 @@ impl Store {
             SQLITE_MIGRATIONS.run(&migrator).await?;
             migrator.close().await;
             let path = options.get_filename();
-            let writer = sqlite::Pool::open(path, sqlite::Role::Writer, 1, POOL_WAIT)?;
-            let readers =
-                sqlite::Pool::open(path, sqlite::Role::Reader, SQLITE_READERS, POOL_WAIT)?;
+            let max_writes = tuning.sqlite_group_commit;
+            let writer = sqlite::Pool::open(path, sqlite::Role::Writer, 1, POOL_WAIT, max_writes)?;
+            let readers = sqlite::Pool::open(
+                path,
+                sqlite::Role::Reader,
+                SQLITE_READERS,
+                POOL_WAIT,
+                max_writes,
+            )?;
             let writer_thread = Arc::new(sqlite::WriterThread::start()?);
             let checkpointer = Arc::new(sqlite::spawn_checkpointer(path)?);
             Pools::Sqlite {

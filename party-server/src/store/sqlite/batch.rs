@@ -26,8 +26,9 @@ use tokio::sync::watch;
 
 use crate::error::{Error, Result};
 
-/// Most writes in one commit: bounds how long the first of them waits.
-pub(super) const MAX_MEMBERS: usize = 64;
+/// Most writes in one commit by default: bounds how long the first of
+/// them waits (`--sqlite-group-commit`).
+pub const DEFAULT_MAX_WRITES: u16 = 64;
 /// Oldest a batch gets before the write ending it commits it.
 pub(super) const MAX_AGE: Duration = Duration::from_millis(10);
 
@@ -85,9 +86,12 @@ impl Outcome {
 
 /// The batch open on the writer connection. Only the holder of the
 /// writer's permit reads or changes it.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Open {
     current: Option<Current>,
+    /// A batch this full is committed by the write that fills it (1: every
+    /// write commits on its own).
+    max_writes: usize,
     /// Batches committed so far (for the tests).
     #[cfg(test)]
     commits: u64,
@@ -107,6 +111,15 @@ const RELEASE_MEMBER: &str = "RELEASE member";
 const UNDO_MEMBER: &str = "ROLLBACK TO member; RELEASE member";
 
 impl Open {
+    pub(super) fn new(max_writes: u16) -> Open {
+        Open {
+            current: None,
+            max_writes: usize::from(max_writes.max(1)),
+            #[cfg(test)]
+            commits: 0,
+        }
+    }
+
     /// Starts a write on `conn`: opens a batch if none is, then the write's
     /// savepoint. Returns the batch the write belongs to.
     pub(super) fn join(&mut self, conn: &Connection) -> Result<Arc<Batch>> {
@@ -143,7 +156,7 @@ impl Open {
             return Err(Error::internal("released a write outside a batch"));
         };
         current.members += 1;
-        if current.members >= MAX_MEMBERS || current.since.elapsed() >= MAX_AGE {
+        if current.members >= self.max_writes || current.since.elapsed() >= MAX_AGE {
             self.commit(conn);
             return Ok(true);
         }
