@@ -546,8 +546,15 @@ mod tests {
     /// them is answered only with its row committed.
     #[tokio::test]
     async fn queued_writes_share_commits_and_all_land() {
+        let commits = twenty_queued_writes(DEFAULT_MAX_WRITES).await;
+        assert!((1..20).contains(&commits), "20 writes in {commits} commits");
+    }
+
+    /// Queues 20 writes at once on a fresh file with `max_writes`, checks
+    /// every row landed, and returns the number of commits they took.
+    async fn twenty_queued_writes(max_writes: u16) -> u64 {
         let (_dir, path) = database();
-        let (writer, readers) = pools(&path);
+        let (writer, readers) = pools_of(&path, max_writes);
         let tasks: Vec<_> = (0..20)
             .map(|n| tokio::spawn(insert(writer.clone(), n)))
             .collect();
@@ -555,24 +562,14 @@ mod tests {
             task.await.unwrap().unwrap();
         }
         assert_eq!(rows(&readers).await, (0..20).collect::<Vec<_>>());
-        let commits = writer.commits();
-        assert!((1..20).contains(&commits), "20 writes in {commits} commits");
+        writer.commits()
     }
 
     /// With at most one write per commit (`--sqlite-group-commit 1`), the
     /// same queued writes each commit on their own.
     #[tokio::test]
     async fn a_limit_of_one_commits_each_write_alone() {
-        let (_dir, path) = database();
-        let (writer, readers) = pools_of(&path, 1);
-        let tasks: Vec<_> = (0..20)
-            .map(|n| tokio::spawn(insert(writer.clone(), n)))
-            .collect();
-        for task in tasks {
-            task.await.unwrap().unwrap();
-        }
-        assert_eq!(rows(&readers).await, (0..20).collect::<Vec<_>>());
-        assert_eq!(writer.commits(), 20);
+        assert_eq!(twenty_queued_writes(1).await, 20);
     }
 
     /// A write that fails half-way (here on a key another write of the same
