@@ -463,6 +463,43 @@ mod tests {
         assert_eq!(row, (7, "one".to_owned(), 8));
     }
 
+    /// Columns are read by name: exactly, by position, and otherwise as
+    /// SQLite itself matches names (ignoring case); a missing one is an
+    /// internal error naming it.
+    #[tokio::test]
+    async fn columns_are_read_by_name_whatever_their_case_or_order() {
+        struct Named {
+            low: i64,
+            up: i64,
+        }
+        impl FromRow for Named {
+            fn from_row(row: &DbRow<'_>) -> Result<Self> {
+                Ok(Named {
+                    low: row.try_get("low")?,
+                    up: row.try_get("up")?,
+                })
+            }
+        }
+        let (_dir, store, _host) = store_with_host().await;
+        let mut tx = store.read().await.unwrap();
+        let named: Named = tx
+            .query("SELECT 2 AS UP, 1 AS low")
+            .fetch_one()
+            .await
+            .unwrap();
+        assert_eq!((named.low, named.up), (1, 2));
+        let err = tx
+            .query("SELECT 1 AS low")
+            .fetch_one::<Named>()
+            .await
+            .err()
+            .expect("no column up");
+        assert!(
+            matches!(&err, Error::Internal(m) if m.contains("\"up\"")),
+            "{err:?}"
+        );
+    }
+
     /// A fresh SQLite store holding one player, the host of the lobbies the
     /// tests below open (the directory must outlive the store).
     async fn store_with_host() -> (tempfile::TempDir, Store, party_protocol::PlayerId) {

@@ -93,8 +93,8 @@ impl<'a> Query<'a> {
 
     async fn read_up_to<T: FromRow>(&mut self, limit: usize) -> Result<Vec<T>> {
         match &mut self.tx.conn {
-            Conn::Sqlite(conn) => conn.fetch(self.sql, &self.args, limit, |row| {
-                T::from_row(&DbRow::Sqlite(row))
+            Conn::Sqlite(conn) => conn.fetch(self.sql, &self.args, limit, |row, names| {
+                T::from_row(&DbRow::Sqlite(row, names))
             }),
             Conn::Postgres(tx) => {
                 let rows = if limit == 1 {
@@ -189,7 +189,8 @@ pub fn placeholders(first: usize, count: usize) -> String {
 /// A row of either database, read by column name or index.
 #[derive(Debug)]
 pub enum DbRow<'r> {
-    Sqlite(&'r rusqlite::Row<'r>),
+    /// A row and its statement's column names.
+    Sqlite(&'r rusqlite::Row<'r>, &'r [String]),
     Postgres(&'r PgRow),
 }
 
@@ -208,20 +209,33 @@ impl<T> Column for T where
 pub trait ColumnRef:
     rusqlite::RowIndex + sqlx::ColumnIndex<PgRow> + std::fmt::Debug + Copy
 {
+    /// Its position among a statement's column `names`, if found exactly.
+    fn position(self, names: &[String]) -> Option<usize>;
 }
 
-impl<T> ColumnRef for T where
-    T: rusqlite::RowIndex + sqlx::ColumnIndex<PgRow> + std::fmt::Debug + Copy
-{
+impl ColumnRef for &str {
+    fn position(self, names: &[String]) -> Option<usize> {
+        names.iter().position(|name| name == self)
+    }
+}
+
+impl ColumnRef for usize {
+    fn position(self, names: &[String]) -> Option<usize> {
+        (self < names.len()).then_some(self)
+    }
 }
 
 impl DbRow<'_> {
     /// The column `column`, read as `T`.
     pub fn try_get<T: Column, I: ColumnRef>(&self, column: I) -> Result<T> {
         match self {
-            DbRow::Sqlite(row) => row
-                .get(column)
-                .map_err(|err| Error::internal(format!("cannot read column {column:?}: {err}"))),
+            // By position when the name matches exactly; otherwise
+            // rusqlite's own (case-insensitive) search, and its error.
+            DbRow::Sqlite(row, names) => match column.position(names) {
+                Some(index) => row.get(index),
+                None => row.get(column),
+            }
+            .map_err(|err| Error::internal(format!("cannot read column {column:?}: {err}"))),
             DbRow::Postgres(row) => Ok(row.try_get(column)?),
         }
     }

@@ -403,15 +403,19 @@ impl Lease {
         sql: &str,
         args: &[Arg<'_>],
         limit: usize,
-        mut read: impl FnMut(&rusqlite::Row<'_>) -> Result<T>,
+        mut read: impl FnMut(&rusqlite::Row<'_>, &[String]) -> Result<T>,
     ) -> Result<Vec<T>> {
         let conn = self.conn()?;
         let mut stmt = prepare(conn, sql, args)?;
+        // The column names once per statement: rusqlite finds a column by
+        // name by fetching and comparing every name for every lookup (4–5 %
+        // of the writer's time at 700 parties).
+        let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
         let mut rows = stmt.raw_query();
         let mut out = Vec::new();
         while out.len() < limit {
             let Some(row) = rows.next()? else { break };
-            out.push(read(row)?);
+            out.push(read(row, &names)?);
         }
         Ok(out)
     }
@@ -530,7 +534,7 @@ mod tests {
 
     async fn rows(readers: &Pool) -> Vec<i64> {
         let mut tx = readers.begin().await.unwrap();
-        tx.fetch("SELECT n FROM t ORDER BY n", &[], usize::MAX, |r| {
+        tx.fetch("SELECT n FROM t ORDER BY n", &[], usize::MAX, |r, _| {
             Ok(r.get(0)?)
         })
         .unwrap()
