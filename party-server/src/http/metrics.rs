@@ -20,6 +20,12 @@ const BUCKETS: &[f64] = &[
     0.000_5, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
 ];
 
+/// Statement-count buckets: a request's few statements up to a phase
+/// change's hundreds.
+const STATEMENT_BUCKETS: &[f64] = &[
+    1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 50.0, 75.0, 100.0, 150.0, 200.0, 300.0, 500.0,
+];
+
 /// The process-wide recorder (installed once, however many servers this
 /// process runs — tests and the client's embedded server start several).
 pub fn handle() -> &'static PrometheusHandle {
@@ -27,6 +33,9 @@ pub fn handle() -> &'static PrometheusHandle {
     HANDLE.get_or_init(|| {
         let recorder = PrometheusBuilder::new()
             .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), BUCKETS)
+            .and_then(|b| {
+                b.set_buckets_for_metric(Matcher::Suffix("_statements".into()), STATEMENT_BUCKETS)
+            })
             .map_or_else(
                 |_| PrometheusBuilder::new().build_recorder(),
                 PrometheusBuilder::build_recorder,

@@ -6,6 +6,7 @@
 //! transaction, guarded by a compare-and-set on the phase.
 
 use std::collections::HashMap;
+use std::time::Instant;
 
 use party_protocol::party::{PartyPhase, PhaseTransitionInfo, SessionStatus};
 use party_protocol::party_ws::ServerEvent;
@@ -79,6 +80,8 @@ async fn advance(
     // A new phase may have no work at all (three players have nothing to
     // vote on): then it ends at once. At most three steps to RESULTS.
     for _ in 0..4 {
+        let started = Instant::now();
+        let statements = tx.statements();
         let Some(s) = tx.session(session).await? else {
             return Ok(last);
         };
@@ -144,10 +147,21 @@ async fn advance(
             )
             .await?;
         }
+        record_phase_change(t.to, started, tx.statements() - statements);
         last = Some(info);
         trigger = Trigger::QuotasMet;
     }
     Ok(last)
+}
+
+/// Records what one phase change cost, by the phase it entered: its time
+/// (under the party's row lock on PostgreSQL, so every other event of the
+/// party waits it out) and how many statements it ran.
+pub(super) fn record_phase_change(to: PartyPhase, started: Instant, statements: u32) {
+    let to = to.as_str();
+    metrics::histogram!("party_phase_change_seconds", "to" => to)
+        .record(started.elapsed().as_secs_f64());
+    metrics::histogram!("party_phase_change_statements", "to" => to).record(f64::from(statements));
 }
 
 /// Ends the current phase: expires the party's open rounds (normal refunds),
