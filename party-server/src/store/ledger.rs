@@ -130,15 +130,12 @@ impl Tx {
 
     /// Pays payouts out of prize pools, each split between a player's wallet
     /// (`kind`) and vault (`vault_rake`): the same ledger rows, in the same
-    /// order, as one transfer per share, but one statement per pool, one per
-    /// player and one for all the rows — a party's whole settlement is a
-    /// handful of statements instead of six per payout. Pools and players
-    /// are updated in id order, so concurrent settlements lock alike.
-    /// Idempotency keys are `{key}:wallet` and `{key}:vault`.
+    /// order, as one transfer per share, applied as one batch
+    /// ([`Tx::transfer_all`]) — a party's whole settlement is a handful of
+    /// statements however many payouts it has. Idempotency keys are
+    /// `{key}:wallet` and `{key}:vault`.
     pub async fn pay_from_pools(&mut self, payouts: &[SplitPayout], now: Millis) -> Result<()> {
         let mut transfers = Vec::with_capacity(payouts.len() * 2);
-        let mut pools: BTreeMap<Uuid, i64> = BTreeMap::new();
-        let mut credits: BTreeMap<Uuid, (i64, i64)> = BTreeMap::new();
         for p in payouts {
             if p.wallet < 0 || p.vault < 0 {
                 return Err(Error::internal(format!(
@@ -146,10 +143,6 @@ impl Tx {
                     p.wallet, p.vault, p.kind
                 )));
             }
-            *pools.entry(p.pool.as_uuid()).or_default() += p.wallet + p.vault;
-            let credit = credits.entry(p.player.as_uuid()).or_default();
-            credit.0 += p.wallet;
-            credit.1 += p.vault;
             for (to, amount, kind, share) in [
                 (Account::Wallet(p.player), p.wallet, p.kind, "wallet"),
                 (Account::Vault(p.player), p.vault, "vault_rake", "vault"),
@@ -166,42 +159,7 @@ impl Tx {
                 }
             }
         }
-        if transfers.is_empty() {
-            return Ok(());
-        }
-        for (pool, total) in pools.into_iter().filter(|(_, total)| *total > 0) {
-            self.apply(Account::Pool(PhrasesetId::from_uuid(pool)), -total)
-                .await?;
-        }
-        // Each player's balances before this batch; the rows then replay them.
-        let mut running: HashMap<Uuid, (i64, i64)> = HashMap::new();
-        for (player, (wallet, vault)) in credits.into_iter().filter(|(_, c)| *c != (0, 0)) {
-            let after: (i64, i64) = self.query(
-                "UPDATE players SET wallet = wallet + $2, vault = vault + $3 WHERE player_id = $1 \
-                 RETURNING wallet, vault")
-                .bind(player)
-                .bind(wallet)
-                .bind(vault)
-                .fetch_optional()
-                .await?
-            .ok_or_else(|| Error::internal("payout to a missing player"))?;
-            running.insert(player, (after.0 - wallet, after.1 - vault));
-        }
-        let mut rows = Vec::with_capacity(transfers.len());
-        for t in &transfers {
-            // Every transfer here goes to a wallet or a vault credited above.
-            let balances = match t.to {
-                Account::Wallet(p) | Account::Vault(p) => running.get_mut(&p.as_uuid()),
-                Account::Pool(_) | Account::House => None,
-            }
-            .ok_or_else(|| Error::internal("payout row without its credit"))?;
-            match t.to {
-                Account::Wallet(_) => balances.0 += t.amount,
-                _ => balances.1 += t.amount,
-            }
-            rows.push((t, Some(*balances)));
-        }
-        self.record(&rows, now).await
+        self.transfer_all(&transfers, now).await
     }
 
     /// Applies many transfers at once: the same balances and the same
@@ -236,8 +194,12 @@ impl Tx {
                 }
             }
         }
-        let ids: Vec<Uuid> = players.keys().copied().collect();
-        self.lock_players(&ids).await?;
+        // One row needs no order; several are locked in id order first, so
+        // concurrent batches over the same players cannot deadlock.
+        if players.len() > 1 {
+            let ids: Vec<Uuid> = players.keys().copied().collect();
+            self.lock_players(&ids).await?;
+        }
         let mut running = self.shift_players(&players).await?;
         self.shift_pools(&pools).await?;
         // Replay the sequence from each player's balances before it, so

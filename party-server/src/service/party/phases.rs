@@ -111,7 +111,7 @@ async fn advance(
         if !tx.move_phase(session, t.from, t.to, now, expires).await? {
             return Ok(last);
         }
-        open_phase(tx, rules, &s, t, now).await?;
+        open_phase(tx, rules, &s, &everyone, t, now).await?;
         let info = PhaseTransitionInfo {
             new_phase: t.to,
             message: t.message(trigger).to_owned(),
@@ -174,15 +174,17 @@ async fn close_phase(tx: &mut Tx, rules: &GameRules, s: &SessionRow, now: Millis
 }
 
 /// Starts the new phase: hands out copy or vote work, or settles the party.
+/// `everyone` are the participants as read before the old phase closed
+/// (closing it changes no participant).
 async fn open_phase(
     tx: &mut Tx,
     rules: &GameRules,
     s: &SessionRow,
+    everyone: &[ParticipantRow],
     t: Transition,
     now: Millis,
 ) -> Result<()> {
     let session = s.session_id;
-    let everyone = tx.participants(session).await?;
     let playing: Vec<&ParticipantRow> = everyone.iter().filter(|p| !p.has_left()).collect();
     match t.to {
         PartyPhase::Copy => {

@@ -210,7 +210,6 @@ pub(crate) async fn settle_party(
         .iter()
         .flat_map(|set| prize_payouts(rules, set))
         .collect();
-    let payees: Vec<Uuid> = payouts.iter().map(|p| p.player.as_uuid()).collect();
-    tx.lock_players(&payees).await?;
+    // The batch locks its payees in id order before paying anyone.
     tx.pay_from_pools(&payouts, now).await
 }
