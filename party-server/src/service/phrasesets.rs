@@ -2,6 +2,8 @@
 //! published results. Finalization and the prize split are settlement
 //! (`rounds::settlement`).
 
+use std::collections::BTreeMap;
+
 use party_protocol::round::{PhraseResult, PhraseRole, PhrasesetResults, VoterResult};
 use party_protocol::{Coins, ErrorCode, PhrasesetId, PlayerId};
 use uuid::Uuid;
@@ -34,25 +36,34 @@ pub(crate) async fn create_phraseset(
     Ok(row.id())
 }
 
-/// [`create_phraseset`] for many of one party's prompts at once (the sets
-/// its stand-ins complete when COPY ends), in two statements. The pools'
-/// funding is returned rather than applied, so the caller pays it in one
-/// batch with its own transfers ([`Tx::transfer_all`]).
-pub(crate) async fn create_party_phrasesets(
+/// [`create_phraseset`] for many prompts at once (the sets a party's
+/// stand-ins complete when COPY ends, the house's printings): the same
+/// rows, inserted in one statement, and party sets linked to their party
+/// in one more per party. The pools' funding is returned rather than
+/// applied, so the caller pays it in one batch with any transfers of its
+/// own ([`Tx::transfer_all`]).
+pub(crate) async fn create_phrasesets(
     tx: &mut Tx,
     rules: &GameRules,
-    session: Uuid,
     complete: &[(&RoundRow, &[RoundRow])],
     now: Millis,
-) -> Result<Vec<Transfer<'static>>> {
+) -> Result<(Vec<PhrasesetRow>, Vec<Transfer<'static>>)> {
     let rows = complete
         .iter()
         .map(|(prompt, copies)| phraseset_row(prompt, copies, now))
         .collect::<Result<Vec<_>>>()?;
     tx.insert_phrasesets(&rows).await?;
-    let ids: Vec<PhrasesetId> = rows.iter().map(PhrasesetRow::id).collect();
-    tx.insert_party_phrasesets(session, &ids, now).await?;
-    Ok(rows.iter().flat_map(|r| funding(rules, r)).collect())
+    let mut parties: BTreeMap<Uuid, Vec<PhrasesetId>> = BTreeMap::new();
+    for row in &rows {
+        if let Some(session) = row.party_session_id {
+            parties.entry(session).or_default().push(row.id());
+        }
+    }
+    for (session, ids) in parties {
+        tx.insert_party_phrasesets(session, &ids, now).await?;
+    }
+    let funding = rows.iter().flat_map(|r| funding(rules, r)).collect();
+    Ok((rows, funding))
 }
 
 /// The open phraseset of a prompt and its two submitted copies, with an

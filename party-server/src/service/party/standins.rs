@@ -15,7 +15,7 @@ use crate::clock::Millis;
 use crate::config::GameRules;
 use crate::error::{Error, Result};
 use crate::party::bots;
-use crate::service::phrasesets::create_party_phrasesets;
+use crate::service::phrasesets::create_phrasesets;
 use crate::store::{Account, NewRound, RoundRow, SessionRow, Transfer, Tx};
 
 /// Writes the copies the party's prompts still lack, as stand-ins.
@@ -191,6 +191,7 @@ async fn store_copies(
             idempotency_key: None,
         })
         .collect();
-    transfers.extend(create_party_phrasesets(tx, rules, s.session_id, &sets, now).await?);
+    let (_, funding) = create_phrasesets(tx, rules, &sets, now).await?;
+    transfers.extend(funding);
     tx.transfer_all(&transfers, now).await
 }
