@@ -126,14 +126,4 @@ impl Tx {
         );
         self.query(&sql).bind(session).fetch_all::<RoundRow>().await
     }
-
-    /// Active rounds of a party (to expire at a deadline).
-    pub async fn active_party_rounds(&mut self, session: Uuid) -> Result<Vec<RoundId>> {
-        let ids: Vec<Uuid> = self
-            .query("SELECT round_id FROM rounds WHERE party_session_id = $1 AND status = 'active'")
-            .bind(session)
-            .fetch_all()
-            .await?;
-        Ok(ids.into_iter().map(RoundId::from_uuid).collect())
-    }
 }
