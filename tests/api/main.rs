@@ -25,6 +25,7 @@ mod party_again;
 mod party_errors;
 mod party_global;
 mod party_lobby;
+mod party_phase_end;
 mod party_plan;
 mod party_rejoin;
 mod party_submissions;

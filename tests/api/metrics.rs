@@ -5,6 +5,7 @@ use party_protocol::ops::{DatabaseKind, HealthResponse, HealthStatus};
 use serde_json::json;
 
 use crate::on_both_backends;
+use crate::support::party::Party;
 use crate::support::{Backend, spawn_app};
 
 async fn metrics_count_requests_parties_sockets_and_transactions(backend: Backend) {
@@ -42,6 +43,44 @@ async fn metrics_count_requests_parties_sockets_and_transactions(backend: Backen
     assert!(has("process_resident_memory_bytes"), "{text}");
 }
 
+/// A party played from its start to RESULTS records one phase change for
+/// each phase it entered, with the statements each ran.
+async fn metrics_time_each_phase_change_by_the_phase_entered(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let humans = app.guests(4).await;
+    let mut party = Party::gather(&app, humans, 0).await;
+    party.play_to_results(false).await;
+    let text = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let value = |name: &str, phase: &str| {
+        let prefix = format!("{name}{{to=\"{phase}\"}} ");
+        text.lines()
+            .find_map(|l| l.strip_prefix(&prefix))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+    };
+    for phase in ["PROMPT", "COPY", "VOTE", "RESULTS"] {
+        assert_eq!(
+            value("party_phase_change_seconds_count", phase),
+            Some(1.0),
+            "{phase}: {text}"
+        );
+        let statements = value("party_phase_change_statements_sum", phase);
+        assert!(statements.is_some_and(|n| n >= 3.0), "{phase}: {text}");
+    }
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("db_transaction_statements_bucket")),
+        "{text}"
+    );
+}
+
 async fn health_names_the_database_and_the_protocol_version(backend: Backend) {
     let database = match backend {
         Backend::Sqlite => DatabaseKind::Sqlite,
@@ -64,5 +103,6 @@ async fn health_names_the_database_and_the_protocol_version(backend: Backend) {
 
 on_both_backends!(
     metrics_count_requests_parties_sockets_and_transactions,
+    metrics_time_each_phase_change_by_the_phase_entered,
     health_names_the_database_and_the_protocol_version,
 );

@@ -23,6 +23,12 @@ const BUCKETS: &[f64] = &[
 /// Writes per SQLite commit (group commit, `store/sqlite/batch.rs`).
 const BATCH_BUCKETS: &[f64] = &[1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
 
+/// Statement-count buckets: a request's few statements up to a phase
+/// change's hundreds.
+const STATEMENT_BUCKETS: &[f64] = &[
+    1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 50.0, 75.0, 100.0, 150.0, 200.0, 300.0, 500.0,
+];
+
 /// The process-wide recorder (installed once, however many servers this
 /// process runs — tests and the client's embedded server start several).
 pub fn handle() -> &'static PrometheusHandle {
@@ -35,6 +41,9 @@ pub fn handle() -> &'static PrometheusHandle {
                     Matcher::Full("db_group_commit_writes".into()),
                     BATCH_BUCKETS,
                 )
+            })
+            .and_then(|b| {
+                b.set_buckets_for_metric(Matcher::Suffix("_statements".into()), STATEMENT_BUCKETS)
             })
             .map_or_else(
                 |_| PrometheusBuilder::new().build_recorder(),

@@ -7,17 +7,21 @@
 //! set can be printed again once its last printing closed, but never for a
 //! voter who already voted on it.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use party_protocol::{PhrasesetId, PlayerId, RoundId};
+use party_protocol::{PhrasesetId, PlayerId};
 use rand::seq::SliceRandom;
+use uuid::Uuid;
 
-use super::phrasesets::create_phraseset;
+use super::phrasesets::create_phrasesets;
 use crate::clock::Millis;
 use crate::config::GameRules;
 use crate::error::{Error, Result};
 use crate::game::house_library::{self, HouseLibraryError, HousePhraseset};
-use crate::store::{Account, HOUSE_COPIERS, HOUSE_WRITER, HouseRounds, PhrasesetRow, Transfer, Tx};
+use crate::store::{
+    Account, HOUSE_COPIERS, HOUSE_WRITER, HouseRounds, PhrasesetRow, RoundRow, Transfer, Tx,
+};
 
 /// The library, parsed and checked once (its unit tests keep it valid).
 static LIBRARY: LazyLock<Result<Vec<HousePhraseset>, HouseLibraryError>> =
@@ -50,10 +54,8 @@ pub(crate) async fn print_house_sets(
         })
         .collect();
     fresh.shuffle(&mut rand::rng());
-    let mut printed = Vec::with_capacity(count.min(fresh.len()));
-    for set in fresh.into_iter().take(count) {
-        printed.push(print(tx, rules, set, now).await?);
-    }
+    fresh.truncate(count);
+    let printed = print(tx, rules, &fresh, now).await?;
     if printed.len() < count {
         tracing::warn!(
             wanted = count,
@@ -64,39 +66,64 @@ pub(crate) async fn print_house_sets(
     Ok(printed)
 }
 
-/// Writes one printing: its three rounds, then the phraseset, funded by the house.
+/// Writes the printings of `sets`: their rounds, then the phrasesets,
+/// funded by the house — a fixed number of statements for all of them.
 async fn print(
     tx: &mut Tx,
     rules: &GameRules,
-    set: &HousePhraseset,
+    sets: &[&HousePhraseset],
     now: Millis,
-) -> Result<PhrasesetRow> {
-    let [copy1, copy2] = &set.copies;
-    let (prompt, copies) = tx
-        .insert_house_rounds(
-            &HouseRounds {
-                writer: HOUSE_WRITER,
-                copiers: HOUSE_COPIERS,
-                prompt_id: set.prompt.id,
-                prompt_text: set.prompt.text,
-                original: set.original.as_str(),
-                copies: [copy1.as_str(), copy2.as_str()],
-            },
-            now,
-        )
-        .await?;
-    let mut rounds = Vec::with_capacity(3);
-    for id in [prompt, copies[0], copies[1]] {
-        rounds.push(
-            tx.round(RoundId::from_uuid(id))
-                .await?
-                .ok_or_else(|| Error::internal("house round vanished"))?,
-        );
+) -> Result<Vec<PhrasesetRow>> {
+    if sets.is_empty() {
+        return Ok(Vec::new());
     }
-    let id = create_phraseset(tx, rules, &rounds[0], &rounds[1..], now).await?;
-    tx.phraseset(id)
+    let printings: Vec<HouseRounds<'_>> = sets
+        .iter()
+        .map(|set| HouseRounds {
+            writer: HOUSE_WRITER,
+            copiers: HOUSE_COPIERS,
+            prompt_id: set.prompt.id,
+            prompt_text: set.prompt.text,
+            original: set.original.as_str(),
+            copies: [set.copies[0].as_str(), set.copies[1].as_str()],
+        })
+        .collect();
+    let ids = tx.insert_house_rounds(&printings, now).await?;
+    let all: Vec<Uuid> = ids
+        .iter()
+        .flat_map(|&(prompt, copies)| [prompt, copies[0], copies[1]])
+        .collect();
+    let mut rounds: HashMap<Uuid, RoundRow> = tx
+        .rounds_by_ids(&all)
         .await?
-        .ok_or_else(|| Error::internal("house phraseset vanished"))
+        .into_iter()
+        .map(|r| (r.round_id, r))
+        .collect();
+    let mut take = |id: Uuid| {
+        rounds
+            .remove(&id)
+            .ok_or_else(|| Error::internal("house round vanished"))
+    };
+    let mut written = Vec::with_capacity(ids.len());
+    for (prompt, [copy1, copy2]) in ids {
+        written.push((take(prompt)?, [take(copy1)?, take(copy2)?]));
+    }
+    let complete: Vec<(&RoundRow, &[RoundRow])> = written
+        .iter()
+        .map(|(prompt, copies)| (prompt, copies.as_slice()))
+        .collect();
+    let (mut rows, funding) = create_phrasesets(tx, rules, &complete, now).await?;
+    tx.transfer_all(&funding, now).await?;
+    // The rows as stored now: each pool holds its funding.
+    for row in &mut rows {
+        let pool = Account::Pool(row.id());
+        row.prize_pool = funding
+            .iter()
+            .filter(|t| t.to == pool)
+            .map(|t| t.amount)
+            .sum();
+    }
+    Ok(rows)
 }
 
 /// Closes a finalized house set's books: its whole pool goes back to the

@@ -2,6 +2,8 @@
 //! published results. Finalization and the prize split are settlement
 //! (`rounds::settlement`).
 
+use std::collections::BTreeMap;
+
 use party_protocol::round::{PhraseResult, PhraseRole, PhrasesetResults, VoterResult};
 use party_protocol::{Coins, ErrorCode, PhrasesetId, PlayerId};
 use uuid::Uuid;
@@ -23,6 +25,50 @@ pub(crate) async fn create_phraseset(
     copies: &[RoundRow],
     now: Millis,
 ) -> Result<PhrasesetId> {
+    let row = phraseset_row(prompt, copies, now)?;
+    tx.insert_phraseset(&row).await?;
+    if let Some(session) = prompt.party_session_id {
+        tx.insert_party_phraseset(session, row.id(), now).await?;
+    }
+    for t in funding(rules, &row) {
+        tx.transfer(&t, now).await?;
+    }
+    Ok(row.id())
+}
+
+/// [`create_phraseset`] for many prompts at once (the sets a party's
+/// stand-ins complete when COPY ends, the house's printings): the same
+/// rows, inserted in one statement, and party sets linked to their party
+/// in one more per party. The pools' funding is returned rather than
+/// applied, so the caller pays it in one batch with any transfers of its
+/// own ([`Tx::transfer_all`]).
+pub(crate) async fn create_phrasesets(
+    tx: &mut Tx,
+    rules: &GameRules,
+    complete: &[(&RoundRow, &[RoundRow])],
+    now: Millis,
+) -> Result<(Vec<PhrasesetRow>, Vec<Transfer<'static>>)> {
+    let rows = complete
+        .iter()
+        .map(|(prompt, copies)| phraseset_row(prompt, copies, now))
+        .collect::<Result<Vec<_>>>()?;
+    tx.insert_phrasesets(&rows).await?;
+    let mut parties: BTreeMap<Uuid, Vec<PhrasesetId>> = BTreeMap::new();
+    for row in &rows {
+        if let Some(session) = row.party_session_id {
+            parties.entry(session).or_default().push(row.id());
+        }
+    }
+    for (session, ids) in parties {
+        tx.insert_party_phrasesets(session, &ids, now).await?;
+    }
+    let funding = rows.iter().flat_map(|r| funding(rules, r)).collect();
+    Ok((rows, funding))
+}
+
+/// The open phraseset of a prompt and its two submitted copies, with an
+/// empty pool.
+fn phraseset_row(prompt: &RoundRow, copies: &[RoundRow], now: Millis) -> Result<PhrasesetRow> {
     let [copy1, copy2] = copies else {
         return Err(Error::internal(format!(
             "expected two copies, found {}",
@@ -34,9 +80,8 @@ pub(crate) async fn create_phraseset(
             .clone()
             .ok_or_else(|| Error::internal("submitted round without phrase"))
     };
-    let id = PhrasesetId::new();
-    let row = PhrasesetRow {
-        phraseset_id: id.as_uuid(),
+    Ok(PhrasesetRow {
+        phraseset_id: PhrasesetId::new().as_uuid(),
         prompt_round_id: prompt.round_id,
         copy_round_1: copy1.round_id,
         copy_round_2: copy2.round_id,
@@ -65,34 +110,29 @@ pub(crate) async fn create_phraseset(
         finalized_at: None,
         final_pool: None,
         party_session_id: prompt.party_session_id,
-    };
-    tx.insert_phraseset(&row).await?;
-    if let Some(session) = prompt.party_session_id {
-        tx.insert_party_phraseset(session, id, now).await?;
-    }
-    let entries = (prompt.cost + copy1.cost + copy2.cost).min(rules.prize_pool_base);
+    })
+}
+
+/// How a new set's pool is funded by the house: the three entry fees (up
+/// to the base) and the rest of the base as a subsidy.
+fn funding(rules: &GameRules, set: &PhrasesetRow) -> [Transfer<'static>; 2] {
+    let id = set.id();
+    let entries = (set.prompt_cost + set.copy_cost_1 + set.copy_cost_2).min(rules.prize_pool_base);
     let subsidy = rules.prize_pool_base - entries;
     // The house's own sets cost their authors nothing: the house pays the whole base.
-    let subsidy_kind = if prompt.player() == HOUSE_WRITER {
+    let subsidy_kind = if set.original_player_id == HOUSE_WRITER.as_uuid() {
         "house_funding"
     } else {
         "copy_subsidy"
     };
-    for (amount, kind) in [(entries, "pool_funding"), (subsidy, subsidy_kind)] {
-        tx.transfer(
-            &Transfer {
-                from: Account::House,
-                to: Account::Pool(id),
-                amount,
-                kind,
-                reference: Some(id.as_uuid()),
-                idempotency_key: Some(format!("{kind}:{id}")),
-            },
-            now,
-        )
-        .await?;
-    }
-    Ok(id)
+    [(entries, "pool_funding"), (subsidy, subsidy_kind)].map(|(amount, kind)| Transfer {
+        from: Account::House,
+        to: Account::Pool(id),
+        amount,
+        kind,
+        reference: Some(id.as_uuid()),
+        idempotency_key: Some(format!("{kind}:{id}")),
+    })
 }
 
 impl Game {

@@ -80,34 +80,48 @@ impl Tx {
         Ok(rows.into_iter().collect())
     }
 
-    /// Writes the three submitted rounds of one printing in one statement
-    /// and returns their ids: (prompt, [copy 1, copy 2]).
+    /// Writes the three submitted rounds of each printing, all in one
+    /// statement, and returns their ids: (prompt, [copy 1, copy 2]) each.
     pub async fn insert_house_rounds(
         &mut self,
-        r: &HouseRounds<'_>,
+        printings: &[HouseRounds<'_>],
         now: Millis,
-    ) -> Result<(Uuid, [Uuid; 2])> {
-        let prompt = Uuid::new_v4();
-        let copies = [Uuid::new_v4(), Uuid::new_v4()];
-        let rows = [
-            (prompt, r.writer, "prompt", r.original, 2, None),
-            (
-                copies[0],
-                r.copiers[0],
-                "copy",
-                r.copies[0],
-                0,
-                Some(prompt),
-            ),
-            (
-                copies[1],
-                r.copiers[1],
-                "copy",
-                r.copies[1],
-                0,
-                Some(prompt),
-            ),
-        ];
+    ) -> Result<Vec<(Uuid, [Uuid; 2])>> {
+        let ids: Vec<(Uuid, [Uuid; 2])> = printings
+            .iter()
+            .map(|_| (Uuid::new_v4(), [Uuid::new_v4(), Uuid::new_v4()]))
+            .collect();
+        if printings.is_empty() {
+            return Ok(ids);
+        }
+        // (round, player, kind, phrase, copy slots, prompt copied, printing)
+        let rows: Vec<_> = printings
+            .iter()
+            .zip(&ids)
+            .flat_map(|(r, &(prompt, copies))| {
+                [
+                    (prompt, r.writer, "prompt", r.original, 2, None, r),
+                    (
+                        copies[0],
+                        r.copiers[0],
+                        "copy",
+                        r.copies[0],
+                        0,
+                        Some(prompt),
+                        r,
+                    ),
+                    (
+                        copies[1],
+                        r.copiers[1],
+                        "copy",
+                        r.copies[1],
+                        0,
+                        Some(prompt),
+                        r,
+                    ),
+                ]
+            })
+            .collect();
         let sql = format!(
             "INSERT INTO rounds (round_id, player_id, round_type, status, cost, created_at, expires_at, \
              ended_at, prompt_id, prompt_text, submitted_phrase, copy_claims, copies_done, \
@@ -115,13 +129,14 @@ impl Tx {
             values_list(rows.len(), 16, 1)
         );
         let args = rows.into_iter().flat_map(
-            |(id, player, kind, phrase, slots, of): (
+            |(id, player, kind, phrase, slots, of, r): (
                 Uuid,
                 PlayerId,
                 &str,
                 &str,
                 i32,
                 Option<Uuid>,
+                &HouseRounds<'_>,
             )| {
                 let is_prompt = of.is_none();
                 [
@@ -145,6 +160,6 @@ impl Tx {
             },
         );
         self.query(&sql).bind_all(args).execute().await?;
-        Ok((prompt, copies))
+        Ok(ids)
     }
 }

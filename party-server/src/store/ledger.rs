@@ -130,15 +130,12 @@ impl Tx {
 
     /// Pays payouts out of prize pools, each split between a player's wallet
     /// (`kind`) and vault (`vault_rake`): the same ledger rows, in the same
-    /// order, as one transfer per share, but one statement per pool, one per
-    /// player and one for all the rows — a party's whole settlement is a
-    /// handful of statements instead of six per payout. Pools and players
-    /// are updated in id order, so concurrent settlements lock alike.
-    /// Idempotency keys are `{key}:wallet` and `{key}:vault`.
+    /// order, as one transfer per share, applied as one batch
+    /// ([`Tx::transfer_all`]) — a party's whole settlement is a handful of
+    /// statements however many payouts it has. Idempotency keys are
+    /// `{key}:wallet` and `{key}:vault`.
     pub async fn pay_from_pools(&mut self, payouts: &[SplitPayout], now: Millis) -> Result<()> {
         let mut transfers = Vec::with_capacity(payouts.len() * 2);
-        let mut pools: BTreeMap<Uuid, i64> = BTreeMap::new();
-        let mut credits: BTreeMap<Uuid, (i64, i64)> = BTreeMap::new();
         for p in payouts {
             if p.wallet < 0 || p.vault < 0 {
                 return Err(Error::internal(format!(
@@ -146,10 +143,6 @@ impl Tx {
                     p.wallet, p.vault, p.kind
                 )));
             }
-            *pools.entry(p.pool.as_uuid()).or_default() += p.wallet + p.vault;
-            let credit = credits.entry(p.player.as_uuid()).or_default();
-            credit.0 += p.wallet;
-            credit.1 += p.vault;
             for (to, amount, kind, share) in [
                 (Account::Wallet(p.player), p.wallet, p.kind, "wallet"),
                 (Account::Vault(p.player), p.vault, "vault_rake", "vault"),
@@ -166,42 +159,131 @@ impl Tx {
                 }
             }
         }
+        self.transfer_all(&transfers, now).await
+    }
+
+    /// Applies many transfers at once: the same balances and the same
+    /// ledger rows, in the same order, as one [`Tx::transfer`] each, but in
+    /// a fixed handful of statements however many there are — the players'
+    /// rows locked in id order (PostgreSQL), one update of every player's
+    /// wallet and vault, one of every pool, one insert of all the rows. A
+    /// debit that would take a balance below zero at any point of the
+    /// sequence is refused like a single transfer's, and the caller's
+    /// transaction must then be dropped.
+    pub async fn transfer_all(&mut self, transfers: &[Transfer<'_>], now: Millis) -> Result<()> {
+        let transfers: Vec<&Transfer<'_>> = transfers.iter().filter(|t| t.amount != 0).collect();
+        if let Some(t) = transfers.iter().find(|t| t.amount < 0) {
+            return Err(Error::internal(format!(
+                "negative transfer of {} ({})",
+                t.amount, t.kind
+            )));
+        }
         if transfers.is_empty() {
             return Ok(());
         }
-        for (pool, total) in pools.into_iter().filter(|(_, total)| *total > 0) {
-            self.apply(Account::Pool(PhrasesetId::from_uuid(pool)), -total)
-                .await?;
+        // Net change per player (wallet, vault) and per pool.
+        let mut players: BTreeMap<Uuid, (i64, i64)> = BTreeMap::new();
+        let mut pools: BTreeMap<Uuid, i64> = BTreeMap::new();
+        for t in &transfers {
+            for (account, delta) in [(t.from, -t.amount), (t.to, t.amount)] {
+                match account {
+                    Account::Wallet(p) => players.entry(p.as_uuid()).or_default().0 += delta,
+                    Account::Vault(p) => players.entry(p.as_uuid()).or_default().1 += delta,
+                    Account::Pool(ps) => *pools.entry(ps.as_uuid()).or_default() += delta,
+                    Account::House => {}
+                }
+            }
         }
-        // Each player's balances before this batch; the rows then replay them.
-        let mut running: HashMap<Uuid, (i64, i64)> = HashMap::new();
-        for (player, (wallet, vault)) in credits.into_iter().filter(|(_, c)| *c != (0, 0)) {
-            let after: (i64, i64) = self.query(
-                "UPDATE players SET wallet = wallet + $2, vault = vault + $3 WHERE player_id = $1 \
-                 RETURNING wallet, vault")
-                .bind(player)
-                .bind(wallet)
-                .bind(vault)
-                .fetch_optional()
-                .await?
-            .ok_or_else(|| Error::internal("payout to a missing player"))?;
-            running.insert(player, (after.0 - wallet, after.1 - vault));
+        // One row needs no order; several are locked in id order first, so
+        // concurrent batches over the same players cannot deadlock.
+        if players.len() > 1 {
+            let ids: Vec<Uuid> = players.keys().copied().collect();
+            self.lock_players(&ids).await?;
+        }
+        let mut running = self.shift_players(&players).await?;
+        self.shift_pools(&pools).await?;
+        // Replay the sequence from each player's balances before it, so
+        // every row carries the balances right after it.
+        for (id, (wallet, vault)) in &mut running {
+            let (dw, dv) = players[id];
+            *wallet -= dw;
+            *vault -= dv;
         }
         let mut rows = Vec::with_capacity(transfers.len());
-        for t in &transfers {
-            // Every transfer here goes to a wallet or a vault credited above.
-            let balances = match t.to {
-                Account::Wallet(p) | Account::Vault(p) => running.get_mut(&p.as_uuid()),
-                Account::Pool(_) | Account::House => None,
+        for t in transfers {
+            for (account, delta) in [(t.from, -t.amount), (t.to, t.amount)] {
+                let Some(p) = account.player() else { continue };
+                let balances = running
+                    .get_mut(&p.as_uuid())
+                    .ok_or_else(|| Error::internal("transfer to a player not updated"))?;
+                match account {
+                    Account::Wallet(_) => balances.0 += delta,
+                    _ => balances.1 += delta,
+                }
+                if balances.0 < 0 || balances.1 < 0 {
+                    return Err(overdrawn(account, delta));
+                }
             }
-            .ok_or_else(|| Error::internal("payout row without its credit"))?;
-            match t.to {
-                Account::Wallet(_) => balances.0 += t.amount,
-                _ => balances.1 += t.amount,
-            }
-            rows.push((t, Some(*balances)));
+            let player = t.from.player().or(t.to.player());
+            rows.push((t, player.and_then(|p| running.get(&p.as_uuid()).copied())));
         }
         self.record(&rows, now).await
+    }
+
+    /// Adds each player's (wallet, vault) delta in one statement; returns
+    /// the balances after. Refused if any would end below zero.
+    async fn shift_players(
+        &mut self,
+        deltas: &BTreeMap<Uuid, (i64, i64)>,
+    ) -> Result<HashMap<Uuid, (i64, i64)>> {
+        if deltas.is_empty() {
+            return Ok(HashMap::new());
+        }
+        // `column1`… are the VALUES list's column names on both databases.
+        let sql = format!(
+            "UPDATE players SET wallet = players.wallet + v.column2, vault = players.vault + v.column3 \
+             FROM (VALUES {}) AS v WHERE players.player_id = v.column1 \
+             AND players.wallet + v.column2 >= 0 AND players.vault + v.column3 >= 0 \
+             RETURNING player_id, wallet, vault",
+            values_list(deltas.len(), 3, 1)
+        );
+        let args = deltas
+            .iter()
+            .flat_map(|(id, (w, v))| [Arg::from(*id), Arg::from(*w), Arg::from(*v)]);
+        let after: Vec<(Uuid, i64, i64)> = self.query(&sql).bind_all(args).fetch_all().await?;
+        if after.len() < deltas.len() {
+            let short = deltas
+                .iter()
+                .find(|(id, _)| !after.iter().any(|(p, _, _)| p == *id))
+                .map(|(id, (w, _))| (*id, *w));
+            return Err(match short {
+                Some((id, w)) if w < 0 => overdrawn(Account::Wallet(PlayerId::from_uuid(id)), w),
+                _ => Error::internal("a batch of transfers touched a missing or overdrawn player"),
+            });
+        }
+        Ok(after.into_iter().map(|(id, w, v)| (id, (w, v))).collect())
+    }
+
+    /// Adds each pool's delta in one statement; refused if any would end
+    /// below zero (or the pool is missing).
+    async fn shift_pools(&mut self, deltas: &BTreeMap<Uuid, i64>) -> Result<()> {
+        if deltas.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "UPDATE phrasesets SET prize_pool = phrasesets.prize_pool + v.column2 \
+             FROM (VALUES {}) AS v WHERE phrasesets.phraseset_id = v.column1 \
+             AND phrasesets.prize_pool + v.column2 >= 0",
+            values_list(deltas.len(), 2, 1)
+        );
+        let args = deltas
+            .iter()
+            .flat_map(|(id, delta)| [Arg::from(*id), Arg::from(*delta)]);
+        let changed = self.query(&sql).bind_all(args).execute().await?;
+        if changed < deltas.len() as u64 {
+            return Err(Error::internal("pool cannot go below zero"));
+        }
+        Ok(())
     }
 
     /// Appends ledger rows, each with the player's balances after it.
@@ -267,14 +349,7 @@ impl Tx {
         match (row, account) {
             (Some(balances), Account::Wallet(_) | Account::Vault(_)) => Ok(Some(balances)),
             (Some(_), _) => Ok(None),
-            (None, Account::Wallet(_)) => Err(Error::api(
-                ErrorCode::InsufficientBalance,
-                format!("Your wallet cannot cover {} FC.", -delta),
-            )),
-            (None, _) => Err(Error::internal(format!(
-                "{} cannot go below zero",
-                account.kind()
-            ))),
+            (None, _) => Err(overdrawn(account, delta)),
         }
     }
 
@@ -325,5 +400,134 @@ impl Tx {
             mismatched_entries,
             entries,
         })
+    }
+}
+
+/// The refusal of a debit of `-delta` that `account` cannot cover.
+fn overdrawn(account: Account, delta: i64) -> Error {
+    match account {
+        Account::Wallet(_) => Error::api(
+            ErrorCode::InsufficientBalance,
+            format!("Your wallet cannot cover {} FC.", -delta),
+        ),
+        _ => Error::internal(format!("{} cannot go below zero", account.kind())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use party_protocol::{ErrorCode, PlayerId};
+
+    use super::{Account, Transfer};
+    use crate::clock::Millis;
+    use crate::error::Error;
+    use crate::store::{Store, Tx};
+
+    fn move_coins(from: Account, to: Account, amount: i64) -> Transfer<'static> {
+        Transfer {
+            from,
+            to,
+            amount,
+            kind: "refund",
+            reference: None,
+            idempotency_key: None,
+        }
+    }
+
+    /// A fresh SQLite store with two players holding nothing yet.
+    async fn two_players() -> (tempfile::TempDir, Store, PlayerId, PlayerId) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let store = Store::connect(&url).await.unwrap();
+        let (a, b) = (PlayerId::new(), PlayerId::new());
+        let mut tx = store.begin().await.unwrap();
+        for (id, name) in [(a, "Alice"), (b, "Bob")] {
+            tx.insert_player(id, name, None, None, true, false, Millis(1))
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        (dir, store, a, b)
+    }
+
+    async fn balances(tx: &mut Tx, p: PlayerId) -> (i64, i64) {
+        tx.query("SELECT wallet, vault FROM players WHERE player_id = $1")
+            .bind(p.as_uuid())
+            .fetch_one()
+            .await
+            .unwrap()
+    }
+
+    /// A batch lands exactly where the same transfers one at a time would:
+    /// the same balances, and ledger rows whose recorded balances replay.
+    #[tokio::test]
+    async fn a_batch_of_transfers_books_like_one_transfer_at_a_time() {
+        let (_dir, store, a, b) = two_players().await;
+        let batch = [
+            move_coins(Account::House, Account::Wallet(a), 100),
+            move_coins(Account::Wallet(a), Account::House, 30),
+            move_coins(Account::House, Account::Wallet(b), 5),
+            move_coins(Account::House, Account::Vault(a), 0),
+            move_coins(Account::Wallet(a), Account::Vault(a), 20),
+        ];
+        let mut tx = store.begin().await.unwrap();
+        tx.transfer_all(&batch, Millis(2)).await.unwrap();
+        assert_eq!(balances(&mut tx, a).await, (50, 20));
+        assert_eq!(balances(&mut tx, b).await, (5, 0));
+        let rows: Vec<(i64, Option<i64>, Option<i64>)> = tx
+            .query("SELECT amount, wallet_after, vault_after FROM ledger ORDER BY entry_id")
+            .fetch_all()
+            .await
+            .unwrap();
+        assert_eq!(
+            rows,
+            [
+                (100, Some(100), Some(0)),
+                (30, Some(70), Some(0)),
+                (5, Some(5), Some(0)),
+                (20, Some(50), Some(20)),
+            ],
+            "the zero transfer is skipped, the others in order"
+        );
+        let audit = tx.audit().await.unwrap();
+        assert!(audit.balanced(), "{audit:?}");
+    }
+
+    /// A debit the wallet cannot cover at its point in the sequence is
+    /// refused, even when a later credit would make the total come out
+    /// positive, as it would be one transfer at a time.
+    #[tokio::test]
+    async fn a_batch_refuses_a_debit_its_wallet_cannot_cover_at_that_point() {
+        let (_dir, store, a, _) = two_players().await;
+        let mut tx = store.begin().await.unwrap();
+        tx.transfer_all(
+            &[move_coins(Account::House, Account::Wallet(a), 70)],
+            Millis(2),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        for batch in [
+            vec![move_coins(Account::Wallet(a), Account::House, 71)],
+            vec![
+                move_coins(Account::Wallet(a), Account::House, 150),
+                move_coins(Account::House, Account::Wallet(a), 100),
+            ],
+        ] {
+            let mut tx = store.begin().await.unwrap();
+            let err = tx.transfer_all(&batch, Millis(3)).await.unwrap_err();
+            assert!(
+                matches!(
+                    &err,
+                    Error::Api {
+                        code: ErrorCode::InsufficientBalance,
+                        ..
+                    }
+                ),
+                "{err:?}"
+            );
+        }
+        let mut tx = store.read().await.unwrap();
+        assert_eq!(balances(&mut tx, a).await, (70, 0), "nothing was written");
     }
 }

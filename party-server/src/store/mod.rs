@@ -130,6 +130,8 @@ pub struct Tx {
     hook: Option<Arc<dyn CommitHook>>,
     /// When the transaction began (for the latency metric).
     started: std::time::Instant,
+    /// Statements run so far (for the statement-count metrics).
+    statements: u32,
 }
 
 /// The connection a transaction runs on.
@@ -269,6 +271,7 @@ impl Store {
             touched: Vec::new(),
             hook: self.hook.get().cloned(),
             started: std::time::Instant::now(),
+            statements: 0,
         }
     }
 
@@ -334,6 +337,7 @@ impl Tx {
             Conn::Sqlite(lease) => lease.commit().await?,
             Conn::Postgres(mut tx) => {
                 for party in &self.touched {
+                    self.statements += 1;
                     sqlx::query("SELECT pg_notify($1, $2)")
                         .bind(EVENTS_CHANNEL)
                         .bind(party.to_string())
@@ -345,6 +349,7 @@ impl Tx {
         }
         metrics::histogram!("db_transaction_duration_seconds")
             .record(self.started.elapsed().as_secs_f64());
+        metrics::histogram!("db_transaction_statements").record(f64::from(self.statements));
         if let Some(hook) = &self.hook
             && !self.touched.is_empty()
         {
@@ -358,6 +363,12 @@ impl Tx {
             Conn::Sqlite(_) => Backend::Sqlite,
             Conn::Postgres(_) => Backend::Postgres,
         }
+    }
+
+    /// How many statements this transaction has run so far: what a use
+    /// case costs in round trips, read before and after it.
+    pub fn statements(&self) -> u32 {
+        self.statements
     }
 
     /// Notes that this transaction appended events for `party`.

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use party_protocol::{PhrasesetId, PlayerId, RoundId};
 use uuid::Uuid;
 
-use super::{Arg, DbRow, FromRow, Tx, columns_row, enum_column, placeholders};
+use super::{Arg, DbRow, FromRow, Tx, columns_row, enum_column, placeholders, values_list};
 use crate::clock::Millis;
 use crate::error::Result;
 
@@ -159,31 +159,45 @@ impl Tx {
     /// Inserts an open phraseset with an empty pool (the caller funds it
     /// through the ledger).
     pub async fn insert_phraseset(&mut self, ps: &PhrasesetRow) -> Result<()> {
-        let sql = "INSERT INTO phrasesets (phraseset_id, prompt_round_id, copy_round_1, copy_round_2, prompt_id, \
-                   prompt_text, original_phrase, copy_phrase_1, copy_phrase_2, original_player_id, copy_player_1, \
-                   copy_player_2, prompt_cost, copy_cost_1, copy_cost_2, status, prize_pool, created_at, \
-                   party_session_id) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'open', 0, $16, $17)";
-        self.query(sql)
-            .bind(ps.phraseset_id)
-            .bind(ps.prompt_round_id)
-            .bind(ps.copy_round_1)
-            .bind(ps.copy_round_2)
-            .bind(ps.prompt_id)
-            .bind(&ps.prompt_text)
-            .bind(&ps.original_phrase)
-            .bind(&ps.copy_phrase_1)
-            .bind(&ps.copy_phrase_2)
-            .bind(ps.original_player_id)
-            .bind(ps.copy_player_1)
-            .bind(ps.copy_player_2)
-            .bind(ps.prompt_cost)
-            .bind(ps.copy_cost_1)
-            .bind(ps.copy_cost_2)
-            .bind(ps.created_at)
-            .bind(ps.party_session_id)
-            .execute()
-            .await?;
+        self.insert_phrasesets(std::slice::from_ref(ps)).await
+    }
+
+    /// Inserts open phrasesets with empty pools, in one statement.
+    pub async fn insert_phrasesets(&mut self, sets: &[PhrasesetRow]) -> Result<()> {
+        if sets.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "INSERT INTO phrasesets (phraseset_id, prompt_round_id, copy_round_1, copy_round_2, prompt_id, \
+             prompt_text, original_phrase, copy_phrase_1, copy_phrase_2, original_player_id, copy_player_1, \
+             copy_player_2, prompt_cost, copy_cost_1, copy_cost_2, status, prize_pool, created_at, \
+             party_session_id) VALUES {}",
+            values_list(sets.len(), 19, 1)
+        );
+        let args = sets.iter().flat_map(|ps| {
+            [
+                Arg::from(ps.phraseset_id),
+                Arg::from(ps.prompt_round_id),
+                Arg::from(ps.copy_round_1),
+                Arg::from(ps.copy_round_2),
+                Arg::from(ps.prompt_id),
+                Arg::from(&ps.prompt_text),
+                Arg::from(&ps.original_phrase),
+                Arg::from(&ps.copy_phrase_1),
+                Arg::from(&ps.copy_phrase_2),
+                Arg::from(ps.original_player_id),
+                Arg::from(ps.copy_player_1),
+                Arg::from(ps.copy_player_2),
+                Arg::from(ps.prompt_cost),
+                Arg::from(ps.copy_cost_1),
+                Arg::from(ps.copy_cost_2),
+                Arg::from(PhrasesetStatus::Open.as_str()),
+                Arg::from(0_i64),
+                Arg::from(ps.created_at),
+                Arg::from(ps.party_session_id),
+            ]
+        });
+        self.query(&sql).bind_all(args).execute().await?;
         Ok(())
     }
 

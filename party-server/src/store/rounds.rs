@@ -183,6 +183,21 @@ impl Tx {
             .await
     }
 
+    /// The rounds of these ids that exist, in one statement (in no order).
+    pub async fn rounds_by_ids(&mut self, ids: &[Uuid]) -> Result<Vec<RoundRow>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {ROUND_COLUMNS} FROM rounds WHERE round_id IN ({})",
+            super::placeholders(1, ids.len())
+        );
+        self.query(&sql)
+            .bind_all(ids.iter().map(|id| super::Arg::from(*id)))
+            .fetch_all::<RoundRow>()
+            .await
+    }
+
     /// Locks a round row until the transaction ends (PostgreSQL). SQLite
     /// needs nothing: its single writer already serializes transactions.
     pub async fn lock_round(&mut self, id: RoundId) -> Result<()> {

@@ -55,6 +55,7 @@ impl<'a> Query<'a> {
     /// Runs the statement; the number of rows it changed.
     pub async fn execute(self) -> Result<u64> {
         let started = Instant::now();
+        self.tx.statements += 1;
         let changed = match &mut self.tx.conn {
             Conn::Sqlite(conn) => conn.execute(self.sql, &self.args)?,
             Conn::Postgres(tx) => pg_query(self.sql, &self.args)
@@ -86,6 +87,7 @@ impl<'a> Query<'a> {
 
     async fn fetch_up_to<T: FromRow>(mut self, limit: usize) -> Result<Vec<T>> {
         let started = Instant::now();
+        self.tx.statements += 1;
         let rows = self.read_up_to(limit).await?;
         log_statement(self.sql, 0, rows.len(), started);
         Ok(rows)

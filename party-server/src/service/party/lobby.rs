@@ -172,6 +172,7 @@ impl Game {
         let now = self.now();
         let mut tx = self.store.begin().await?;
         let s = locked_as_host(&mut tx, session, player).await?;
+        let (started, statements) = (std::time::Instant::now(), tx.statements());
         // An abandoned lobby keeps its LOBBY phase; starting it would bring
         // an ended party (whose players may be in other parties) back.
         if ended(&s) {
@@ -224,6 +225,7 @@ impl Game {
             Some(now.plus_secs(self.rules.party_bot_delay_seconds)),
         )
         .await?;
+        phases::record_phase_change(t.to, started, tx.statements() - statements);
         tx.commit().await?;
         let mut tx = self.store.read().await?;
         let status = view::status(&mut tx, &self.rules, session, player).await?;

@@ -6,7 +6,8 @@
 //!   the party (join, leave, kick, bots) — [`roster`], with coming back to
 //!   a running party in [`rejoin`];
 //! - coordination (party rounds and submissions) — [`play`], with phase
-//!   changes, deadlines and settlement in [`phases`], vote work (party sets,
+//!   changes, deadlines and settlement in [`phases`] (the stand-ins that
+//!   write missing copies in [`standins`]), vote work (party sets,
 //!   then global ones) in [`votes`], the server-side bots
 //!   in [`autoplay`] and connection presence in [`presence`];
 //! - scoring (status, rankings, awards) — [`view`].
@@ -32,6 +33,7 @@ mod presence;
 mod progress;
 mod rejoin;
 mod roster;
+mod standins;
 mod view;
 mod votes;
 

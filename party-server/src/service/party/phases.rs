@@ -6,27 +6,25 @@
 //! transaction, guarded by a compare-and-set on the phase.
 
 use std::collections::HashMap;
+use std::time::Instant;
 
+use party_protocol::PlayerId;
 use party_protocol::party::{PartyPhase, PhaseTransitionInfo, SessionStatus};
 use party_protocol::party_ws::ServerEvent;
 use party_protocol::round::RoundStatus;
-use party_protocol::{Phrase, PlayerId, RoundId};
 use uuid::Uuid;
 
 use super::events::emit;
-use super::players::create_bot_player;
 use super::progress::phase_counts;
+use super::standins::fill_missing_copies;
 use super::votes::vote_work;
 use crate::clock::Millis;
 use crate::config::GameRules;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::party::assign::{COPIES_PER_PROMPT, assign_copies};
-use crate::party::bots;
 use crate::party::phase::{self, Transition, Trigger};
-use crate::service::rounds::settlement::{expire_round, settle_ended_round, settle_party};
-use crate::service::rounds::start::insert_and_pay;
-use crate::service::rounds::submit::submit;
-use crate::store::{NewRound, ParticipantRow, SessionRow, Tx};
+use crate::service::rounds::settlement::{end_party_rounds, settle_party};
+use crate::store::{ParticipantRow, SessionRow, Tx};
 
 /// Seconds `phase` lasts for this session.
 pub(super) fn phase_length(rules: &GameRules, s: &SessionRow, to: PartyPhase) -> i64 {
@@ -79,6 +77,8 @@ async fn advance(
     // A new phase may have no work at all (three players have nothing to
     // vote on): then it ends at once. At most three steps to RESULTS.
     for _ in 0..4 {
+        let started = Instant::now();
+        let statements = tx.statements();
         let Some(s) = tx.session(session).await? else {
             return Ok(last);
         };
@@ -111,7 +111,7 @@ async fn advance(
         if !tx.move_phase(session, t.from, t.to, now, expires).await? {
             return Ok(last);
         }
-        open_phase(tx, rules, &s, t, now).await?;
+        open_phase(tx, rules, &s, &everyone, t, now).await?;
         let info = PhaseTransitionInfo {
             new_phase: t.to,
             message: t.message(trigger).to_owned(),
@@ -144,19 +144,28 @@ async fn advance(
             )
             .await?;
         }
+        record_phase_change(t.to, started, tx.statements() - statements);
         last = Some(info);
         trigger = Trigger::QuotasMet;
     }
     Ok(last)
 }
 
+/// Records what one phase change cost, by the phase it entered: its time
+/// (under the party's row lock on PostgreSQL, so every other event of the
+/// party waits it out) and how many statements it ran.
+pub(super) fn record_phase_change(to: PartyPhase, started: Instant, statements: u32) {
+    let to = to.as_str();
+    metrics::histogram!("party_phase_change_seconds", "to" => to)
+        .record(started.elapsed().as_secs_f64());
+    metrics::histogram!("party_phase_change_statements", "to" => to).record(f64::from(statements));
+}
+
 /// Ends the current phase: expires the party's open rounds (normal refunds),
-/// forfeits unstarted work, and at the end of COPY has a stand-in bot write
-/// every copy still missing.
+/// forfeits unstarted work, and at the end of COPY has stand-ins write
+/// every copy still missing — each step a fixed number of statements.
 async fn close_phase(tx: &mut Tx, rules: &GameRules, s: &SessionRow, now: Millis) -> Result<()> {
-    for round in tx.active_party_rounds(s.session_id).await? {
-        expire_round(tx, rules, round, now).await?;
-    }
+    end_party_rounds(tx, rules, s.session_id, RoundStatus::Expired, now).await?;
     tx.forfeit_assignments(s.session_id, None).await?;
     if s.phase() == PartyPhase::Copy {
         fill_missing_copies(tx, rules, s, now).await?;
@@ -164,120 +173,18 @@ async fn close_phase(tx: &mut Tx, rules: &GameRules, s: &SessionRow, now: Millis
     Ok(())
 }
 
-/// Writes the copies a party prompt still lacks, as a stand-in bot that is
-/// not a participant (so it never ranks), paying like anyone.
-async fn fill_missing_copies(
-    tx: &mut Tx,
-    rules: &GameRules,
-    s: &SessionRow,
-    now: Millis,
-) -> Result<()> {
-    let prompts = tx.party_prompts(s.session_id).await?;
-    for prompt in prompts.iter().filter(|p| p.copies_done < 2) {
-        let missing = 2 - prompt.copies_done;
-        for slot in 0..missing {
-            // A player copies a prompt only once, so each missing copy gets its own stand-in.
-            let standin = standin(tx, rules, s, slot, now).await?;
-            let copy = write_standin_copy(tx, rules, s, standin, prompt.id(), now).await?;
-            if !copy {
-                tracing::warn!(session = %s.session_id, prompt = %prompt.round_id, "stand-in could not copy");
-            }
-        }
-    }
-    Ok(())
-}
-
-/// The session's stand-in number `slot` (0 or 1), created on first use.
-async fn standin(
-    tx: &mut Tx,
-    rules: &GameRules,
-    s: &SessionRow,
-    slot: i32,
-    now: Millis,
-) -> Result<PlayerId> {
-    let name = format!(
-        "Standin{}{}",
-        if slot == 0 { "A" } else { "B" },
-        s.party_code
-    );
-    if let Some(existing) = tx.player_by_username(&name).await? {
-        return Ok(existing.id());
-    }
-    let (id, _) = create_bot_player(tx, rules, Some(name), now).await?;
-    if slot == 0 {
-        tx.set_standin(s.session_id, id).await?;
-    }
-    Ok(id)
-}
-
-/// Starts and submits one copy round for `writer`; false if no valid phrase came up.
-async fn write_standin_copy(
-    tx: &mut Tx,
-    rules: &GameRules,
-    s: &SessionRow,
-    writer: PlayerId,
-    prompt_round: RoundId,
-    now: Millis,
-) -> Result<bool> {
-    let prompt = tx
-        .round(prompt_round)
-        .await?
-        .ok_or_else(|| Error::internal("prompt vanished"))?;
-    let original = Phrase::parse(prompt.submitted_phrase.as_deref().unwrap_or_default())
-        .map_err(|e| Error::internal(format!("stored original does not parse: {e}")))?;
-    let other = match tx.submitted_copies(prompt_round).await?.first() {
-        Some(r) => Some(
-            Phrase::parse(r.submitted_phrase.as_deref().unwrap_or_default())
-                .map_err(|e| Error::internal(format!("stored copy does not parse: {e}")))?,
-        ),
-        None => None,
-    };
-    let prompt_text = prompt.prompt_text.clone().unwrap_or_default();
-    let Some(phrase) = bots::write_copy(&mut rand::rng(), &original, other.as_ref(), &prompt_text)
-    else {
-        return Ok(false);
-    };
-    if !tx.claim_copy_slot(prompt_round).await? {
-        return Ok(false);
-    }
-    let round = NewRound::copy(
-        writer,
-        rules.copy_cost,
-        now,
-        now.plus_secs(rules.copy_seconds),
-        prompt_round,
-        Some(original.as_str().to_owned()),
-        false,
-        Some(s.session_id),
-    );
-    insert_and_pay(tx, &round, "copy_entry", now).await?;
-    tx.insert_party_round(
-        s.session_id,
-        round.round_id,
-        None,
-        "copy",
-        PartyPhase::Copy,
-        now,
-    )
-    .await?;
-    let row = tx
-        .round(round.round_id)
-        .await?
-        .ok_or_else(|| Error::internal("round vanished"))?;
-    submit(tx, rules, &row, phrase.as_str(), now).await?;
-    Ok(true)
-}
-
 /// Starts the new phase: hands out copy or vote work, or settles the party.
+/// `everyone` are the participants as read before the old phase closed
+/// (closing it changes no participant).
 async fn open_phase(
     tx: &mut Tx,
     rules: &GameRules,
     s: &SessionRow,
+    everyone: &[ParticipantRow],
     t: Transition,
     now: Millis,
 ) -> Result<()> {
     let session = s.session_id;
-    let everyone = tx.participants(session).await?;
     let playing: Vec<&ParticipantRow> = everyone.iter().filter(|p| !p.has_left()).collect();
     match t.to {
         PartyPhase::Copy => {
@@ -335,11 +242,7 @@ pub(crate) async fn abandon(
     if !tx.abandon_session(session, now).await? {
         return Ok(false);
     }
-    for round in tx.active_party_rounds(session).await? {
-        if let Some(ended) = tx.end_round(round, RoundStatus::Cancelled, now).await? {
-            settle_ended_round(tx, rules, &ended, RoundStatus::Cancelled, now).await?;
-        }
-    }
+    end_party_rounds(tx, rules, session, RoundStatus::Cancelled, now).await?;
     tx.forfeit_assignments(session, None).await?;
     settle_party(tx, rules, session, now).await?;
     tx.set_participants_status(session, "COMPLETED", false)

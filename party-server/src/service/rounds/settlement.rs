@@ -1,5 +1,6 @@
 //! The money at the end of rounds and phrasesets, shared by solo and party
-//! play: refunds for rounds that ended without a submission, a phraseset's
+//! play: refunds for rounds that ended without a submission (one round,
+//! or all of a party's open rounds at once), a phraseset's
 //! finalization with its prize split (game-rules §5), a party's settlement
 //! of all its phrasesets at once, and the payee locking that keeps
 //! concurrent finalizations from deadlocking.
@@ -43,11 +44,7 @@ pub(crate) async fn settle_ended_round(
     now: Millis,
 ) -> Result<(i64, i64)> {
     let kind = round.kind();
-    let refund = match (status, kind) {
-        (RoundStatus::Cancelled, _) => round.cost,
-        (_, RoundType::Vote) => 0,
-        (_, RoundType::Prompt | RoundType::Copy) => (round.cost - rules.abandon_penalty).max(0),
-    };
+    let refund = refund_for(rules, round, status);
     if kind == RoundType::Copy
         && let Some(prompt) = round.prompt_round_id
     {
@@ -57,19 +54,59 @@ pub(crate) async fn settle_ended_round(
         // The party's copy or vote work goes back to the player's list.
         tx.finish_assignment(round.id(), false).await?;
     }
-    tx.transfer(
-        &Transfer {
-            from: Account::House,
-            to: Account::Wallet(round.player()),
-            amount: refund,
-            kind: "refund",
-            reference: Some(round.round_id),
-            idempotency_key: Some(format!("refund:{}", round.round_id)),
-        },
-        now,
-    )
-    .await?;
+    tx.transfer(&refund_of(round, refund), now).await?;
     Ok((refund, round.cost - refund))
+}
+
+/// What a round that ended with `status` and no submission gives back.
+fn refund_for(rules: &GameRules, round: &RoundRow, status: RoundStatus) -> i64 {
+    match (status, round.kind()) {
+        (RoundStatus::Cancelled, _) => round.cost,
+        (_, RoundType::Vote) => 0,
+        (_, RoundType::Prompt | RoundType::Copy) => (round.cost - rules.abandon_penalty).max(0),
+    }
+}
+
+/// The refund of `amount` for `round`, from the house to its player.
+fn refund_of(round: &RoundRow, amount: i64) -> Transfer<'static> {
+    Transfer {
+        from: Account::House,
+        to: Account::Wallet(round.player()),
+        amount,
+        kind: "refund",
+        reference: Some(round.round_id),
+        idempotency_key: Some(format!("refund:{}", round.round_id)),
+    }
+}
+
+/// Ends every open round of a party with `status` (a phase's end, or an
+/// abandoned party) with the money side of [`settle_ended_round`] for each
+/// — slots released, work back to pending, refunds — in a fixed number of
+/// statements however many rounds were open.
+pub(crate) async fn end_party_rounds(
+    tx: &mut Tx,
+    rules: &GameRules,
+    session: Uuid,
+    status: RoundStatus,
+    now: Millis,
+) -> Result<()> {
+    let ended = tx.end_party_rounds(session, status, now).await?;
+    if ended.is_empty() {
+        return Ok(());
+    }
+    let slots: Vec<RoundId> = ended
+        .iter()
+        .filter(|r| r.kind() == RoundType::Copy)
+        .filter_map(|r| r.prompt_round_id.map(RoundId::from_uuid))
+        .collect();
+    tx.release_copy_slots(&slots).await?;
+    let ids: Vec<RoundId> = ended.iter().map(RoundRow::id).collect();
+    tx.reopen_assignments(&ids).await?;
+    let refunds: Vec<Transfer<'_>> = ended
+        .iter()
+        .map(|r| refund_of(r, refund_for(rules, r, status)))
+        .collect();
+    tx.transfer_all(&refunds, now).await
 }
 
 /// Finalizes an open phraseset: splits the pool between the three authors
@@ -173,7 +210,6 @@ pub(crate) async fn settle_party(
         .iter()
         .flat_map(|set| prize_payouts(rules, set))
         .collect();
-    let payees: Vec<Uuid> = payouts.iter().map(|p| p.player.as_uuid()).collect();
-    tx.lock_players(&payees).await?;
+    // The batch locks its payees in id order before paying anyone.
     tx.pay_from_pools(&payouts, now).await
 }

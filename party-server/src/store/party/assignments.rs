@@ -4,7 +4,7 @@ use party_protocol::{PlayerId, RoundId};
 use uuid::Uuid;
 
 use crate::error::Result;
-use crate::store::{Arg, DbRow, FromRow, Tx, enum_column, values_list};
+use crate::store::{Arg, DbRow, FromRow, Tx, enum_column, placeholders, values_list};
 
 /// What an assignment asks for (`party_assignments.kind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -212,6 +212,24 @@ impl Tx {
             "UPDATE party_assignments SET status = 'pending', round_id = NULL WHERE round_id = $1 AND status = 'started'"
         };
         self.query(sql).bind(round.as_uuid()).execute().await?;
+        Ok(())
+    }
+
+    /// [`Tx::finish_assignment`] for rounds that ended without a
+    /// submission, all in one statement: their work is pending again.
+    pub async fn reopen_assignments(&mut self, rounds: &[RoundId]) -> Result<()> {
+        if rounds.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "UPDATE party_assignments SET status = 'pending', round_id = NULL \
+             WHERE round_id IN ({}) AND status = 'started'",
+            placeholders(1, rounds.len())
+        );
+        self.query(&sql)
+            .bind_all(rounds.iter().map(|r| Arg::from(r.as_uuid())))
+            .execute()
+            .await?;
         Ok(())
     }
 

@@ -1,10 +1,12 @@
 //! Party Mode tables, one module per table group: sessions (and the
 //! creation log), participants, party rounds and phrasesets, assignments,
-//! the event log, and the results read at the end.
+//! the event log, the results read at the end, and the set-based
+//! statements of a phase's end.
 
 mod assignments;
 mod events;
 mod participants;
+mod phase_end;
 mod results;
 mod rounds;
 mod sessions;

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::clock::Millis;
 use crate::error::Result;
-use crate::store::{PhrasesetRow, RoundRow, Tx};
+use crate::store::{Arg, PhrasesetRow, RoundRow, Tx, values_list};
 
 impl Tx {
     pub async fn insert_party_round(
@@ -20,19 +20,42 @@ impl Tx {
         now: Millis,
     ) -> Result<Uuid> {
         let id = Uuid::new_v4();
-        self.query(
-            "INSERT INTO party_rounds (party_round_id, session_id, round_id, participant_id, round_type, phase, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-            .bind(id)
-            .bind(session)
-            .bind(round.as_uuid())
-            .bind(participant)
-            .bind(round_type)
-            .bind(phase.as_str())
-            .bind(now.0)
-            .execute()
+        self.insert_party_rounds(session, &[(id, round, participant)], round_type, phase, now)
             .await?;
         Ok(id)
+    }
+
+    /// Links rounds of one kind to the party, `(party round id, round,
+    /// participant)` each, in one statement.
+    pub async fn insert_party_rounds(
+        &mut self,
+        session: Uuid,
+        rounds: &[(Uuid, RoundId, Option<Uuid>)],
+        round_type: &str,
+        phase: PartyPhase,
+        now: Millis,
+    ) -> Result<()> {
+        if rounds.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "INSERT INTO party_rounds (party_round_id, session_id, round_id, participant_id, round_type, phase, \
+             created_at) VALUES {}",
+            values_list(rounds.len(), 7, 1)
+        );
+        let args = rounds.iter().flat_map(|(id, round, participant)| {
+            [
+                Arg::from(*id),
+                Arg::from(session),
+                Arg::from(round.as_uuid()),
+                Arg::from(*participant),
+                Arg::from(round_type),
+                Arg::from(phase.as_str()),
+                Arg::from(now.0),
+            ]
+        });
+        self.query(&sql).bind_all(args).execute().await?;
+        Ok(())
     }
 
     pub async fn insert_party_phraseset(
@@ -41,15 +64,36 @@ impl Tx {
         phraseset: PhrasesetId,
         now: Millis,
     ) -> Result<()> {
-        self.query(
+        self.insert_party_phrasesets(session, &[phraseset], now)
+            .await
+    }
+
+    /// Links phrasesets written in COPY to the party, in one statement.
+    pub async fn insert_party_phrasesets(
+        &mut self,
+        session: Uuid,
+        phrasesets: &[PhrasesetId],
+        now: Millis,
+    ) -> Result<()> {
+        if phrasesets.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
             "INSERT INTO party_phrasesets (party_phraseset_id, session_id, phraseset_id, created_in_phase, \
-             available_for_voting, created_at) VALUES ($1, $2, $3, 'COPY', FALSE, $4)")
-            .bind(Uuid::new_v4())
-            .bind(session)
-            .bind(phraseset.as_uuid())
-            .bind(now.0)
-            .execute()
-            .await?;
+             available_for_voting, created_at) VALUES {}",
+            values_list(phrasesets.len(), 6, 1)
+        );
+        let args = phrasesets.iter().flat_map(|ps| {
+            [
+                Arg::from(Uuid::new_v4()),
+                Arg::from(session),
+                Arg::from(ps.as_uuid()),
+                Arg::from("COPY"),
+                Arg::from(false),
+                Arg::from(now.0),
+            ]
+        });
+        self.query(&sql).bind_all(args).execute().await?;
         Ok(())
     }
 
@@ -81,15 +125,5 @@ impl Tx {
             crate::store::rounds::ROUND_COLUMNS
         );
         self.query(&sql).bind(session).fetch_all::<RoundRow>().await
-    }
-
-    /// Active rounds of a party (to expire at a deadline).
-    pub async fn active_party_rounds(&mut self, session: Uuid) -> Result<Vec<RoundId>> {
-        let ids: Vec<Uuid> = self
-            .query("SELECT round_id FROM rounds WHERE party_session_id = $1 AND status = 'active'")
-            .bind(session)
-            .fetch_all()
-            .await?;
-        Ok(ids.into_iter().map(RoundId::from_uuid).collect())
     }
 }
