@@ -160,7 +160,10 @@ impl Player {
         let mut attempts = 0usize;
         let mut last_phase = self.app.phase();
         loop {
-            if done(&self.app) {
+            // Not while a request is in flight: a submission's answer can
+            // arrive after the events it caused (they are pushed the moment
+            // it commits), and a script must see how its last one went.
+            if done(&self.app) && !self.app.busy {
                 return Ok(());
             }
             if self.app.phase() != last_phase {
