@@ -9,6 +9,7 @@ use crate::support::party::Party;
 use crate::support::{Backend, spawn_app};
 
 async fn metrics_count_requests_parties_sockets_and_transactions(backend: Backend) {
+    let on_sqlite = matches!(backend, Backend::Sqlite);
     let app = spawn_app(backend).await;
     let host = app.guest().await;
     let _: serde_json::Value = app.post("/party/create", &host.token, json!({})).await.ok();
@@ -41,6 +42,18 @@ async fn metrics_count_requests_parties_sockets_and_transactions(backend: Backen
     assert!(has("ws_open_sockets 0"), "{text}");
     assert!(has("db_transaction_duration_seconds_count"), "{text}");
     assert!(has("process_resident_memory_bytes"), "{text}");
+    // SQLite's writer runtime always runs the background sweeps, so it has
+    // live tasks; PostgreSQL has no such runtime.
+    let writer_tasks = text
+        .lines()
+        .find_map(|l| l.strip_prefix("writer_runtime_tasks "))
+        .map(|n| n.parse::<f64>().unwrap());
+    if on_sqlite {
+        assert!(writer_tasks.is_some_and(|n| n >= 1.0), "{text}");
+        assert!(has("writer_runtime_queued "), "{text}");
+    } else {
+        assert_eq!(writer_tasks, None, "{text}");
+    }
 }
 
 /// A party played from its start to RESULTS records one phase change for

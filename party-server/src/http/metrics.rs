@@ -89,6 +89,13 @@ pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
         }
     }
     metrics::gauge!("ws_open_sockets").set(state.hub.open_sockets() as f64);
+    // SQLite: write requests queue as tasks on the writer's runtime before
+    // their transaction begins (a wait `db_begin_wait_seconds` misses).
+    if let Some(writer) = state.game.writer_runtime() {
+        let runtime = writer.metrics();
+        metrics::gauge!("writer_runtime_tasks").set(runtime.num_alive_tasks() as f64);
+        metrics::gauge!("writer_runtime_queued").set(runtime.global_queue_depth() as f64);
+    }
     if let Some(rss) = resident_bytes() {
         metrics::gauge!("process_resident_memory_bytes").set(rss as f64);
     }
