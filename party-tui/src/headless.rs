@@ -394,6 +394,8 @@ pub fn create_request(
         copies_per_player: prompts.map(|p| 2 * p),
         votes_per_player: votes,
         phase_seconds,
+        access: None,
+        password: None,
     }
 }
 
