@@ -377,7 +377,28 @@ async fn a_blocked_player_cannot_be_invited(backend: Backend) {
     assert!(pending.invites.is_empty());
 }
 
+async fn the_player_socket_wants_a_live_token(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let player = app.guest().await;
+    let mut none = app.player_socket_raw(None).await;
+    assert_eq!(none.close_code(Duration::from_secs(3)).await, Some(4001));
+    let mut bad = app.player_socket_raw(Some("not-a-token")).await;
+    assert_eq!(bad.close_code(Duration::from_secs(3)).await, Some(4003));
+    // A token opens one socket only.
+    let token = app.ws_token(&player).await;
+    let mut first = app.player_socket_raw(Some(&token)).await;
+    // Admitted (its hello came) before the second one tries the same token.
+    assert!(matches!(
+        first.next(Duration::from_secs(3)).await,
+        Some(PlayerMessage::Hello { .. })
+    ));
+    let mut again = app.player_socket_raw(Some(&token)).await;
+    assert_eq!(again.close_code(Duration::from_secs(3)).await, Some(4003));
+    first.close().await;
+}
+
 on_both_backends!(
+    the_player_socket_wants_a_live_token,
     password_party_admits_the_right_password_only,
     wrong_passwords_are_limited_per_player_and_party,
     invite_only_lets_in_the_invited_and_the_hosts_friends,

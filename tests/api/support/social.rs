@@ -45,21 +45,28 @@ pub struct PlayerSocket {
 }
 
 impl TestApp {
-    /// Opens `who`'s player socket and reads its `hello`.
-    pub async fn player_socket(&self, who: &Player) -> PlayerSocket {
-        let token = self.ws_token(who).await;
-        let url = format!(
-            "{}/player/ws?token={token}",
-            self.base
-                .replacen("http://", "ws://", 1)
-                .replacen("https://", "wss://", 1)
-        );
+    /// Connects to the player socket with `token` (none: no `token` in the URL).
+    pub async fn player_socket_raw(&self, token: Option<&str>) -> PlayerSocket {
+        let base = self
+            .base
+            .replacen("http://", "ws://", 1)
+            .replacen("https://", "wss://", 1);
+        let url = match token {
+            Some(token) => format!("{base}/player/ws?token={token}"),
+            None => format!("{base}/player/ws"),
+        };
         let connector = self.tls_config().map(tokio_tungstenite::Connector::Rustls);
         let (stream, _) =
             tokio_tungstenite::connect_async_tls_with_config(&url, None, false, connector)
                 .await
                 .expect("websocket handshake");
-        let mut socket = PlayerSocket { stream };
+        PlayerSocket { stream }
+    }
+
+    /// Opens `who`'s player socket and reads its `hello`.
+    pub async fn player_socket(&self, who: &Player) -> PlayerSocket {
+        let token = self.ws_token(who).await;
+        let mut socket = self.player_socket_raw(Some(&token)).await;
         match socket.next(Duration::from_secs(5)).await {
             Some(PlayerMessage::Hello { protocol_version }) => {
                 assert_eq!(protocol_version, party_protocol::PROTOCOL_VERSION);
@@ -87,6 +94,21 @@ impl PlayerSocket {
                 }
                 Ok(Message::Close(_)) | Err(_) => return None,
                 Ok(_) => {}
+            }
+        }
+    }
+
+    /// The close code the server ends the socket with, within `wait`.
+    pub async fn close_code(&mut self, wait: Duration) -> Option<u16> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let frame = tokio::time::timeout_at(deadline, self.stream.next())
+                .await
+                .ok()??;
+            match frame {
+                Ok(Message::Close(frame)) => return frame.map(|f| u16::from(f.code)),
+                Ok(_) => {}
+                Err(_) => return None,
             }
         }
     }
