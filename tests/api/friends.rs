@@ -126,10 +126,16 @@ async fn presence_shows_offline_online_lobby_and_playing(backend: Backend) {
         (FriendPresence::Online, None)
     );
     socket.close().await;
-    assert_eq!(
-        seen(friends(&app, me).await),
-        (FriendPresence::Offline, None)
-    );
+    // The server counts the socket out once it sees the close: give it time.
+    let mut offline = seen(friends(&app, me).await);
+    for _ in 0..50 {
+        if offline.0 == FriendPresence::Offline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        offline = seen(friends(&app, me).await);
+    }
+    assert_eq!(offline, (FriendPresence::Offline, None));
     let lobby: PartySessionResponse = create(&app, friend, json!({})).await;
     assert_eq!(
         seen(friends(&app, me).await),
