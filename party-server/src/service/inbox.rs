@@ -72,6 +72,20 @@ impl Inbox {
     pub fn listening(&self) -> usize {
         self.players.lock().map_or(0, |p| p.len())
     }
+
+    /// The player sockets open here, per player (what to count back in
+    /// when this instance was taken for dead and registers again).
+    pub fn open_by_player(&self) -> Vec<(PlayerId, usize)> {
+        let players = self
+            .players
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        players
+            .iter()
+            .map(|(player, tx)| (*player, tx.receiver_count()))
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
 }
 
 pub(crate) fn invite_of(row: InviteRow) -> Result<PartyInvite> {
@@ -108,7 +122,7 @@ impl Game {
     ) -> Result<()> {
         let mut tx = self.store.begin().await?;
         if opened {
-            tx.add_player_socket(instance, player).await?;
+            tx.add_player_sockets(instance, player, 1).await?;
         } else {
             tx.remove_player_socket(instance, player).await?;
         }
@@ -146,6 +160,10 @@ mod tests {
         // A poke for nobody listening is dropped.
         inbox.poke(PlayerId::new());
         assert_eq!(inbox.listening(), 2);
+        let _second = inbox.subscribe(me);
+        let mut open = inbox.open_by_player();
+        open.sort_by_key(|(_, n)| *n);
+        assert_eq!(open, vec![(other, 1), (me, 2)]);
         drop(theirs);
         inbox.release(other);
         assert_eq!(inbox.listening(), 1);

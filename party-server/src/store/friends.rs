@@ -226,14 +226,20 @@ impl Tx {
         Ok(done == 1)
     }
 
-    /// Counts one more player socket of `player` on `instance`.
-    pub async fn add_player_socket(&mut self, instance: Uuid, player: PlayerId) -> Result<()> {
+    /// Counts `n` more player sockets of `player` on `instance`.
+    pub async fn add_player_sockets(
+        &mut self,
+        instance: Uuid,
+        player: PlayerId,
+        n: i64,
+    ) -> Result<()> {
         self.query(
-            "INSERT INTO player_sockets (instance_id, player_id, sockets) VALUES ($1, $2, 1) \
-             ON CONFLICT (instance_id, player_id) DO UPDATE SET sockets = player_sockets.sockets + 1",
+            "INSERT INTO player_sockets (instance_id, player_id, sockets) VALUES ($1, $2, $3) \
+             ON CONFLICT (instance_id, player_id) DO UPDATE SET sockets = player_sockets.sockets + excluded.sockets",
         )
         .bind(instance)
         .bind(player.as_uuid())
+        .bind(n)
         .execute()
         .await?;
         Ok(())
