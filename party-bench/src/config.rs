@@ -143,6 +143,8 @@ impl LoadConfig {
             copies_per_player: Some(2 * self.prompts_per_player),
             votes_per_player: Some(self.votes_per_player),
             phase_seconds: None,
+            access: None,
+            password: None,
         }
     }
 

@@ -97,6 +97,34 @@ pub enum ErrorCode {
     InvalidPartyConfig,
     PartyModeDisabled,
 
+    // Who plays with whom (issue 15).
+    /// The party is password-protected and no password came.
+    PartyPasswordRequired,
+    /// The password is not the party's.
+    PartyPasswordInvalid,
+    /// Too many wrong passwords for this party; see `Retry-After`.
+    TooManyPasswordAttempts,
+    /// The party is invite-only and the caller has no invite (nor is the host's friend).
+    PartyInviteRequired,
+    /// No (human) player has that username.
+    PlayerNotFound,
+    /// The other player cannot be reached by the caller (says no more).
+    PlayerUnavailable,
+    /// The caller blocked that player; unblock first.
+    PlayerBlocked,
+    /// The two are friends already.
+    AlreadyFriends,
+    /// The caller asked that player already.
+    FriendRequestExists,
+    /// No such pending friend request.
+    FriendRequestNotFound,
+    /// The two are not friends.
+    NotFriends,
+    /// The caller named themselves.
+    CannotTargetSelf,
+    /// No such pending invite.
+    InviteNotFound,
+
     // Server side.
     /// The server is shutting down or the database is unavailable.
     ServiceUnavailable,
@@ -131,18 +159,36 @@ impl ErrorCode {
             | E::CopiesComplete
             | E::VotesComplete
             | E::InvalidPartyConfig
-            | E::InvalidUpgrade => 400,
+            | E::InvalidUpgrade
+            | E::CannotTargetSelf => 400,
             E::Unauthorized | E::InvalidCredentials | E::InvalidRefreshToken => 401,
-            E::NotHost | E::NotAParticipant | E::NotAContributor | E::ResultsNotAvailable => 403,
-            E::NotFound | E::RoundNotFound | E::PhrasesetNotFound | E::SessionNotFound => 404,
+            E::NotHost
+            | E::NotAParticipant
+            | E::NotAContributor
+            | E::ResultsNotAvailable
+            | E::PartyPasswordRequired
+            | E::PartyPasswordInvalid
+            | E::PartyInviteRequired
+            | E::PlayerUnavailable => 403,
+            E::NotFound
+            | E::RoundNotFound
+            | E::PhrasesetNotFound
+            | E::SessionNotFound
+            | E::PlayerNotFound
+            | E::FriendRequestNotFound
+            | E::NotFriends
+            | E::InviteNotFound => 404,
             E::UsernameTaken
             | E::EmailTaken
             | E::AlreadyInRound
             | E::AlreadyJoined
-            | E::AlreadyInParty => 409,
+            | E::AlreadyInParty
+            | E::PlayerBlocked
+            | E::AlreadyFriends
+            | E::FriendRequestExists => 409,
             E::RequestTimeout => 408,
             E::PayloadTooLarge => 413,
-            E::RateLimited | E::TooManyConnections => 429,
+            E::RateLimited | E::TooManyConnections | E::TooManyPasswordAttempts => 429,
             E::InternalError => 500,
             E::ServiceUnavailable | E::PartyModeDisabled => 503,
         }
@@ -198,6 +244,19 @@ impl ErrorCode {
             E::AlreadyInParty => "already_in_party",
             E::InvalidPartyConfig => "invalid_party_config",
             E::PartyModeDisabled => "party_mode_disabled",
+            E::PartyPasswordRequired => "party_password_required",
+            E::PartyPasswordInvalid => "party_password_invalid",
+            E::TooManyPasswordAttempts => "too_many_password_attempts",
+            E::PartyInviteRequired => "party_invite_required",
+            E::PlayerNotFound => "player_not_found",
+            E::PlayerUnavailable => "player_unavailable",
+            E::PlayerBlocked => "player_blocked",
+            E::AlreadyFriends => "already_friends",
+            E::FriendRequestExists => "friend_request_exists",
+            E::FriendRequestNotFound => "friend_request_not_found",
+            E::NotFriends => "not_friends",
+            E::CannotTargetSelf => "cannot_target_self",
+            E::InviteNotFound => "invite_not_found",
             E::ServiceUnavailable => "service_unavailable",
             E::InternalError => "internal_error",
         }
@@ -266,6 +325,19 @@ mod tests {
         ErrorCode::AlreadyInParty,
         ErrorCode::InvalidPartyConfig,
         ErrorCode::PartyModeDisabled,
+        ErrorCode::PartyPasswordRequired,
+        ErrorCode::PartyPasswordInvalid,
+        ErrorCode::TooManyPasswordAttempts,
+        ErrorCode::PartyInviteRequired,
+        ErrorCode::PlayerNotFound,
+        ErrorCode::PlayerUnavailable,
+        ErrorCode::PlayerBlocked,
+        ErrorCode::AlreadyFriends,
+        ErrorCode::FriendRequestExists,
+        ErrorCode::FriendRequestNotFound,
+        ErrorCode::NotFriends,
+        ErrorCode::CannotTargetSelf,
+        ErrorCode::InviteNotFound,
         ErrorCode::ServiceUnavailable,
         ErrorCode::InternalError,
     ];

@@ -15,15 +15,19 @@
 //! - [`party`]: Party Mode bodies, phases and the party code.
 //! - [`party_results`]: a party's results (re-exported by [`party`]).
 //! - [`party_ws`]: the party WebSocket messages.
+//! - [`party_access`]: a party's access mode and password (issue 15).
+//! - [`friends`]: friends, blocks, party invites and the player socket's messages.
 //! - [`ops`]: the health body and the protocol version check.
 //! - [`time_format`]: RFC 3339 (UTC) serialization used for every timestamp.
 
 pub mod account;
 pub mod coins;
 pub mod error;
+pub mod friends;
 pub mod ids;
 pub mod ops;
 pub mod party;
+pub mod party_access;
 pub mod party_results;
 pub mod party_ws;
 pub mod phrase;

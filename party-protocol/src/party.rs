@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 
 use crate::coins::Coins;
 use crate::ids::{ParticipantId, PartyRoundId, PhrasesetId, PlayerId, RoundId, SessionId};
+use crate::party_access::{PartyAccess, PartyPassword};
 use crate::round::RoundDetails;
 
 pub use crate::party_results::{
@@ -231,12 +232,21 @@ pub struct CreatePartyRequest {
     /// Length of each phase in seconds; default: quota × the round timer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase_seconds: Option<i64>,
+    /// Who may join (default open; a `password` alone means password mode).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<PartyAccess>,
+    /// The party password, with `access: "password"` only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<PartyPassword>,
 }
 
 /// `POST /party/join`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JoinPartyRequest {
     pub party_code: PartyCode,
+    /// A password party's password (not needed with an invite).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<PartyPassword>,
 }
 
 /// `POST /party/{id}/ready`: omit the body (or `ready: true`) to mark ready,
@@ -284,6 +294,9 @@ pub struct PartySessionResponse {
     pub copies_per_player: i64,
     pub votes_per_player: i64,
     pub phase_seconds: Option<i64>,
+    /// Who may join; left out when open (never the password).
+    #[serde(default, skip_serializing_if = "PartyAccess::is_open")]
+    pub access: PartyAccess,
 }
 
 /// Lobby readiness summary.
@@ -382,6 +395,9 @@ pub struct PartyStatusResponse {
     pub active_round: Option<RoundDetails>,
     /// Set after play-again: the new lobby.
     pub next_session_id: Option<SessionId>,
+    /// Who may join; left out when open (never the password).
+    #[serde(default, skip_serializing_if = "PartyAccess::is_open")]
+    pub access: PartyAccess,
 }
 
 /// The caller's own counters in the party's current phase, as the round

@@ -127,6 +127,10 @@ pub enum ServerEvent {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         skipped: Vec<crate::party::SkippedPlayer>,
     },
+    /// The host changed who may join the lobby (never carries the password).
+    AccessChanged {
+        access: crate::party_access::PartyAccess,
+    },
     /// Reply to a client `ping`.
     Pong,
     /// The first message on every socket: the protocol version the server
@@ -160,6 +164,7 @@ impl ServerEvent {
             ServerEvent::PlayerKicked { .. } => "player_kicked",
             ServerEvent::Presence { .. } => "presence",
             ServerEvent::PlayAgain { .. } => "play_again",
+            ServerEvent::AccessChanged { .. } => "access_changed",
             ServerEvent::Pong => "pong",
             ServerEvent::Hello { .. } => "hello",
         }
@@ -188,6 +193,12 @@ pub struct SessionSnapshot {
     pub progress: PartyProgress,
     pub active_round: Option<RoundDetails>,
     pub next_session_id: Option<SessionId>,
+    /// Who may join; left out when open.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::party_access::PartyAccess::is_open"
+    )]
+    pub access: crate::party_access::PartyAccess,
 }
 
 impl From<PartyStatusResponse> for SessionSnapshot {
@@ -208,6 +219,7 @@ impl From<PartyStatusResponse> for SessionSnapshot {
             progress: s.progress,
             active_round: s.active_round,
             next_session_id: s.next_session_id,
+            access: s.access,
         }
     }
 }
@@ -234,6 +246,7 @@ impl SessionSnapshot {
             progress: self.progress,
             active_round: self.active_round,
             next_session_id: self.next_session_id,
+            access: self.access,
         }
     }
 }
@@ -298,6 +311,7 @@ mod tests {
             },
             active_round: None,
             next_session_id: None,
+            access: crate::party_access::PartyAccess::InviteOnly,
         };
         let msg = ServerMessage {
             event: ServerEvent::SessionUpdate(Box::new(snapshot)),
@@ -341,6 +355,7 @@ mod tests {
             },
             active_round: None,
             next_session_id: Some(SessionId::new()),
+            access: crate::party_access::PartyAccess::Password,
         };
         let snapshot = SessionSnapshot::from(status.clone());
         assert_eq!(snapshot.into_status(status.session_id, status.seq), status);

@@ -39,6 +39,11 @@ use party_protocol::account::{
     LoginRequest, RefreshRequest, RegisterRequest, SuccessResponse, TokenResponse, TokenType,
     WsTokenResponse,
 };
+use party_protocol::friends::{
+    BlockedPlayer, BlocksResponse, Friend, FriendPresence, FriendRequestOutcome,
+    FriendRequestResponse, FriendsResponse, InvitesResponse, PartyInvite, PendingFriendRequest,
+    PlayerMessage, UsernameRequest,
+};
 use party_protocol::ops::{DatabaseKind, HealthResponse, HealthStatus};
 use party_protocol::party::{
     ActivePartyResponse, AddBotsRequest, AddBotsResponse, Award, Awards, ConnectionStatus,
@@ -49,6 +54,9 @@ use party_protocol::party::{
     PlayAgainResponse, RankingEntry, ReadyRequest, ReadyResponse, ReadySummary,
     RoundSessionProgress, SessionStatus, SkippedPlayer, StartPartyResponse, StatusParticipant,
     SubmitSessionProgress, SummaryPhrase,
+};
+use party_protocol::party_access::{
+    PartyAccess, PartyAccessResponse, PartyPassword, SetPartyAccessRequest,
 };
 use party_protocol::party_ws::{
     ClientMessage, PhaseProgress, PlayerCounters, ProgressAction, ServerEvent, ServerMessage,
@@ -100,10 +108,15 @@ const COVERED_INSIDE: &[(&str, &str)] = &[
     ("ErrorCode", "error/codes (every code with its HTTP status)"),
     ("HealthStatus", "ops/health_response"),
     ("DatabaseKind", "ops/health_response"),
+    ("Friend", "friends/friends_response"),
+    ("FriendPresence", "friends/friends_response"),
+    ("PendingFriendRequest", "friends/friends_response"),
+    ("FriendRequestOutcome", "friends/friend_request_response"),
+    ("PartyAccess", "party_access/party_access_response"),
 ];
 
 /// Plain values (a string or a number on the wire) with their own unit tests.
-const SCALARS: &[&str] = &["Coins", "Phrase", "Username", "PartyCode"];
+const SCALARS: &[&str] = &["Coins", "Phrase", "Username", "PartyCode", "PartyPassword"];
 
 /// Reads a golden file's JSON back into the sample's type and compares.
 type RoundTrip = Box<dyn Fn(&Value) -> Result<(), String>>;
@@ -386,6 +399,17 @@ fn status_response() -> PartyStatusResponse {
         progress: party_progress(),
         active_round: Some(copy_details()),
         next_session_id: None,
+        access: PartyAccess::Open,
+    }
+}
+
+fn party_invite() -> PartyInvite {
+    PartyInvite {
+        session_id: session(),
+        party_code: code(),
+        inviter_id: alice(),
+        inviter_username: "alice".into(),
+        created_at: t0(),
     }
 }
 
@@ -638,6 +662,8 @@ fn samples() -> Vec<Golden> {
                 copies_per_player: Some(2),
                 votes_per_player: Some(3),
                 phase_seconds: Some(180),
+                access: None,
+                password: None,
             },
         ),
         golden(
@@ -646,10 +672,120 @@ fn samples() -> Vec<Golden> {
         ),
         golden(
             "party/join_party_request",
-            JoinPartyRequest { party_code: code() },
+            JoinPartyRequest {
+                party_code: code(),
+                password: None,
+            },
         ),
         golden("party/ready_request", ReadyRequest { ready: Some(false) }),
         golden("party/add_bots_request", AddBotsRequest { count: 2 }),
+        // ---- who plays with whom (issue 15)
+        golden(
+            "party/create_party_request_private",
+            CreatePartyRequest {
+                access: Some(PartyAccess::Password),
+                password: Some(PartyPassword::parse("open sesame").unwrap()),
+                ..CreatePartyRequest::default()
+            },
+        ),
+        golden(
+            "party/join_party_request_password",
+            JoinPartyRequest {
+                party_code: code(),
+                password: Some(PartyPassword::parse("open sesame").unwrap()),
+            },
+        ),
+        golden(
+            "party_access/set_party_access_request",
+            SetPartyAccessRequest {
+                access: PartyAccess::InviteOnly,
+                password: None,
+            },
+        ),
+        golden(
+            "party_access/party_access_response",
+            PartyAccessResponse {
+                session_id: session(),
+                access: PartyAccess::InviteOnly,
+            },
+        ),
+        golden(
+            "friends/username_request",
+            UsernameRequest {
+                username: Username::parse("bob").unwrap(),
+            },
+        ),
+        golden(
+            "friends/friends_response",
+            FriendsResponse {
+                friends: vec![
+                    Friend {
+                        player_id: bob(),
+                        username: "bob".into(),
+                        presence: FriendPresence::InLobby,
+                        party_code: Some(code()),
+                        since: t0(),
+                    },
+                    Friend {
+                        player_id: alice(),
+                        username: "alice".into(),
+                        presence: FriendPresence::Offline,
+                        party_code: None,
+                        since: t0(),
+                    },
+                ],
+                incoming: vec![PendingFriendRequest {
+                    player_id: bob(),
+                    username: "bob".into(),
+                    created_at: t0(),
+                }],
+                outgoing: vec![],
+            },
+        ),
+        golden(
+            "friends/friend_request_response",
+            FriendRequestResponse {
+                outcome: FriendRequestOutcome::Requested,
+                player_id: bob(),
+                username: "bob".into(),
+            },
+        ),
+        golden(
+            "friends/blocked_player",
+            BlockedPlayer {
+                player_id: bob(),
+                username: "bob".into(),
+                created_at: t0(),
+            },
+        ),
+        golden(
+            "friends/blocks_response",
+            BlocksResponse {
+                blocked: vec![BlockedPlayer {
+                    player_id: bob(),
+                    username: "bob".into(),
+                    created_at: t0(),
+                }],
+            },
+        ),
+        golden("friends/party_invite", party_invite()),
+        golden(
+            "friends/invites_response",
+            InvitesResponse {
+                invites: vec![party_invite()],
+            },
+        ),
+        golden(
+            "player_ws/hello",
+            PlayerMessage::Hello {
+                protocol_version: PROTOCOL_VERSION,
+            },
+        ),
+        golden(
+            "player_ws/party_invite",
+            PlayerMessage::PartyInvite(party_invite()),
+        ),
+        golden("player_ws/pong", PlayerMessage::Pong),
         golden(
             "party/party_session_response",
             PartySessionResponse {
@@ -667,6 +803,7 @@ fn samples() -> Vec<Golden> {
                 copies_per_player: 2,
                 votes_per_player: 3,
                 phase_seconds: None,
+                access: PartyAccess::Open,
             },
         ),
         golden(
@@ -1070,6 +1207,15 @@ fn samples() -> Vec<Golden> {
             ),
         ),
         golden("party_ws/server/pong", envelope(32, ServerEvent::Pong)),
+        golden(
+            "party_ws/server/access_changed",
+            envelope(
+                4,
+                ServerEvent::AccessChanged {
+                    access: PartyAccess::Password,
+                },
+            ),
+        ),
         golden(
             "party_ws/server/hello",
             envelope(

@@ -8,6 +8,7 @@ use party_protocol::SessionId;
 use party_protocol::account::{
     AuthResponse, DashboardResponse, LoginRequest, RegisterRequest, TokenResponse, WsTokenResponse,
 };
+use party_protocol::friends::{FriendRequestResponse, FriendsResponse, PartyInvite};
 use party_protocol::ops::{HealthResponse, ProtocolMismatch, check_protocol_version};
 use party_protocol::party::{
     ActivePartyResponse, AddBotsResponse, CreatePartyRequest, PartyCopyRoundResponse,
@@ -15,6 +16,7 @@ use party_protocol::party::{
     PartySubmitResponse, PartyVoteRoundResponse, PlayAgainResponse, ReadyResponse,
     StartPartyResponse,
 };
+use party_protocol::party_access::PartyPassword;
 use party_protocol::round::PhrasesetResults;
 use party_protocol::{ApiErrorBody, ErrorCode, PhrasesetId, PlayerId, RoundId, Username};
 use reqwest::{Method, StatusCode};
@@ -312,6 +314,55 @@ impl ApiClient {
             Method::POST,
             "/party/join",
             Some(json!({"party_code": code})),
+            true,
+        )
+        .await
+    }
+
+    /// `POST /party/join` with a password party's password.
+    pub async fn join_party_with_password(
+        &self,
+        code: &str,
+        password: &PartyPassword,
+    ) -> ApiResult<PartySessionResponse> {
+        self.send(
+            Method::POST,
+            "/party/join",
+            Some(json!({"party_code": code, "password": password.expose()})),
+            true,
+        )
+        .await
+    }
+
+    /// `GET /friends`.
+    pub async fn friends(&self) -> ApiResult<FriendsResponse> {
+        self.send(Method::GET, "/friends", None, true).await
+    }
+
+    /// `POST /friends/requests`: asks `username` (or accepts, if they asked first).
+    pub async fn request_friend(&self, username: &str) -> ApiResult<FriendRequestResponse> {
+        self.send(
+            Method::POST,
+            "/friends/requests",
+            Some(json!({"username": username})),
+            true,
+        )
+        .await
+    }
+
+    /// `POST /friends/requests/{username}/accept`.
+    pub async fn accept_friend(&self, username: &str) -> ApiResult<FriendRequestResponse> {
+        let path = format!("/friends/requests/{username}/accept");
+        self.send(Method::POST, &path, None, true).await
+    }
+
+    /// `POST /party/{id}/invites`: the host invites `username`.
+    pub async fn invite(&self, session: SessionId, username: &str) -> ApiResult<PartyInvite> {
+        let path = format!("/party/{session}/invites");
+        self.send(
+            Method::POST,
+            &path,
+            Some(json!({"username": username})),
             true,
         )
         .await

@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use party_protocol::party::{CreatePartyRequest, PartyPhase};
+use party_protocol::party_access::{PartyAccess, PartyPassword};
 use party_protocol::round::RoundType;
 use party_protocol::{ErrorCode, Phrase, SessionId};
 use serde_json::{Value, json};
@@ -116,6 +117,11 @@ impl Player {
             rx,
             verbose: true,
         }
+    }
+
+    /// The client, for calls outside the game's state (friends, invites).
+    pub fn api(&self) -> &ApiClient {
+        &self.effects.api
     }
 
     fn remember_party(&self, session: SessionId) {
@@ -386,6 +392,8 @@ pub fn create_request(
     prompts: Option<i64>,
     votes: Option<i64>,
     phase_seconds: Option<i64>,
+    access: Option<PartyAccess>,
+    password: Option<PartyPassword>,
 ) -> CreatePartyRequest {
     CreatePartyRequest {
         min_players: min,
@@ -394,10 +402,58 @@ pub fn create_request(
         copies_per_player: prompts.map(|p| 2 * p),
         votes_per_player: votes,
         phase_seconds,
+        access,
+        password,
     }
 }
 
 /// Parses a phase name (case-insensitive).
 pub fn parse_phase(s: &str) -> Option<PartyPhase> {
     PartyPhase::parse(&s.to_ascii_uppercase())
+}
+
+/// Parses a party password given on the command line (`invalid_request`
+/// line and exit code 3 when it breaks the rules).
+pub fn password_arg(raw: &str) -> Result<PartyPassword, Exit> {
+    PartyPassword::parse(raw).map_err(|e| {
+        emit(&json!({"event": "error", "error": "invalid_request", "message": e.to_string()}));
+        Exit::Refused
+    })
+}
+
+/// `headless friends [--add NAME] [--accept NAME]`: sends or accepts a
+/// request, then prints the friend list with presence and requests.
+pub async fn friends(p: &Player, add: Option<&str>, accept: Option<&str>) -> Result<(), Exit> {
+    if let Some(name) = add {
+        let sent = p.api().request_friend(name).await.map_err(|e| fail(&e))?;
+        emit(
+            &json!({"event": "friend_request", "outcome": sent.outcome, "username": sent.username}),
+        );
+    }
+    if let Some(name) = accept {
+        let done = p.api().accept_friend(name).await.map_err(|e| fail(&e))?;
+        emit(
+            &json!({"event": "friend_request", "outcome": done.outcome, "username": done.username}),
+        );
+    }
+    let list = p.api().friends().await.map_err(|e| fail(&e))?;
+    emit(&json!({
+        "event": "friends",
+        "friends": list.friends,
+        "incoming": list.incoming,
+        "outgoing": list.outgoing,
+    }));
+    Ok(())
+}
+
+/// `headless invite NAME`: the host invites a player to the lobby.
+pub async fn invite(p: &mut Player, username: &str) -> Result<(), Exit> {
+    let session = party(p).await?;
+    let sent = p
+        .api()
+        .invite(session, username)
+        .await
+        .map_err(|e| fail(&e))?;
+    emit(&json!({"event": "invited", "username": username, "invite": sent}));
+    Ok(())
 }

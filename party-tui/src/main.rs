@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use party_protocol::party::PartyPhase;
+use party_protocol::party_access::PartyAccess;
 use party_server::cli_docs::DocsCommand;
 use party_tui::api::ApiClient;
 use party_tui::core::{ApiCall, Screen};
@@ -113,12 +114,33 @@ enum HeadlessCommand {
         votes: Option<i64>,
         #[arg(long)]
         phase_seconds: Option<i64>,
+        /// Protect the party with this password.
+        #[arg(long, conflicts_with = "invite_only")]
+        password: Option<String>,
+        /// Only invited players and your friends may join.
+        #[arg(long)]
+        invite_only: bool,
         /// Server-side bots to add.
         #[arg(long, default_value_t = 0)]
         bots: i64,
     },
-    /// Join a party by code.
-    Join { code: String },
+    /// Join a party by code (an invite needs no password).
+    Join {
+        code: String,
+        /// The party's password, for a password party.
+        #[arg(long)]
+        password: Option<String>,
+    },
+    /// List friends with presence and pending requests; --add sends a
+    /// request, --accept accepts one first.
+    Friends {
+        #[arg(long)]
+        add: Option<String>,
+        #[arg(long)]
+        accept: Option<String>,
+    },
+    /// Invite a player by username to your lobby (host).
+    Invite { username: String },
     /// Mark ready in the lobby.
     Ready,
     /// Start the party (host).
@@ -345,6 +367,9 @@ async fn headless_step(p: &mut Player, cmd: HeadlessCommand) -> Result<(), Exit>
         _ => {}
     }
     headless::resume(p).await?;
+    if let HeadlessCommand::Friends { add, accept } = &cmd {
+        return headless::friends(p, add.as_deref(), accept.as_deref()).await;
+    }
     // Every command below is a party command.
     headless::require_party_mode(p)?;
     match cmd {
@@ -354,10 +379,24 @@ async fn headless_step(p: &mut Player, cmd: HeadlessCommand) -> Result<(), Exit>
             prompts,
             votes,
             phase_seconds,
+            password,
+            invite_only,
             bots,
         } => {
-            let req =
-                headless::create_request(min_players, max_players, prompts, votes, phase_seconds);
+            let password = password
+                .as_deref()
+                .map(headless::password_arg)
+                .transpose()?;
+            let access = invite_only.then_some(PartyAccess::InviteOnly);
+            let req = headless::create_request(
+                min_players,
+                max_players,
+                prompts,
+                votes,
+                phase_seconds,
+                access,
+                password,
+            );
             p.call(ApiCall::CreateParty(req))
                 .await
                 .map_err(|e| headless::fail(&e))?;
@@ -372,10 +411,17 @@ async fn headless_step(p: &mut Player, cmd: HeadlessCommand) -> Result<(), Exit>
                 &json!({"event": "party_created", "session_id": session, "party_code": code, "bots": bots}),
             );
         }
-        HeadlessCommand::Join { code } => {
-            p.call(ApiCall::JoinParty(code.to_ascii_uppercase()))
-                .await
-                .map_err(|e| headless::fail(&e))?;
+        HeadlessCommand::Join { code, password } => {
+            let code = code.to_ascii_uppercase();
+            let call = match password
+                .as_deref()
+                .map(headless::password_arg)
+                .transpose()?
+            {
+                Some(password) => ApiCall::JoinWithPassword(code, password),
+                None => ApiCall::JoinParty(code),
+            };
+            p.call(call).await.map_err(|e| headless::fail(&e))?;
             let session = headless::opened_party(p).await?;
             let code = p.app.party.as_ref().map(|s| s.party_code.clone());
             emit(&json!({"event": "joined", "session_id": session, "party_code": code}));
@@ -445,8 +491,11 @@ async fn headless_step(p: &mut Player, cmd: HeadlessCommand) -> Result<(), Exit>
                 .map_err(|e| headless::fail(&e))?;
             emit(&json!({"event": "left", "session_id": session}));
         }
-        HeadlessCommand::Guest | HeadlessCommand::Signup { .. } | HeadlessCommand::Login { .. } => {
-        }
+        HeadlessCommand::Invite { username } => headless::invite(p, &username).await?,
+        HeadlessCommand::Guest
+        | HeadlessCommand::Signup { .. }
+        | HeadlessCommand::Login { .. }
+        | HeadlessCommand::Friends { .. } => {}
     }
     Ok(())
 }

@@ -150,6 +150,9 @@ pub async fn perform(api: &ApiClient, call: ApiCall) -> ApiReply {
         ApiCall::Dashboard => ApiReply::Dashboard(api.dashboard().await),
         ApiCall::CreateParty(req) => ApiReply::PartyOpened(api.create_party(&req).await),
         ApiCall::JoinParty(code) => ApiReply::PartyOpened(api.join_party(&code).await),
+        ApiCall::JoinWithPassword(code, password) => {
+            ApiReply::PartyOpened(api.join_party_with_password(&code, &password).await)
+        }
         ApiCall::Ready(s, ready) => ApiReply::Ready(api.ready(s, ready).await),
         ApiCall::Start(s) => ApiReply::Started(api.start(s).await),
         ApiCall::Status(s) => ApiReply::Status(api.status(s).await),

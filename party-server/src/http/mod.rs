@@ -7,6 +7,7 @@ mod body_deadline;
 pub mod client_ip;
 mod detach;
 pub mod extract;
+mod friends;
 pub mod metrics;
 mod ops;
 mod party;

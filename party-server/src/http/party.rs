@@ -70,7 +70,10 @@ pub async fn join(
     player: PartyPlayer,
     ApiJson(req): ApiJson<JoinPartyRequest>,
 ) -> Result<Json<PartySessionResponse>> {
-    let joined = state.game.join_party(player.id(), &req.party_code).await?;
+    let joined = state
+        .game
+        .join_party(player.id(), &req.party_code, req.password.as_ref())
+        .await?;
     state.wake_sweeper();
     Ok(Json(joined))
 }

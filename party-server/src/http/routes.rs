@@ -12,7 +12,7 @@ use tower_http::request_id::{
 use tower_http::trace::TraceLayer;
 
 use super::state::AppState;
-use super::{accounts, body_deadline, detach, metrics, ops, party, rounds};
+use super::{accounts, body_deadline, detach, friends, metrics, ops, party, rounds};
 use crate::error::Error;
 
 /// Builds the router. Needs no socket, so it can be exercised directly.
@@ -70,7 +70,27 @@ pub fn router(state: AppState) -> Router {
             "/party/{session_id}/rounds/{round_id}/submit",
             post(party::submit),
         )
-        .route("/party/{session_id}/ws", get(party::socket));
+        .route("/party/{session_id}/ws", get(party::socket))
+        // Who plays with whom (issue 15): see `http::friends`.
+        .route("/party/invites", get(friends::invites))
+        .route(
+            "/party/invites/{session_id}",
+            delete(friends::decline_invite),
+        )
+        .route("/party/{session_id}/access", post(friends::set_access))
+        .route("/party/{session_id}/invites", post(friends::invite))
+        .route("/friends", get(friends::list))
+        .route("/friends/requests", post(friends::request))
+        .route("/friends/requests/{username}", delete(friends::cancel))
+        .route("/friends/requests/{username}/accept", post(friends::accept))
+        .route(
+            "/friends/requests/{username}/decline",
+            post(friends::decline),
+        )
+        .route("/friends/{username}", delete(friends::remove))
+        .route("/blocks", get(friends::blocks).post(friends::block))
+        .route("/blocks/{username}", delete(friends::unblock))
+        .route("/player/ws", get(friends::player_socket));
     if state.manual_clock.is_some() {
         qf = qf
             .route("/test/clock", post(ops::advance_clock))

@@ -9,4 +9,5 @@
 
 pub mod hub;
 pub mod listener;
+pub mod player_socket;
 pub mod socket;

@@ -15,7 +15,9 @@
 //! outcome, visible as the request's status.
 
 mod accounts;
+pub(crate) mod friends;
 mod house;
+pub(crate) mod inbox;
 mod ops;
 mod party;
 mod phrasesets;
@@ -31,6 +33,7 @@ use crate::config::GameRules;
 use crate::store::Store;
 
 pub use accounts::AuthPlayer;
+pub use inbox::Inbox;
 pub use party::PartySweep;
 pub use realtime::SocketAdmission;
 
@@ -48,6 +51,10 @@ pub struct Game {
     /// new time first and do the work, and the test clock's sweep report
     /// (which tests assert on) would miss it.
     pub sweep_turn: Arc<tokio::sync::Mutex<()>>,
+    /// Wakes this instance's player sockets when an invite reaches them.
+    pub inbox: Arc<Inbox>,
+    /// Wrong party passwords per player and party (see `party::attempts`).
+    pub password_attempts: Arc<party::PasswordAttempts>,
 }
 
 impl Game {
@@ -61,6 +68,8 @@ impl Game {
             rules: Arc::new(rules),
             hasher: PasswordHasher::new(parallel),
             sweep_turn: Arc::default(),
+            inbox: Arc::default(),
+            password_attempts: Arc::default(),
         }
     }
 

@@ -23,9 +23,11 @@
 
 mod args;
 mod constraint;
+mod friends;
 mod house;
 mod ledger;
 mod party;
+mod party_access;
 mod phrasesets;
 mod players;
 mod presence;
@@ -46,12 +48,14 @@ use uuid::Uuid;
 
 pub(crate) use args::Arg;
 pub use constraint::{Constraint, violated, violates};
+pub use friends::FriendRow;
 pub use house::{HOUSE_COPIERS, HOUSE_WRITER, HouseKey, HouseRounds};
 pub use ledger::{Account, LedgerAudit, SplitPayout, Transfer};
 pub use party::{
     AssignmentKind, AssignmentRow, AssignmentStatus, MoneyRow, NewSession, ParticipantRow,
     SessionRow, SubmissionKind, VoteStatsRow,
 };
+pub use party_access::{AccessRow, InviteRow};
 pub use phrasesets::{PhrasesetRow, PhrasesetStatus, VoteRow};
 pub use players::{PlayerRow, RefreshUse, TokenKind};
 pub use rounds::{NewRound, RoundRow};

@@ -158,6 +158,8 @@ fn create_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 copies_per_player: Some(2 * prompts),
                 votes_per_player: Some(votes),
                 phase_seconds: (secs > 0).then_some(secs),
+                access: None,
+                password: None,
             }))];
         }
         _ => {}

@@ -54,6 +54,8 @@ pub enum ApiCall {
     Dashboard,
     CreateParty(CreatePartyRequest),
     JoinParty(String),
+    /// Joining a password party (the password's `Debug` hides it).
+    JoinWithPassword(String, party_protocol::party_access::PartyPassword),
     Ready(SessionId, bool),
     Start(SessionId),
     Status(SessionId),

@@ -15,6 +15,7 @@ pub mod party;
 pub mod phrases;
 pub mod play;
 pub mod shape;
+pub mod social;
 pub mod tls;
 pub mod ws;
 

@@ -30,10 +30,13 @@ impl Game {
         req: &CreatePartyRequest,
     ) -> Result<PartySessionResponse> {
         let config = party_config(&self.rules, req)?;
+        // Hashed before the transaction: SQLite's writer must not wait on argon2.
+        let access = self.access_row(req.access, req.password.as_ref()).await?;
         let now = self.now();
         let mut tx = self.store.begin().await?;
         self.check_creation_limit(&mut tx, player, now).await?;
         let session = self.open_lobby(&mut tx, player, config, now).await?;
+        tx.set_party_access(session, &access).await?;
         tracing::Span::current().record("party", tracing::field::display(session));
         tx.commit().await?;
         let mut tx = self.store.read().await?;
@@ -275,6 +278,9 @@ impl Game {
         let next = self.open_lobby(&mut tx, host, config, now).await?;
         let code = tx.session(next).await?.ok_or_else(not_found)?.party_code;
         tx.set_next_session(session, next).await?;
+        // The next lobby is as private as this one was.
+        let access = tx.party_access(session).await?;
+        tx.set_party_access(next, &access).await?;
         let skipped = self.bring_along(&mut tx, session, next, host, now).await?;
         emit(
             &mut tx,

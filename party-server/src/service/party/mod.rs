@@ -12,6 +12,9 @@
 //!   in [`autoplay`] and connection presence in [`presence`];
 //! - scoring (status, rankings, awards) — [`view`].
 //!
+//! Who may join a lobby (its access mode, invites) is [`privacy`], with
+//! the wrong-password limit in [`attempts`].
+//!
 //! Shared by them: [`access`] (loading and locking a party for a request),
 //! [`config`], [`events`], [`players`] (server-side players) and
 //! [`progress`] (who is done with a phase).
@@ -22,6 +25,7 @@
 
 mod access;
 mod again;
+mod attempts;
 mod autoplay;
 mod config;
 mod events;
@@ -30,6 +34,7 @@ mod phases;
 mod play;
 mod players;
 mod presence;
+mod privacy;
 mod progress;
 mod rejoin;
 mod roster;
@@ -37,5 +42,6 @@ mod standins;
 mod view;
 mod votes;
 
+pub use attempts::PasswordAttempts;
 pub use autoplay::PartySweep;
 pub(crate) use events::emit;

@@ -115,6 +115,10 @@ impl Game {
         }
         tracing::warn!(%instance, "this instance was taken for dead; registering again");
         tx.register_instance(instance, now).await?;
+        // The player sockets went with the old registration too.
+        for (player, n) in self.inbox.open_by_player() {
+            tx.add_player_sockets(instance, player, n as i64).await?;
+        }
         for &((session, player), n) in open {
             if tx.session(session).await?.is_some() {
                 tx.add_sockets(instance, session, player, n as i64).await?;

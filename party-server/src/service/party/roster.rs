@@ -4,6 +4,7 @@
 
 use party_protocol::account::SuccessResponse;
 use party_protocol::party::{AddBotsResponse, PartyCode, PartySessionResponse, SessionStatus};
+use party_protocol::party_access::PartyPassword;
 use party_protocol::party_ws::ServerEvent;
 use party_protocol::{ErrorCode, PlayerId};
 use uuid::Uuid;
@@ -13,6 +14,7 @@ use super::access::{
 };
 use super::events::emit;
 use super::players::create_bot_player;
+use super::privacy::{Admission, PasswordCheck};
 use super::{phases, view};
 use crate::clock::Millis;
 use crate::error::{Error, Result};
@@ -56,13 +58,16 @@ impl Game {
     }
 
     /// `POST /party/join`: by code, case-insensitively; a participant of a
-    /// running party comes back ([`Self::come_back`]).
-    #[tracing::instrument(skip_all, fields(player = %player))]
-    pub async fn join_party(
+    /// running party comes back ([`Self::come_back`]). A new member passes
+    /// the lobby's access mode ([`Self::admit_entry`]): `Ok(Err(check))`
+    /// when a password must be verified first (see [`super::privacy`]).
+    pub(super) async fn join_checked(
         &self,
         player: PlayerId,
         code: &PartyCode,
-    ) -> Result<PartySessionResponse> {
+        password: Option<&PartyPassword>,
+        verified: Option<&str>,
+    ) -> Result<std::result::Result<PartySessionResponse, PasswordCheck>> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
         let found = tx
@@ -72,7 +77,7 @@ impl Game {
         let s = locked(&mut tx, found.session_id).await?;
         if let Some(back) = self.come_back(&mut tx, &s, player, now).await? {
             tx.commit().await?;
-            return Ok(back);
+            return Ok(Ok(back));
         }
         if s.state() != SessionStatus::Open {
             return Err(Error::api(
@@ -89,8 +94,18 @@ impl Game {
                 ),
             ));
         }
+        let admission = match self
+            .admit_entry(&mut tx, &s, player, password, verified)
+            .await?
+        {
+            Ok(admission) => admission,
+            Err(check) => return Ok(Err(check)),
+        };
         self.add_member(&mut tx, s.session_id, player, false, false, false, now)
             .await?;
+        if admission == Admission::Invited {
+            tx.delete_invite(s.session_id, player).await?;
+        }
         let me = member(&mut tx, s.session_id, player).await?;
         emit(
             &mut tx,
@@ -106,7 +121,7 @@ impl Game {
         .await?;
         tx.commit().await?;
         let mut tx = self.store.read().await?;
-        view::lobby(&mut tx, s.session_id).await
+        view::lobby(&mut tx, s.session_id).await.map(Ok)
     }
 
     /// `POST /party/{id}/leave`: in the lobby, leave; after the start,

@@ -60,6 +60,7 @@ pub(super) async fn lobby(tx: &mut Tx, session: Uuid) -> Result<PartySessionResp
         copies_per_player: i64::from(s.copies_per_player),
         votes_per_player: i64::from(s.votes_per_player),
         phase_seconds: s.phase_seconds,
+        access: tx.party_access(session).await?.mode,
     })
 }
 
@@ -176,6 +177,7 @@ pub(super) async fn status(
         progress,
         active_round,
         next_session_id: s.next_session_id.map(Into::into),
+        access: tx.party_access(session).await?.mode,
     })
 }
 
