@@ -97,6 +97,18 @@ pub enum ErrorCode {
     InvalidPartyConfig,
     PartyModeDisabled,
 
+    // Spectators.
+    /// The party has as many spectators as the server takes per party.
+    SpectatorsFull,
+    /// The caller is no spectator of this party.
+    NotASpectator,
+    /// The caller plays in this party and so cannot spectate it.
+    AlreadyAPlayer,
+    /// A spectator chat message over its length limit.
+    ChatMessageTooLong,
+    /// Something other than a ping sent on a (read-only) spectator socket.
+    ReadOnlySocket,
+
     // Server side.
     /// The server is shutting down or the database is unavailable.
     ServiceUnavailable,
@@ -131,15 +143,23 @@ impl ErrorCode {
             | E::CopiesComplete
             | E::VotesComplete
             | E::InvalidPartyConfig
-            | E::InvalidUpgrade => 400,
+            | E::InvalidUpgrade
+            | E::SpectatorsFull
+            | E::ChatMessageTooLong
+            | E::ReadOnlySocket => 400,
             E::Unauthorized | E::InvalidCredentials | E::InvalidRefreshToken => 401,
-            E::NotHost | E::NotAParticipant | E::NotAContributor | E::ResultsNotAvailable => 403,
+            E::NotHost
+            | E::NotAParticipant
+            | E::NotAContributor
+            | E::ResultsNotAvailable
+            | E::NotASpectator => 403,
             E::NotFound | E::RoundNotFound | E::PhrasesetNotFound | E::SessionNotFound => 404,
             E::UsernameTaken
             | E::EmailTaken
             | E::AlreadyInRound
             | E::AlreadyJoined
-            | E::AlreadyInParty => 409,
+            | E::AlreadyInParty
+            | E::AlreadyAPlayer => 409,
             E::RequestTimeout => 408,
             E::PayloadTooLarge => 413,
             E::RateLimited | E::TooManyConnections => 429,
@@ -198,6 +218,11 @@ impl ErrorCode {
             E::AlreadyInParty => "already_in_party",
             E::InvalidPartyConfig => "invalid_party_config",
             E::PartyModeDisabled => "party_mode_disabled",
+            E::SpectatorsFull => "spectators_full",
+            E::NotASpectator => "not_a_spectator",
+            E::AlreadyAPlayer => "already_a_player",
+            E::ChatMessageTooLong => "chat_message_too_long",
+            E::ReadOnlySocket => "read_only_socket",
             E::ServiceUnavailable => "service_unavailable",
             E::InternalError => "internal_error",
         }
@@ -266,6 +291,11 @@ mod tests {
         ErrorCode::AlreadyInParty,
         ErrorCode::InvalidPartyConfig,
         ErrorCode::PartyModeDisabled,
+        ErrorCode::SpectatorsFull,
+        ErrorCode::NotASpectator,
+        ErrorCode::AlreadyAPlayer,
+        ErrorCode::ChatMessageTooLong,
+        ErrorCode::ReadOnlySocket,
         ErrorCode::ServiceUnavailable,
         ErrorCode::InternalError,
     ];

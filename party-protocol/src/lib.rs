@@ -15,6 +15,7 @@
 //! - [`party`]: Party Mode bodies, phases and the party code.
 //! - [`party_results`]: a party's results (re-exported by [`party`]).
 //! - [`party_ws`]: the party WebSocket messages.
+//! - [`spectate`]: spectators: watching, chat, the read-only socket.
 //! - [`ops`]: the health body and the protocol version check.
 //! - [`time_format`]: RFC 3339 (UTC) serialization used for every timestamp.
 
@@ -28,6 +29,7 @@ pub mod party_results;
 pub mod party_ws;
 pub mod phrase;
 pub mod round;
+pub mod spectate;
 pub mod time_format;
 pub mod username;
 

@@ -382,6 +382,23 @@ pub struct PartyStatusResponse {
     pub active_round: Option<RoundDetails>,
     /// Set after play-again: the new lobby.
     pub next_session_id: Option<SessionId>,
+    /// The party's spectators, apart from its players (servers without
+    /// spectators leave it out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spectators: Option<SpectatorList>,
+}
+
+/// The most spectator names a status lists; `count` is always exact.
+pub const SPECTATOR_NAMES_SHOWN: usize = 50;
+
+/// The spectators of a party as a status lists them, apart from its
+/// players (see [`crate::spectate`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpectatorList {
+    /// How many spectators the party has (exact).
+    pub count: i64,
+    /// Their usernames, oldest first, at most [`SPECTATOR_NAMES_SHOWN`].
+    pub names: Vec<String>,
 }
 
 /// The caller's own counters in the party's current phase, as the round

@@ -188,6 +188,8 @@ pub struct SessionSnapshot {
     pub progress: PartyProgress,
     pub active_round: Option<RoundDetails>,
     pub next_session_id: Option<SessionId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spectators: Option<crate::party::SpectatorList>,
 }
 
 impl From<PartyStatusResponse> for SessionSnapshot {
@@ -208,6 +210,7 @@ impl From<PartyStatusResponse> for SessionSnapshot {
             progress: s.progress,
             active_round: s.active_round,
             next_session_id: s.next_session_id,
+            spectators: s.spectators,
         }
     }
 }
@@ -234,6 +237,7 @@ impl SessionSnapshot {
             progress: self.progress,
             active_round: self.active_round,
             next_session_id: self.next_session_id,
+            spectators: self.spectators,
         }
     }
 }
@@ -298,6 +302,7 @@ mod tests {
             },
             active_round: None,
             next_session_id: None,
+            spectators: None,
         };
         let msg = ServerMessage {
             event: ServerEvent::SessionUpdate(Box::new(snapshot)),
@@ -341,6 +346,10 @@ mod tests {
             },
             active_round: None,
             next_session_id: Some(SessionId::new()),
+            spectators: Some(crate::party::SpectatorList {
+                count: 1,
+                names: vec!["ann".into()],
+            }),
         };
         let snapshot = SessionSnapshot::from(status.clone());
         assert_eq!(snapshot.into_status(status.session_id, status.seq), status);

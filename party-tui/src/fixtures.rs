@@ -106,6 +106,7 @@ pub fn status(phase: PartyPhase) -> PartyStatusResponse {
         },
         active_round: None,
         next_session_id: None,
+        spectators: None,
     }
 }
 

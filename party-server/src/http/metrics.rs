@@ -89,6 +89,7 @@ pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
         }
     }
     metrics::gauge!("ws_open_sockets").set(state.hub.open_sockets() as f64);
+    metrics::gauge!("ws_open_spectator_sockets").set(state.hub.spectators.open_sockets() as f64);
     if let Some(rss) = resident_bytes() {
         metrics::gauge!("process_resident_memory_bytes").set(rss as f64);
     }

@@ -12,7 +12,7 @@ use tower_http::request_id::{
 use tower_http::trace::TraceLayer;
 
 use super::state::AppState;
-use super::{accounts, body_deadline, detach, metrics, ops, party, rounds};
+use super::{accounts, body_deadline, detach, metrics, ops, party, rounds, spectate};
 use crate::error::Error;
 
 /// Builds the router. Needs no socket, so it can be exercised directly.
@@ -70,7 +70,20 @@ pub fn router(state: AppState) -> Router {
             "/party/{session_id}/rounds/{round_id}/submit",
             post(party::submit),
         )
-        .route("/party/{session_id}/ws", get(party::socket));
+        .route("/party/{session_id}/ws", get(party::socket))
+        .route("/party/spectate", post(spectate::spectate))
+        .route("/party/{session_id}/spectate", delete(spectate::stop))
+        .route("/party/{session_id}/spectate/status", get(spectate::status))
+        .route(
+            "/party/{session_id}/spectate/results",
+            get(spectate::results),
+        )
+        .route(
+            "/party/{session_id}/spectate/next-game",
+            post(spectate::next_game),
+        )
+        .route("/party/{session_id}/spectate/chat", post(spectate::chat))
+        .route("/party/{session_id}/spectate/ws", get(spectate::socket));
     if state.manual_clock.is_some() {
         qf = qf
             .route("/test/clock", post(ops::advance_clock))

@@ -276,6 +276,7 @@ impl Game {
         let code = tx.session(next).await?.ok_or_else(not_found)?.party_code;
         tx.set_next_session(session, next).await?;
         let skipped = self.bring_along(&mut tx, session, next, host, now).await?;
+        self.seat_spectators(&mut tx, session, next, now).await?;
         emit(
             &mut tx,
             session,

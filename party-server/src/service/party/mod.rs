@@ -10,7 +10,9 @@
 //!   write missing copies in [`standins`]), vote work (party sets,
 //!   then global ones) in [`votes`], the server-side bots
 //!   in [`autoplay`] and connection presence in [`presence`];
-//! - scoring (status, rankings, awards) — [`view`].
+//! - scoring (status, rankings, awards) — [`view`];
+//! - watching (spectators, their chat and their seats in the next game) —
+//!   [`spectators`].
 //!
 //! Shared by them: [`access`] (loading and locking a party for a request),
 //! [`config`], [`events`], [`players`] (server-side players) and
@@ -33,6 +35,7 @@ mod presence;
 mod progress;
 mod rejoin;
 mod roster;
+mod spectators;
 mod standins;
 mod view;
 mod votes;
