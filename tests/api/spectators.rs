@@ -419,7 +419,66 @@ async fn spectators_who_asked_are_seated_in_the_next_game(backend: Backend) {
         .err(ErrorCode::NotASpectator);
 }
 
+/// Two instances on one PostgreSQL database: a spectator registered on one
+/// is known to the other, its socket there gets the events and the chat
+/// posted through the first, and the cap counts over both.
+async fn spectators_work_across_two_instances(backend: Backend) {
+    if matches!(backend, Backend::Sqlite) {
+        // One SQLite file is served by one process; see the README.
+        return;
+    }
+    let app = spawn_app_with(
+        backend,
+        AppOptions {
+            env: vec![("PARTY_MAX_SPECTATORS_PER_PARTY".into(), "2".into())],
+            ..AppOptions::default()
+        },
+    )
+    .await;
+    let other = app.sibling().await;
+    let [host, friend, ann, bob, cy] = <[Player; 5]>::try_from(app.guests(5).await).unwrap();
+    let lobby = party::create(&app, &host, json!({})).await;
+    let code = lobby.party_code.to_string();
+    app.spectate_ok(&ann, &code).await;
+    other.spectate_ok(&bob, &code).await;
+    other
+        .spectate(&cy, &code)
+        .await
+        .err(ErrorCode::SpectatorsFull);
+    let seen: SpectatorStatusResponse = other.spectator_status(&ann, lobby.session_id).await.ok();
+    assert_eq!(seen.status.spectators.unwrap().count, 2);
+
+    let mut on_other = other.spectator_connect(&ann, lobby.session_id).await;
+    on_other.next(WAIT).await.expect("snapshot");
+    // An event committed through the first instance reaches the second's spectator.
+    party::join(&app, &friend, &code)
+        .await
+        .ok::<PartySessionResponse>();
+    match on_other.next(WAIT).await.expect("event") {
+        SpectatorSocketMessage::Party(m) => {
+            assert!(matches!(m.event, ServerEvent::PlayerJoined { .. }), "{m:?}");
+        }
+        other @ SpectatorSocketMessage::Notice(_) => {
+            panic!("expected player_joined, got {other:?}")
+        }
+    }
+    // So does chat posted on the first instance, which is stored nowhere.
+    app.spectator_chat(&bob, lobby.session_id, "hello from one")
+        .await
+        .ok::<Value>();
+    match on_other.next(WAIT).await.expect("chat") {
+        SpectatorSocketMessage::Notice(SpectatorNotice::SpectatorChat {
+            text, username, ..
+        }) => {
+            assert_eq!(text.as_str(), "hello from one");
+            assert_eq!(username, bob.username);
+        }
+        other => panic!("expected spectator_chat, got {other:?}"),
+    }
+}
+
 on_both_backends!(
+    spectators_work_across_two_instances,
     spectating_a_lobby_and_a_running_party_takes_no_seat,
     the_spectator_cap_refuses_one_more_with_spectators_full,
     a_player_cannot_spectate_their_own_party,
