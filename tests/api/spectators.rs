@@ -419,6 +419,26 @@ async fn spectators_who_asked_are_seated_in_the_next_game(backend: Backend) {
         .err(ErrorCode::NotASpectator);
 }
 
+/// A lobby deleted when its last human leaves takes its spectators with
+/// it: their sockets close with 4005, and they are spectators of nothing.
+async fn a_deleted_lobby_ends_its_spectators(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let [host, watcher] = <[Player; 2]>::try_from(app.guests(2).await).unwrap();
+    let lobby = party::create(&app, &host, json!({})).await;
+    app.spectate_ok(&watcher, &lobby.party_code.to_string())
+        .await;
+    let mut socket = app.spectator_connect(&watcher, lobby.session_id).await;
+    socket.next(WAIT).await.expect("snapshot");
+    party::leave(&app, &host, lobby.session_id).await;
+    assert_eq!(socket.close_code(WAIT).await, Some(4005));
+    app.spectator_status(&watcher, lobby.session_id)
+        .await
+        .err(ErrorCode::SessionNotFound);
+    app.spectate(&watcher, &lobby.party_code.to_string())
+        .await
+        .err(ErrorCode::SessionNotFound);
+}
+
 /// Two instances on one PostgreSQL database: a spectator registered on one
 /// is known to the other, its socket there gets the events and the chat
 /// posted through the first, and the cap counts over both.
@@ -478,6 +498,7 @@ async fn spectators_work_across_two_instances(backend: Backend) {
 }
 
 on_both_backends!(
+    a_deleted_lobby_ends_its_spectators,
     spectators_work_across_two_instances,
     spectating_a_lobby_and_a_running_party_takes_no_seat,
     the_spectator_cap_refuses_one_more_with_spectators_full,
