@@ -124,6 +124,17 @@ pub enum ErrorCode {
     CannotTargetSelf,
     /// No such pending invite.
     InviteNotFound,
+    // Spectators.
+    /// The party has as many spectators as the server takes per party.
+    SpectatorsFull,
+    /// The caller is no spectator of this party.
+    NotASpectator,
+    /// The caller plays in this party and so cannot spectate it.
+    AlreadyAPlayer,
+    /// A spectator chat message over its length limit.
+    ChatMessageTooLong,
+    /// Something other than a ping sent on a (read-only) spectator socket.
+    ReadOnlySocket,
 
     // Server side.
     /// The server is shutting down or the database is unavailable.
@@ -160,7 +171,10 @@ impl ErrorCode {
             | E::VotesComplete
             | E::InvalidPartyConfig
             | E::InvalidUpgrade
-            | E::CannotTargetSelf => 400,
+            | E::CannotTargetSelf
+            | E::SpectatorsFull
+            | E::ChatMessageTooLong
+            | E::ReadOnlySocket => 400,
             E::Unauthorized | E::InvalidCredentials | E::InvalidRefreshToken => 401,
             E::NotHost
             | E::NotAParticipant
@@ -169,7 +183,8 @@ impl ErrorCode {
             | E::PartyPasswordRequired
             | E::PartyPasswordInvalid
             | E::PartyInviteRequired
-            | E::PlayerUnavailable => 403,
+            | E::PlayerUnavailable
+            | E::NotASpectator => 403,
             E::NotFound
             | E::RoundNotFound
             | E::PhrasesetNotFound
@@ -185,7 +200,8 @@ impl ErrorCode {
             | E::AlreadyInParty
             | E::PlayerBlocked
             | E::AlreadyFriends
-            | E::FriendRequestExists => 409,
+            | E::FriendRequestExists
+            | E::AlreadyAPlayer => 409,
             E::RequestTimeout => 408,
             E::PayloadTooLarge => 413,
             E::RateLimited | E::TooManyConnections | E::TooManyPasswordAttempts => 429,
@@ -257,6 +273,11 @@ impl ErrorCode {
             E::NotFriends => "not_friends",
             E::CannotTargetSelf => "cannot_target_self",
             E::InviteNotFound => "invite_not_found",
+            E::SpectatorsFull => "spectators_full",
+            E::NotASpectator => "not_a_spectator",
+            E::AlreadyAPlayer => "already_a_player",
+            E::ChatMessageTooLong => "chat_message_too_long",
+            E::ReadOnlySocket => "read_only_socket",
             E::ServiceUnavailable => "service_unavailable",
             E::InternalError => "internal_error",
         }
@@ -338,6 +359,11 @@ mod tests {
         ErrorCode::NotFriends,
         ErrorCode::CannotTargetSelf,
         ErrorCode::InviteNotFound,
+        ErrorCode::SpectatorsFull,
+        ErrorCode::NotASpectator,
+        ErrorCode::AlreadyAPlayer,
+        ErrorCode::ChatMessageTooLong,
+        ErrorCode::ReadOnlySocket,
         ErrorCode::ServiceUnavailable,
         ErrorCode::InternalError,
     ];

@@ -17,6 +17,7 @@
 //! - [`party_ws`]: the party WebSocket messages.
 //! - [`party_access`]: a party's access mode and password (issue 15).
 //! - [`friends`]: friends, blocks, party invites and the player socket's messages.
+//! - [`spectate`]: spectators: watching, chat, the read-only socket.
 //! - [`ops`]: the health body and the protocol version check.
 //! - [`time_format`]: RFC 3339 (UTC) serialization used for every timestamp.
 
@@ -32,6 +33,7 @@ pub mod party_results;
 pub mod party_ws;
 pub mod phrase;
 pub mod round;
+pub mod spectate;
 pub mod time_format;
 pub mod username;
 

@@ -398,6 +398,23 @@ pub struct PartyStatusResponse {
     /// Who may join; left out when open (never the password).
     #[serde(default, skip_serializing_if = "PartyAccess::is_open")]
     pub access: PartyAccess,
+    /// The party's spectators, apart from its players (servers without
+    /// spectators leave it out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spectators: Option<SpectatorList>,
+}
+
+/// The most spectator names a status lists; `count` is always exact.
+pub const SPECTATOR_NAMES_SHOWN: usize = 50;
+
+/// The spectators of a party as a status lists them, apart from its
+/// players (see [`crate::spectate`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpectatorList {
+    /// How many spectators the party has (exact).
+    pub count: i64,
+    /// Their usernames, oldest first, at most [`SPECTATOR_NAMES_SHOWN`].
+    pub names: Vec<String>,
 }
 
 /// The caller's own counters in the party's current phase, as the round

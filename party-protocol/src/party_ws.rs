@@ -199,6 +199,8 @@ pub struct SessionSnapshot {
         skip_serializing_if = "crate::party_access::PartyAccess::is_open"
     )]
     pub access: crate::party_access::PartyAccess,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spectators: Option<crate::party::SpectatorList>,
 }
 
 impl From<PartyStatusResponse> for SessionSnapshot {
@@ -220,6 +222,7 @@ impl From<PartyStatusResponse> for SessionSnapshot {
             active_round: s.active_round,
             next_session_id: s.next_session_id,
             access: s.access,
+            spectators: s.spectators,
         }
     }
 }
@@ -247,6 +250,7 @@ impl SessionSnapshot {
             active_round: self.active_round,
             next_session_id: self.next_session_id,
             access: self.access,
+            spectators: self.spectators,
         }
     }
 }
@@ -312,6 +316,7 @@ mod tests {
             active_round: None,
             next_session_id: None,
             access: crate::party_access::PartyAccess::InviteOnly,
+            spectators: None,
         };
         let msg = ServerMessage {
             event: ServerEvent::SessionUpdate(Box::new(snapshot)),
@@ -356,6 +361,10 @@ mod tests {
             active_round: None,
             next_session_id: Some(SessionId::new()),
             access: crate::party_access::PartyAccess::Password,
+            spectators: Some(crate::party::SpectatorList {
+                count: 1,
+                names: vec!["ann".into()],
+            }),
         };
         let snapshot = SessionSnapshot::from(status.clone());
         assert_eq!(snapshot.into_status(status.session_id, status.seq), status);

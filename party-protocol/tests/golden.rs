@@ -67,6 +67,10 @@ use party_protocol::round::{
     PhrasesetResults, PromptRoundResponse, RoundAvailability, RoundDetails, RoundStatus, RoundType,
     SubmitRequest, SubmitResponse, VoteResponse, VoteRoundResponse, VoterResult,
 };
+use party_protocol::spectate::{
+    ChatRequest, ChatResponse, ChatText, NextGameRequest, NextGameResponse, SpectateRequest,
+    SpectatorList, SpectatorNotice, SpectatorSocketMessage, SpectatorStatusResponse,
+};
 use party_protocol::{
     ApiErrorBody, Coins, ErrorCode, PROTOCOL_VERSION, ParticipantId, PartyRoundId, PhrasesetId,
     PlayerId, RoundId, SessionId, Username,
@@ -75,6 +79,7 @@ use party_protocol::{
 /// Types that only travel inside a golden body, with the file that shows them.
 const COVERED_INSIDE: &[(&str, &str)] = &[
     ("ActiveParty", "account/dashboard_response"),
+    ("SpectatorList", "spectate/spectator_status_response"),
     ("SkippedPlayer", "party/play_again_response"),
     ("RoundType", "round/submit_response"),
     ("RoundStatus", "round/round_details_prompt"),
@@ -116,7 +121,14 @@ const COVERED_INSIDE: &[(&str, &str)] = &[
 ];
 
 /// Plain values (a string or a number on the wire) with their own unit tests.
-const SCALARS: &[&str] = &["Coins", "Phrase", "Username", "PartyCode", "PartyPassword"];
+const SCALARS: &[&str] = &[
+    "Coins",
+    "Phrase",
+    "Username",
+    "PartyCode",
+    "PartyPassword",
+    "ChatText",
+];
 
 /// Reads a golden file's JSON back into the sample's type and compares.
 type RoundTrip = Box<dyn Fn(&Value) -> Result<(), String>>;
@@ -399,6 +411,7 @@ fn status_response() -> PartyStatusResponse {
         progress: party_progress(),
         active_round: Some(copy_details()),
         next_session_id: None,
+        spectators: None,
         access: PartyAccess::Open,
     }
 }
@@ -1227,6 +1240,73 @@ fn samples() -> Vec<Golden> {
         ),
         // ---- party WebSocket, client → server
         golden("party_ws/client/ping", ClientMessage::Ping),
+        // ---- spectators
+        golden(
+            "spectate/spectate_request",
+            SpectateRequest { party_code: code() },
+        ),
+        golden(
+            "spectate/spectator_status_response",
+            SpectatorStatusResponse {
+                status: PartyStatusResponse {
+                    active_round: None,
+                    spectators: Some(SpectatorList {
+                        count: 2,
+                        names: vec!["carol".into(), "dave".into()],
+                    }),
+                    ..status_response()
+                },
+                join_next_game: true,
+            },
+        ),
+        golden(
+            "spectate/next_game_request",
+            NextGameRequest { join: Some(false) },
+        ),
+        golden(
+            "spectate/next_game_response",
+            NextGameResponse {
+                join_next_game: true,
+            },
+        ),
+        golden(
+            "spectate/chat_request",
+            ChatRequest {
+                text: "go bob".into(),
+            },
+        ),
+        golden(
+            "spectate/chat_response",
+            ChatResponse {
+                text: ChatText::parse("go bob").expect("a valid chat text"),
+                sent_at: t1(),
+            },
+        ),
+        golden(
+            "spectate/server/spectator_chat",
+            SpectatorNotice::SpectatorChat {
+                session_id: session(),
+                seq: 17,
+                player_id: bob(),
+                username: "bob".into(),
+                text: ChatText::parse("go bob").expect("a valid chat text"),
+                timestamp: t1(),
+            },
+        ),
+        golden(
+            "spectate/server/read_only",
+            SpectatorNotice::ReadOnly {
+                session_id: session(),
+                seq: 17,
+                error: ErrorCode::ReadOnlySocket,
+                message: "A spectator socket only takes pings.".into(),
+                timestamp: t1(),
+            },
+        ),
+        golden(
+            "spectate/server/any_message",
+            SpectatorSocketMessage::Party(envelope(17, ServerEvent::Pong)),
+        ),
         // ---- operations
         golden(
             "ops/health_response",

@@ -55,6 +55,18 @@ pub struct ConnectionLimits {
         value_parser = clap::value_parser!(u32).range(1..=1000)
     )]
     pub max_sockets_per_player: u32,
+
+    /// Spectators one party takes, over every instance; one more is
+    /// refused with `spectators_full`. Spectators never count toward the
+    /// party's players.
+    #[arg(
+        long,
+        env = "PARTY_MAX_SPECTATORS_PER_PARTY",
+        default_value_t = 10_000,
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(0..=1_000_000)
+    )]
+    pub max_spectators_per_party: u32,
 }
 
 /// The timeouts' range: 1 s to an hour.
@@ -106,6 +118,7 @@ mod tests {
         assert_eq!(limits.per_ip_cap(true), Some(128));
         assert_eq!(limits.per_ip_cap(false), None, "--rate-limits off lifts it");
         assert_eq!(limits.max_sockets_per_player, 4);
+        assert_eq!(limits.max_spectators_per_party, 10_000);
         let set = parse(&[
             "party-server",
             "--header-timeout",
@@ -114,12 +127,15 @@ mod tests {
             "0",
             "--max-sockets-per-player",
             "1",
+            "--max-spectators-per-party",
+            "0",
         ])
         .unwrap()
         .limits;
         assert_eq!(set.header_timeout, 2);
         assert_eq!(set.per_ip_cap(true), None, "0 is no cap");
         assert_eq!(set.max_sockets_per_player, 1);
+        assert_eq!(set.max_spectators_per_party, 0, "0: no spectators at all");
     }
 
     #[test]

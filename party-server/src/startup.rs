@@ -78,6 +78,7 @@ impl Application {
             party_mode: config.party_mode.is_on(),
             trusted_proxies: config.trusted_proxies.clone().into(),
             max_sockets_per_player: config.limits.max_sockets_per_player,
+            max_spectators_per_party: config.limits.max_spectators_per_party,
             body_timeout: config.limits.body_timeout(),
         };
         let listener = TcpListener::bind(config.bind)

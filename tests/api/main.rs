@@ -36,6 +36,8 @@ mod presence;
 mod realtime;
 mod socket_access;
 mod socket_limits;
+mod spectator_secrets;
+mod spectators;
 mod timers;
 mod tls;
 mod token_reuse;

@@ -397,7 +397,41 @@ async fn the_player_socket_wants_a_live_token(backend: Backend) {
     first.close().await;
 }
 
+/// Until a spectator can give a party's password or hold an invite, a
+/// private party cannot be watched: the same refusal a join would get.
+async fn private_parties_cannot_be_watched(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let players = app.guests(3).await;
+    let locked = create(&app, &players[0], json!({ "password": SECRET })).await;
+    let invited = create(&app, &players[1], json!({ "access": "invite_only" })).await;
+    let spectate = |code: party_protocol::party::PartyCode| {
+        let app = &app;
+        let who = &players[2];
+        async move {
+            app.post("/party/spectate", &who.token, json!({ "party_code": code }))
+                .await
+        }
+    };
+    spectate(locked.party_code.clone())
+        .await
+        .err(ErrorCode::PartyPasswordRequired);
+    spectate(invited.party_code.clone())
+        .await
+        .err(ErrorCode::PartyInviteRequired);
+    // Opened by its host, the first can be watched.
+    set_access(&app, &players[0], &locked, json!({ "access": "open" }))
+        .await
+        .ok::<PartyAccessResponse>();
+    let watching: Value = spectate(locked.party_code.clone()).await.ok();
+    assert_eq!(
+        watching["session_id"],
+        json!(locked.session_id),
+        "{watching}"
+    );
+}
+
 on_both_backends!(
+    private_parties_cannot_be_watched,
     the_player_socket_wants_a_live_token,
     password_party_admits_the_right_password_only,
     wrong_passwords_are_limited_per_player_and_party,

@@ -96,6 +96,7 @@ pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
         metrics::gauge!("writer_runtime_tasks").set(runtime.num_alive_tasks() as f64);
         metrics::gauge!("writer_runtime_queued").set(runtime.global_queue_depth() as f64);
     }
+    metrics::gauge!("ws_open_spectator_sockets").set(state.hub.spectators.open_sockets() as f64);
     if let Some(rss) = resident_bytes() {
         metrics::gauge!("process_resident_memory_bytes").set(rss as f64);
     }

@@ -14,6 +14,7 @@ mod party;
 pub mod rate_limit;
 mod rounds;
 mod routes;
+mod spectate;
 mod state;
 
 pub use routes::router;

@@ -50,7 +50,7 @@ impl FromRequestParts<AppState> for PartyPlayer {
 }
 
 impl PartyPlayer {
-    fn id(&self) -> PlayerId {
+    pub(super) fn id(&self) -> PlayerId {
         self.0.player_id
     }
 }
@@ -228,6 +228,28 @@ pub async fn socket(
     query: Result<Query<WsQuery>, QueryRejection>,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response> {
+    let (upgrade, query) = socket_request(&state, query, upgrade)?;
+    let context = SocketContext {
+        game: state.game,
+        hub: state.hub,
+        max_sockets: state.max_sockets_per_player,
+    };
+    Ok(socket::upgrade(
+        upgrade,
+        context,
+        session,
+        query.token,
+        query.since,
+    ))
+}
+
+/// The checks every socket route makes before its upgrade (players' and
+/// spectators'): Party Mode on, a valid upgrade, a valid query.
+pub(super) fn socket_request(
+    state: &AppState,
+    query: Result<Query<WsQuery>, QueryRejection>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Result<(WebSocketUpgrade, WsQuery)> {
     if !state.party_mode {
         return Err(Error::api(
             ErrorCode::PartyModeDisabled,
@@ -244,16 +266,5 @@ pub async fn socket(
         )
     })?;
     let Query(query) = query.map_err(|rejection| Error::invalid_request(rejection.body_text()))?;
-    let context = SocketContext {
-        game: state.game,
-        hub: state.hub,
-        max_sockets: state.max_sockets_per_player,
-    };
-    Ok(socket::upgrade(
-        upgrade,
-        context,
-        session,
-        query.token,
-        query.since,
-    ))
+    Ok((upgrade, query))
 }

@@ -12,7 +12,7 @@ use tower_http::request_id::{
 use tower_http::trace::TraceLayer;
 
 use super::state::AppState;
-use super::{accounts, body_deadline, detach, friends, metrics, ops, party, rounds};
+use super::{accounts, body_deadline, detach, friends, metrics, ops, party, rounds, spectate};
 use crate::error::Error;
 
 /// Builds the router. Needs no socket, so it can be exercised directly.
@@ -90,7 +90,20 @@ pub fn router(state: AppState) -> Router {
         .route("/friends/{username}", delete(friends::remove))
         .route("/blocks", get(friends::blocks).post(friends::block))
         .route("/blocks/{username}", delete(friends::unblock))
-        .route("/player/ws", get(friends::player_socket));
+        .route("/player/ws", get(friends::player_socket))
+        .route("/party/spectate", post(spectate::spectate))
+        .route("/party/{session_id}/spectate", delete(spectate::stop))
+        .route("/party/{session_id}/spectate/status", get(spectate::status))
+        .route(
+            "/party/{session_id}/spectate/results",
+            get(spectate::results),
+        )
+        .route(
+            "/party/{session_id}/spectate/next-game",
+            post(spectate::next_game),
+        )
+        .route("/party/{session_id}/spectate/chat", post(spectate::chat))
+        .route("/party/{session_id}/spectate/ws", get(spectate::socket));
     if state.manual_clock.is_some() {
         qf = qf
             .route("/test/clock", post(ops::advance_clock))

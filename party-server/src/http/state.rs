@@ -27,6 +27,8 @@ pub struct AppState {
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
     /// Sockets one player may hold on one party (`--max-sockets-per-player`).
     pub max_sockets_per_player: u32,
+    /// Spectators one party takes (`--max-spectators-per-party`).
+    pub max_spectators_per_party: u32,
     /// How long a request's body may take to arrive (`--body-timeout`).
     pub body_timeout: std::time::Duration,
 }

@@ -66,6 +66,8 @@ pub struct Hub {
     /// Open sockets per (party, player) on this instance (the metrics, and
     /// what to count back in if this instance was taken for dead).
     sockets: Mutex<HashMap<(Uuid, PlayerId), usize>>,
+    /// What this instance keeps for spectators (chat, their sockets).
+    pub spectators: super::spectators::Spectators,
 }
 
 impl std::fmt::Debug for Hub {
@@ -86,6 +88,7 @@ impl Hub {
             instance: Uuid::new_v4(),
             parties: Mutex::new(HashMap::new()),
             sockets: Mutex::new(HashMap::new()),
+            spectators: super::spectators::Spectators::default(),
         })
     }
 
@@ -249,6 +252,10 @@ impl CommitHook for HubHook {
                 }
             });
         }
+    }
+
+    fn chat(&self, party: Uuid, frame: &str) {
+        self.hub.spectators.chat(party, frame);
     }
 }
 

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use super::hub::Hub;
-use crate::store::EVENTS_CHANNEL;
+use crate::store::{CHAT_CHANNEL, EVENTS_CHANNEL};
 
 /// Runs until `cancel` fires.
 pub async fn run(hub: Arc<Hub>, pool: sqlx::PgPool, cancel: CancellationToken) {
@@ -26,7 +26,7 @@ pub async fn run(hub: Arc<Hub>, pool: sqlx::PgPool, cancel: CancellationToken) {
                 }
             }
         };
-        if let Err(err) = listener.listen(EVENTS_CHANNEL).await {
+        if let Err(err) = listener.listen_all([EVENTS_CHANNEL, CHAT_CHANNEL]).await {
             tracing::warn!(error = %err, "LISTEN failed; retrying");
             tokio::time::sleep(Duration::from_secs(1)).await;
             continue;
@@ -36,6 +36,15 @@ pub async fn run(hub: Arc<Hub>, pool: sqlx::PgPool, cancel: CancellationToken) {
             tokio::select! {
                 () = cancel.cancelled() => return,
                 notice = listener.try_recv() => match notice {
+                    Ok(Some(n)) if n.channel() == CHAT_CHANNEL => {
+                        // Chat is not stored: a notice lost while the link
+                        // was down is a chat line lost, never an event.
+                        if let Some((party, frame)) = n.payload().split_once(' ')
+                            && let Ok(party) = party.parse::<Uuid>()
+                        {
+                            hub.spectators.chat(party, frame);
+                        }
+                    }
                     Ok(Some(n)) => {
                         if let Ok(party) = n.payload().parse::<Uuid>() {
                             let hub = hub.clone();

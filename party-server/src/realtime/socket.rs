@@ -203,7 +203,7 @@ async fn close_with(sink: &mut Sink, code: u16) -> Result<()> {
 }
 
 /// Whether a read failed on a message or frame over [`MAX_MESSAGE`].
-fn too_big(err: &axum::Error) -> bool {
+pub(super) fn too_big(err: &axum::Error) -> bool {
     let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(e) = cause {
         if let Some(tungstenite::Error::Capacity(_)) = e.downcast_ref::<tungstenite::Error>() {

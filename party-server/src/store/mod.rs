@@ -53,7 +53,7 @@ pub use house::{HOUSE_COPIERS, HOUSE_WRITER, HouseKey, HouseRounds};
 pub use ledger::{Account, LedgerAudit, SplitPayout, Transfer};
 pub use party::{
     AssignmentKind, AssignmentRow, AssignmentStatus, MoneyRow, NewSession, ParticipantRow,
-    SessionRow, SubmissionKind, VoteStatsRow,
+    QueuedSpectator, SessionRow, SubmissionKind, VoteStatsRow,
 };
 pub use party_access::{AccessRow, InviteRow};
 pub use phrasesets::{PhrasesetRow, PhrasesetStatus, VoteRow};
@@ -123,6 +123,10 @@ impl Default for StoreOptions {
 pub trait CommitHook: Send + Sync + std::fmt::Debug {
     /// Called right after a successful commit; must not block.
     fn committed(&self, parties: &[Uuid]);
+
+    /// A spectator chat message for `party` (SQLite's one process; on
+    /// PostgreSQL it arrives through [`CHAT_CHANNEL`]); must not block.
+    fn chat(&self, _party: Uuid, _frame: &str) {}
 }
 
 /// An open transaction. Dropping it without [`Tx::commit`] rolls it back.
@@ -149,6 +153,11 @@ pub enum Conn {
 /// server instances; the payload is only the party id, the events table
 /// holds the data.
 pub const EVENTS_CHANNEL: &str = "qf_party_events";
+
+/// The PostgreSQL channel that carries spectator chat between instances.
+/// Chat is not stored, so the payload is the message itself: the party id,
+/// a space, then the message as sent (far below NOTIFY's 8000 bytes).
+pub const CHAT_CHANNEL: &str = "qf_spectator_chat";
 
 /// How long a transaction waits for a pooled connection before the
 /// request is answered "busy, try again".
@@ -313,6 +322,27 @@ impl Store {
     pub async fn ping(&self) -> Result<()> {
         let mut tx = self.read().await?;
         tx.query("SELECT 1").execute().await?;
+        Ok(())
+    }
+
+    /// Hands a spectator chat message to every instance's spectators of
+    /// `party`: a NOTIFY on PostgreSQL (every instance listens, this one
+    /// too), the commit hook with SQLite's one process.
+    pub async fn publish_chat(&self, party: Uuid, frame: &str) -> Result<()> {
+        match &self.pools {
+            Pools::Postgres(pool) => {
+                sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(CHAT_CHANNEL)
+                    .bind(format!("{party} {frame}"))
+                    .execute(pool)
+                    .await?;
+            }
+            Pools::Sqlite { .. } => {
+                if let Some(hook) = self.hook.get() {
+                    hook.chat(party, frame);
+                }
+            }
+        }
         Ok(())
     }
 

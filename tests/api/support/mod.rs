@@ -3,7 +3,7 @@
 //! [`audit`] checks that no coin was created or destroyed, [`ws`] is a
 //! party socket client, [`party`] drives Party Mode, [`phrases`] and
 //! [`play`] build solo-play scenarios, and [`shape`] compares bodies with
-//! the plan's examples. The types every test needs are
+//! the plan's examples, and [`spectate`] is a spectator's client. The types every test needs are
 //! re-exported here. Server logs are shown only with `TEST_LOG=1`.
 
 #![allow(dead_code)] // each test module uses a different part of the harness
@@ -16,6 +16,7 @@ pub mod phrases;
 pub mod play;
 pub mod shape;
 pub mod social;
+pub mod spectate;
 pub mod tls;
 pub mod ws;
 

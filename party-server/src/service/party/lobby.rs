@@ -282,6 +282,7 @@ impl Game {
         let access = tx.party_access(session).await?;
         tx.set_party_access(next, &access).await?;
         let skipped = self.bring_along(&mut tx, session, next, host, now).await?;
+        self.seat_spectators(&mut tx, session, next, now).await?;
         emit(
             &mut tx,
             session,

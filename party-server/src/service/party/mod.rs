@@ -10,7 +10,9 @@
 //!   write missing copies in [`standins`]), vote work (party sets,
 //!   then global ones) in [`votes`], the server-side bots
 //!   in [`autoplay`] and connection presence in [`presence`];
-//! - scoring (status, rankings, awards) — [`view`].
+//! - scoring (status, rankings, awards) — [`view`];
+//! - watching (spectators, their chat and their seats in the next game) —
+//!   [`spectators`].
 //!
 //! Who may join a lobby (its access mode, invites) is [`privacy`], with
 //! the wrong-password limit in [`attempts`].
@@ -38,6 +40,7 @@ mod privacy;
 mod progress;
 mod rejoin;
 mod roster;
+mod spectators;
 mod standins;
 mod view;
 mod votes;

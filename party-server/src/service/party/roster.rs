@@ -39,6 +39,8 @@ impl Game {
         if !tx.change_participant_count(session, 1, now).await? {
             return Err(Error::api(ErrorCode::SessionFull, "This party is full."));
         }
+        // A player is never also a spectator of their party.
+        tx.delete_spectator(session, player).await?;
         tx.insert_participant(session, player, is_host, is_bot, ready, now)
             .await
             .map_err(|e| {

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use party_protocol::party::{
     ConnectionStatus, LobbyParticipant, ParticipantStatus, PartyPhase, PartyProgress,
     PartyResultsResponse, PartySessionResponse, PartyStatusResponse, PhrasesetSummary,
-    RankingEntry, SessionStatus, StatusParticipant, SummaryPhrase,
+    RankingEntry, SPECTATOR_NAMES_SHOWN, SessionStatus, SpectatorList, StatusParticipant,
+    SummaryPhrase,
 };
 use party_protocol::{Coins, ErrorCode, PhrasesetId, PlayerId};
 use uuid::Uuid;
@@ -84,7 +85,8 @@ fn required(s: &SessionRow, p: &ParticipantRow) -> (i64, i64, i64) {
     (prompts, copies, votes)
 }
 
-/// `GET /party/{id}/status` for `caller`.
+/// `GET /party/{id}/status` for `caller`: what anyone watching sees
+/// ([`public_status`]), the spectators, and the caller's own round.
 pub(super) async fn status(
     tx: &mut Tx,
     _rules: &GameRules,
@@ -92,10 +94,45 @@ pub(super) async fn status(
     caller: PlayerId,
 ) -> Result<PartyStatusResponse> {
     let s = tx.session(session).await?.ok_or_else(not_found)?;
-    let everyone = tx.participants(session).await?;
-    if !everyone.iter().any(|p| p.player() == caller) {
+    if tx.participant(session, caller).await?.is_none() {
         return Err(not_participant());
     }
+    let mut status = public_status(tx, &s).await?;
+    status.spectators = Some(spectator_list(tx, session).await?);
+    status.active_round = match tx.active_round(caller).await? {
+        Some(r) if r.party_session_id == Some(session) => {
+            let mut shown = details(&r);
+            if let Some(set) = shown.phraseset_id {
+                let own = tx.phraseset(set).await?.map(|ps| ps.party_session_id);
+                shown.from_party = Some(own == Some(Some(session)));
+            }
+            Some(shown)
+        }
+        _ => None,
+    };
+    Ok(status)
+}
+
+/// The party's spectators as every status lists them, apart from its players.
+pub(super) async fn spectator_list(tx: &mut Tx, session: Uuid) -> Result<SpectatorList> {
+    Ok(SpectatorList {
+        count: tx.spectator_count(session).await?,
+        names: tx
+            .spectator_names(
+                session,
+                i64::try_from(SPECTATOR_NAMES_SHOWN).unwrap_or(i64::MAX),
+            )
+            .await?,
+    })
+}
+
+/// The status everyone may see at this moment: phase, deadlines, everyone's
+/// counters and quotas, and no one's own round (`active_round` and
+/// `spectators` are left empty). The one builder of a party's status: a
+/// player's adds their round ([`status`]), a spectator's the spectators.
+pub(super) async fn public_status(tx: &mut Tx, s: &SessionRow) -> Result<PartyStatusResponse> {
+    let session = s.session_id;
+    let everyone = tx.participants(session).await?;
     let playing = everyone.iter().filter(|p| !p.has_left()).count() as i64;
     let mut progress = PartyProgress {
         total_prompts: 0,
@@ -117,8 +154,8 @@ pub(super) async fn status(
     };
     let mut participants = Vec::with_capacity(everyone.len());
     for p in &everyone {
-        let (prompts_required, copies_required, votes_required) = required(&s, p);
-        let mut counters = progress_of(&s, p);
+        let (prompts_required, copies_required, votes_required) = required(s, p);
+        let mut counters = progress_of(s, p);
         counters.copies_required = copies_required;
         counters.votes_required = votes_required;
         let phase_complete = counters.done_with(s.phase());
@@ -148,17 +185,6 @@ pub(super) async fn status(
             phase_complete,
         });
     }
-    let active_round = match tx.active_round(caller).await? {
-        Some(r) if r.party_session_id == Some(session) => {
-            let mut shown = details(&r);
-            if let Some(set) = shown.phraseset_id {
-                let own = tx.phraseset(set).await?.map(|ps| ps.party_session_id);
-                shown.from_party = Some(own == Some(Some(session)));
-            }
-            Some(shown)
-        }
-        _ => None,
-    };
     Ok(PartyStatusResponse {
         session_id: s.session_id.into(),
         party_code: s.party_code.clone(),
@@ -175,9 +201,10 @@ pub(super) async fn status(
         seq: s.event_seq,
         participants,
         progress,
-        active_round,
+        active_round: None,
         next_session_id: s.next_session_id.map(Into::into),
         access: tx.party_access(session).await?.mode,
+        spectators: None,
     })
 }
 
@@ -211,11 +238,18 @@ pub(super) async fn results(
     caller: PlayerId,
 ) -> Result<PartyResultsResponse> {
     let s = tx.session(session).await?.ok_or_else(not_found)?;
-    let everyone = tx.participants(session).await?;
-    if !everyone.iter().any(|p| p.player() == caller) {
+    if tx.participant(session, caller).await?.is_none() {
         return Err(not_participant());
     }
-    let ended_as = results_status(&s)?;
+    public_results(tx, &s).await
+}
+
+/// The results as everyone may see them once they are public (the same for
+/// players and spectators): `wrong_phase` before.
+pub(super) async fn public_results(tx: &mut Tx, s: &SessionRow) -> Result<PartyResultsResponse> {
+    let session = s.session_id;
+    let everyone = tx.participants(session).await?;
+    let ended_as = results_status(s)?;
     let money: HashMap<Uuid, (i64, i64, i64)> = tx
         .session_money(session)
         .await?

@@ -1,7 +1,7 @@
 //! Party Mode tables, one module per table group: sessions (and the
 //! creation log), participants, party rounds and phrasesets, assignments,
-//! the event log, the results read at the end, and the set-based
-//! statements of a phase's end.
+//! the event log, the results read at the end, the set-based
+//! statements of a phase's end, and the spectators.
 
 mod assignments;
 mod events;
@@ -10,8 +10,10 @@ mod phase_end;
 mod results;
 mod rounds;
 mod sessions;
+mod spectators;
 
 pub use assignments::{AssignmentKind, AssignmentRow, AssignmentStatus};
 pub use participants::{ParticipantRow, SubmissionKind};
 pub use results::{MoneyRow, VoteStatsRow};
 pub use sessions::{NewSession, SessionRow};
+pub use spectators::QueuedSpectator;
