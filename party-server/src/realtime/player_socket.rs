@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use futures::{SinkExt, StreamExt};
 use party_protocol::friends::PlayerMessage;
@@ -19,17 +19,12 @@ use party_protocol::{PROTOCOL_VERSION, PlayerId};
 use tokio::time::{Instant, timeout};
 use uuid::Uuid;
 
-use super::socket::{MAX_MESSAGE, close};
+use super::socket::{DEAD_AFTER, MAX_MESSAGE, PING_EVERY, SEND_TIMEOUT, Sink, close, close_with};
 use crate::error::Result;
 use crate::service::Game;
 
 /// How often the socket reads its invites without being woken.
 pub const RECHECK: Duration = Duration::from_secs(5);
-const SEND_TIMEOUT: Duration = Duration::from_secs(5);
-const PING_EVERY: Duration = Duration::from_secs(20);
-const DEAD_AFTER: Duration = Duration::from_secs(60);
-
-type Sink = futures::stream::SplitSink<WebSocket, Message>;
 
 /// Completes the upgrade and serves the socket for this instance.
 pub fn upgrade(
@@ -80,18 +75,6 @@ async fn serve(game: Game, instance: Uuid, token: Option<String>, socket: WebSoc
     {
         return close_with(&mut sink, code).await;
     }
-    Ok(())
-}
-
-async fn close_with(sink: &mut Sink, code: u16) -> Result<()> {
-    let _ = timeout(
-        SEND_TIMEOUT,
-        sink.send(Message::Close(Some(CloseFrame {
-            code,
-            reason: close::reason(code).into(),
-        }))),
-    )
-    .await;
     Ok(())
 }
 

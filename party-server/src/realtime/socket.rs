@@ -66,12 +66,13 @@ const WRITE_BUFFER: usize = 4 * 1024;
 /// close 1009.
 pub const MAX_MESSAGE: usize = 64 * 1024;
 /// A send that takes longer than this means the client stopped reading.
-const SEND_TIMEOUT: Duration = Duration::from_secs(5);
+/// (These timings hold for every kind of socket: player, spectator, party.)
+pub(super) const SEND_TIMEOUT: Duration = Duration::from_secs(5);
 /// Server pings this often; silence for `DEAD_AFTER` closes the socket.
-const PING_EVERY: Duration = Duration::from_secs(20);
-const DEAD_AFTER: Duration = Duration::from_secs(60);
+pub(super) const PING_EVERY: Duration = Duration::from_secs(20);
+pub(super) const DEAD_AFTER: Duration = Duration::from_secs(60);
 /// A socket that lags this many times is closed instead of resynced again.
-const MAX_LAGS: u32 = 3;
+pub(super) const MAX_LAGS: u32 = 3;
 
 /// What a socket needs from the server: the use cases and this
 /// instance's fan-out. The HTTP layer builds it for each upgrade.
@@ -190,7 +191,7 @@ async fn serve(
 
 /// Closes the socket with `code` and its reason (a socket not admitted,
 /// or one the server ends).
-async fn close_with(sink: &mut Sink, code: u16) -> Result<()> {
+pub(super) async fn close_with(sink: &mut Sink, code: u16) -> Result<()> {
     let _ = timeout(
         SEND_TIMEOUT,
         sink.send(Message::Close(Some(CloseFrame {
@@ -214,8 +215,8 @@ pub(super) fn too_big(err: &axum::Error) -> bool {
     false
 }
 
-type Sink = futures::stream::SplitSink<WebSocket, Message>;
-type Stream = futures::stream::SplitStream<WebSocket>;
+pub(super) type Sink = futures::stream::SplitSink<WebSocket, Message>;
+pub(super) type Stream = futures::stream::SplitStream<WebSocket>;
 
 /// Sends one text frame, or reports the socket as too slow.
 async fn send(sink: &mut Sink, text: &str) -> std::result::Result<(), u16> {

@@ -13,9 +13,8 @@
 //! carrying the message, or the commit hook with one process).
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use futures::{SinkExt, StreamExt};
 use party_protocol::party_ws::{ClientMessage, ServerEvent, ServerMessage};
@@ -27,7 +26,9 @@ use tokio::time::{Instant, timeout};
 use uuid::Uuid;
 
 use super::hub::{Frame, Hub};
-use super::socket::close;
+use super::socket::{
+    DEAD_AFTER, MAX_LAGS, PING_EVERY, SEND_TIMEOUT, Sink, Stream, close, close_with,
+};
 use crate::error::Result;
 use crate::service::{Game, SocketAdmission};
 
@@ -36,10 +37,6 @@ const READ_BUFFER: usize = 1024;
 const MAX_MESSAGE: usize = 4 * 1024;
 /// Bounds what one stalled spectator can make the server buffer.
 const MAX_WRITE_BUFFER: usize = 64 * 1024;
-const SEND_TIMEOUT: Duration = Duration::from_secs(5);
-const PING_EVERY: Duration = Duration::from_secs(20);
-const DEAD_AFTER: Duration = Duration::from_secs(60);
-const MAX_LAGS: u32 = 3;
 /// What a spectator socket needs: the use cases and this instance's hub.
 #[derive(Debug, Clone)]
 pub struct SpectatorContext {
@@ -68,9 +65,6 @@ pub fn upgrade(
             }
         })
 }
-
-type Sink = futures::stream::SplitSink<WebSocket, Message>;
-type Stream = futures::stream::SplitStream<WebSocket>;
 
 /// How a spectator socket ends.
 enum End {
@@ -131,18 +125,6 @@ async fn serve(
         End::Close(code) => close_with(&mut sink, code).await,
         End::Quietly => Ok(()),
     }
-}
-
-async fn close_with(sink: &mut Sink, code: u16) -> Result<()> {
-    let _ = timeout(
-        SEND_TIMEOUT,
-        sink.send(Message::Close(Some(CloseFrame {
-            code,
-            reason: close::reason(code).into(),
-        }))),
-    )
-    .await;
-    Ok(())
 }
 
 /// One open spectator socket.
