@@ -16,6 +16,7 @@ use time::OffsetDateTime;
 use crate::ids::{PlayerId, SessionId};
 use crate::party::{PartyCode, PartyStatusResponse};
 pub use crate::party::{SPECTATOR_NAMES_SHOWN, SpectatorList};
+use crate::party_access::PartyPassword;
 
 /// The longest chat message, in characters (after trimming).
 pub const CHAT_MAX_CHARS: usize = 200;
@@ -25,6 +26,9 @@ pub const CHAT_MAX_CHARS: usize = 200;
 #[serde(deny_unknown_fields)]
 pub struct SpectateRequest {
     pub party_code: PartyCode,
+    /// The party's password, when it has one (an invite also admits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<PartyPassword>,
 }
 
 /// `POST /party/spectate` and `GET /party/{id}/spectate/status`: the

@@ -1243,7 +1243,10 @@ fn samples() -> Vec<Golden> {
         // ---- spectators
         golden(
             "spectate/spectate_request",
-            SpectateRequest { party_code: code() },
+            SpectateRequest {
+                party_code: code(),
+                password: None,
+            },
         ),
         golden(
             "spectate/spectator_status_response",

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use party_protocol::ErrorCode;
 use party_protocol::friends::{InvitesResponse, PartyInvite, PlayerMessage};
-use party_protocol::party::{PartySessionResponse, SessionStatus};
+use party_protocol::party::{PartyCode, PartySessionResponse, SessionStatus};
 use party_protocol::party_access::{PartyAccess, PartyAccessResponse};
 use party_protocol::party_ws::ServerEvent;
 use serde_json::{Value, json};
@@ -397,41 +397,64 @@ async fn the_player_socket_wants_a_live_token(backend: Backend) {
     first.close().await;
 }
 
-/// Until a spectator can give a party's password or hold an invite, a
-/// private party cannot be watched: the same refusal a join would get.
-async fn private_parties_cannot_be_watched(backend: Backend) {
+/// A private party is watched as it is joined: with its password, or an
+/// invite (which watching does not use up), or as the host's friend.
+async fn private_parties_are_watched_with_the_password_or_an_invite(backend: Backend) {
     let app = spawn_app(backend).await;
-    let players = app.guests(3).await;
+    let players = app.guests(4).await;
     let locked = create(&app, &players[0], json!({ "password": SECRET })).await;
     let invited = create(&app, &players[1], json!({ "access": "invite_only" })).await;
-    let spectate = |code: party_protocol::party::PartyCode| {
+    let spectate = |who: usize, code: &PartyCode, password: Option<&str>| {
         let app = &app;
-        let who = &players[2];
-        async move {
-            app.post("/party/spectate", &who.token, json!({ "party_code": code }))
-                .await
+        let token = players[who].token.clone();
+        let mut body = json!({ "party_code": code });
+        if let Some(password) = password {
+            body["password"] = json!(password);
         }
+        async move { app.post("/party/spectate", &token, body).await }
     };
-    spectate(locked.party_code.clone())
+    spectate(2, &locked.party_code, None)
         .await
         .err(ErrorCode::PartyPasswordRequired);
-    spectate(invited.party_code.clone())
+    spectate(2, &locked.party_code, Some("wrong guess"))
         .await
-        .err(ErrorCode::PartyInviteRequired);
-    // Opened by its host, the first can be watched.
-    set_access(&app, &players[0], &locked, json!({ "access": "open" }))
-        .await
-        .ok::<PartyAccessResponse>();
-    let watching: Value = spectate(locked.party_code.clone()).await.ok();
+        .err(ErrorCode::PartyPasswordInvalid);
+    let watching: Value = spectate(2, &locked.party_code, Some(SECRET)).await.ok();
     assert_eq!(
         watching["session_id"],
         json!(locked.session_id),
         "{watching}"
     );
+    // The spectator list shows the watcher, never the password.
+    assert_eq!(watching["spectators"]["count"], 1, "{watching}");
+    assert!(!watching.to_string().contains(SECRET), "{watching}");
+
+    spectate(3, &invited.party_code, None)
+        .await
+        .err(ErrorCode::PartyInviteRequired);
+    invite(&app, &players[1], &invited, &players[3].username)
+        .await
+        .ok::<Value>();
+    let watching: Value = spectate(3, &invited.party_code, None).await.ok();
+    assert_eq!(
+        watching["session_id"],
+        json!(invited.session_id),
+        "{watching}"
+    );
+    // Watching did not use the invite up: it still lets the player in.
+    let joined: PartySessionResponse = app
+        .post(
+            "/party/join",
+            &players[3].token,
+            json!({ "party_code": invited.party_code }),
+        )
+        .await
+        .ok();
+    assert_eq!(joined.session_id, invited.session_id);
 }
 
 on_both_backends!(
-    private_parties_cannot_be_watched,
+    private_parties_are_watched_with_the_password_or_an_invite,
     the_player_socket_wants_a_live_token,
     password_party_admits_the_right_password_only,
     wrong_passwords_are_limited_per_player_and_party,

@@ -31,7 +31,12 @@ pub async fn spectate(
 ) -> Result<Json<SpectatorStatusResponse>> {
     let out = state
         .game
-        .spectate(player.id(), &req.party_code, state.max_spectators_per_party)
+        .spectate(
+            player.id(),
+            &req.party_code,
+            req.password.as_ref(),
+            state.max_spectators_per_party,
+        )
         .await?;
     Ok(Json(out))
 }

@@ -177,17 +177,36 @@ impl Game {
         code: &PartyCode,
         password: Option<&PartyPassword>,
     ) -> Result<PartySessionResponse> {
+        self.with_password(player, password, |verified| {
+            self.join_checked(player, code, password, verified)
+        })
+        .await
+    }
+
+    /// Runs `pass` — a transaction that lets `player` in or hands back the
+    /// hash its password must match — verifying `password` between passes
+    /// (outside any transaction) and giving the next pass the hash it
+    /// matched. Joining and watching a party both go through here.
+    pub(super) async fn with_password<T, Pass, Fut>(
+        &self,
+        player: PlayerId,
+        password: Option<&PartyPassword>,
+        mut pass: Pass,
+    ) -> Result<T>
+    where
+        Pass: FnMut(Option<String>) -> Fut,
+        Fut: Future<Output = Result<std::result::Result<T, PasswordCheck>>>,
+    {
         let mut verified: Option<(Uuid, String)> = None;
         // Two passes normally; a third only if the host changed the
         // password between them.
         for _ in 0..3 {
-            let hash = verified.as_ref().map(|(_, h)| h.as_str());
-            match self.join_checked(player, code, password, hash).await? {
-                Ok(joined) => {
+            match pass(verified.as_ref().map(|(_, hash)| hash.clone())).await? {
+                Ok(done) => {
                     if let Some((session, _)) = verified {
                         self.password_attempts.clear(player, session);
                     }
-                    return Ok(joined);
+                    return Ok(done);
                 }
                 Err(check) => {
                     let Some(password) = password else {

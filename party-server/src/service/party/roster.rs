@@ -68,7 +68,7 @@ impl Game {
         player: PlayerId,
         code: &PartyCode,
         password: Option<&PartyPassword>,
-        verified: Option<&str>,
+        verified: Option<String>,
     ) -> Result<std::result::Result<PartySessionResponse, PasswordCheck>> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
@@ -97,7 +97,7 @@ impl Game {
             ));
         }
         let admission = match self
-            .admit_entry(&mut tx, &s, player, password, verified)
+            .admit_entry(&mut tx, &s, player, password, verified.as_deref())
             .await?
         {
             Ok(admission) => admission,

@@ -9,7 +9,7 @@
 //! the participants: they count toward no player limit or quota.
 
 use party_protocol::party::{PartyCode, PartyResultsResponse, PartyStatusResponse, SessionStatus};
-use party_protocol::party_access::PartyAccess;
+use party_protocol::party_access::PartyPassword;
 use party_protocol::party_ws::ServerEvent;
 use party_protocol::spectate::{
     ChatResponse, ChatText, NextGameResponse, SpectatorNotice, SpectatorStatusResponse,
@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 use super::access::{locked, not_found};
 use super::events::emit;
+use super::privacy::PasswordCheck;
 use super::view;
 use crate::clock::Millis;
 use crate::error::{Error, Result};
@@ -32,27 +33,19 @@ pub(super) fn not_spectator() -> Error {
     )
 }
 
-/// Whether `player` may watch party `s`: the one place that decides it.
-/// An open lobby or running party may be watched by anyone signed in who
-/// knows its code, except its own players. A private party (password or
-/// invite-only) is not watchable yet: until a spectator can give its
-/// password or hold an invite, it refuses with the code a join would get.
-async fn check_spectator_access(tx: &mut Tx, s: &SessionRow, player: PlayerId) -> Result<()> {
-    match tx.party_access(s.session_id).await?.mode {
-        PartyAccess::Open => {}
-        PartyAccess::Password => {
-            return Err(Error::api(
-                ErrorCode::PartyPasswordRequired,
-                "This party is password-protected: only its players can see it.",
-            ));
-        }
-        PartyAccess::InviteOnly => {
-            return Err(Error::api(
-                ErrorCode::PartyInviteRequired,
-                "This party is invite-only: only its players can see it.",
-            ));
-        }
-    }
+/// Whether `player` may watch party `s` (locked by the caller): the one
+/// place that decides it. An open lobby or a running party, by anyone but
+/// its own players, past its access mode as a join would be (a password,
+/// an invite — not used up by watching — or, invite-only, the host's
+/// friendship): `Ok(Err(check))` when a password must be verified first.
+async fn check_spectator_access(
+    game: &Game,
+    tx: &mut Tx,
+    s: &SessionRow,
+    player: PlayerId,
+    password: Option<&PartyPassword>,
+    verified: Option<&str>,
+) -> Result<std::result::Result<(), PasswordCheck>> {
     if !matches!(s.state(), SessionStatus::Open | SessionStatus::InProgress) {
         return Err(Error::api(
             ErrorCode::WrongPhase,
@@ -65,7 +58,10 @@ async fn check_spectator_access(tx: &mut Tx, s: &SessionRow, player: PlayerId) -
             "You play in this party, so you cannot also watch it as a spectator.",
         ));
     }
-    Ok(())
+    Ok(game
+        .admit_entry(tx, s, player, password, verified)
+        .await?
+        .map(|_admission| ()))
 }
 
 /// The spectator's view of the status: the public status, with the list of
@@ -93,15 +89,31 @@ async fn spectating(tx: &mut Tx, session: Uuid, player: PlayerId) -> Result<bool
 
 impl Game {
     /// `POST /party/spectate`: watch the party with this code, in its
-    /// lobby or while it runs. At most `cap` spectators per party.
-    /// Spectating again is harmless (the same answer).
+    /// lobby or while it runs, with its password if it has one (verified
+    /// between two passes, as a join's). At most `cap` spectators per
+    /// party. Spectating again is harmless (the same answer).
     #[tracing::instrument(skip_all, fields(player = %player))]
     pub async fn spectate(
         &self,
         player: PlayerId,
         code: &PartyCode,
+        password: Option<&PartyPassword>,
         cap: u32,
     ) -> Result<SpectatorStatusResponse> {
+        self.with_password(player, password, |verified| {
+            self.spectate_checked(player, code, password, verified, cap)
+        })
+        .await
+    }
+
+    async fn spectate_checked(
+        &self,
+        player: PlayerId,
+        code: &PartyCode,
+        password: Option<&PartyPassword>,
+        verified: Option<String>,
+        cap: u32,
+    ) -> Result<std::result::Result<SpectatorStatusResponse, PasswordCheck>> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
         let found = tx
@@ -110,7 +122,11 @@ impl Game {
             .ok_or_else(not_found)?;
         // Locked so that the cap holds when many ask at once, on any instance.
         let s = locked(&mut tx, found.session_id).await?;
-        check_spectator_access(&mut tx, &s, player).await?;
+        if let Err(check) =
+            check_spectator_access(self, &mut tx, &s, player, password, verified.as_deref()).await?
+        {
+            return Ok(Err(check));
+        }
         let asked = if let Some(asked) = tx.spectator(s.session_id, player).await? {
             asked
         } else {
@@ -125,7 +141,7 @@ impl Game {
         };
         tx.commit().await?;
         let mut tx = self.store.read().await?;
-        spectator_view(&mut tx, s.session_id, asked).await
+        spectator_view(&mut tx, s.session_id, asked).await.map(Ok)
     }
 
     /// `DELETE /party/{id}/spectate`: stop watching.
