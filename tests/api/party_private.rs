@@ -7,14 +7,14 @@ use std::time::Duration;
 
 use party_protocol::ErrorCode;
 use party_protocol::friends::{InvitesResponse, PartyInvite, PlayerMessage};
-use party_protocol::party::{PartyCode, PartySessionResponse, SessionStatus};
+use party_protocol::party::{PartyCode, PartySessionResponse, PlayAgainResponse, SessionStatus};
 use party_protocol::party_access::{PartyAccess, PartyAccessResponse};
 use party_protocol::party_ws::ServerEvent;
 use serde_json::{Value, json};
 
 use crate::on_both_backends;
 use crate::support::audit::money;
-use crate::support::party::{create, join, status};
+use crate::support::party::{Party, create, join, status};
 use crate::support::social::befriend;
 use crate::support::{Backend, Player, Reply, TestApp, spawn_app};
 
@@ -453,7 +453,38 @@ async fn private_parties_are_watched_with_the_password_or_an_invite(backend: Bac
     assert_eq!(joined.session_id, invited.session_id);
 }
 
+/// Play-again keeps the finished party's access mode: the new lobby wants
+/// the same password.
+async fn play_again_keeps_the_access_mode(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let players = app.guests(4).await;
+    let mut party = Party::gather(&app, players[..3].to_vec(), 0).await;
+    let host = &players[0];
+    app.post(
+        &party.path("/access"),
+        &host.token,
+        json!({ "access": "password", "password": SECRET }),
+    )
+    .await
+    .ok::<PartyAccessResponse>();
+    party.play_to_results(false).await;
+    let again: PlayAgainResponse = app
+        .post_empty(&party.path("/play-again"), &host.token)
+        .await
+        .ok();
+    let next = status(&app, again.new_session_id, host).await;
+    assert_eq!(next.access, PartyAccess::Password);
+    let outsider = &players[3];
+    join(&app, outsider, next.party_code.as_str())
+        .await
+        .err(ErrorCode::PartyPasswordRequired);
+    join_with(&app, outsider, next.party_code.as_str(), SECRET)
+        .await
+        .ok::<PartySessionResponse>();
+}
+
 on_both_backends!(
+    play_again_keeps_the_access_mode,
     private_parties_are_watched_with_the_password_or_an_invite,
     the_player_socket_wants_a_live_token,
     password_party_admits_the_right_password_only,
