@@ -9,20 +9,20 @@ use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use party_protocol::Username;
 use party_protocol::account::SuccessResponse;
 use party_protocol::friends::{
     BlockedPlayer, BlocksResponse, FriendRequestResponse, FriendsResponse, InvitesResponse,
     PartyInvite, UsernameRequest,
 };
 use party_protocol::party_access::{PartyAccessResponse, SetPartyAccessRequest};
-use party_protocol::{ErrorCode, Username};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::extract::{ApiJson, ApiPath};
 use super::party::PartyPlayer;
 use super::state::AppState;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::realtime::player_socket;
 use crate::service::AuthPlayer;
 
@@ -186,16 +186,7 @@ pub async fn player_socket(
     query: Result<Query<PlayerWsQuery>, QueryRejection>,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response> {
-    let upgrade = upgrade.map_err(|rejection| {
-        Error::api(
-            ErrorCode::InvalidUpgrade,
-            format!(
-                "This route only takes a WebSocket upgrade: {}.",
-                rejection.body_text()
-            ),
-        )
-    })?;
-    let Query(query) = query.map_err(|rejection| Error::invalid_request(rejection.body_text()))?;
+    let (upgrade, query) = super::party::upgrade_request(query, upgrade)?;
     Ok(player_socket::upgrade(
         upgrade,
         state.game,

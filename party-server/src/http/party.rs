@@ -243,8 +243,8 @@ pub async fn socket(
     ))
 }
 
-/// The checks every socket route makes before its upgrade (players' and
-/// spectators'): Party Mode on, a valid upgrade, a valid query.
+/// The checks every party socket route makes before its upgrade (players'
+/// and spectators'): Party Mode on, then [`upgrade_request`].
 pub(super) fn socket_request(
     state: &AppState,
     query: Result<Query<WsQuery>, QueryRejection>,
@@ -256,6 +256,15 @@ pub(super) fn socket_request(
             "Party Mode is switched off on this server.",
         ));
     }
+    upgrade_request(query, upgrade)
+}
+
+/// The checks of any socket route (party or player): a valid upgrade, a
+/// valid query, each refused with its own code.
+pub(super) fn upgrade_request<Q>(
+    query: Result<Query<Q>, QueryRejection>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Result<(WebSocketUpgrade, Q)> {
     let upgrade = upgrade.map_err(|rejection| {
         Error::api(
             ErrorCode::InvalidUpgrade,
