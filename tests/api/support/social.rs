@@ -3,15 +3,12 @@
 
 use std::time::Duration;
 
-use futures::StreamExt;
 use party_protocol::friends::{
     FriendRequestOutcome, FriendRequestResponse, FriendsResponse, PlayerMessage,
 };
 use serde_json::json;
-use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
+use super::ws::{Ended, Socket, next_text};
 use super::{Player, Reply, TestApp};
 
 /// `who` asks `whom` to be friends.
@@ -41,26 +38,20 @@ pub async fn friends(app: &TestApp, who: &Player) -> FriendsResponse {
 
 /// A client of the player socket.
 pub struct PlayerSocket {
-    stream: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    stream: Socket,
 }
 
 impl TestApp {
     /// Connects to the player socket with `token` (none: no `token` in the URL).
     pub async fn player_socket_raw(&self, token: Option<&str>) -> PlayerSocket {
-        let base = self
-            .base
-            .replacen("http://", "ws://", 1)
-            .replacen("https://", "wss://", 1);
+        let base = self.ws_base();
         let url = match token {
             Some(token) => format!("{base}/player/ws?token={token}"),
             None => format!("{base}/player/ws"),
         };
-        let connector = self.tls_config().map(tokio_tungstenite::Connector::Rustls);
-        let (stream, _) =
-            tokio_tungstenite::connect_async_tls_with_config(&url, None, false, connector)
-                .await
-                .expect("websocket handshake");
-        PlayerSocket { stream }
+        PlayerSocket {
+            stream: self.ws_open(&url).await,
+        }
     }
 
     /// Opens `who`'s player socket and reads its `hello`.
@@ -81,34 +72,20 @@ impl PlayerSocket {
     /// The next message within `wait` (`None`: nothing came, or it closed).
     pub async fn next(&mut self, wait: Duration) -> Option<PlayerMessage> {
         let deadline = tokio::time::Instant::now() + wait;
-        loop {
-            let frame = tokio::time::timeout_at(deadline, self.stream.next())
-                .await
-                .ok()??;
-            match frame {
-                Ok(Message::Text(text)) => {
-                    return Some(
-                        serde_json::from_str(text.as_str())
-                            .unwrap_or_else(|e| panic!("bad player message {text}: {e}")),
-                    );
-                }
-                Ok(Message::Close(_)) | Err(_) => return None,
-                Ok(_) => {}
-            }
-        }
+        next_text(&mut self.stream, deadline)
+            .await
+            .ok()
+            .map(|(_, msg)| msg)
     }
 
     /// The close code the server ends the socket with, within `wait`.
     pub async fn close_code(&mut self, wait: Duration) -> Option<u16> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
-            let frame = tokio::time::timeout_at(deadline, self.stream.next())
-                .await
-                .ok()??;
-            match frame {
-                Ok(Message::Close(frame)) => return frame.map(|f| u16::from(f.code)),
+            match next_text::<serde_json::Value>(&mut self.stream, deadline).await {
                 Ok(_) => {}
-                Err(_) => return None,
+                Err(Ended::Closed(code)) => return code,
+                Err(Ended::TimedOut) => return None,
             }
         }
     }

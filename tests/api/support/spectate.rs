@@ -5,21 +5,19 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use futures::{SinkExt, StreamExt};
+use futures::SinkExt;
 use party_protocol::SessionId;
 use party_protocol::party_ws::{ServerEvent, ServerMessage};
 use party_protocol::spectate::{SpectatorSocketMessage, SpectatorStatusResponse};
 use serde_json::{Value, json};
-use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use super::ws::Ended;
+use super::ws::{Ended, Socket, next_text};
 use super::{Player, Reply, TestApp};
 
 /// A spectator socket client.
 pub struct SpectatorClient {
-    pub stream: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    pub stream: Socket,
     /// Every message after the `hello`: the text as received, and parsed.
     pub received: Vec<(String, SpectatorSocketMessage)>,
     pub hello: bool,
@@ -65,11 +63,7 @@ impl TestApp {
     }
 
     pub fn spectator_ws_url(&self, session: SessionId, token: Option<&str>) -> String {
-        let base = self
-            .base
-            .replacen("http://", "ws://", 1)
-            .replacen("https://", "wss://", 1);
-        let mut url = format!("{base}/party/{session}/spectate/ws");
+        let mut url = format!("{}/party/{session}/spectate/ws", self.ws_base());
         if let Some(token) = token {
             let _ = write!(url, "?token={token}");
         }
@@ -84,13 +78,8 @@ impl TestApp {
     }
 
     pub async fn spectator_connect_raw(&self, url: &str) -> SpectatorClient {
-        let connector = self.tls_config().map(tokio_tungstenite::Connector::Rustls);
-        let (stream, _) =
-            tokio_tungstenite::connect_async_tls_with_config(url, None, false, connector)
-                .await
-                .expect("websocket handshake");
         SpectatorClient {
-            stream,
+            stream: self.ws_open(url).await,
             received: Vec::new(),
             hello: false,
         }
@@ -103,33 +92,21 @@ impl SpectatorClient {
     pub async fn next(&mut self, wait: Duration) -> Result<SpectatorSocketMessage, Ended> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
-            let Ok(frame) = tokio::time::timeout_at(deadline, self.stream.next()).await else {
-                return Err(Ended::TimedOut);
-            };
-            match frame {
-                Some(Ok(Message::Text(text))) => {
-                    let msg: SpectatorSocketMessage = serde_json::from_str(text.as_str())
-                        .unwrap_or_else(|e| panic!("bad spectator message {text}: {e}"));
-                    if let SpectatorSocketMessage::Party(ServerMessage {
-                        event: ServerEvent::Hello { protocol_version },
-                        ..
-                    }) = &msg
-                    {
-                        assert!(!self.hello, "a second hello: {text}");
-                        assert_eq!(*protocol_version, party_protocol::PROTOCOL_VERSION);
-                        self.hello = true;
-                        continue;
-                    }
-                    assert!(self.hello, "the socket did not open with hello: {text}");
-                    self.received.push((text.to_string(), msg.clone()));
-                    return Ok(msg);
-                }
-                Some(Ok(Message::Close(frame))) => {
-                    return Err(Ended::Closed(frame.map(|f| u16::from(f.code))));
-                }
-                Some(Ok(_)) => {}
-                Some(Err(_)) | None => return Err(Ended::Closed(None)),
+            let (text, msg): (String, SpectatorSocketMessage) =
+                next_text(&mut self.stream, deadline).await?;
+            if let SpectatorSocketMessage::Party(ServerMessage {
+                event: ServerEvent::Hello { protocol_version },
+                ..
+            }) = &msg
+            {
+                assert!(!self.hello, "a second hello: {text}");
+                assert_eq!(*protocol_version, party_protocol::PROTOCOL_VERSION);
+                self.hello = true;
+                continue;
             }
+            assert!(self.hello, "the socket did not open with hello: {text}");
+            self.received.push((text, msg.clone()));
+            return Ok(msg);
         }
     }
 

@@ -6,6 +6,7 @@ use std::time::Duration;
 use futures::{SinkExt, StreamExt};
 use party_protocol::SessionId;
 use party_protocol::party_ws::{ServerEvent, ServerMessage};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
@@ -14,8 +15,11 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use super::{Player, TestApp};
 
+/// An open WebSocket to the test server (plain or TLS).
+pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
 pub struct WsClient {
-    pub stream: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    pub stream: Socket,
     /// Every server message received, in order (the opening `hello` aside).
     pub received: Vec<ServerMessage>,
     /// Whether the opening `hello` came.
@@ -30,12 +34,25 @@ pub enum Ended {
 }
 
 impl TestApp {
-    pub fn ws_url(&self, session: SessionId, token: Option<&str>, since: Option<i64>) -> String {
-        let base = self
-            .base
+    /// The API's base URL as a `ws://` or `wss://` one.
+    pub fn ws_base(&self) -> String {
+        self.base
             .replacen("http://", "ws://", 1)
-            .replacen("https://", "wss://", 1);
-        let mut url = format!("{base}/party/{session}/ws");
+            .replacen("https://", "wss://", 1)
+    }
+
+    /// Opens a WebSocket to `url` (trusting the test CA over TLS).
+    pub async fn ws_open(&self, url: &str) -> Socket {
+        let connector = self.tls_config().map(tokio_tungstenite::Connector::Rustls);
+        let (stream, _) =
+            tokio_tungstenite::connect_async_tls_with_config(url, None, false, connector)
+                .await
+                .expect("websocket handshake");
+        stream
+    }
+
+    pub fn ws_url(&self, session: SessionId, token: Option<&str>, since: Option<i64>) -> String {
+        let mut url = format!("{}/party/{session}/ws", self.ws_base());
         let mut sep = '?';
         if let Some(token) = token {
             let _ = write!(url, "{sep}token={token}");
@@ -67,13 +84,8 @@ impl TestApp {
     }
 
     pub async fn ws_connect_raw(&self, url: &str) -> WsClient {
-        let connector = self.tls_config().map(tokio_tungstenite::Connector::Rustls);
-        let (stream, _) =
-            tokio_tungstenite::connect_async_tls_with_config(url, None, false, connector)
-                .await
-                .expect("websocket handshake");
         WsClient {
-            stream,
+            stream: self.ws_open(url).await,
             received: Vec::new(),
             hello: false,
         }
@@ -85,31 +97,19 @@ impl WsClient {
     pub async fn next(&mut self, wait: Duration) -> Result<ServerMessage, Ended> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
-            let Ok(frame) = tokio::time::timeout_at(deadline, self.stream.next()).await else {
-                return Err(Ended::TimedOut);
-            };
-            match frame {
-                Some(Ok(Message::Text(text))) => {
-                    let msg: ServerMessage = serde_json::from_str(text.as_str())
-                        .unwrap_or_else(|e| panic!("bad server message {text}: {e}"));
-                    // Every socket opens with exactly one hello carrying our
-                    // protocol version; it is checked here, not handed on.
-                    if let ServerEvent::Hello { protocol_version } = msg.event {
-                        assert!(!self.hello, "a second hello: {text}");
-                        assert_eq!(protocol_version, party_protocol::PROTOCOL_VERSION);
-                        self.hello = true;
-                        continue;
-                    }
-                    assert!(self.hello, "the socket did not open with hello: {text}");
-                    self.received.push(msg.clone());
-                    return Ok(msg);
-                }
-                Some(Ok(Message::Close(frame))) => {
-                    return Err(Ended::Closed(frame.map(|f| u16::from(f.code))));
-                }
-                Some(Ok(_)) => {}
-                Some(Err(_)) | None => return Err(Ended::Closed(None)),
+            let (text, msg): (String, ServerMessage) =
+                next_text(&mut self.stream, deadline).await?;
+            // Every socket opens with exactly one hello carrying our
+            // protocol version; it is checked here, not handed on.
+            if let ServerEvent::Hello { protocol_version } = msg.event {
+                assert!(!self.hello, "a second hello: {text}");
+                assert_eq!(protocol_version, party_protocol::PROTOCOL_VERSION);
+                self.hello = true;
+                continue;
             }
+            assert!(self.hello, "the socket did not open with hello: {text}");
+            self.received.push(msg.clone());
+            return Ok(msg);
         }
     }
 
@@ -151,5 +151,30 @@ impl WsClient {
                 reason: "bye".into(),
             }))
             .await;
+    }
+}
+
+/// The next text frame before `deadline`, as received and parsed (other
+/// frames skipped; a close or a broken stream ends it).
+pub async fn next_text<M: DeserializeOwned>(
+    stream: &mut Socket,
+    deadline: tokio::time::Instant,
+) -> Result<(String, M), Ended> {
+    loop {
+        let Ok(frame) = tokio::time::timeout_at(deadline, stream.next()).await else {
+            return Err(Ended::TimedOut);
+        };
+        match frame {
+            Some(Ok(Message::Text(text))) => {
+                let msg = serde_json::from_str(text.as_str())
+                    .unwrap_or_else(|e| panic!("bad socket message {text}: {e}"));
+                return Ok((text.to_string(), msg));
+            }
+            Some(Ok(Message::Close(frame))) => {
+                return Err(Ended::Closed(frame.map(|f| u16::from(f.code))));
+            }
+            Some(Ok(_)) => {}
+            Some(Err(_)) | None => return Err(Ended::Closed(None)),
+        }
     }
 }
