@@ -483,7 +483,86 @@ async fn play_again_keeps_the_access_mode(backend: Backend) {
         .ok::<PartySessionResponse>();
 }
 
+/// The host changes the password while players join with the old one, all
+/// at once: the change and each join are ordered by the party's lock, so
+/// the events show every admitted player joining before the change, and a
+/// join checked against the old hash is refused once the new one is in.
+async fn a_password_change_racing_joins_admits_nobody_after_it(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let players = app.guests(8).await;
+    let lobby = create(
+        &app,
+        &players[0],
+        json!({ "password": SECRET, "max_players": 8 }),
+    )
+    .await;
+    let before = money(&app, &players).await;
+    let mut host_ws = app.ws_connect(&players[0], lobby.session_id, None).await;
+    host_ws
+        .next(Duration::from_secs(3))
+        .await
+        .expect("snapshot");
+    let code = lobby.party_code.as_str();
+    let joins = futures::future::join_all(
+        players[1..]
+            .iter()
+            .map(|p| join_with(&app, p, code, SECRET)),
+    );
+    let change = set_access(
+        &app,
+        &players[0],
+        &lobby,
+        json!({ "access": "password", "password": "a new secret" }),
+    );
+    let (replies, changed) = tokio::join!(joins, change);
+    changed.ok::<PartyAccessResponse>();
+    let mut admitted = 0;
+    for reply in replies {
+        if reply.status.is_success() {
+            admitted += 1;
+        } else {
+            reply.err(ErrorCode::PartyPasswordInvalid);
+        }
+    }
+    // The host's socket orders the joins and the change.
+    let mut joined_at = Vec::new();
+    let mut changed_at = None;
+    while joined_at.len() < admitted || changed_at.is_none() {
+        let msg = host_ws
+            .next(Duration::from_secs(5))
+            .await
+            .expect("every join and the change reach the host");
+        match msg.event {
+            ServerEvent::PlayerJoined { .. } => joined_at.push(msg.seq),
+            ServerEvent::AccessChanged { access } => {
+                assert_eq!(access, PartyAccess::Password);
+                changed_at = Some(msg.seq);
+            }
+            _ => {}
+        }
+    }
+    let changed_at = changed_at.unwrap_or_default();
+    assert!(
+        joined_at.iter().all(|&seq| seq < changed_at),
+        "joined at {joined_at:?}, the password changed at {changed_at}"
+    );
+    let seen = status(&app, lobby.session_id, &players[0]).await;
+    assert_eq!(seen.participants.len(), 1 + admitted);
+    // Refused joins moved nothing; the new password admits.
+    assert_eq!(money(&app, &players).await, before);
+    if let Some(late) = players[1..]
+        .iter()
+        .find(|p| !seen.participants.iter().any(|q| q.player_id == p.id))
+    {
+        join_with(&app, late, code, "a new secret")
+            .await
+            .ok::<PartySessionResponse>();
+    }
+    app.assert_conserved().await;
+}
+
 on_both_backends!(
+    a_password_change_racing_joins_admits_nobody_after_it,
     play_again_keeps_the_access_mode,
     private_parties_are_watched_with_the_password_or_an_invite,
     the_player_socket_wants_a_live_token,

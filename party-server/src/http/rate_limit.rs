@@ -65,9 +65,18 @@ impl RateLimits {
 }
 
 fn check<K: Hash + Eq + Clone>(limiter: &DefaultKeyedRateLimiter<K>, key: &K) -> Result<()> {
+    check_key(limiter, key).map_err(Error::rate_limited)
+}
+
+/// Takes one from `key`'s quota, or says in how many whole seconds (at
+/// least one) the next is allowed: the `Retry-After` of `429 rate_limited`.
+pub fn check_key<K: Hash + Eq + Clone>(
+    limiter: &DefaultKeyedRateLimiter<K>,
+    key: &K,
+) -> std::result::Result<(), u64> {
     limiter.check_key(key).map_err(|not_until| {
         let wait = not_until.wait_time_from(DefaultClock::default().now());
-        Error::rate_limited(wait.as_secs() + u64::from(wait.subsec_nanos() > 0))
+        (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
     })
 }
 

@@ -4,14 +4,18 @@
 //! sockets themselves are served by [`super::spectator`].
 
 use std::collections::HashMap;
+use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use party_protocol::PlayerId;
 use tokio::sync::broadcast;
 use tokio::time::Instant;
 use uuid::Uuid;
+
+use crate::http::rate_limit::check_key;
 
 /// Chat messages buffered per party before a slow spectator misses some
 /// (chat is not an event: nothing is replayed, a lagging socket skips on).
@@ -23,10 +27,8 @@ const SNAPSHOT_FRESH: Duration = Duration::from_secs(1);
 /// then one more every [`CHAT_REFILL_MS`] milliseconds.
 pub const CHAT_BURST: u32 = 3;
 pub const CHAT_REFILL_MS: u64 = 2000;
-
-fn elapsed_ms(now: Instant, then: Instant) -> u64 {
-    u64::try_from(now.duration_since(then).as_millis()).unwrap_or(u64::MAX)
-}
+/// Budgets kept before the ones back at full are forgotten.
+const CHAT_BUDGETS_KEPT: usize = 10_000;
 
 /// A spectator `session_update`, serialized once for the sockets opening
 /// within [`SNAPSHOT_FRESH`].
@@ -38,14 +40,29 @@ struct Snapshot {
 }
 
 /// What this instance keeps for the spectators of its parties.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Spectators {
     chat: Mutex<HashMap<Uuid, broadcast::Sender<Arc<str>>>>,
-    /// Per (party, spectator): chat budget left (ms) and when it was counted.
-    chat_budget: Mutex<HashMap<(Uuid, PlayerId), (u64, Instant)>>,
+    /// The chat budget of each (party, spectator).
+    chat_budget: DefaultKeyedRateLimiter<(Uuid, PlayerId)>,
     /// The last spectator snapshot built per party.
     snapshots: Mutex<HashMap<Uuid, Snapshot>>,
     open: AtomicUsize,
+}
+
+impl Default for Spectators {
+    fn default() -> Self {
+        let burst = NonZeroU32::new(CHAT_BURST).unwrap_or(NonZeroU32::MIN);
+        let quota = Quota::with_period(Duration::from_millis(CHAT_REFILL_MS))
+            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+            .allow_burst(burst);
+        Spectators {
+            chat: Mutex::default(),
+            chat_budget: RateLimiter::keyed(quota),
+            snapshots: Mutex::default(),
+            open: AtomicUsize::new(0),
+        }
+    }
 }
 
 impl Spectators {
@@ -81,27 +98,13 @@ impl Spectators {
     }
 
     /// Takes one chat message from the spectator's budget, or says how
-    /// many seconds until the next one is allowed. The budget is counted in
-    /// milliseconds of refill: a message costs [`CHAT_REFILL_MS`].
+    /// many whole seconds until the next one is allowed.
     pub fn allow_chat(&self, party: Uuid, player: PlayerId) -> std::result::Result<(), u64> {
-        let now = Instant::now();
-        let full = u64::from(CHAT_BURST) * CHAT_REFILL_MS;
-        let Ok(mut budgets) = self.chat_budget.lock() else {
-            return Ok(());
-        };
-        // Forget refilled budgets now and then, so the map stays small.
-        if budgets.len() > 10_000 {
-            budgets.retain(|_, (_, at)| elapsed_ms(now, *at) < full);
+        // Forget budgets back at full now and then, so the map stays small.
+        if self.chat_budget.len() > CHAT_BUDGETS_KEPT {
+            self.chat_budget.retain_recent();
         }
-        let (budget, at) = budgets.entry((party, player)).or_insert((full, now));
-        *budget = budget.saturating_add(elapsed_ms(now, *at)).min(full);
-        *at = now;
-        if *budget >= CHAT_REFILL_MS {
-            *budget -= CHAT_REFILL_MS;
-            Ok(())
-        } else {
-            Err((CHAT_REFILL_MS - *budget).div_ceil(1000).max(1))
-        }
+        check_key(&self.chat_budget, &(party, player))
     }
 
     pub(super) fn socket_opened(&self) {
