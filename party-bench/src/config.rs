@@ -22,6 +22,10 @@ pub enum Profile {
     /// SSH sessions against a running `party-tui host --serve-only`:
     /// memory per session and CPU while idle and while active.
     Ssh,
+    /// One party of 8 watched by 10,000 spectator sockets, played once:
+    /// every spectator must receive every event; spectator fan-out and
+    /// server memory per spectator are measured.
+    Spectators,
 }
 
 /// What the `ssh` profile is asked to do.
@@ -69,6 +73,10 @@ pub struct LoadConfig {
     /// Parties per step (smoke and standard); capacity uses `ramp`.
     pub parties: usize,
     pub players: usize,
+    /// Spectators per party (any profile; the `spectators` profile: 10,000).
+    pub spectators: usize,
+    /// The p99 spectator fan-out a step must stay under.
+    pub spectator_target_p99_ms: f64,
     /// One action per player per interval.
     pub interval: Duration,
     pub prompts_per_player: i64,
@@ -104,6 +112,8 @@ impl LoadConfig {
             profile,
             parties: 50,
             players: 8,
+            spectators: 0,
+            spectator_target_p99_ms: 250.0,
             interval: Duration::from_secs(5),
             prompts_per_player: 1,
             votes_per_player: 3,
@@ -127,6 +137,13 @@ impl LoadConfig {
                 ..base
             },
             Profile::Standard | Profile::Ssh => base,
+            Profile::Spectators => LoadConfig {
+                parties: 1,
+                spectators: 10_000,
+                interval: Duration::from_secs(1),
+                continuous: false,
+                ..base
+            },
             Profile::Capacity => LoadConfig {
                 max_seconds: 1800,
                 ..base

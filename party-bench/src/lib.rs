@@ -39,7 +39,9 @@ use tokio::time::Instant;
 use client::Http;
 pub use config::{LoadConfig, Profile};
 use probe::{Peak, Probe};
-pub use report::{Capacity, LoadReport, MemoryReport, StepReport, step_table, summary};
+pub use report::{
+    Capacity, LoadReport, MemoryReport, SpectatorReport, StepReport, step_table, summary,
+};
 use report::{round2, verdict};
 use stats::Recorder;
 pub use swarm::Gauge;
@@ -65,12 +67,24 @@ pub async fn run_step(
     let step_config = swarm::StepConfig {
         parties,
         players: cfg.players,
+        spectators: cfg.spectators,
         interval: cfg.interval,
         create: cfg.create_request(),
         deadline,
         mode: cfg.mode(),
     };
-    let outcome = swarm::run_step(&http, &step_config, Arc::new(Gauge::default()), seed).await;
+    // Once every spectator of a single wave watches, the server's memory
+    // is read: what the spectators cost (see `SpectatorReport`).
+    let signals = swarm::SpectatorSignals::default();
+    let spectating = spectator_memory(&probe, &signals, &step_config);
+    let playing = swarm::run_step(
+        &http,
+        &step_config,
+        Arc::new(Gauge::default()),
+        signals.clone(),
+        seed,
+    );
+    let (outcome, spectating) = tokio::join!(playing, spectating);
     // Over the whole step, warm-up included: CPU has no window of its own.
     let cpu = cpu::CpuReport::between(&cpu_before, &cpu::CpuSample::now(cfg.server_pid));
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -115,12 +129,40 @@ pub async fn run_step(
         },
         cpu,
         measured,
+        spectators: None,
         held: false,
         broken_by: Vec::new(),
     };
-    report.broken_by = verdict(&report, cfg.target_p99_ms);
+    report.spectators = (cfg.spectators > 0)
+        .then(|| SpectatorReport::new(cfg.spectators, parties, &outcome, spectating));
+    report.broken_by = verdict(&report, cfg.target_p99_ms, cfg.spectator_target_p99_ms);
     report.held = report.broken_by.is_empty();
     report
+}
+
+/// In `Once` mode with spectators: the server's memory once every
+/// spectator guest is signed up, and once all of them watch (None
+/// otherwise, or if they never all settle before the deadline).
+async fn spectator_memory(
+    probe: &Probe,
+    signals: &swarm::SpectatorSignals,
+    step: &swarm::StepConfig,
+) -> Option<(probe::Memory, probe::Memory)> {
+    let all = step.parties * step.spectators;
+    if all == 0 || step.mode != swarm::Mode::Once {
+        return None;
+    }
+    let (mut signed_up, mut settled) = (signals.signed_up.subscribe(), signals.settled.subscribe());
+    tokio::time::timeout_at(step.deadline, signed_up.wait_for(|done| *done))
+        .await
+        .ok()?
+        .ok()?;
+    let before = probe.read().await;
+    tokio::time::timeout_at(step.deadline, settled.wait_for(|n| *n >= all))
+        .await
+        .ok()?
+        .ok()?;
+    Some((before, probe.read().await))
 }
 
 /// Runs a profile. `progress` gets each step's table as it finishes.
@@ -135,7 +177,7 @@ pub async fn run(cfg: &LoadConfig, mut progress: impl FnMut(&StepReport)) -> Loa
     match cfg.profile {
         // Not a load of parties: `ssh::run` measures it.
         Profile::Ssh => {}
-        Profile::Smoke | Profile::Standard => {
+        Profile::Smoke | Profile::Standard | Profile::Spectators => {
             let step = run_step(cfg, cfg.parties, deadline, 0).await;
             progress(&step);
             steps.push(step);

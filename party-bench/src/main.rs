@@ -39,7 +39,8 @@ struct LoadArgs {
     #[arg(long, env = "PARTY_CA_CERT", value_name = "FILE")]
     ca_cert: Option<PathBuf>,
     /// smoke (seconds, fails on errors or lost events), standard, capacity,
-    /// or ssh (sessions on a `party-tui host --serve-only`, see --ssh).
+    /// spectators (one party of 8 watched by 10,000 spectator sockets), or
+    /// ssh (sessions on a `party-tui host --serve-only`, see --ssh).
     #[arg(long, value_enum, default_value_t = Profile::Smoke)]
     profile: Profile,
     /// ssh profile: the host's SSH address (this machine only), e.g. 127.0.0.1:2222.
@@ -54,6 +55,14 @@ struct LoadArgs {
     /// Players per party (3–8).
     #[arg(long)]
     players: Option<usize>,
+    /// Spectators watching each party over the read-only socket (any load
+    /// profile; 0–10,000; the spectators profile: 10,000). Raise the open
+    /// file limit (`ulimit -n`) of the bench and the server to match.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(0..=10_000))]
+    spectators: Option<u16>,
+    /// The p99 spectator fan-out (ms) a step must stay under (default 250).
+    #[arg(long)]
+    spectator_target_p99_ms: Option<f64>,
     /// Seconds between a player's actions, 0.01–600 (ssh profile: keys; default 0.5).
     #[arg(long, value_parser = seconds_in(0.01, 600.0))]
     interval: Option<f64>,
@@ -219,6 +228,12 @@ async fn load_main(a: LoadArgs) -> ExitCode {
     }
     if let Some(s) = a.interval {
         cfg.interval = Duration::from_secs_f64(s);
+    }
+    if let Some(n) = a.spectators {
+        cfg.spectators = usize::from(n);
+    }
+    if let Some(t) = a.spectator_target_p99_ms {
+        cfg.spectator_target_p99_ms = t;
     }
     if let Some(p) = a.prompts {
         cfg.prompts_per_player = p;

@@ -9,6 +9,7 @@ use crate::config::Profile;
 use crate::cpu::CpuReport;
 use crate::probe::Memory;
 use crate::stats::{self, Measured};
+use crate::swarm::StepOutcome;
 
 /// Memory around one step, in KiB.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -18,6 +19,58 @@ pub struct MemoryReport {
     pub after: Memory,
     /// (peak − before) / the most sockets open at once.
     pub per_connected_player_kib: Option<f64>,
+}
+
+/// The spectators of one step.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SpectatorReport {
+    pub per_party: usize,
+    pub total: usize,
+    /// Spectators that watched their party to its end without a gap.
+    pub completed: usize,
+    /// Spectators that could not watch, missed an event or the end.
+    pub failed: usize,
+    /// Continuous: spectators of parties cut by the window's end.
+    pub cut: usize,
+    pub sockets_peak: i64,
+    /// Server memory once every spectator guest was signed up, and once
+    /// all of them watched (one party played once only).
+    pub memory_signed_up: Option<Memory>,
+    pub memory_watching: Option<Memory>,
+    /// (watching − signed up) / spectators watching: what a spectator's
+    /// socket and its seat in the party cost the server.
+    pub per_spectator_kib: Option<f64>,
+}
+
+impl SpectatorReport {
+    pub(crate) fn new(
+        per_party: usize,
+        parties: usize,
+        outcome: &StepOutcome,
+        memory: Option<(Memory, Memory)>,
+    ) -> Self {
+        let (signed_up, watching) = memory.unzip();
+        let per_spectator = match (
+            watching.and_then(|m| m.kib()),
+            signed_up.and_then(|m| m.kib()),
+        ) {
+            (Some(w), Some(b)) if outcome.spectator_sockets_peak > 0 => Some(round2(
+                w.saturating_sub(b) as f64 / outcome.spectator_sockets_peak as f64,
+            )),
+            _ => None,
+        };
+        SpectatorReport {
+            per_party,
+            total: per_party * parties,
+            completed: outcome.spectators_completed,
+            failed: outcome.spectators_failed,
+            cut: outcome.spectators_cut,
+            sockets_peak: outcome.spectator_sockets_peak,
+            memory_signed_up: signed_up,
+            memory_watching: watching,
+            per_spectator_kib: per_spectator,
+        }
+    }
 }
 
 /// One step: K parties of N players from sign-up to results.
@@ -50,6 +103,9 @@ pub struct StepReport {
     pub cpu: CpuReport,
     #[serde(flatten)]
     pub measured: Measured,
+    /// With `--spectators`: how they fared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spectators: Option<SpectatorReport>,
     /// No error, no lost event, every party completed, and both p99s
     /// under the target.
     pub held: bool,
@@ -66,7 +122,12 @@ impl StepReport {
         } else {
             self.parties_completed > 0
         };
-        self.measured.error_total() == 0 && self.measured.lost_events == 0 && all_done
+        let spectators_done = self.spectators.as_ref().is_none_or(|s| s.failed == 0);
+        self.measured.error_total() == 0
+            && self.measured.lost_events == 0
+            && self.measured.spectator_lost_events == 0
+            && all_done
+            && spectators_done
     }
 }
 
@@ -105,7 +166,7 @@ pub(crate) fn round2(x: f64) -> f64 {
 }
 
 /// What broke in a step (empty: it held).
-pub(crate) fn verdict(r: &StepReport, target_ms: f64) -> Vec<String> {
+pub(crate) fn verdict(r: &StepReport, target_ms: f64, spectator_target_ms: f64) -> Vec<String> {
     let m = &r.measured;
     let mut broken = Vec::new();
     if m.error_total() > 0 {
@@ -134,6 +195,23 @@ pub(crate) fn verdict(r: &StepReport, target_ms: f64) -> Vec<String> {
             "p99 fan-out {:.1} ms > {target_ms} ms",
             m.fanout.p99_ms
         ));
+    }
+    if let Some(sp) = &r.spectators {
+        if m.spectator_lost_events > 0 {
+            broken.push(format!(
+                "{} events lost by spectators",
+                m.spectator_lost_events
+            ));
+        }
+        if sp.failed > 0 {
+            broken.push(format!("{} of {} spectators failed", sp.failed, sp.total));
+        }
+        if m.spectator_fanout.p99_ms > spectator_target_ms {
+            broken.push(format!(
+                "p99 spectator fan-out {:.1} ms > {spectator_target_ms} ms",
+                m.spectator_fanout.p99_ms
+            ));
+        }
     }
     broken
 }
@@ -188,6 +266,9 @@ pub fn step_table(s: &StepReport) -> String {
     row(&mut out, "all requests", &m.overall);
     row(&mut out, "(service)", &m.service);
     row(&mut out, "fan-out", &m.fanout);
+    if s.spectators.is_some() {
+        row(&mut out, "spect. fan-out", &m.spectator_fanout);
+    }
     let list = |map: &std::collections::BTreeMap<String, u64>| {
         if map.is_empty() {
             "none".to_owned()
@@ -219,6 +300,23 @@ pub fn step_table(s: &StepReport) -> String {
             .per_connected_player_kib
             .map_or("n/a".to_owned(), |k| format!("{k:.1} KiB"))
     );
+    if let Some(sp) = &s.spectators {
+        let _ = writeln!(
+            out,
+            "  spectators: {} per party, {} in all; watched to the end {}, failed {}, cut {}; sockets open at most {}",
+            sp.per_party, sp.total, sp.completed, sp.failed, sp.cut, sp.sockets_peak
+        );
+        let _ = writeln!(
+            out,
+            "  spectator events received {}, lost {}; server RSS KiB signed up {}, watching {}; per spectator {}",
+            m.spectator_events_received,
+            m.spectator_lost_events,
+            kib(sp.memory_signed_up.and_then(|m| m.kib())),
+            kib(sp.memory_watching.and_then(|m| m.kib())),
+            sp.per_spectator_kib
+                .map_or("n/a".to_owned(), |k| format!("{k:.1} KiB"))
+        );
+    }
     let pct = |x: Option<f64>| x.map_or("n/a".to_owned(), |p| format!("{p:.1} %"));
     let _ = writeln!(
         out,

@@ -79,6 +79,9 @@ struct Inner {
     service: Histogram<u64>,
     /// Fan-out latency of each event, to the last member that received it.
     fanout: Histogram<u64>,
+    spectator_fanout: Histogram<u64>,
+    spectator_events: u64,
+    spectator_lost: u64,
     errors: BTreeMap<String, u64>,
     retries: BTreeMap<String, u64>,
     lost_events: u64,
@@ -107,6 +110,9 @@ impl Recorder {
                 overall: histogram(),
                 service: histogram(),
                 fanout: histogram(),
+                spectator_fanout: histogram(),
+                spectator_events: 0,
+                spectator_lost: 0,
                 errors: BTreeMap::new(),
                 retries: BTreeMap::new(),
                 lost_events: 0,
@@ -179,17 +185,34 @@ impl Recorder {
         }
     }
 
+    /// Events a spectator never saw (a gap, or no `session_completed`).
+    pub fn spectator_lost(&self, n: u64) {
+        if n > 0 {
+            self.with(|i| i.spectator_lost += n);
+        }
+    }
+
     pub fn stall(&self) {
         self.with(|i| i.stalls += 1);
     }
 
-    /// One party's events: the largest receipt delay of each (party, seq).
-    pub fn fanout(&self, per_event_max_us: impl IntoIterator<Item = u64>, received: u64) {
+    /// One party's events as `audience` received them: the largest
+    /// receipt delay of each (party, seq), and how many receipts.
+    pub fn fanout(
+        &self,
+        audience: Audience,
+        per_event_max_us: impl IntoIterator<Item = u64>,
+        received: u64,
+    ) {
         self.with(|i| {
+            let (histogram, count) = match audience {
+                Audience::Players => (&mut i.fanout, &mut i.events_received),
+                Audience::Spectators => (&mut i.spectator_fanout, &mut i.spectator_events),
+            };
             for us in per_event_max_us {
-                let _ = i.fanout.record(us.clamp(1, MAX_MICROS));
+                let _ = histogram.record(us.clamp(1, MAX_MICROS));
             }
-            i.events_received += received;
+            *count += received;
         });
     }
 
@@ -217,6 +240,9 @@ impl Recorder {
                 overall: Summary::of(&i.overall),
                 service: Summary::of(&i.service),
                 fanout: Summary::of(&i.fanout),
+                spectator_fanout: Summary::of(&i.spectator_fanout),
+                spectator_events_received: i.spectator_events,
+                spectator_lost_events: i.spectator_lost,
                 events_received: i.events_received,
                 lost_events: i.lost_events,
                 errors: i.errors.clone(),
@@ -246,6 +272,16 @@ pub struct Measured {
     pub events_received: u64,
     /// Events a socket never saw (a gap in its `seq`, or no `session_completed`).
     pub lost_events: u64,
+    /// Event fan-out to spectators: server timestamp → receipt by the
+    /// party's last spectator.
+    #[serde(default)]
+    pub spectator_fanout: Summary,
+    /// Event messages received over all spectator sockets.
+    #[serde(default)]
+    pub spectator_events_received: u64,
+    /// Events a spectator socket never saw.
+    #[serde(default)]
+    pub spectator_lost_events: u64,
     pub errors: BTreeMap<String, u64>,
     pub retries: BTreeMap<String, u64>,
     /// Times a player waited several ticks and asked for the status.
@@ -256,6 +292,13 @@ impl Measured {
     pub fn error_total(&self) -> u64 {
         self.errors.values().sum()
     }
+}
+
+/// Who received a party's events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Players,
+    Spectators,
 }
 
 /// Per-party collection of fan-out delays: (seq → largest delay in µs).
@@ -277,7 +320,7 @@ impl PartyFanout {
     }
 
     /// Moves this party's numbers into the step's recorder.
-    pub fn flush_into(&self, recorder: &Recorder) {
+    pub fn flush_into(&self, recorder: &Recorder, audience: Audience) {
         let (events, received) = {
             let mut guard = match self.inner.lock() {
                 Ok(g) => g,
@@ -287,7 +330,7 @@ impl PartyFanout {
             guard.1 = 0;
             (std::mem::take(&mut guard.0), received)
         };
-        recorder.fanout(events.into_values(), received);
+        recorder.fanout(audience, events.into_values(), received);
     }
 }
 
@@ -386,7 +429,7 @@ mod tests {
         f.received(1, 2_000);
         f.received(1, 9_000);
         f.received(2, 1_000);
-        f.flush_into(&r);
+        f.flush_into(&r, Audience::Players);
         let m = r.snapshot();
         assert_eq!(m.fanout.count, 2);
         assert!((m.fanout.max_ms - 9.0).abs() < 0.01);

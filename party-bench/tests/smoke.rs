@@ -57,6 +57,41 @@ async fn the_smoke_profile_completes_every_party_without_errors_or_lost_events()
     assert!(json["steps"][0]["fanout"]["p99_ms"].is_number());
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn spectators_watch_every_party_to_its_end_and_miss_no_event() {
+    let tmp = tempfile::tempdir().unwrap();
+    let url = server(tmp.path()).await;
+    let mut cfg = LoadConfig::for_profile(Profile::Smoke, &url);
+    cfg.spectators = 5;
+    cfg.server_pid = Some(std::process::id());
+    let report = bench::run(&cfg, |_| {}).await;
+    let table = report
+        .steps
+        .iter()
+        .map(bench::step_table)
+        .collect::<String>();
+    assert!(report.passed, "{table}");
+    let step = &report.steps[0];
+    let spectators = step.spectators.as_ref().expect("a spectator report");
+    assert_eq!(spectators.total, cfg.parties * 5, "{table}");
+    assert_eq!(spectators.completed, spectators.total, "{table}");
+    assert_eq!(spectators.failed, 0, "{table}");
+    assert_eq!(spectators.sockets_peak, spectators.total as i64, "{table}");
+    assert_eq!(step.measured.spectator_lost_events, 0, "{table}");
+    assert_eq!(step.measured.latency["spectate"].count, 10, "{table}");
+    // The host started only once its spectators watched: they saw the
+    // game's events (the start and every phase), though not the joins
+    // that came before them.
+    let seen = step.measured.spectator_fanout.count;
+    assert!(seen > 0 && seen <= step.measured.fanout.count, "{table}");
+    assert!(step.measured.spectator_events_received >= 10 * 4, "{table}");
+    assert!(spectators.memory_watching.is_some(), "{table}");
+    assert!(spectators.per_spectator_kib.is_some(), "{table}");
+    // Players' numbers are as without spectators.
+    assert_eq!(step.parties_completed, cfg.parties, "{table}");
+    assert_eq!(step.connected_peak, (cfg.parties * cfg.players) as i64);
+}
+
 #[test]
 fn the_benchmark_refuses_other_machines() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_party-bench"))

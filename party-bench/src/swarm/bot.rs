@@ -14,7 +14,7 @@ use tokio::time::{Instant, sleep_until, timeout};
 use uuid::Uuid;
 
 use super::context::{Ctx, End, Mode, Party};
-use super::socket::{SharedView, lock, run_socket};
+use super::socket::{Role, SharedView, lock, run_socket};
 use crate::client::failure;
 use crate::stats::Recorder;
 
@@ -245,6 +245,7 @@ impl Bot {
                     self.api.clone(),
                     self.session,
                     self.view.clone(),
+                    Role::Player,
                 )));
                 self.stage = Stage::Ready;
                 Ok(())
@@ -289,7 +290,11 @@ impl Bot {
                 return;
             }
             None | Some(PartyPhase::Lobby) => {
-                if self.host && ready_count >= n && participants >= n {
+                if self.host
+                    && ready_count >= n
+                    && participants >= n
+                    && self.party.spectators_watching()
+                {
                     self.start(due).await;
                     true
                 } else {

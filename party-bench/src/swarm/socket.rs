@@ -14,7 +14,7 @@ use tokio::time::{Instant, timeout};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
-use super::context::{Ctx, Party};
+use super::context::{Ctx, Gauge, Party, Settled};
 use crate::stats::{PartyFanout, SeqTracker};
 
 /// Socket reconnections per player before giving up.
@@ -78,7 +78,8 @@ fn on_message(
     };
     let mut v = lock(view);
     match head.kind.as_str() {
-        "pong" | "hello" => return true,
+        // Not party events: replies, and what only spectators get.
+        "pong" | "hello" | "spectator_chat" | "read_only" => return true,
         "session_update" => {
             v.seq.snapshot(head.seq);
             if head.current_phase >= Some(PartyPhase::Results) {
@@ -112,17 +113,59 @@ fn on_message(
     !v.completed
 }
 
-/// The player's socket: connects with a fresh ws-token, follows the party
-/// until `session_completed`, and reconnects after its last `seq` if the
-/// connection drops (each drop counts as an error).
+/// Whose socket it is.
+#[derive(Debug, Clone)]
+pub(super) enum Role {
+    Player,
+    /// A spectator's read-only socket; its first snapshot settles the
+    /// spectator (the host may start).
+    Spectator(Arc<Settled>),
+}
+
+impl Role {
+    fn path(&self) -> &'static str {
+        match self {
+            Role::Player => "ws",
+            Role::Spectator(_) => "spectate/ws",
+        }
+    }
+
+    /// The request kind and the error prefix of this socket.
+    fn kind(&self) -> (&'static str, &'static str) {
+        match self {
+            Role::Player => ("ws_connect", "ws"),
+            Role::Spectator(_) => ("spectator_ws_connect", "spectator_ws"),
+        }
+    }
+
+    fn fanout<'a>(&self, party: &'a Party) -> &'a PartyFanout {
+        match self {
+            Role::Player => &party.fanout,
+            Role::Spectator(_) => &party.spectator_fanout,
+        }
+    }
+
+    fn gauge<'a>(&self, ctx: &'a Ctx) -> &'a Gauge {
+        match self {
+            Role::Player => &ctx.sockets,
+            Role::Spectator(_) => &ctx.spectator_sockets,
+        }
+    }
+}
+
+/// A player's or a spectator's socket: connects with a fresh ws-token,
+/// follows the party until `session_completed`, and reconnects after its
+/// last `seq` if the connection drops (each drop counts as an error).
 pub(super) async fn run_socket(
     ctx: Arc<Ctx>,
     party: Arc<Party>,
     api: ApiClient,
     session: SessionId,
     view: SharedView,
+    role: Role,
 ) {
     let rec = ctx.http.recorder().clone();
+    let (connect_kind, errors) = role.kind();
     let ws_root = ctx
         .http
         .root()
@@ -135,10 +178,10 @@ pub(super) async fn run_socket(
         .max_frame_size(Some(1 << 20));
     for attempt in 0..=WS_RECONNECTS {
         if attempt > 0 {
-            rec.error("ws:reconnect");
+            rec.error(format!("{errors}:reconnect"));
         }
         let Ok(t) = ctx.http.timed("ws_token", None, api.ws_token()).await else {
-            rec.error("ws_token:failed");
+            rec.error(format!("{errors}:ws_token_failed"));
             tokio::time::sleep(Duration::from_millis(500)).await;
             continue;
         };
@@ -146,7 +189,11 @@ pub(super) async fn run_socket(
             .seq
             .last()
             .map_or_else(String::new, |s| format!("&since={s}"));
-        let url = format!("{ws_root}/qf/party/{session}/ws?token={}{since}", t.token);
+        let url = format!(
+            "{ws_root}/qf/party/{session}/{}?token={}{since}",
+            role.path(),
+            t.token
+        );
         let sent = Instant::now();
         let connected = tokio_tungstenite::connect_async_tls_with_config(
             url.as_str(),
@@ -156,13 +203,13 @@ pub(super) async fn run_socket(
         )
         .await;
         let elapsed = sent.elapsed();
-        rec.request("ws_connect", sent, elapsed, elapsed);
+        rec.request(connect_kind, sent, elapsed, elapsed);
         let Ok((mut stream, _)) = connected else {
-            rec.error("ws:connect_failed");
+            rec.error(format!("{errors}:connect_failed"));
             tokio::time::sleep(Duration::from_millis(500)).await;
             continue;
         };
-        let open_socket = ctx.sockets.open();
+        let open_socket = role.gauge(&ctx).open();
         lock(&view).connected = true;
         let mut over = false;
         while let Some(frame) = stream.next().await {
@@ -170,7 +217,13 @@ pub(super) async fn run_socket(
                 Ok(Message::Text(text)) => {
                     let keep = rec.in_window(Instant::now());
                     let now = OffsetDateTime::now_utc();
-                    if !on_message(&view, &party.fanout, text.as_str(), now, keep) {
+                    let going = on_message(&view, role.fanout(&party), text.as_str(), now, keep);
+                    if let Role::Spectator(settled) = &role
+                        && lock(&view).seq.last().is_some()
+                    {
+                        settled.fire(&ctx, &party);
+                    }
+                    if !going {
                         over = true;
                         break;
                     }
@@ -188,7 +241,7 @@ pub(super) async fn run_socket(
         if over {
             return;
         }
-        rec.error("ws:closed");
+        rec.error(format!("{errors}:closed"));
     }
 }
 
@@ -240,7 +293,7 @@ mod tests {
         assert!(!on_message(&view, &fanout, done, at(3_001), true));
         assert!(lock(&view).completed);
         let rec = crate::stats::Recorder::new();
-        fanout.flush_into(&rec);
+        fanout.flush_into(&rec, crate::stats::Audience::Players);
         let m = rec.snapshot();
         assert_eq!(m.fanout.count, 3, "snapshots are not events");
         assert!((m.fanout.max_ms - 10.0).abs() < 0.05, "{:?}", m.fanout);
