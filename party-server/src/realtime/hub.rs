@@ -6,7 +6,7 @@
 //! newer events from the events table: a poke can never invent, lose or
 //! reorder an event, and duplicate pokes are harmless.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
 use party_protocol::PlayerId;
@@ -54,6 +54,47 @@ struct PartyChannel {
     /// The last sequence number broadcast; the async lock serializes
     /// pokes of one party so frames go out in order.
     last_seq: tokio::sync::Mutex<i64>,
+    /// The last frames broadcast, oldest first: a socket that subscribed
+    /// while events were in flight (or got a snapshot a moment old) fills
+    /// its gap from here rather than from the database. When thousands of
+    /// spectators open at once, that is thousands of reads saved on the
+    /// next event.
+    recent: Backlog,
+}
+
+/// The last [`CHANNEL_CAPACITY`] frames of a party: (seq, text).
+#[derive(Debug, Default)]
+struct Backlog(Mutex<VecDeque<(i64, Arc<str>)>>);
+
+impl Backlog {
+    fn push(&self, seq: i64, text: Arc<str>) {
+        if let Ok(mut frames) = self.0.lock() {
+            if frames.len() == CHANNEL_CAPACITY {
+                frames.pop_front();
+            }
+            frames.push_back((seq, text));
+        }
+    }
+
+    /// The frames after `after` and before `until`, if every one of them
+    /// is still here (`last` is the last seq broadcast).
+    fn between(&self, after: i64, until: i64, last: i64) -> Option<Vec<(i64, Arc<str>)>> {
+        let frames = self.0.lock().ok()?;
+        let oldest = frames.front().map_or(last + 1, |(seq, _)| *seq);
+        // Event seqs of a party are consecutive: the backlog holds the gap
+        // when it starts at or before the gap's first event, and the gap
+        // ends by what was broadcast.
+        if oldest > after + 1 || until - 1 > last {
+            return None;
+        }
+        Some(
+            frames
+                .iter()
+                .filter(|(seq, _)| *seq > after && *seq < until)
+                .cloned()
+                .collect(),
+        )
+    }
 }
 
 /// The fan-out of one server instance.
@@ -112,6 +153,7 @@ impl Hub {
             Arc::new(PartyChannel {
                 sender: broadcast::channel(CHANNEL_CAPACITY).0,
                 last_seq: tokio::sync::Mutex::new(current),
+                recent: Backlog::default(),
             })
         });
         Ok(channel.sender.subscribe())
@@ -153,9 +195,11 @@ impl Hub {
             for (seq, payload) in events {
                 // No receivers is fine: the next subscriber starts later.
                 let removes = removed_player(&payload);
+                let text: Arc<str> = payload.into();
+                channel.recent.push(seq, text.clone());
                 let _ = channel.sender.send(Frame {
                     seq,
-                    text: payload.into(),
+                    text,
                     removes,
                     gone: false,
                 });
@@ -165,6 +209,34 @@ impl Hub {
                 return Ok(());
             }
         }
+    }
+
+    /// The party's events after `after` and before `until`, in order: from
+    /// the frames kept in memory when they hold them all, else from the
+    /// event log. `None` when the log no longer holds them either (the
+    /// socket sends a snapshot instead).
+    pub async fn gap(
+        &self,
+        party: Uuid,
+        after: i64,
+        until: i64,
+    ) -> Result<Option<Vec<(i64, Arc<str>)>>> {
+        if let Some(channel) = self.channel(party) {
+            // `try_lock`: a poke in progress is broadcasting newer frames;
+            // the log answers then rather than waiting for it.
+            let last = channel.last_seq.try_lock().ok().map(|last| *last);
+            if let Some(frames) = last.and_then(|last| channel.recent.between(after, until, last)) {
+                metrics::counter!("ws_gaps_filled_from_memory_total").increment(1);
+                return Ok(Some(frames));
+            }
+        }
+        Ok(self.game.replay_events(party, after).await?.map(|events| {
+            events
+                .into_iter()
+                .filter(|(seq, _)| *seq < until)
+                .map(|(seq, text)| (seq, Arc::from(text)))
+                .collect()
+        }))
     }
 
     /// Pokes every party with listeners (after a lost LISTEN connection).
@@ -261,8 +333,38 @@ impl CommitHook for HubHook {
 
 #[cfg(test)]
 mod tests {
-    use super::removed_player;
+    use std::sync::Arc;
+
+    use super::{Backlog, CHANNEL_CAPACITY, removed_player};
     use party_protocol::PlayerId;
+
+    #[test]
+    fn the_backlog_fills_a_gap_only_when_it_holds_all_of_it() {
+        let backlog = Backlog::default();
+        let last = 10 + CHANNEL_CAPACITY as i64;
+        for seq in 1..=last {
+            backlog.push(seq, Arc::from(format!("event {seq}")));
+        }
+        // It keeps the last CHANNEL_CAPACITY frames: 11 onwards.
+        let seqs = |v: Option<Vec<(i64, Arc<str>)>>| {
+            v.map(|v| v.iter().map(|(s, _)| *s).collect::<Vec<_>>())
+        };
+        assert_eq!(seqs(backlog.between(10, 14, last)), Some(vec![11, 12, 13]));
+        assert_eq!(
+            seqs(backlog.between(last - 1, last + 1, last)),
+            Some(vec![last])
+        );
+        // Nothing missing between a socket's last event and the next frame.
+        assert_eq!(seqs(backlog.between(last, last + 1, last)), Some(vec![]));
+        // Event 10 is gone: the log must answer.
+        assert_eq!(seqs(backlog.between(9, 14, last)), None);
+        // Events not broadcast yet are not invented.
+        assert_eq!(seqs(backlog.between(last - 1, last + 3, last)), None);
+        // An empty backlog holds only the empty gap after the last broadcast.
+        let empty = Backlog::default();
+        assert_eq!(seqs(empty.between(5, 6, 5)), Some(vec![]));
+        assert_eq!(seqs(empty.between(4, 6, 5)), None);
+    }
 
     #[test]
     fn only_leave_and_kick_events_remove_their_player() {

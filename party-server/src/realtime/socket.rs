@@ -165,16 +165,13 @@ async fn serve(
         counted?;
         return close_with(&mut sink, close::TOO_MANY_SOCKETS).await;
     }
-    let outcome = pump(
-        &game,
+    let member = Member {
+        game: &game,
+        hub: &hub,
         session,
         player,
-        since,
-        &mut sink,
-        &mut stream,
-        &mut frames,
-    )
-    .await;
+    };
+    let outcome = pump(member, since, &mut sink, &mut stream, &mut frames).await;
     drop(frames);
     hub.release(session);
     hub.socket_closed(session, player);
@@ -231,16 +228,29 @@ async fn send(sink: &mut Sink, text: &str) -> std::result::Result<(), u16> {
     }
 }
 
-/// The socket's main loop. `Err(code)` asks for a close with that code (0: none).
-async fn pump(
-    game: &Game,
+/// Whose socket it is, and where its party's events come from.
+#[derive(Clone, Copy)]
+struct Member<'a> {
+    game: &'a Game,
+    hub: &'a Hub,
     session: Uuid,
     player: PlayerId,
+}
+
+/// The socket's main loop. `Err(code)` asks for a close with that code (0: none).
+async fn pump(
+    member: Member<'_>,
     since: Option<i64>,
     sink: &mut Sink,
     stream: &mut Stream,
     frames: &mut tokio::sync::broadcast::Receiver<super::hub::Frame>,
 ) -> std::result::Result<(), u16> {
+    let Member {
+        game,
+        hub,
+        session,
+        player,
+    } = member;
     // Before anything else, so a client can refuse a protocol it does not speak.
     let hello = ServerMessage {
         event: ServerEvent::Hello {
@@ -281,9 +291,9 @@ async fn pump(
                     }
                     if frame.seq > last + 1 {
                         // A gap (we subscribed while events were in flight): read it from the log.
-                        match game.replay_events(session, last).await {
+                        match hub.gap(session, last, frame.seq).await {
                             Ok(Some(events)) => {
-                                for (seq, text) in events.into_iter().filter(|(seq, _)| *seq < frame.seq) {
+                                for (seq, text) in events {
                                     send(sink, &text).await?;
                                     last = seq;
                                     if removed_player(&text) == Some(player) {

@@ -189,12 +189,12 @@ impl Socket<'_> {
         Ok(())
     }
 
-    /// Sends the logged events after `last` and before `until` (a gap in
-    /// the feed), or a snapshot when the log no longer has them.
+    /// Sends the events after `last` and before `until` (a gap in the
+    /// feed), or a snapshot when they are no longer kept.
     async fn fill(&mut self, until: i64) -> std::result::Result<(), End> {
-        match self.game.replay_events(self.session, self.last).await {
+        match self.hub.gap(self.session, self.last, until).await {
             Ok(Some(events)) => {
-                for (seq, text) in events.into_iter().filter(|(seq, _)| *seq < until) {
+                for (seq, text) in events {
                     self.send(&text).await?;
                     self.last = seq;
                 }
