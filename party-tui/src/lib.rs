@@ -8,6 +8,7 @@
 //! no-setup first command.
 
 pub mod api;
+pub mod api_social;
 pub mod core;
 pub mod credentials;
 pub mod embedded;
