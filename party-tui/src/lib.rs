@@ -16,6 +16,7 @@ pub mod error;
 #[cfg(test)]
 pub mod fixtures;
 pub mod headless;
+pub mod headless_spectate;
 pub mod runtime;
 pub mod share;
 pub mod ssh;
