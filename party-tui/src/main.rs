@@ -156,6 +156,7 @@ enum HeadlessCommand {
         /// Stop at this phase (lobby, prompt, copy, vote, results) or `seated`.
         #[arg(long, default_value = "results")]
         until: String,
+        /// Give up (exit 4) after this many seconds.
         #[arg(long, default_value_t = 600)]
         timeout: u64,
     },
