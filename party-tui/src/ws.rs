@@ -39,6 +39,8 @@ pub fn backoff_ms(attempt: u32) -> u64 {
 /// it resumes, and how its events reach the core. The party, spectator and
 /// player sockets share one connect-and-reconnect loop ([`follow`]).
 pub trait Feed: DeserializeOwned + Send + 'static {
+    /// Which socket, in the logs ("party socket connected").
+    const NAME: &'static str;
     /// The `hello`'s protocol version, when this message is the `hello`.
     fn hello(&self) -> Option<u32>;
     /// The sequence number to resume after, when this message has one.
@@ -48,6 +50,7 @@ pub trait Feed: DeserializeOwned + Send + 'static {
 }
 
 impl Feed for ServerMessage {
+    const NAME: &'static str = "party";
     fn hello(&self) -> Option<u32> {
         match self.event {
             ServerEvent::Hello { protocol_version } => Some(protocol_version),
@@ -63,6 +66,7 @@ impl Feed for ServerMessage {
 }
 
 impl Feed for SpectatorSocketMessage {
+    const NAME: &'static str = "spectator";
     fn hello(&self) -> Option<u32> {
         match self {
             SpectatorSocketMessage::Party(m) => m.hello(),
@@ -83,6 +87,7 @@ impl Feed for SpectatorSocketMessage {
 }
 
 impl Feed for PlayerMessage {
+    const NAME: &'static str = "player";
     fn hello(&self) -> Option<u32> {
         match self {
             PlayerMessage::Hello { protocol_version } => Some(*protocol_version),
@@ -144,12 +149,14 @@ pub async fn follow<T: Feed>(
                 Some(api.trust().connector()),
             )
             .await
-            .inspect_err(|err| tracing::debug!(error = %err, path, "socket: connect failed"))
+            .inspect_err(|err| {
+                tracing::debug!(error = %err, path, "{} socket: connect failed", T::NAME);
+            })
             .ok(),
             None => None,
         };
         if let Some((mut stream, _)) = connected {
-            tracing::debug!(path, "socket connected");
+            tracing::debug!(path, "{} socket connected", T::NAME);
             attempt = 0;
             let _ = out.send(T::wrap(SocketEvent::Connected));
             while let Some(frame) = stream.next().await {
@@ -162,7 +169,7 @@ pub async fn follow<T: Feed>(
                             // Not an event: checked here, never forwarded,
                             // and its seq is no resume point.
                             if let Err(err) = check_protocol_version(version) {
-                                tracing::error!(path, "socket: {err}");
+                                tracing::error!(path, "{} socket: {err}", T::NAME);
                                 let _ = out.send(T::wrap(SocketEvent::Disconnected {
                                     retry_in: None,
                                     code: None,
