@@ -58,6 +58,10 @@ fn a_spectator_watches_a_party_to_the_end_then_plays_the_next_one() {
     assert!(screen.contains(&format!("party {code}")), "{screen}");
     assert!(screen.contains("1 watching"), "{screen}");
 
+    println!(
+        "{:.1}s: watching the lobby",
+        started.elapsed().as_secs_f64()
+    );
     // A chat line, seen by the spectator who sent it.
     fan.pane.keys(&["t"]);
     fan.pane.text("hello from the stands");
@@ -71,6 +75,10 @@ fn a_spectator_watches_a_party_to_the_end_then_plays_the_next_one() {
     fan.pane.keys(&["n"]);
     fan.pane.wait_for("you play the next game");
 
+    println!(
+        "{:.1}s: chat and seat asked",
+        started.elapsed().as_secs_f64()
+    );
     // The host plays; the spectator follows the rounds, then the results.
     ok(&headless_trusting(&server, None, host.path(), &["ready"]));
     ok(&headless_trusting(&server, None, host.path(), &["start"]));
@@ -83,12 +91,17 @@ fn a_spectator_watches_a_party_to_the_end_then_plays_the_next_one() {
     assert!(mid.contains("players done"), "{mid}");
     let played = playing.finish();
     assert!(played.status.success(), "{played:?}");
-    // The results take the players' place (the reveal plays first).
-    let results = fan.pane.wait_until("the results", |s| {
-        s.contains(&format!("Party {code}")) && s.contains("Spectator chat")
-    });
+    println!("{:.1}s: party played", started.elapsed().as_secs_f64());
+    // The results take the players' place: the reveal first, as players
+    // see it, next to the chat; s skips to the scoreboard.
+    let reveal = fan.pane.wait_for("The reveal · phraseset 1 of");
+    assert!(reveal.contains("Spectator chat"), "{reveal}");
+    fan.pane.keys(&["s"]);
+    let results = fan.pane.wait_for(&format!("Party {code} results"));
+    assert!(results.contains("Best Writer"), "{results}");
     println!("{results}");
 
+    println!("{:.1}s: results seen", started.elapsed().as_secs_f64());
     // The host plays again: the spectator who asked is seated.
     let again = tokio::runtime::Runtime::new().unwrap().block_on(async {
         let api = party_tui::api::ApiClient::new(&server);
@@ -107,6 +120,7 @@ fn a_spectator_watches_a_party_to_the_end_then_plays_the_next_one() {
     assert_ne!(next, code);
     println!("{lobby}");
 
+    println!("{:.1}s: seated", started.elapsed().as_secs_f64());
     // Everyone ready; the host starts; the game asks the former spectator
     // for an original.
     fan.pane.keys(&["r"]);
@@ -117,6 +131,7 @@ fn a_spectator_watches_a_party_to_the_end_then_plays_the_next_one() {
     ok(&headless_trusting(&server, None, host.path(), &["start"]));
     let round = fan.pane.wait_for("WRITE AN ORIGINAL");
     assert!(round.contains(&format!("party {next}")), "{round}");
+    println!("{:.1}s: round started", started.elapsed().as_secs_f64());
     fan.quit_with(&["C-c"]);
     println!("total {:.1}s", started.elapsed().as_secs_f64());
 }
