@@ -20,8 +20,18 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return vec![Effect::Quit];
     }
     app.error = None;
+    // A letter with Alt or Ctrl is no text (and an Esc sent together with
+    // a key reads as Alt-key): the dialogs and the chat line ignore it.
+    let modified = key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        && matches!(key.code, KeyCode::Char(_));
     if app.prompt.is_some() {
-        return prompt::on_key(app, key.code);
+        return if modified {
+            vec![]
+        } else {
+            prompt::on_key(app, key.code)
+        };
     }
     if app.help {
         if matches!(key.code, KeyCode::Char('?') | KeyCode::Esc | KeyCode::F(1)) {
@@ -49,6 +59,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Screen::Lobby => lobby_key(app, key),
         Screen::Play => play_key(app, key, ctrl, typing),
         Screen::Results => results_key(app, key),
+        Screen::Friends | Screen::Spectate if modified => vec![],
         Screen::Friends => friends::on_key(app, key.code),
         Screen::Spectate => spectator::on_key(app, key.code),
     }

@@ -395,6 +395,11 @@ fn chat_is_typed_sent_and_kept_when_refused() {
     let mut a = watching(PartyPhase::Vote);
     update(&mut a, key(KeyCode::Char('t')));
     typed(&mut a, "nice one");
+    // Alt-n (an Esc and an n sent together) types nothing.
+    update(
+        &mut a,
+        Msg::Key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::ALT)),
+    );
     assert_eq!(
         calls(&update(&mut a, key(KeyCode::Enter))),
         vec![ApiCall::Chat(session(), "nice one".into())]
