@@ -101,6 +101,13 @@ pub(super) fn on_spectating(
             prompt::open(app, PromptKind::WatchPassword(code));
             vec![]
         }
+        Err(err) if err.is(ErrorCode::TooManyPasswordAttempts) => {
+            app.error = Some(format!(
+                "Too many wrong passwords for this party: {}",
+                err.message
+            ));
+            vec![]
+        }
         Err(err) => {
             show(app, &err);
             vec![]
