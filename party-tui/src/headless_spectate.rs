@@ -44,12 +44,21 @@ impl Until {
 }
 
 /// The command's options.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct SpectateArgs {
+    /// The party's code (any case).
     pub code: String,
+    /// The party's password, for a password party.
+    #[arg(long)]
     pub password: Option<String>,
+    /// Ask for a seat in the next game (when the host plays again).
+    #[arg(long)]
     pub join_next_game: bool,
+    /// Stop at this phase (lobby, prompt, copy, vote, results) or `seated`.
+    #[arg(long, default_value = "results")]
     pub until: String,
+    /// Give up (exit 4) after this many seconds.
+    #[arg(long, default_value_t = 600)]
     pub timeout: u64,
 }
 

@@ -145,21 +145,7 @@ enum HeadlessCommand {
     /// socket (and the spectators' chat) as JSON lines until it reaches
     /// --until (a phase, or `seated`: play-again gave you a seat in the
     /// next game, which needs --join-next-game).
-    Spectate {
-        code: String,
-        /// The party's password, for a password party.
-        #[arg(long)]
-        password: Option<String>,
-        /// Ask for a seat in the next game (when the host plays again).
-        #[arg(long)]
-        join_next_game: bool,
-        /// Stop at this phase (lobby, prompt, copy, vote, results) or `seated`.
-        #[arg(long, default_value = "results")]
-        until: String,
-        /// Give up (exit 4) after this many seconds.
-        #[arg(long, default_value_t = 600)]
-        timeout: u64,
-    },
+    Spectate(party_tui::headless_spectate::SpectateArgs),
     /// Mark ready in the lobby.
     Ready,
     /// Start the party (host).
@@ -511,22 +497,7 @@ async fn headless_step(p: &mut Player, cmd: HeadlessCommand) -> Result<(), Exit>
             emit(&json!({"event": "left", "session_id": session}));
         }
         HeadlessCommand::Invite { username } => headless::invite(p, &username).await?,
-        HeadlessCommand::Spectate {
-            code,
-            password,
-            join_next_game,
-            until,
-            timeout,
-        } => {
-            let args = party_tui::headless_spectate::SpectateArgs {
-                code,
-                password,
-                join_next_game,
-                until,
-                timeout,
-            };
-            party_tui::headless_spectate::spectate(p, args).await?;
-        }
+        HeadlessCommand::Spectate(args) => party_tui::headless_spectate::spectate(p, args).await?,
         HeadlessCommand::Guest
         | HeadlessCommand::Signup { .. }
         | HeadlessCommand::Login { .. }
