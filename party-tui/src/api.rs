@@ -140,7 +140,7 @@ impl ApiClient {
         t.refresh = Some(refresh.to_owned());
     }
 
-    async fn send<T: DeserializeOwned>(
+    pub(crate) async fn send<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,

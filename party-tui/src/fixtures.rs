@@ -374,3 +374,65 @@ pub fn app(screen: Screen) -> App {
     app.screen = screen;
     app
 }
+
+/// alice's friends: one in a lobby, one playing, one offline; a request
+/// each way; one blocked player.
+pub fn friends() -> party_protocol::friends::FriendsResponse {
+    use party_protocol::friends::{Friend, FriendPresence, PendingFriendRequest};
+    let friend = |n: u128, name: &str, presence, code: Option<&str>| Friend {
+        player_id: player(n),
+        username: name.into(),
+        presence,
+        party_code: code.map(self::code),
+        since: NOW,
+    };
+    let pending = |n: u128, name: &str| PendingFriendRequest {
+        player_id: player(n),
+        username: name.into(),
+        created_at: NOW,
+    };
+    party_protocol::friends::FriendsResponse {
+        friends: vec![
+            friend(2, "bob", FriendPresence::InLobby, Some("HEJY4883")),
+            friend(4, "dana", FriendPresence::Playing, None),
+            friend(5, "erin", FriendPresence::Online, None),
+            friend(6, "frank", FriendPresence::Offline, None),
+        ],
+        incoming: vec![pending(7, "gwen")],
+        outgoing: vec![pending(8, "hugo")],
+    }
+}
+
+pub fn blocked() -> Vec<party_protocol::friends::BlockedPlayer> {
+    vec![party_protocol::friends::BlockedPlayer {
+        player_id: player(9),
+        username: "troll".into(),
+        created_at: NOW,
+    }]
+}
+
+/// bob invites alice to his lobby.
+pub fn invite() -> party_protocol::friends::PartyInvite {
+    party_protocol::friends::PartyInvite {
+        session_id: session(),
+        party_code: code("HEJY4883"),
+        inviter_id: player(2),
+        inviter_username: "bob".into(),
+        created_at: NOW,
+    }
+}
+
+/// The spectator status of the sample party in `phase`, watched by
+/// three, alice among them.
+pub fn spectator_status(phase: PartyPhase) -> party_protocol::spectate::SpectatorStatusResponse {
+    let mut status = status(phase);
+    status.active_round = None;
+    status.spectators = Some(party_protocol::party::SpectatorList {
+        count: 3,
+        names: vec!["zoe".into(), "alice".into(), "yuri".into()],
+    });
+    party_protocol::spectate::SpectatorStatusResponse {
+        status,
+        join_next_game: false,
+    }
+}

@@ -147,6 +147,20 @@ impl Player {
         failure.map_or(Ok(()), Err)
     }
 
+    /// The next message for the core, or `None` once `deadline` passes
+    /// (for drivers that look at messages before the core does).
+    pub async fn next_msg(&mut self, deadline: tokio::time::Instant) -> Option<Msg> {
+        tokio::select! {
+            () = tokio::time::sleep_until(deadline) => None,
+            msg = self.rx.recv() => msg,
+        }
+    }
+
+    /// Hands a message to the core and carries out its effects.
+    pub fn feed(&mut self, msg: Msg) {
+        self.apply(msg);
+    }
+
     /// Presses a key, as a person would.
     pub fn press(&mut self, code: KeyCode) {
         self.apply(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
@@ -257,7 +271,11 @@ fn reply_error(reply: &crate::core::ApiReply) -> Option<ClientError> {
     | R::Resumed(Err(err))
     | R::PlayAgain(Err(err))
     | R::RoundStarted(Err(err))
-    | R::Submitted(Err(err))) = reply
+    | R::Submitted(Err(err))
+    | R::Spectating(_, Err(err))
+    | R::SpectatorStatus(Err(err))
+    | R::SpectatorResults(Err(err))
+    | R::NextGame(Err(err))) = reply
     else {
         return None;
     };

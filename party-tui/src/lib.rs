@@ -8,6 +8,7 @@
 //! no-setup first command.
 
 pub mod api;
+pub mod api_social;
 pub mod core;
 pub mod credentials;
 pub mod embedded;
@@ -15,6 +16,7 @@ pub mod error;
 #[cfg(test)]
 pub mod fixtures;
 pub mod headless;
+pub mod headless_spectate;
 pub mod runtime;
 pub mod share;
 pub mod ssh;

@@ -141,6 +141,11 @@ enum HeadlessCommand {
     },
     /// Invite a player by username to your lobby (host).
     Invite { username: String },
+    /// Watch a party as a spectator: print every event of its spectator
+    /// socket (and the spectators' chat) as JSON lines until it reaches
+    /// --until (a phase, or `seated`: play-again gave you a seat in the
+    /// next game, which needs --join-next-game).
+    Spectate(party_tui::headless_spectate::SpectateArgs),
     /// Mark ready in the lobby.
     Ready,
     /// Start the party (host).
@@ -492,6 +497,7 @@ async fn headless_step(p: &mut Player, cmd: HeadlessCommand) -> Result<(), Exit>
             emit(&json!({"event": "left", "session_id": session}));
         }
         HeadlessCommand::Invite { username } => headless::invite(p, &username).await?,
+        HeadlessCommand::Spectate(args) => party_tui::headless_spectate::spectate(p, args).await?,
         HeadlessCommand::Guest
         | HeadlessCommand::Signup { .. }
         | HeadlessCommand::Login { .. }

@@ -15,7 +15,9 @@ use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use futures::{Stream, StreamExt};
+use party_protocol::friends::PlayerMessage;
 use party_protocol::round::RoundType;
+use party_protocol::spectate::SpectatorSocketMessage;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
@@ -57,6 +59,10 @@ pub struct Effects {
     /// Where the refresh token goes after a sign-in (none: not kept).
     pub tokens: Option<Arc<dyn TokenStore>>,
     socket: Option<JoinHandle<()>>,
+    /// The spectator socket of the party watched.
+    spectator: Option<JoinHandle<()>>,
+    /// The player socket (invites).
+    player: Option<JoinHandle<()>>,
 }
 
 impl Effects {
@@ -70,6 +76,8 @@ impl Effects {
             data_dir,
             tokens,
             socket: None,
+            spectator: None,
+            player: None,
         }
     }
 
@@ -85,6 +93,8 @@ impl Effects {
             data_dir: None,
             tokens,
             socket: None,
+            spectator: None,
+            player: None,
         }
     }
 
@@ -114,6 +124,29 @@ impl Effects {
                     old.abort();
                 }
             }
+            Effect::ConnectSpectatorWs { session, since } => {
+                let path = format!("/party/{session}/spectate/ws");
+                replace(
+                    &mut self.spectator,
+                    Some(tokio::spawn(ws::follow::<SpectatorSocketMessage>(
+                        self.api.clone(),
+                        path,
+                        since,
+                        self.out.clone(),
+                    ))),
+                );
+            }
+            Effect::CloseSpectatorWs => replace(&mut self.spectator, None),
+            Effect::ConnectPlayerWs => replace(
+                &mut self.player,
+                Some(tokio::spawn(ws::follow::<PlayerMessage>(
+                    self.api.clone(),
+                    "/player/ws".to_owned(),
+                    None,
+                    self.out.clone(),
+                ))),
+            ),
+            Effect::ClosePlayerWs => replace(&mut self.player, None),
             Effect::SaveCredentials => {
                 let api = self.api.clone();
                 let tokens = self.tokens.clone();
@@ -128,10 +161,17 @@ impl Effects {
     }
 }
 
+/// Puts a socket task in its slot, ending the one there before.
+fn replace(slot: &mut Option<JoinHandle<()>>, task: Option<JoinHandle<()>>) {
+    if let Some(old) = std::mem::replace(slot, task) {
+        old.abort();
+    }
+}
+
 impl Drop for Effects {
     fn drop(&mut self) {
-        if let Some(socket) = self.socket.take() {
-            socket.abort();
+        for slot in [&mut self.socket, &mut self.spectator, &mut self.player] {
+            replace(slot, None);
         }
     }
 }
@@ -172,6 +212,32 @@ pub async fn perform(api: &ApiClient, call: ApiCall) -> ApiReply {
         ApiCall::AddBots(s, n) => ApiReply::BotsAdded(api.add_bots(s, n).await),
         ApiCall::Kick(s, p) => ApiReply::Kicked(api.kick(s, p).await.map(|_| ())),
         ApiCall::PlayAgain(s) => ApiReply::PlayAgain(api.play_again(s).await),
+        ApiCall::ActiveParty => ApiReply::ActiveParty(api.active_party().await),
+        ApiCall::Friends => ApiReply::Friends(match api.friends().await {
+            Ok(friends) => api.blocks().await.map(|blocks| (friends, blocks)),
+            Err(err) => Err(err),
+        }),
+        ApiCall::Friend(action, name) => {
+            let result = api.friend_action(action, &name).await;
+            ApiReply::Friend(action, name, result)
+        }
+        ApiCall::Invite(s, name) => {
+            let result = api.invite(s, &name).await;
+            ApiReply::Invited(name, result)
+        }
+        ApiCall::DeclineInvite(s) => ApiReply::InviteDeclined(s, api.decline_invite(s).await),
+        ApiCall::SetAccess(s, access, password) => {
+            ApiReply::AccessSet(api.set_access(s, access, password).await)
+        }
+        ApiCall::Spectate(code, password) => {
+            let result = api.spectate(&code, password.as_ref()).await;
+            ApiReply::Spectating(code, result)
+        }
+        ApiCall::SpectatorStatus(s) => ApiReply::SpectatorStatus(api.spectator_status(s).await),
+        ApiCall::SpectatorResults(s) => ApiReply::SpectatorResults(api.spectator_results(s).await),
+        ApiCall::NextGame(s, join) => ApiReply::NextGame(api.next_game(s, join).await),
+        ApiCall::Chat(s, text) => ApiReply::Chat(api.chat(s, &text).await),
+        ApiCall::StopSpectating(s) => ApiReply::StoppedSpectating(api.stop_spectating(s).await),
     }
 }
 
@@ -257,6 +323,8 @@ where
     let mut app = App::new(label, OffsetDateTime::now_utc());
     app.unencrypted = crate::tls::unencrypted_beyond_lan(api.server());
     app.share = share;
+    // A person at the dashboard sees invites as they come.
+    app.live_invites = true;
     // A saved session resumes at once; otherwise the sign-in screen shows.
     if let Some(token) = tokens.as_deref().and_then(|t| t.load(api.server())) {
         effects.run(Effect::Call(ApiCall::Resume(token)));

@@ -1,15 +1,17 @@
 //! Key presses, screen by screen: what each key does on the sign-in,
 //! dashboard, create, join, lobby, play and results screens (the results'
-//! reveal and browsing keys are in [`super::reveal`]).
+//! reveal and browsing keys are in [`super::reveal`]; the friends and
+//! spectator screens', the invites' and an open dialog's in their own
+//! modules).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use party_protocol::party::CreatePartyRequest;
+use party_protocol::party_access::PartyAccess;
 use party_protocol::round::RoundType;
 
 use super::common::{call, leave_party_view};
 use super::msg::{ApiCall, Effect};
-use super::reveal;
-use super::state::{App, PARTY_MODE_OFF, Screen};
+use super::state::{App, CreateForm, PARTY_MODE_OFF, PromptKind, Screen};
+use super::{friends, invites, prompt, reveal, spectator};
 
 pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -18,6 +20,19 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return vec![Effect::Quit];
     }
     app.error = None;
+    // A letter with Alt or Ctrl is no text (and an Esc sent together with
+    // a key reads as Alt-key): the dialogs and the chat line ignore it.
+    let modified = key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        && matches!(key.code, KeyCode::Char(_));
+    if app.prompt.is_some() {
+        return if modified {
+            vec![]
+        } else {
+            prompt::on_key(app, key.code)
+        };
+    }
     if app.help {
         if matches!(key.code, KeyCode::Char('?') | KeyCode::Esc | KeyCode::F(1)) {
             app.help = false;
@@ -25,6 +40,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return vec![];
     }
     let typing = matches!(app.screen, Screen::SignIn | Screen::Join)
+        || (app.screen == Screen::Spectate && app.watch.as_ref().is_some_and(|w| w.typing))
         || (app.screen == Screen::Play
             && app
                 .round
@@ -43,6 +59,9 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Screen::Lobby => lobby_key(app, key),
         Screen::Play => play_key(app, key, ctrl, typing),
         Screen::Results => results_key(app, key),
+        Screen::Friends | Screen::Spectate if modified => vec![],
+        Screen::Friends => friends::on_key(app, key.code),
+        Screen::Spectate => spectator::on_key(app, key.code),
     }
 }
 
@@ -101,7 +120,7 @@ fn signin_key(app: &mut App, key: KeyEvent, ctrl: bool) -> Vec<Effect> {
 fn dashboard_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     // The server said every party call would answer 503: say so here
     // instead of opening a dialog whose request must fail.
-    if app.party_mode_off() && matches!(key.code, KeyCode::Char('c' | 'j' | 'r')) {
+    if app.party_mode_off() && matches!(key.code, KeyCode::Char('c' | 'j' | 'r' | 'w' | 'y')) {
         app.error = Some(PARTY_MODE_OFF.into());
         return vec![];
     }
@@ -124,6 +143,16 @@ fn dashboard_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             None => vec![],
         },
         KeyCode::Char('g') => vec![call(ApiCall::Dashboard)],
+        KeyCode::Char('f') => {
+            app.screen = Screen::Friends;
+            app.selected = 0;
+            vec![call(ApiCall::Friends)]
+        }
+        KeyCode::Char('w') => {
+            prompt::open(app, PromptKind::WatchCode);
+            vec![]
+        }
+        KeyCode::Char('y' | 'n') | KeyCode::Up | KeyCode::Down => invites::on_key(app, key.code),
         KeyCode::Char('q') | KeyCode::Esc => {
             app.quit = true;
             vec![Effect::Quit]
@@ -134,10 +163,12 @@ fn dashboard_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 
 fn create_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     let form = &mut app.create;
-    let (lo, hi, step) = super::state::CreateForm::RANGES[form.field];
+    let (lo, hi, step) = CreateForm::RANGES[form.field];
     match key.code {
-        KeyCode::Up | KeyCode::BackTab => form.field = form.field.checked_sub(1).unwrap_or(4),
-        KeyCode::Down | KeyCode::Tab => form.field = (form.field + 1) % 5,
+        KeyCode::Up | KeyCode::BackTab => {
+            form.field = form.field.checked_sub(1).unwrap_or(CreateForm::FIELDS - 1);
+        }
+        KeyCode::Down | KeyCode::Tab => form.field = (form.field + 1) % CreateForm::FIELDS,
         KeyCode::Left | KeyCode::Char('-') => {
             form.values[form.field] = (form.values[form.field] - step).max(lo);
         }
@@ -146,21 +177,15 @@ fn create_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         }
         KeyCode::Esc => app.screen = Screen::Dashboard,
         KeyCode::Enter => {
-            let [min, max, prompts, votes, secs] = form.values;
-            if min > max {
+            if form.values[0] > form.values[1] {
                 app.error = Some("Min players cannot exceed max players.".into());
                 return vec![];
             }
-            return vec![call(ApiCall::CreateParty(CreatePartyRequest {
-                min_players: Some(min),
-                max_players: Some(max),
-                prompts_per_player: Some(prompts),
-                copies_per_player: Some(2 * prompts),
-                votes_per_player: Some(votes),
-                phase_seconds: (secs > 0).then_some(secs),
-                access: None,
-                password: None,
-            }))];
+            if form.access() == PartyAccess::Password {
+                prompt::open(app, PromptKind::CreatePassword);
+                return vec![];
+            }
+            return vec![call(ApiCall::CreateParty(form.request()))];
         }
         _ => {}
     }
@@ -202,6 +227,26 @@ fn lobby_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         }
         KeyCode::Char('s') if app.is_host() => vec![call(ApiCall::Start(session))],
         KeyCode::Char('b') if app.is_host() => vec![call(ApiCall::AddBots(session, 1))],
+        KeyCode::Char('a') if app.is_host() => match party.access {
+            // Each press moves to the next mode; a password is asked for.
+            PartyAccess::Open => {
+                prompt::open(app, PromptKind::AccessPassword(session));
+                vec![]
+            }
+            PartyAccess::Password => vec![call(ApiCall::SetAccess(
+                session,
+                PartyAccess::InviteOnly,
+                None,
+            ))],
+            PartyAccess::InviteOnly => {
+                vec![call(ApiCall::SetAccess(session, PartyAccess::Open, None))]
+            }
+        },
+        KeyCode::Char('i') if app.is_host() => {
+            prompt::open(app, PromptKind::Invite(session));
+            // Tab offers the friends' names: load them.
+            vec![call(ApiCall::Friends)]
+        }
         KeyCode::Char('k') if app.is_host() => match party.participants.get(app.selected) {
             Some(p) if Some(p.player_id) != app.my_id() => {
                 vec![call(ApiCall::Kick(session, p.player_id))]

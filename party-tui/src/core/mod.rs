@@ -4,15 +4,22 @@
 //! effects for the runtime to carry out. No I/O here. The update function
 //! hands keys to [`keys`], API replies to [`replies`] and socket events to
 //! [`events`]; the results' reveal is in [`reveal`], and what a match
-//! costs in [`cost`].
+//! costs in [`cost`]. Who plays with whom has its own modules: the
+//! friends screen ([`friends`]), invites and the player socket
+//! (`invites`), the one-line dialogs (`prompt`) and watching a party
+//! (`spectator`).
 
 mod common;
 pub mod cost;
 mod events;
+pub mod friends;
+mod invites;
 mod keys;
 pub mod msg;
+mod prompt;
 mod replies;
 mod reveal;
+mod spectator;
 pub mod state;
 pub mod update;
 
@@ -21,10 +28,15 @@ mod abandoned_tests;
 #[cfg(test)]
 mod reveal_tests;
 #[cfg(test)]
+mod social_tests;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod warn_tests;
 
-pub use msg::{ApiCall, ApiReply, Effect, Msg, WsEvent};
-pub use state::{App, ConnState, Reveal, RevealMode, RevealStep, RoundView, Screen, SetDetails};
+pub use msg::{ApiCall, ApiReply, Effect, Msg, SocketEvent, WsEvent};
+pub use state::{
+    App, ChatLine, ConnState, Prompt, PromptKind, Reveal, RevealMode, RevealStep, RoundView,
+    Screen, SetDetails, Watch,
+};
 pub use update::update;

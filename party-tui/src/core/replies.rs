@@ -6,8 +6,8 @@ use party_protocol::round::RoundType;
 
 use super::common::{call, leave_party_view, refresh_status, show};
 use super::msg::{ApiCall, ApiReply, Effect};
-use super::reveal;
-use super::state::{App, ConnState, Screen};
+use super::state::{App, ConnState, Prompt, PromptKind, Screen};
+use super::{friends, reveal, spectator};
 
 pub(super) fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
     match reply {
@@ -48,7 +48,28 @@ pub(super) fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
             app.screen = Screen::Dashboard;
             vec![call(ApiCall::Dashboard)]
         }
+        ApiReply::PartyOpened(Err(err))
+            if err.is(ErrorCode::PartyPasswordRequired)
+                || err.is(ErrorCode::PartyPasswordInvalid) =>
+        {
+            // Ask for the password and try the same code again with it.
+            if err.is(ErrorCode::PartyPasswordInvalid) {
+                show(app, &err);
+            }
+            if let Some(code) = app.last_join.clone() {
+                app.prompt = Some(Prompt::new(PromptKind::JoinPassword(code)));
+            }
+            vec![]
+        }
+        ApiReply::PartyOpened(Err(err)) if err.is(ErrorCode::TooManyPasswordAttempts) => {
+            app.error = Some(format!(
+                "Too many wrong passwords for this party: {}",
+                err.message
+            ));
+            vec![]
+        }
         ApiReply::PartyOpened(Ok(session)) => {
+            app.invites.retain(|i| i.session_id != session.session_id);
             app.invite = None;
             app.results = None;
             app.reveal = None;
@@ -174,6 +195,34 @@ pub(super) fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
             leave_party_view(app);
             vec![Effect::CloseWs, call(ApiCall::Status(again.new_session_id))]
         }
+        ApiReply::ActiveParty(result) => spectator::on_active(app, result),
+        ApiReply::Friends(result) => {
+            friends::on_list(app, result);
+            vec![]
+        }
+        ApiReply::Friend(action, name, result) => friends::on_action(app, action, &name, result),
+        ApiReply::Invited(name, result) => {
+            friends::on_invited(app, &name, result);
+            vec![]
+        }
+        ApiReply::InviteDeclined(session, result) => {
+            friends::on_declined(app, session, result);
+            vec![]
+        }
+        ApiReply::AccessSet(result) => friends::on_access(app, result),
+        ApiReply::Spectating(code, result) => spectator::on_spectating(app, code, result),
+        ApiReply::SpectatorStatus(result) => spectator::on_status(app, result),
+        ApiReply::SpectatorResults(result) => spectator::on_results(app, result),
+        ApiReply::NextGame(result) => {
+            spectator::on_next_game(app, result);
+            vec![]
+        }
+        ApiReply::Chat(result) => {
+            spectator::on_chat(app, result);
+            vec![]
+        }
+        // Already off the spectator screen; nothing to undo either way.
+        ApiReply::StoppedSpectating(_) => vec![],
         ApiReply::Ready(Ok(_))
         | ApiReply::Started(Ok(_))
         | ApiReply::BotsAdded(Ok(_))

@@ -4,14 +4,19 @@ use std::collections::{HashMap, VecDeque};
 
 use party_protocol::account::DashboardResponse;
 use party_protocol::party::{
-    PartyCode, PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse, PartyResultsResponse,
-    PartyStatusResponse, PartyVoteRoundResponse, SessionStatus,
+    CreatePartyRequest, PartyCode, PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse,
+    PartyResultsResponse, PartyStatusResponse, PartyVoteRoundResponse, SessionStatus,
 };
 use party_protocol::round::{PhrasesetResults, RoundDetails, RoundType};
 use party_protocol::{Coins, PhrasesetId, PlayerId, RoundId, SessionId};
 use time::OffsetDateTime;
 
+use party_protocol::friends::{BlockedPlayer, FriendsResponse, PartyInvite};
+use party_protocol::party_access::PartyAccess;
+
 use super::cost::{MatchCost, Prices, Quotas};
+pub use super::prompt::{Prompt, PromptKind};
+pub use super::spectator::{ChatLine, Watch};
 
 /// What the client says, and does instead of offering a party, when the
 /// server reports Party Mode switched off.
@@ -27,6 +32,10 @@ pub enum Screen {
     Lobby,
     Play,
     Results,
+    /// Friends, requests and blocks.
+    Friends,
+    /// Watching a party as a spectator.
+    Spectate,
 }
 
 /// The socket's state, shown as the connection indicator.
@@ -130,17 +139,18 @@ pub struct SignInForm {
     pub field: usize,
 }
 
-/// The create-party dialog: (min, max, prompts, votes, phase seconds; 0 = default).
+/// The create-party dialog: (min, max, prompts, votes, phase seconds
+/// (0 = default), access (0 open, 1 password, 2 invite-only)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateForm {
-    pub values: [i64; 5],
+    pub values: [i64; CreateForm::FIELDS],
     pub field: usize,
 }
 
 impl Default for CreateForm {
     fn default() -> Self {
         Self {
-            values: [3, 8, 1, 3, 0],
+            values: [3, 8, 1, 3, 0, 0],
             field: 0,
         }
     }
@@ -149,7 +159,7 @@ impl Default for CreateForm {
 impl CreateForm {
     /// The party this dialog would ask for: copies are twice the prompts.
     pub fn quotas(&self) -> Quotas {
-        let [_, _, prompts, votes, _] = self.values;
+        let [_, _, prompts, votes, _, _] = self.values;
         Quotas {
             prompts,
             copies: 2 * prompts,
@@ -157,15 +167,47 @@ impl CreateForm {
         }
     }
 
-    pub const LABELS: [&'static str; 5] = [
+    /// How many fields the dialog has.
+    pub const FIELDS: usize = 6;
+    /// The access field's index.
+    pub const ACCESS: usize = 5;
+
+    /// The create request the fields make (the password aside: it comes
+    /// from its own dialog).
+    pub fn request(&self) -> CreatePartyRequest {
+        let [min, max, prompts, votes, secs, _] = self.values;
+        let access = self.access();
+        CreatePartyRequest {
+            min_players: Some(min),
+            max_players: Some(max),
+            prompts_per_player: Some(prompts),
+            copies_per_player: Some(2 * prompts),
+            votes_per_player: Some(votes),
+            phase_seconds: (secs > 0).then_some(secs),
+            access: (access == PartyAccess::InviteOnly).then_some(access),
+            password: None,
+        }
+    }
+
+    /// Who may join the party this dialog would open.
+    pub fn access(&self) -> PartyAccess {
+        match self.values[Self::ACCESS] {
+            1 => PartyAccess::Password,
+            2 => PartyAccess::InviteOnly,
+            _ => PartyAccess::Open,
+        }
+    }
+
+    pub const LABELS: [&'static str; CreateForm::FIELDS] = [
         "Min players",
         "Max players",
         "Prompts each",
         "Votes each",
         "Phase seconds",
+        "Who may join",
     ];
     /// (lowest, highest, step) per field.
-    pub const RANGES: [(i64, i64, i64); 5] = {
+    pub const RANGES: [(i64, i64, i64); CreateForm::FIELDS] = {
         use party_protocol::party::{
             PARTY_PLAYERS as P, PARTY_PROMPTS_PER_PLAYER as R, PARTY_VOTES_PER_PLAYER as V,
         };
@@ -175,6 +217,7 @@ impl CreateForm {
             (*R.start(), *R.end(), 1),
             (*V.start(), *V.end(), 1),
             (0, 600, 30),
+            (0, 2, 1),
         ]
     };
 }
@@ -293,6 +336,24 @@ pub struct App {
     pub quit: bool,
     /// When the status was last polled (polling mode).
     pub last_poll: OffsetDateTime,
+    /// The one-line dialog open over the screen (a password, a username, a
+    /// code), if any.
+    pub prompt: Option<Prompt>,
+    /// The code the last join asked for: a password party's answer
+    /// retries it with the password typed.
+    pub last_join: Option<String>,
+    /// The friends list with presence and requests, once loaded.
+    pub friends: Option<FriendsResponse>,
+    pub blocked: Vec<BlockedPlayer>,
+    /// Invites to lobbies, newest first, as the player socket sends them.
+    pub invites: Vec<PartyInvite>,
+    /// Whether this client holds the player socket on the dashboard (the
+    /// interactive drivers do; headless commands, short-lived, do not).
+    pub live_invites: bool,
+    /// The player socket is open (or opening).
+    pub player_ws: bool,
+    /// The party watched as a spectator.
+    pub watch: Option<Watch>,
 }
 
 impl App {
@@ -324,6 +385,14 @@ impl App {
             confirm_leave: false,
             quit: false,
             last_poll: now,
+            prompt: None,
+            last_join: None,
+            friends: None,
+            blocked: Vec::new(),
+            invites: Vec::new(),
+            live_invites: false,
+            player_ws: false,
+            watch: None,
         }
     }
 

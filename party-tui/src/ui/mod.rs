@@ -1,11 +1,15 @@
 //! Rendering: a pure function of the state. Every screen fits 80×24; colors
 //! are dropped when `NO_COLOR` is set.
 
+mod friends;
 mod results;
 mod reveal;
 #[cfg(test)]
 mod reveal_tests;
 mod screens;
+#[cfg(test)]
+mod social_tests;
+mod spectator;
 #[cfg(test)]
 mod tests;
 mod theme;
@@ -37,12 +41,15 @@ pub fn render(frame: &mut Frame, app: &App, theme: Theme) {
         Screen::Lobby => screens::lobby(frame, body, app, theme),
         Screen::Play => screens::play(frame, body, app, theme),
         Screen::Results => results::results(frame, body, app, theme),
+        Screen::Friends => friends::friends(frame, body, app, theme),
+        Screen::Spectate => spectator::spectator(frame, body, app, theme),
     }
     render_status(frame, status, app, theme);
     frame.render_widget(Paragraph::new(key_hints(app)).style(theme.dim()), keys);
     if app.help {
         render_help(frame, body, app, theme);
     }
+    friends::prompt(frame, body, app, theme);
 }
 
 fn render_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
@@ -61,7 +68,9 @@ fn render_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             d.vault.get()
         )));
     }
-    let (label, style) = match app.conn {
+    // Watching, the spectator socket is the one to show.
+    let conn = app.watch.as_ref().map_or(app.conn, |w| w.conn);
+    let (label, style) = match conn {
         ConnState::Idle => ("", theme.dim()),
         ConnState::Connecting => (" · connecting…", theme.dim()),
         ConnState::Live => (" · ● live", theme.good()),
@@ -85,16 +94,34 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
 
 /// The one-line key hints of the current screen.
 pub fn key_hints(app: &App) -> String {
+    if app.prompt.is_some() {
+        return "Enter confirm · Esc cancel".to_owned();
+    }
     let hints = match app.screen {
         Screen::SignIn => {
             "Enter sign in (empty name: guest) · Ctrl-R register · Tab field · Ctrl-C quit"
         }
         Screen::Dashboard if app.party_mode_off() => "g refresh · ? help · q quit",
-        Screen::Dashboard => "c start a party · j join · r rejoin · g refresh · ? help · q quit",
+        Screen::Dashboard if !app.invites.is_empty() => {
+            "y join invite · n decline · c start · j join · w watch · f friends · q quit"
+        }
+        Screen::Dashboard => {
+            "c start · j join · w watch · f friends · r rejoin · g refresh · ? help · q quit"
+        }
+        Screen::Friends => {
+            "a add · y/n accept/decline · c cancel · x remove · b/u block · j join · Esc"
+        }
+        Screen::Spectate if app.watch.as_ref().is_some_and(|w| w.typing) => {
+            "type a message · Enter send · Esc stop typing"
+        }
+        Screen::Spectate if app.reveal.is_some() => {
+            "Enter/→ next · ← back · s skip to the scores · t chat · l leave"
+        }
+        Screen::Spectate => "t chat · n join next game on/off · l leave · ? help · q quit",
         Screen::Create => "↑↓ field · ←→ value · Enter create · Esc back",
         Screen::Join => "type the code · Enter join · Esc back",
         Screen::Lobby if app.is_host() => {
-            "r ready · s start · b add bot · k remove · l leave · ? help · q quit"
+            "r ready · s start · i invite · a access · b bot · k remove · l leave · q quit"
         }
         Screen::Lobby => "r ready · l leave · ? help · q quit",
         Screen::Play if app.confirm_leave => "Leave the party? y/n",

@@ -1,6 +1,7 @@
 //! One function per screen.
 
 use party_protocol::party::{ConnectionStatus, ParticipantStatus, PartyPhase};
+use party_protocol::party_access::PartyAccess;
 use party_protocol::round::RoundType;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -61,12 +62,29 @@ pub fn signin(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
 }
 
 pub fn dashboard(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
-    let [money, party, menu] = Layout::vertical([
+    // Invites, when there are any, between the party box and the menu
+    // (four at most in view; ↑↓ reach the others).
+    let invites = super::friends::invites(app, theme);
+    let shown = invites.len().min(4) as u16;
+    let [money, party, invite_box, menu] = Layout::vertical([
         Constraint::Length(5),
         Constraint::Length(4),
+        Constraint::Length(if shown > 0 { shown + 2 } else { 0 }),
         Constraint::Min(4),
     ])
     .areas(area);
+    if shown > 0 {
+        let skip = app.selected.saturating_sub(shown as usize - 1);
+        let lines: Vec<Line> = invites.into_iter().skip(skip).collect();
+        frame.render_widget(
+            Paragraph::new(lines).block(
+                Block::bordered()
+                    .title(format!(" Invites ({}) ", app.invites.len()))
+                    .border_style(theme.good()),
+            ),
+            invite_box,
+        );
+    }
     let (wallet, vault, outstanding) = app.dashboard.as_ref().map_or((0, 0, 0), |d| {
         (d.wallet.get(), d.vault.get(), d.outstanding_prompts)
     });
@@ -126,6 +144,8 @@ pub fn dashboard(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         vec![
             Line::raw("[c] Start a Party   — you host, friends join with the code"),
             Line::raw("[j] Join Party      — type a friend's party code"),
+            Line::raw("[w] Watch a Party   — follow a game by its code, chat, play the next"),
+            Line::raw("[f] Friends         — who is online, requests, invites, blocks"),
         ]
     };
     if let Some(warning) = app.entry_warning().filter(|_| !off) {
@@ -148,6 +168,13 @@ pub fn create(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         .map(|(i, (label, value))| {
             let shown = if i == 4 && value == 0 {
                 "default".to_owned()
+            } else if i == CreateForm::ACCESS {
+                match form.access() {
+                    PartyAccess::Open => "open",
+                    PartyAccess::Password => "password",
+                    PartyAccess::InviteOnly => "invite",
+                }
+                .to_owned()
             } else {
                 value.to_string()
             };
@@ -213,7 +240,14 @@ fn spaced(code: &str) -> String {
 
 /// The party code, centered; when the client hosts, the lines that tell
 /// friends how to reach the game follow it in a "Share" box.
-fn render_code(frame: &mut Frame, area: Rect, code: &str, share: &[String], theme: Theme) {
+fn render_code(
+    frame: &mut Frame,
+    area: Rect,
+    code: &str,
+    access: PartyAccess,
+    share: &[String],
+    theme: Theme,
+) {
     let mut lines = vec![Line::styled(spaced(code), theme.title()).centered()];
     lines.extend(share.iter().map(|l| Line::raw(format!(" {l}"))));
     let title = if share.is_empty() {
@@ -221,10 +255,29 @@ fn render_code(frame: &mut Frame, area: Rect, code: &str, share: &[String], them
     } else {
         " Share — the party code and how to join "
     };
+    // Who may join, on the box's right edge: always in view in the lobby.
+    let mode = Line::styled(
+        format!(" {} ", access_label(access)),
+        if access.is_open() {
+            theme.dim()
+        } else {
+            theme.accent()
+        },
+    )
+    .right_aligned();
     frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(title)),
+        Paragraph::new(lines).block(Block::bordered().title(title).title(mode)),
         area,
     );
+}
+
+/// The lobby's access mode, short.
+fn access_label(access: PartyAccess) -> &'static str {
+    match access {
+        PartyAccess::Open => "open: anyone with the code",
+        PartyAccess::Password => "password needed",
+        PartyAccess::InviteOnly => "invite-only",
+    }
 }
 
 pub fn lobby(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
@@ -242,7 +295,7 @@ pub fn lobby(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         Constraint::Length(info_height),
     ])
     .areas(area);
-    render_code(frame, code, &party.party_code, share, theme);
+    render_code(frame, code, &party.party_code, party.access, share, theme);
     let me = app.my_id();
     let rows = party.participants.iter().enumerate().map(|(i, p)| {
         let ready = if p.status == ParticipantStatus::Ready {
@@ -318,7 +371,7 @@ pub fn lobby(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     );
 }
 
-fn phase_name(phase: PartyPhase) -> &'static str {
+pub(super) fn phase_name(phase: PartyPhase) -> &'static str {
     match phase {
         PartyPhase::Prompt => "WRITE AN ORIGINAL",
         PartyPhase::Copy => "WRITE A COPY",
