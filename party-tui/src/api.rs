@@ -18,7 +18,6 @@ use party_protocol::party::{
 };
 use party_protocol::party_access::PartyPassword;
 use party_protocol::round::PhrasesetResults;
-use party_protocol::spectate::{SpectateRequest, SpectatorStatusResponse};
 use party_protocol::{ApiErrorBody, ErrorCode, PhrasesetId, PlayerId, RoundId, Username};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
@@ -333,12 +332,6 @@ impl ApiClient {
             true,
         )
         .await
-    }
-
-    /// `POST /party/spectate`: watch the party with this code.
-    pub async fn spectate(&self, req: &SpectateRequest) -> ApiResult<SpectatorStatusResponse> {
-        self.send(Method::POST, "/party/spectate", Some(to_json(req)), true)
-            .await
     }
 
     /// `GET /friends`.

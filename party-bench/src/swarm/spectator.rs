@@ -8,7 +8,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
-use party_protocol::spectate::SpectateRequest;
 use party_tui::api::ApiClient;
 use tokio::time::timeout_at;
 
@@ -64,15 +63,8 @@ async fn watch(ctx: &Arc<Ctx>, party: &Arc<Party>, api: ApiClient, settled: &Arc
     // Entering (the request, then the socket up to its snapshot) holds a
     // permit; watching does not.
     let permit = ctx.spectator_entry.acquire().await;
-    let request = SpectateRequest {
-        party_code: code,
-        password: None,
-    };
-    if let Err(e) = ctx
-        .http
-        .timed("spectate", None, api.spectate(&request))
-        .await
-    {
+    let watching = api.spectate(&code, None);
+    if let Err(e) = ctx.http.timed("spectate", None, watching).await {
         rec.error(format!("spectate:{}", failure(&e)));
         return End::Failed;
     }
