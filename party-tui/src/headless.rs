@@ -404,6 +404,7 @@ pub fn create_request(
         phase_seconds,
         access,
         password,
+        public: None,
     }
 }
 

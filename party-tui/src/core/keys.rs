@@ -160,6 +160,7 @@ fn create_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 phase_seconds: (secs > 0).then_some(secs),
                 access: None,
                 password: None,
+                public: None,
             }))];
         }
         _ => {}
