@@ -25,6 +25,8 @@ use crate::core::state::PARTY_MODE_OFF;
 use crate::core::{ApiCall, App, Msg, Screen, update};
 use crate::runtime::{Effects, perform};
 
+pub mod matchmaking;
+
 /// Exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
@@ -394,6 +396,7 @@ pub fn create_request(
     phase_seconds: Option<i64>,
     access: Option<PartyAccess>,
     password: Option<PartyPassword>,
+    public: bool,
 ) -> CreatePartyRequest {
     CreatePartyRequest {
         min_players: min,
@@ -404,7 +407,7 @@ pub fn create_request(
         phase_seconds,
         access,
         password,
-        public: None,
+        public: public.then_some(true),
     }
 }
 
