@@ -334,7 +334,82 @@ async fn party_mode_off_refuses_quick_match(backend: Backend) {
         .err(ErrorCode::PartyModeDisabled);
 }
 
+/// Bot fill takes only the players who accept bots: one waiting for
+/// humans only stays queued when another's wait is over. Players queued
+/// one after another are seated in queue order, the first as host.
+async fn bot_fill_takes_only_players_who_accept_bots(backend: Backend) {
+    let app = app_of_size(backend, 3).await;
+    let ps = app.guests(5).await;
+    queue(&app, &ps[0], json!({}))
+        .await
+        .ok::<QuickMatchStatus>();
+    queue(&app, &ps[1], json!({ "bot_fill_after_seconds": 10 }))
+        .await
+        .ok::<QuickMatchStatus>();
+    let sweep = app.advance(10).await;
+    assert_eq!(sweep["sweep"]["quick_matches_formed"], 1, "{sweep}");
+    let filled = matched_into(&app, &ps[1]).await.expect("bot-filled");
+    let st = status(&app, filled, &ps[1]).await;
+    assert_eq!(st.participants.len(), 3);
+    assert_eq!(st.participants.iter().filter(|p| p.is_bot).count(), 2);
+    let humans_only = quick_status(&app, &ps[0]).await;
+    assert_eq!(
+        (
+            queued(&humans_only).position,
+            queued(&humans_only).queue_length
+        ),
+        (1, 1)
+    );
+    assert_eq!(active(&app, &ps[0]).await.session_id, None);
+    // Two more complete a party of humans, hosted by the one queued first.
+    queue(&app, &ps[2], json!({}))
+        .await
+        .ok::<QuickMatchStatus>();
+    queue(&app, &ps[3], json!({}))
+        .await
+        .ok::<QuickMatchStatus>();
+    let session = matched_into(&app, &ps[0]).await.expect("matched");
+    let st = status(&app, session, &ps[0]).await;
+    let host = st.participants.iter().find(|p| p.is_host).unwrap();
+    assert_eq!(host.player_id, ps[0].id);
+    assert!(st.participants.iter().all(|p| !p.is_bot));
+    assert_eq!(quick_status(&app, &ps[4]).await, QuickMatchStatus::Idle);
+    app.assert_conserved().await;
+}
+
+/// On PostgreSQL, two server instances share the queue: 100 players
+/// queueing at once, half through each, form 25 full parties of 4 (the
+/// default size) with nobody in two. (On SQLite, one instance.)
+async fn instances_share_the_queue(backend: Backend) {
+    let app = spawn_app(backend.clone()).await;
+    let sibling = match backend {
+        Backend::Postgres(_) => Some(app.sibling().await),
+        Backend::Sqlite => None,
+    };
+    let other = sibling.as_ref().unwrap_or(&app);
+    let players = app.guests(100).await;
+    let replies = futures::future::join_all(players.iter().enumerate().map(|(i, p)| {
+        let through = if i % 2 == 0 { &app } else { other };
+        queue(through, p, json!({}))
+    }))
+    .await;
+    for reply in &replies {
+        reply.ok::<QuickMatchStatus>();
+    }
+    let mut sessions: HashMap<SessionId, usize> = HashMap::new();
+    for p in &players {
+        let via_status = matched_into(&app, p).await.expect("matched");
+        assert_eq!(active(other, p).await.session_id, Some(via_status));
+        *sessions.entry(via_status).or_default() += 1;
+    }
+    assert_eq!(sessions.len(), 25);
+    assert!(sessions.values().all(|n| *n == 4));
+    app.assert_conserved().await;
+}
+
 on_both_backends!(
+    bot_fill_takes_only_players_who_accept_bots,
+    instances_share_the_queue,
     a_hundred_players_queueing_at_once_form_full_parties,
     leaving_the_queue_is_one_call,
     leaving_races_formation,
