@@ -598,6 +598,24 @@ mod tests {
     }
 
     #[test]
+    fn the_quick_match_size_fits_the_party_sizes() {
+        assert!(Config::try_parse_from(["party-server", "--quick-match-players", "9"]).is_err());
+        let narrower = GameRules {
+            party_min_players: 4,
+            party_max_players: 6,
+            party_max_votes_per_player: 3,
+            ..GameRules::default()
+        };
+        let mut config = Config::parse_from(["party-server", "--quick-match-players", "7"]);
+        config.rules = narrower.clone();
+        let err = config.load_rules().unwrap_err().to_string();
+        assert!(err.contains("--quick-match-players 7"), "{err}");
+        config.quick_match_players = 5;
+        config.rules = narrower;
+        config.load_rules().unwrap();
+    }
+
+    #[test]
     fn party_rules_cannot_widen_the_plans_limits() {
         let too_many = GameRules {
             party_max_players: 9,
