@@ -162,6 +162,7 @@ impl LoadConfig {
             phase_seconds: None,
             access: None,
             password: None,
+            public: None,
         }
     }
 

@@ -135,6 +135,12 @@ pub enum ErrorCode {
     ChatMessageTooLong,
     /// Something other than a ping sent on a (read-only) spectator socket.
     ReadOnlySocket,
+    // Quick match.
+    /// The quick-match wait (`bot_fill_after_seconds`) is out of its range.
+    InvalidQuickMatchWait,
+    /// The caller is not in the quick-match queue (never queued, left, or
+    /// already matched: `GET /party/quick-match` says which).
+    NotQueued,
 
     // Server side.
     /// The server is shutting down or the database is unavailable.
@@ -174,7 +180,8 @@ impl ErrorCode {
             | E::CannotTargetSelf
             | E::SpectatorsFull
             | E::ChatMessageTooLong
-            | E::ReadOnlySocket => 400,
+            | E::ReadOnlySocket
+            | E::InvalidQuickMatchWait => 400,
             E::Unauthorized | E::InvalidCredentials | E::InvalidRefreshToken => 401,
             E::NotHost
             | E::NotAParticipant
@@ -192,7 +199,8 @@ impl ErrorCode {
             | E::PlayerNotFound
             | E::FriendRequestNotFound
             | E::NotFriends
-            | E::InviteNotFound => 404,
+            | E::InviteNotFound
+            | E::NotQueued => 404,
             E::UsernameTaken
             | E::EmailTaken
             | E::AlreadyInRound
@@ -278,6 +286,8 @@ impl ErrorCode {
             E::AlreadyAPlayer => "already_a_player",
             E::ChatMessageTooLong => "chat_message_too_long",
             E::ReadOnlySocket => "read_only_socket",
+            E::InvalidQuickMatchWait => "invalid_quick_match_wait",
+            E::NotQueued => "not_queued",
             E::ServiceUnavailable => "service_unavailable",
             E::InternalError => "internal_error",
         }
@@ -364,6 +374,8 @@ mod tests {
         ErrorCode::AlreadyAPlayer,
         ErrorCode::ChatMessageTooLong,
         ErrorCode::ReadOnlySocket,
+        ErrorCode::InvalidQuickMatchWait,
+        ErrorCode::NotQueued,
         ErrorCode::ServiceUnavailable,
         ErrorCode::InternalError,
     ];

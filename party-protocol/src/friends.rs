@@ -114,7 +114,9 @@ pub struct InvitesResponse {
 
 /// A message on the player socket (`GET /player/ws?token=…`). It opens
 /// with `hello`, then one `party_invite` per invite still pending, then
-/// each new invite as it is made.
+/// each new invite as it is made; `quick_match_formed` when the player's
+/// quick match put them in a lobby (again on reconnecting, while they are
+/// in that lobby).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum PlayerMessage {
@@ -122,6 +124,8 @@ pub enum PlayerMessage {
         protocol_version: u32,
     },
     PartyInvite(PartyInvite),
+    /// The player's quick match formed: they are in this lobby now.
+    QuickMatchFormed(crate::matchmaking::QuickMatchFormed),
     /// Reply to a client `ping` (the party socket's `ClientMessage`).
     Pong,
 }

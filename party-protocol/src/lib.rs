@@ -18,6 +18,7 @@
 //! - [`party_access`]: a party's access mode and password (issue 15).
 //! - [`friends`]: friends, blocks, party invites and the player socket's messages.
 //! - [`spectate`]: spectators: watching, chat, the read-only socket.
+//! - [`matchmaking`]: the quick-match queue and the public lobby list.
 //! - [`ops`]: the health body and the protocol version check.
 //! - [`time_format`]: RFC 3339 (UTC) serialization used for every timestamp.
 
@@ -26,6 +27,7 @@ pub mod coins;
 pub mod error;
 pub mod friends;
 pub mod ids;
+pub mod matchmaking;
 pub mod ops;
 pub mod party;
 pub mod party_access;

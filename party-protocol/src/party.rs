@@ -238,6 +238,9 @@ pub struct CreatePartyRequest {
     /// The party password, with `access: "password"` only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<PartyPassword>,
+    /// Listed in `GET /party/public` while it has free seats (default false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public: Option<bool>,
 }
 
 /// `POST /party/join`.

@@ -44,6 +44,10 @@ use party_protocol::friends::{
     FriendRequestResponse, FriendsResponse, InvitesResponse, PartyInvite, PendingFriendRequest,
     PlayerMessage, UsernameRequest,
 };
+use party_protocol::matchmaking::{
+    PublicPartiesQuery, PublicPartiesResponse, PublicParty, QueuedStatus, QuickMatchFormed,
+    QuickMatchRequest, QuickMatchStatus,
+};
 use party_protocol::ops::{DatabaseKind, HealthResponse, HealthStatus};
 use party_protocol::party::{
     ActivePartyResponse, AddBotsRequest, AddBotsResponse, Award, Awards, ConnectionStatus,
@@ -78,6 +82,9 @@ use party_protocol::{
 
 /// Types that only travel inside a golden body, with the file that shows them.
 const COVERED_INSIDE: &[(&str, &str)] = &[
+    ("PublicParty", "matchmaking/public_parties_response"),
+    ("QueuedStatus", "matchmaking/quick_match_status_queued"),
+    ("QuickMatchFormed", "matchmaking/quick_match_status_matched"),
     ("ActiveParty", "account/dashboard_response"),
     ("SpectatorList", "spectate/spectator_status_response"),
     ("SkippedPlayer", "party/play_again_response"),
@@ -169,6 +176,14 @@ where
 }
 
 // ---------------------------------------------------------------- sample data
+
+fn quick_match_formed() -> QuickMatchFormed {
+    QuickMatchFormed {
+        session_id: session(),
+        party_code: code(),
+        matched_at: t0(),
+    }
+}
 
 fn id(n: u128) -> Uuid {
     // Version-4-shaped UUIDs that are easy to tell apart in the files.
@@ -677,6 +692,7 @@ fn samples() -> Vec<Golden> {
                 phase_seconds: Some(180),
                 access: None,
                 password: None,
+                public: None,
             },
         ),
         golden(
@@ -799,6 +815,64 @@ fn samples() -> Vec<Golden> {
             PlayerMessage::PartyInvite(party_invite()),
         ),
         golden("player_ws/pong", PlayerMessage::Pong),
+        golden(
+            "player_ws/quick_match_formed",
+            PlayerMessage::QuickMatchFormed(quick_match_formed()),
+        ),
+        // ---- matchmaking (issue 15)
+        golden(
+            "matchmaking/quick_match_request",
+            QuickMatchRequest {
+                bot_fill_after_seconds: Some(30),
+            },
+        ),
+        golden(
+            "matchmaking/quick_match_status_idle",
+            QuickMatchStatus::Idle,
+        ),
+        golden(
+            "matchmaking/public_parties_query",
+            PublicPartiesQuery {
+                limit: Some(20),
+                offset: Some(40),
+            },
+        ),
+        golden(
+            "matchmaking/quick_match_status_queued",
+            QuickMatchStatus::Queued(QueuedStatus {
+                queued_at: t0(),
+                position: 2,
+                queue_length: 3,
+                party_size: 4,
+                bot_fill_at: Some(t0() + time::Duration::seconds(30)),
+            }),
+        ),
+        golden(
+            "matchmaking/quick_match_status_matched",
+            QuickMatchStatus::Matched(quick_match_formed()),
+        ),
+        golden(
+            "matchmaking/public_parties_response",
+            PublicPartiesResponse {
+                parties: vec![PublicParty {
+                    session_id: session(),
+                    party_code: code(),
+                    host_username: "alice".into(),
+                    participant_count: 2,
+                    max_players: 8,
+                    access: PartyAccess::Password,
+                    created_at: t0(),
+                }],
+                next_offset: Some(20),
+            },
+        ),
+        golden(
+            "party/create_party_request_public",
+            CreatePartyRequest {
+                public: Some(true),
+                ..CreatePartyRequest::default()
+            },
+        ),
         golden(
             "party/party_session_response",
             PartySessionResponse {

@@ -67,6 +67,16 @@ pub struct Config {
     #[arg(long, env = "PARTY_MODE", value_enum, default_value_t = Switch::On)]
     pub party_mode: Switch,
 
+    /// Players one quick-match party seats (3–8, and within the rules'
+    /// party sizes); see README "Quick match and public parties".
+    #[arg(
+        long,
+        env = "PARTY_QUICK_MATCH_PLAYERS",
+        default_value_t = DEFAULT_QUICK_MATCH_PLAYERS,
+        value_parser = clap::value_parser!(i64).range(3..=8)
+    )]
+    pub quick_match_players: i64,
+
     /// JSON file overriding any of the game rules (costs, timers, limits).
     #[arg(long, env = "PARTY_RULES")]
     pub rules_file: Option<PathBuf>,
@@ -93,6 +103,9 @@ pub struct Config {
     #[command(subcommand)]
     pub docs: Option<crate::cli_docs::DocsCommand>,
 }
+
+/// The players one quick-match party seats by default.
+pub const DEFAULT_QUICK_MATCH_PLAYERS: i64 = 4;
 
 /// An on/off switch that reads well in flags and environment variables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -154,6 +167,15 @@ impl Config {
                 .map_err(|e| anyhow::anyhow!("bad rules file {}: {e}", path.display()))?;
         }
         self.rules.check()?;
+        let sizes = self.rules.party_min_players..=self.rules.party_max_players;
+        if !sizes.contains(&self.quick_match_players) {
+            anyhow::bail!(
+                "--quick-match-players {} is outside the party sizes {}..={} of the rules",
+                self.quick_match_players,
+                sizes.start(),
+                sizes.end()
+            );
+        }
         Ok(())
     }
 
@@ -573,6 +595,24 @@ mod tests {
             ..GameRules::default()
         };
         assert!(rules.check().is_err());
+    }
+
+    #[test]
+    fn the_quick_match_size_fits_the_party_sizes() {
+        assert!(Config::try_parse_from(["party-server", "--quick-match-players", "9"]).is_err());
+        let narrower = GameRules {
+            party_min_players: 4,
+            party_max_players: 6,
+            party_max_votes_per_player: 3,
+            ..GameRules::default()
+        };
+        let mut config = Config::parse_from(["party-server", "--quick-match-players", "7"]);
+        config.rules = narrower.clone();
+        let err = config.load_rules().unwrap_err().to_string();
+        assert!(err.contains("--quick-match-players 7"), "{err}");
+        config.quick_match_players = 5;
+        config.rules = narrower;
+        config.load_rules().unwrap();
     }
 
     #[test]

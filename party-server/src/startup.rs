@@ -65,7 +65,8 @@ impl Application {
         crate::game::dictionary::preload();
         // Install the metrics recorder before anything records.
         crate::http::metrics::handle();
-        let game = Game::new(store, clock, config.rules.clone());
+        let mut game = Game::new(store, clock, config.rules.clone());
+        game.quick_match_players = config.quick_match_players;
         let hub = Hub::new(game.clone());
         game.set_commit_hook(Arc::new(HubHook::new(hub.clone())));
         game.register_instance(hub.instance()).await?;

@@ -29,6 +29,8 @@ use crate::tls::Trust;
 
 pub use crate::error::{ApiResult, ClientError};
 
+mod matchmaking;
+
 /// A request that got no answer: a refused certificate says so and how to
 /// trust it; anything else is "cannot reach".
 fn network(err: &reqwest::Error) -> ClientError {

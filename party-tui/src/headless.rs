@@ -25,6 +25,8 @@ use crate::core::state::PARTY_MODE_OFF;
 use crate::core::{ApiCall, App, Msg, Screen, update};
 use crate::runtime::{Effects, perform};
 
+pub mod matchmaking;
+
 /// Exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
@@ -412,6 +414,7 @@ pub fn create_request(
     phase_seconds: Option<i64>,
     access: Option<PartyAccess>,
     password: Option<PartyPassword>,
+    public: bool,
 ) -> CreatePartyRequest {
     CreatePartyRequest {
         min_players: min,
@@ -422,6 +425,7 @@ pub fn create_request(
         phase_seconds,
         access,
         password,
+        public: public.then_some(true),
     }
 }
 

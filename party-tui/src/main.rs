@@ -123,6 +123,29 @@ enum HeadlessCommand {
         /// Server-side bots to add.
         #[arg(long, default_value_t = 0)]
         bots: i64,
+        /// List the party in the public lobby list.
+        #[arg(long)]
+        public: bool,
+    },
+    /// Queue for a quick match and wait until it forms (prints the party);
+    /// --leave leaves the queue instead.
+    QuickMatch {
+        /// Seconds to wait for humans before bots fill the party
+        /// (default: humans only).
+        #[arg(long, value_name = "SECS", conflicts_with = "leave")]
+        bot_fill_after: Option<i64>,
+        #[arg(long)]
+        leave: bool,
+        /// Seconds to wait for the match (then leave the queue).
+        #[arg(long, default_value_t = 600)]
+        timeout: u64,
+    },
+    /// List public lobbies with free seats, newest first.
+    Parties {
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
     },
     /// Join a party by code (an invite needs no password).
     Join {
@@ -387,6 +410,7 @@ async fn headless_step(p: &mut Player, cmd: HeadlessCommand) -> Result<(), Exit>
             password,
             invite_only,
             bots,
+            public,
         } => {
             let password = password
                 .as_deref()
@@ -401,6 +425,7 @@ async fn headless_step(p: &mut Player, cmd: HeadlessCommand) -> Result<(), Exit>
                 phase_seconds,
                 access,
                 password,
+                public,
             );
             p.call(ApiCall::CreateParty(req))
                 .await
@@ -498,6 +523,17 @@ async fn headless_step(p: &mut Player, cmd: HeadlessCommand) -> Result<(), Exit>
         }
         HeadlessCommand::Invite { username } => headless::invite(p, &username).await?,
         HeadlessCommand::Spectate(args) => party_tui::headless_spectate::spectate(p, args).await?,
+        HeadlessCommand::QuickMatch { leave: true, .. } => {
+            headless::matchmaking::leave_queue(p).await?;
+        }
+        HeadlessCommand::QuickMatch {
+            bot_fill_after,
+            timeout,
+            ..
+        } => headless::matchmaking::quick_match(p, bot_fill_after, timeout).await?,
+        HeadlessCommand::Parties { limit, offset } => {
+            headless::matchmaking::parties(p, limit, offset).await?;
+        }
         HeadlessCommand::Guest
         | HeadlessCommand::Signup { .. }
         | HeadlessCommand::Login { .. }

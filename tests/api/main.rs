@@ -33,6 +33,8 @@ mod party_rejoin;
 mod party_submissions;
 mod party_timing;
 mod presence;
+mod public_parties;
+mod quick_match;
 mod realtime;
 mod socket_access;
 mod socket_limits;

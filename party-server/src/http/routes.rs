@@ -12,7 +12,9 @@ use tower_http::request_id::{
 use tower_http::trace::TraceLayer;
 
 use super::state::AppState;
-use super::{accounts, body_deadline, detach, friends, metrics, ops, party, rounds, spectate};
+use super::{
+    accounts, body_deadline, detach, friends, matchmaking, metrics, ops, party, rounds, spectate,
+};
 use crate::error::Error;
 
 /// Builds the router. Needs no socket, so it can be exercised directly.
@@ -91,6 +93,13 @@ pub fn router(state: AppState) -> Router {
         .route("/blocks", get(friends::blocks).post(friends::block))
         .route("/blocks/{username}", delete(friends::unblock))
         .route("/player/ws", get(friends::player_socket))
+        .route(
+            "/party/quick-match",
+            post(matchmaking::queue)
+                .get(matchmaking::status)
+                .delete(matchmaking::leave),
+        )
+        .route("/party/public", get(matchmaking::public))
         .route("/party/spectate", post(spectate::spectate))
         .route("/party/{session_id}/spectate", delete(spectate::stop))
         .route("/party/{session_id}/spectate/status", get(spectate::status))

@@ -5,5 +5,6 @@
 pub mod assign;
 pub mod bots;
 pub mod code;
+pub mod matchmaking;
 pub mod phase;
 pub mod results;

@@ -2,7 +2,8 @@
 //!
 //! It is authenticated with the 60-second ws-token (any signed-in player),
 //! opens with a `hello`, sends every pending party invite, then each new
-//! one as it is made: at once when the invite commits on this instance
+//! one as it is made, and `quick_match_formed` when a quick match put
+//! the player in a lobby: at once when the invite commits on this instance
 //! (the service's [`crate::service::Inbox`] wakes it), within
 //! [`RECHECK`] otherwise. While it is open the player counts as online for
 //! their friends. Keepalives and limits are the party socket's.
@@ -14,6 +15,7 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use futures::{SinkExt, StreamExt};
 use party_protocol::friends::PlayerMessage;
+use party_protocol::matchmaking::QuickMatchStatus;
 use party_protocol::party_ws::ClientMessage;
 use party_protocol::{PROTOCOL_VERSION, PlayerId};
 use tokio::time::{Instant, timeout};
@@ -114,6 +116,25 @@ async fn deliver(
     Ok(())
 }
 
+/// Sends `quick_match_formed` for the lobby the player's quick match put
+/// them in, once per lobby and socket (a new socket tells it again while
+/// the player is still in that lobby).
+async fn deliver_match(
+    game: &Game,
+    player: PlayerId,
+    sink: &mut Sink,
+    told: &mut Option<Uuid>,
+) -> std::result::Result<(), u16> {
+    let Ok(QuickMatchStatus::Matched(formed)) = game.quick_match_status(player).await else {
+        return Ok(());
+    };
+    if *told != Some(formed.session_id.as_uuid()) {
+        *told = Some(formed.session_id.as_uuid());
+        send(sink, &PlayerMessage::QuickMatchFormed(formed)).await?;
+    }
+    Ok(())
+}
+
 async fn pump(
     game: &Game,
     player: PlayerId,
@@ -129,8 +150,10 @@ async fn pump(
     )
     .await?;
     let mut sent = HashSet::new();
+    let mut told = None;
     pokes.mark_unchanged();
     deliver(game, player, sink, &mut sent).await?;
+    deliver_match(game, player, sink, &mut told).await?;
     let mut recheck = tokio::time::interval(RECHECK);
     recheck.tick().await;
     let mut keepalive = tokio::time::interval(PING_EVERY);
@@ -143,8 +166,12 @@ async fn pump(
                     return Ok(());
                 }
                 deliver(game, player, sink, &mut sent).await?;
+                deliver_match(game, player, sink, &mut told).await?;
             }
-            _ = recheck.tick() => deliver(game, player, sink, &mut sent).await?,
+            _ = recheck.tick() => {
+                deliver(game, player, sink, &mut sent).await?;
+                deliver_match(game, player, sink, &mut told).await?;
+            }
             message = stream.next() => {
                 heard = Instant::now();
                 match message {

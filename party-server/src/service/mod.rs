@@ -55,6 +55,8 @@ pub struct Game {
     pub inbox: Arc<Inbox>,
     /// Wrong party passwords per player and party (see `party::attempts`).
     pub password_attempts: Arc<party::PasswordAttempts>,
+    /// The players one quick-match party seats (`--quick-match-players`).
+    pub quick_match_players: i64,
 }
 
 impl Game {
@@ -70,6 +72,7 @@ impl Game {
             sweep_turn: Arc::default(),
             inbox: Arc::default(),
             password_attempts: Arc::default(),
+            quick_match_players: crate::config::DEFAULT_QUICK_MATCH_PLAYERS,
         }
     }
 

@@ -26,12 +26,14 @@ const BATCH: i64 = 200;
 pub struct SweepReport {
     pub rounds_expired: u64,
     pub phrasesets_finalized: u64,
+    pub quick_matches_formed: u64,
     pub parties: PartySweep,
 }
 
 impl Game {
     /// Applies everything due at the current time: party deadlines, bot
-    /// turns and timeouts, then round expiry and phraseset finalization.
+    /// turns and timeouts, then round expiry, phraseset finalization and
+    /// quick-match bot fills.
     /// Each party, round and phraseset is settled in its own transaction.
     #[tracing::instrument(skip_all)]
     pub async fn advance_due(&self) -> Result<SweepReport> {
@@ -71,7 +73,14 @@ impl Game {
             }
             tx.commit().await?;
         }
-        if report.rounds_expired + report.phrasesets_finalized > 0 || !report.parties.is_empty() {
+        // Quick-match bot fills that came due (and full parties a failed
+        // formation left queued); the backlog read is one indexed query.
+        if self.quick_match_due().await? {
+            report.quick_matches_formed = self.form_quick_matches().await?;
+        }
+        if report.rounds_expired + report.phrasesets_finalized + report.quick_matches_formed > 0
+            || !report.parties.is_empty()
+        {
             tracing::info!(?report, "sweep");
         }
         Ok(report)

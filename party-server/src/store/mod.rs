@@ -26,6 +26,7 @@ mod constraint;
 mod friends;
 mod house;
 mod ledger;
+mod matchmaking;
 mod party;
 mod party_access;
 mod phrasesets;
@@ -51,6 +52,7 @@ pub use constraint::{Constraint, violated, violates};
 pub use friends::FriendRow;
 pub use house::{HOUSE_COPIERS, HOUSE_WRITER, HouseKey, HouseRounds};
 pub use ledger::{Account, LedgerAudit, SplitPayout, Transfer};
+pub use matchmaking::{ListingRow, MatchRow, QueuePlace, QueueRow};
 pub use party::{
     AssignmentKind, AssignmentRow, AssignmentStatus, MoneyRow, NewSession, ParticipantRow,
     QueuedSpectator, SessionRow, SubmissionKind, VoteStatsRow,

@@ -186,6 +186,7 @@ impl CreateForm {
             phase_seconds: (secs > 0).then_some(secs),
             access: (access == PartyAccess::InviteOnly).then_some(access),
             password: None,
+            public: None,
         }
     }
 

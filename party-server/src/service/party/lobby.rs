@@ -37,6 +37,9 @@ impl Game {
         self.check_creation_limit(&mut tx, player, now).await?;
         let session = self.open_lobby(&mut tx, player, config, now).await?;
         tx.set_party_access(session, &access).await?;
+        if req.public == Some(true) {
+            tx.list_party(session, now).await?;
+        }
         tracing::Span::current().record("party", tracing::field::display(session));
         tx.commit().await?;
         let mut tx = self.store.read().await?;
@@ -69,8 +72,23 @@ impl Game {
         Ok(())
     }
 
-    /// Inserts a lobby with its host, drawing party codes until one is free.
+    /// Inserts a lobby with its host and counts it as the host's creation.
     pub(super) async fn open_lobby(
+        &self,
+        tx: &mut Tx,
+        host: PlayerId,
+        config: PartyConfig,
+        now: Millis,
+    ) -> Result<Uuid> {
+        let session_id = self.insert_lobby(tx, host, config, now).await?;
+        tx.record_party_creation(host, now).await?;
+        Ok(session_id)
+    }
+
+    /// Inserts a lobby with its host, drawing party codes until one is
+    /// free. Not counted against the host's creation limit: quick match
+    /// opens lobbies the host did not ask to create.
+    pub(super) async fn insert_lobby(
         &self,
         tx: &mut Tx,
         host: PlayerId,
@@ -114,7 +132,6 @@ impl Game {
         }
         self.add_member(tx, session_id, host, true, false, false, now)
             .await?;
-        tx.record_party_creation(host, now).await?;
         Ok(session_id)
     }
 
@@ -281,6 +298,10 @@ impl Game {
         // The next lobby is as private as this one was.
         let access = tx.party_access(session).await?;
         tx.set_party_access(next, &access).await?;
+        // And as public.
+        if tx.is_listed(session).await? {
+            tx.list_party(next, now).await?;
+        }
         let skipped = self.bring_along(&mut tx, session, next, host, now).await?;
         self.seat_spectators(&mut tx, session, next, now).await?;
         emit(

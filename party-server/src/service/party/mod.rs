@@ -15,7 +15,8 @@
 //!   [`spectators`].
 //!
 //! Who may join a lobby (its access mode, invites) is [`privacy`], with
-//! the wrong-password limit in [`attempts`].
+//! the wrong-password limit in [`attempts`]; quick match and the public
+//! lobby list are [`matchmaking`].
 //!
 //! Shared by them: [`access`] (loading and locking a party for a request),
 //! [`config`], [`events`], [`players`] (server-side players) and
@@ -32,6 +33,7 @@ mod autoplay;
 mod config;
 mod events;
 mod lobby;
+mod matchmaking;
 mod phases;
 mod play;
 mod players;

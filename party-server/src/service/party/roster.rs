@@ -39,7 +39,13 @@ impl Game {
         if !tx.change_participant_count(session, 1, now).await? {
             return Err(Error::api(ErrorCode::SessionFull, "This party is full."));
         }
-        // A player is never also a spectator of their party.
+        // A player is never also a spectator of their party, nor queued
+        // for a quick match. The queue row goes first: on PostgreSQL this
+        // waits for a quick-match formation holding it (then finds it
+        // gone, and the insert below finds the player in that party).
+        if !is_bot {
+            tx.dequeue_quick_match(player).await?;
+        }
         tx.delete_spectator(session, player).await?;
         tx.insert_participant(session, player, is_host, is_bot, ready, now)
             .await
@@ -313,25 +319,9 @@ impl Game {
                 format!("Only {room} more player(s) fit in this party."),
             ));
         }
-        let mut added_ids = Vec::new();
-        for i in 0..count {
-            let (bot, username) = create_bot_player(&mut tx, &self.rules, None, now).await?;
-            self.add_member(&mut tx, session, bot, false, true, true, now)
-                .await?;
-            emit(
-                &mut tx,
-                session,
-                ServerEvent::PlayerJoined {
-                    player_id: bot,
-                    username,
-                    is_bot: true,
-                    participant_count: i64::from(s.participant_count) + i + 1,
-                },
-                now,
-            )
+        let added_ids = self
+            .seat_bots(&mut tx, session, i64::from(s.participant_count), count, now)
             .await?;
-            added_ids.push(bot);
-        }
         tx.commit().await?;
         let mut tx = self.store.read().await?;
         let lobby = view::lobby(&mut tx, session).await?;
@@ -344,5 +334,38 @@ impl Game {
                 .collect(),
             participant_count: lobby.participant_count,
         })
+    }
+
+    /// Seats `count` new bots (ready, with the starting wallet) in a lobby
+    /// holding `seated` participants, and says so to the lobby: the host's
+    /// "add bots" and quick match's bot fill.
+    pub(super) async fn seat_bots(
+        &self,
+        tx: &mut Tx,
+        session: Uuid,
+        seated: i64,
+        count: i64,
+        now: Millis,
+    ) -> Result<Vec<PlayerId>> {
+        let mut added = Vec::new();
+        for i in 0..count {
+            let (bot, username) = create_bot_player(tx, &self.rules, None, now).await?;
+            self.add_member(tx, session, bot, false, true, true, now)
+                .await?;
+            emit(
+                tx,
+                session,
+                ServerEvent::PlayerJoined {
+                    player_id: bot,
+                    username,
+                    is_bot: true,
+                    participant_count: seated + i + 1,
+                },
+                now,
+            )
+            .await?;
+            added.push(bot);
+        }
+        Ok(added)
     }
 }
