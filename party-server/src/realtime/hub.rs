@@ -211,6 +211,14 @@ impl Hub {
         }
     }
 
+    /// The last event broadcast to the party's sockets here; `None` when
+    /// it has none, or a broadcast is under way (it is about to change).
+    pub fn last_broadcast(&self, party: Uuid) -> Option<i64> {
+        let channel = self.channel(party)?;
+        let last = channel.last_seq.try_lock().ok()?;
+        Some(*last)
+    }
+
     /// The party's events after `after` and before `until`, in order: from
     /// the frames kept in memory when they hold them all, else from the
     /// event log. `None` when the log no longer holds them either (the

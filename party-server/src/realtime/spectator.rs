@@ -165,7 +165,14 @@ impl Socket<'_> {
     /// up to a second) and moves `last` to the seq it reflects.
     async fn snapshot(&mut self) -> std::result::Result<(), End> {
         let spectators = &self.hub.spectators;
-        let (seq, text) = if let Some(cached) = spectators.cached_snapshot(self.session) {
+        // A kept snapshot serves only while it is the party's latest state:
+        // one a moment old would leave this socket behind by the events in
+        // between until the party's next event came (seconds, in a lobby).
+        let latest = self.hub.last_broadcast(self.session);
+        let cached = spectators
+            .cached_snapshot(self.session)
+            .filter(|(seq, _)| Some(*seq) == latest);
+        let (seq, text) = if let Some(cached) = cached {
             cached
         } else {
             let status = self
