@@ -96,10 +96,12 @@ pub async fn run_step(
         peak.vm_rss_kib = peak.vm_rss_kib.max(m.vm_rss_kib);
         peak.metrics_rss_kib = peak.metrics_rss_kib.max(m.metrics_rss_kib);
     }
+    // Spectators' sockets count too: they are part of the peak.
+    let sockets = outcome.connected_peak + outcome.spectator_sockets_peak;
     let per_player = match (peak.kib(), before.kib()) {
-        (Some(p), Some(b)) if outcome.connected_peak > 0 => Some(round2(
-            p.saturating_sub(b) as f64 / outcome.connected_peak as f64,
-        )),
+        (Some(p), Some(b)) if sockets > 0 => {
+            Some(round2(p.saturating_sub(b) as f64 / sockets as f64))
+        }
         _ => None,
     };
     let measured = recorder.snapshot();

@@ -17,7 +17,8 @@ pub struct MemoryReport {
     pub before: Memory,
     pub peak: Memory,
     pub after: Memory,
-    /// (peak − before) / the most sockets open at once.
+    /// (peak − before) / the most sockets open at once (players' and
+    /// spectators').
     pub per_connected_player_kib: Option<f64>,
 }
 
@@ -292,7 +293,7 @@ pub fn step_table(s: &StepReport) -> String {
     let kib = |x: Option<u64>| x.map_or("n/a".to_owned(), |k| format!("{k}"));
     let _ = writeln!(
         out,
-        "  server RSS KiB: before {}, peak {}, after {}; per connected player {}",
+        "  server RSS KiB: before {}, peak {}, after {}; per connected socket {}",
         kib(s.memory.before.kib()),
         kib(s.memory.peak.kib()),
         kib(s.memory.after.kib()),

@@ -79,12 +79,10 @@ async fn spectators_watch_every_party_to_its_end_and_miss_no_event() {
     assert_eq!(spectators.sockets_peak, spectators.total as i64, "{table}");
     assert_eq!(step.measured.spectator_lost_events, 0, "{table}");
     assert_eq!(step.measured.latency["spectate"].count, 10, "{table}");
-    // The host started only once its spectators watched: they saw the
-    // game's events (the start and every phase), though not the joins
-    // that came before them.
-    let seen = step.measured.spectator_fanout.count;
-    assert!(seen > 0 && seen <= step.measured.fanout.count, "{table}");
-    assert!(step.measured.spectator_events_received >= 10 * 4, "{table}");
+    // The host started only once its spectators watched: each saw the
+    // game's events (the start, three phase changes, the end) at least.
+    assert!(step.measured.spectator_fanout.count > 0, "{table}");
+    assert!(step.measured.spectator_events_received >= 10 * 5, "{table}");
     assert!(spectators.memory_watching.is_some(), "{table}");
     assert!(spectators.per_spectator_kib.is_some(), "{table}");
     // Players' numbers are as without spectators.

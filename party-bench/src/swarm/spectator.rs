@@ -51,10 +51,18 @@ pub(super) async fn spectator(ctx: Arc<Ctx>, party: Arc<Party>, api: ApiClient) 
 
 async fn watch(ctx: &Arc<Ctx>, party: &Arc<Party>, api: ApiClient, settled: &Arc<Settled>) -> End {
     let rec = ctx.http.recorder().clone();
-    let mut opened = party.opened.subscribe();
-    let code = match timeout_at(ctx.stop_at, opened.wait_for(Option::is_some)).await {
-        Ok(Ok(v)) => v.clone(),
-        _ => None,
+    let (mut opened, mut ended) = (party.opened.subscribe(), party.ended.subscribe());
+    let code = tokio::select! {
+        code = timeout_at(ctx.stop_at, opened.wait_for(Option::is_some)) => match code {
+            Ok(Ok(v)) => v.clone(),
+            _ => None,
+        },
+        // The players stopped before the host opened the party: the
+        // window closed (cut), or the host failed (counted as theirs).
+        end = ended.wait_for(Option::is_some) => {
+            let cut = end.ok().and_then(|e| *e) == Some(End::Cut);
+            return if cut { End::Cut } else { End::Failed };
+        }
     };
     let Some((session, code)) = code else {
         rec.error("spectate:no_party");
