@@ -12,7 +12,9 @@ use tower_http::request_id::{
 use tower_http::trace::TraceLayer;
 
 use super::state::AppState;
-use super::{accounts, body_deadline, detach, friends, metrics, ops, party, rounds, spectate};
+use super::{
+    accounts, body_deadline, detach, friends, history, metrics, ops, party, rounds, spectate,
+};
 use crate::error::Error;
 
 /// Builds the router. Needs no socket, so it can be exercised directly.
@@ -49,6 +51,9 @@ pub fn router(state: AppState) -> Router {
         .route("/party/create", post(party::create))
         .route("/party/join", post(party::join))
         .route("/party/active", get(party::active))
+        .route("/party/history", get(history::history))
+        .route("/party/leaderboard", get(history::leaderboard))
+        .route("/player/party-stats", get(history::stats))
         .route("/party/{session_id}/ready", post(party::ready))
         .route("/party/{session_id}/start", post(party::start))
         .route("/party/{session_id}/status", get(party::status))

@@ -7,3 +7,4 @@ pub mod bots;
 pub mod code;
 pub mod phase;
 pub mod results;
+pub mod standings;

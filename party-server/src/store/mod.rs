@@ -52,8 +52,9 @@ pub use friends::FriendRow;
 pub use house::{HOUSE_COPIERS, HOUSE_WRITER, HouseKey, HouseRounds};
 pub use ledger::{Account, LedgerAudit, SplitPayout, Transfer};
 pub use party::{
-    AssignmentKind, AssignmentRow, AssignmentStatus, MoneyRow, NewSession, ParticipantRow,
-    QueuedSpectator, SessionRow, SubmissionKind, VoteStatsRow,
+    AssignmentKind, AssignmentRow, AssignmentStatus, BoardRow, HistoryCursor, HistoryPlayerRow,
+    HistoryRow, MoneyRow, NewSession, ParticipantRow, PhraseRow, QueuedSpectator, SessionRow,
+    StandingRow, StatsRow, SubmissionKind, VoteStatsRow,
 };
 pub use party_access::{AccessRow, InviteRow};
 pub use phrasesets::{PhrasesetRow, PhrasesetStatus, VoteRow};
