@@ -15,6 +15,7 @@ pub mod error;
 #[cfg(test)]
 pub mod fixtures;
 pub mod headless;
+pub mod headless_history;
 pub mod runtime;
 pub mod share;
 pub mod ssh;

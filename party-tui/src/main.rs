@@ -12,13 +12,16 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{CommandFactory, Parser, Subcommand};
+use party_protocol::SessionId;
 use party_protocol::party::PartyPhase;
 use party_protocol::party_access::PartyAccess;
+use party_protocol::party_history::{LeaderboardBoard, LeaderboardPeriod, LeaderboardQuery};
 use party_server::cli_docs::DocsCommand;
 use party_tui::api::ApiClient;
 use party_tui::core::{ApiCall, Screen};
 use party_tui::embedded::EmbeddedServer;
 use party_tui::headless::{self, Exit, Player, Strategy, emit};
+use party_tui::headless_history;
 use party_tui::runtime;
 use party_tui::share;
 use party_tui::ssh::host::{self, HostArgs};
@@ -169,6 +172,33 @@ enum HeadlessCommand {
     Results,
     /// Leave the party.
     Leave,
+    /// Print your past parties, newest first; --party ID prints one past
+    /// party's full results and reveal.
+    History {
+        /// Parties per page, 1–50 (default 20).
+        #[arg(long)]
+        limit: Option<u32>,
+        /// The previous page's `next_before`: the page after it.
+        #[arg(long, conflicts_with = "party")]
+        before: Option<SessionId>,
+        /// A past party's id (from the history): its full results.
+        #[arg(long)]
+        party: Option<SessionId>,
+    },
+    /// Print your party stats.
+    Stats,
+    /// Print a party leaderboard and your place on it.
+    Leaderboard {
+        /// `wins`, `net_coins` or `vote_accuracy`.
+        #[arg(long, default_value = "wins", value_parser = headless_history::parse_board)]
+        board: LeaderboardBoard,
+        /// `weekly` (since Monday 00:00 UTC) or `all_time`.
+        #[arg(long, default_value = "all_time", value_parser = headless_history::parse_period)]
+        period: LeaderboardPeriod,
+        /// Rows, 1–100 (default 10).
+        #[arg(long)]
+        limit: Option<u32>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -370,6 +400,27 @@ async fn headless_step(p: &mut Player, cmd: HeadlessCommand) -> Result<(), Exit>
     if let HeadlessCommand::Friends { add, accept } = &cmd {
         return headless::friends(p, add.as_deref(), accept.as_deref()).await;
     }
+    match cmd {
+        HeadlessCommand::History {
+            limit,
+            before,
+            party,
+        } => return headless_history::history(p, limit, before, party).await,
+        HeadlessCommand::Stats => return headless_history::stats(p).await,
+        HeadlessCommand::Leaderboard {
+            board,
+            period,
+            limit,
+        } => {
+            let query = LeaderboardQuery {
+                board,
+                period,
+                limit,
+            };
+            return headless_history::leaderboard(p, query).await;
+        }
+        _ => {}
+    }
     // Every command below is a party command.
     headless::require_party_mode(p)?;
     match cmd {
@@ -495,7 +546,10 @@ async fn headless_step(p: &mut Player, cmd: HeadlessCommand) -> Result<(), Exit>
         HeadlessCommand::Guest
         | HeadlessCommand::Signup { .. }
         | HeadlessCommand::Login { .. }
-        | HeadlessCommand::Friends { .. } => {}
+        | HeadlessCommand::Friends { .. }
+        | HeadlessCommand::History { .. }
+        | HeadlessCommand::Stats
+        | HeadlessCommand::Leaderboard { .. } => {}
     }
     Ok(())
 }
