@@ -335,12 +335,16 @@ impl Tx {
         me: PlayerId,
     ) -> Result<Vec<BoardRow>> {
         let (score, tie) = board_order(board);
-        // The all-time board names no period, so the planner is not
-        // tempted by the period index for a scan of every row.
-        let period = if since.is_some() {
-            " AND ended_at >= $4"
+        // The weekly board reads the period's rows first, through the
+        // period index (`MATERIALIZED`: otherwise SQLite prefers walking
+        // the player index for the GROUP BY, every row of all time); the
+        // all-time board reads every row of people either way.
+        let rows = if since.is_some() {
+            "s AS MATERIALIZED (SELECT player_id, completed, rank, net_coins, votes, correct_votes \
+             FROM party_standings WHERE NOT is_bot AND ended_at >= $4)"
         } else {
-            ""
+            "s AS (SELECT player_id, completed, rank, net_coins, votes, correct_votes \
+             FROM party_standings WHERE NOT is_bot)"
         };
         let having = if board == LeaderboardBoard::VoteAccuracy {
             " HAVING SUM(votes) >= $3"
@@ -348,11 +352,11 @@ impl Tx {
             " HAVING COUNT(*) >= $3"
         };
         let sql = format!(
-            "WITH t AS (SELECT player_id, CAST(COUNT(*) AS BIGINT) AS played, \
+            "WITH {rows}, t AS (SELECT player_id, CAST(COUNT(*) AS BIGINT) AS played, \
                CAST(SUM(CASE WHEN completed AND rank = 1 THEN 1 ELSE 0 END) AS BIGINT) AS wins, \
                CAST(SUM(net_coins) AS BIGINT) AS net, CAST(SUM(votes) AS BIGINT) AS votes, \
                CAST(SUM(correct_votes) AS BIGINT) AS correct \
-             FROM party_standings WHERE NOT is_bot{period} GROUP BY player_id{having}), \
+             FROM s GROUP BY player_id{having}), \
              r AS (SELECT t.*, CAST(ROW_NUMBER() OVER (ORDER BY {score} DESC, {tie} DESC, player_id) AS BIGINT) AS pos FROM t) \
              SELECT r.pos, r.player_id, p.username, r.played, r.wins, r.net, r.votes, r.correct \
              FROM r JOIN players p ON p.player_id = r.player_id \
