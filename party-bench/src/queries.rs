@@ -20,7 +20,7 @@ use party_protocol::party_history::{
 use party_server::clock::{Clock, SystemClock};
 use party_server::config::GameRules;
 use party_server::service::Game;
-use party_server::store::Store;
+use party_server::store::{Backend, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
@@ -244,6 +244,13 @@ pub async fn run(cfg: &QueriesConfig) -> anyhow::Result<QueriesReport> {
     let seeding = Instant::now();
     seed_players(&store, cfg.players, now).await?;
     let rows = seed_parties(&store, cfg, &mut rng, now).await?;
+    if store.backend() == Backend::Postgres {
+        // What autovacuum does soon after a bulk load on a live server:
+        // without statistics the planner guesses and scans whole tables.
+        let mut tx = store.begin().await?;
+        tx.query("ANALYZE").execute().await?;
+        tx.commit().await?;
+    }
     let seed_seconds = seeding.elapsed().as_secs_f64();
     let database = format!("{:?}", store.backend()).to_lowercase();
     let game = Game::new(store.clone(), Arc::new(SystemClock), GameRules::default());
