@@ -23,6 +23,7 @@ pub mod client;
 pub mod config;
 pub mod cpu;
 pub mod probe;
+pub mod queries;
 pub mod report;
 pub mod ssh;
 pub mod stats;

@@ -9,6 +9,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use party_bench::client::is_local;
 use party_bench::config::SshConfig;
+use party_bench::queries::{self, QueriesConfig};
 use party_bench::storage::{self, StorageConfig};
 use party_bench::{self as bench, LoadConfig, Profile};
 
@@ -27,6 +28,9 @@ struct Cli {
 enum Command {
     /// The storage ceiling: single-row write transactions per second.
     Storage(StorageArgs),
+    /// The after-the-party queries (history, stats, leaderboards) over a
+    /// seeded scratch database: p50/p99 per query.
+    Queries(QueriesArgs),
 }
 
 #[derive(Debug, Args)]
@@ -128,6 +132,29 @@ struct StorageArgs {
     json: Option<PathBuf>,
 }
 
+#[derive(Debug, Args)]
+struct QueriesArgs {
+    /// `sqlite://PATH` (a new scratch file) or `postgres://USER@127.0.0.1/DB`
+    /// (an empty scratch database: the seed is not removed).
+    #[arg(long)]
+    database_url: String,
+    /// Players to seed (every 50th a bot), 8–1,000,000.
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u32).range(8..=1_000_000))]
+    players: u32,
+    /// Finished parties to seed (3–8 players each), 1–1,000,000.
+    #[arg(long, default_value_t = 50_000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    parties: u32,
+    /// Timed calls of each query, 1–100,000.
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    repetitions: u32,
+    /// The random seed of the data and of the callers.
+    #[arg(long, default_value_t = 16)]
+    seed: u64,
+    /// Write the JSON report to this file (`-`: stdout).
+    #[arg(long)]
+    json: Option<PathBuf>,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -142,6 +169,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Some(Command::Storage(args)) => runtime.block_on(storage_main(args)),
+        Some(Command::Queries(args)) => runtime.block_on(queries_main(args)),
         None => runtime.block_on(load_main(cli.load)),
     }
 }
@@ -345,6 +373,31 @@ async fn storage_main(a: StorageArgs) -> ExitCode {
         }
         Err(err) => {
             eprintln!("party-bench: storage benchmark failed: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn queries_main(a: QueriesArgs) -> ExitCode {
+    let url = &a.database_url;
+    if url.starts_with("postgres") && !is_local(url) {
+        eprintln!("party-bench: the database must be on this machine (127.0.0.1 or localhost)");
+        return ExitCode::from(2);
+    }
+    let cfg = QueriesConfig {
+        database_url: url.clone(),
+        players: a.players as usize,
+        parties: a.parties as usize,
+        repetitions: a.repetitions as usize,
+        seed: a.seed,
+    };
+    match queries::run(&cfg).await {
+        Ok(report) => {
+            human(a.json.as_ref(), &queries::table(&report));
+            finish(a.json.as_ref(), &report, true)
+        }
+        Err(err) => {
+            eprintln!("party-bench: queries benchmark failed: {err:#}");
             ExitCode::FAILURE
         }
     }

@@ -14,6 +14,7 @@
 //! - [`round`]: prompt / copy / vote round bodies and phraseset results.
 //! - [`party`]: Party Mode bodies, phases and the party code.
 //! - [`party_results`]: a party's results (re-exported by [`party`]).
+//! - [`party_history`]: party history, personal party stats and leaderboards.
 //! - [`party_ws`]: the party WebSocket messages.
 //! - [`party_access`]: a party's access mode and password (issue 15).
 //! - [`friends`]: friends, blocks, party invites and the player socket's messages.
@@ -31,6 +32,7 @@ pub mod matchmaking;
 pub mod ops;
 pub mod party;
 pub mod party_access;
+pub mod party_history;
 pub mod party_results;
 pub mod party_ws;
 pub mod phrase;

@@ -62,6 +62,10 @@ use party_protocol::party::{
 use party_protocol::party_access::{
     PartyAccess, PartyAccessResponse, PartyPassword, SetPartyAccessRequest,
 };
+use party_protocol::party_history::{
+    BestPhrase, HistoryEntry, HistoryPlayer, HistoryQuery, HistoryResponse, LeaderboardBoard,
+    LeaderboardPeriod, LeaderboardQuery, LeaderboardResponse, LeaderboardRow, PartyStatsResponse,
+};
 use party_protocol::party_ws::{
     ClientMessage, PhaseProgress, PlayerCounters, ProgressAction, ServerEvent, ServerMessage,
     SessionSnapshot,
@@ -85,6 +89,12 @@ const COVERED_INSIDE: &[(&str, &str)] = &[
     ("PublicParty", "matchmaking/public_parties_response"),
     ("QueuedStatus", "matchmaking/quick_match_status_queued"),
     ("QuickMatchFormed", "matchmaking/quick_match_status_matched"),
+    ("HistoryEntry", "party/history_response"),
+    ("HistoryPlayer", "party/history_response"),
+    ("BestPhrase", "party/party_stats_response"),
+    ("LeaderboardBoard", "party/leaderboard_query"),
+    ("LeaderboardPeriod", "party/leaderboard_query"),
+    ("LeaderboardRow", "party/leaderboard_response"),
     ("ActiveParty", "account/dashboard_response"),
     ("SpectatorList", "spectate/spectator_status_response"),
     ("SkippedPlayer", "party/play_again_response"),
@@ -1026,6 +1036,112 @@ fn samples() -> Vec<Golden> {
                 }],
                 awards: Awards::default(),
                 phrasesets_summary: Vec::new(),
+            },
+        ),
+        golden(
+            "party/history_query",
+            HistoryQuery {
+                limit: Some(20),
+                before: Some(next_session()),
+            },
+        ),
+        golden(
+            "party/history_response",
+            HistoryResponse {
+                parties: vec![HistoryEntry {
+                    session_id: session(),
+                    party_code: code(),
+                    status: SessionStatus::Completed,
+                    ended_at: t2(),
+                    rank: 2,
+                    net_coins: Coins::new(-15),
+                    players: vec![
+                        HistoryPlayer {
+                            player_id: bob(),
+                            username: "bob".into(),
+                            is_bot: false,
+                            rank: 1,
+                            net_coins: Coins::new(64),
+                        },
+                        HistoryPlayer {
+                            player_id: alice(),
+                            username: "alice".into(),
+                            is_bot: false,
+                            rank: 2,
+                            net_coins: Coins::new(-15),
+                        },
+                        HistoryPlayer {
+                            player_id: bot(),
+                            username: "BotSleepyOtter42".into(),
+                            is_bot: true,
+                            rank: 3,
+                            net_coins: Coins::new(-49),
+                        },
+                    ],
+                }],
+                next_before: Some(session()),
+            },
+        ),
+        golden(
+            "party/party_stats_response",
+            PartyStatsResponse {
+                parties_played: 7,
+                parties_won: 3,
+                average_rank: Some(1.86),
+                net_coins: Coins::new(212),
+                votes_cast: 21,
+                correct_votes: 14,
+                vote_accuracy: 66.7,
+                original_votes: 9,
+                copy_votes_fooled: 5,
+                best_phrase: Some(BestPhrase {
+                    phrase: "A SOGGY TOASTER".into(),
+                    prompt_text: "The worst kitchen gadget".into(),
+                    is_original: true,
+                    votes: 4,
+                    session_id: session(),
+                }),
+                current_win_streak: 1,
+                best_win_streak: 2,
+            },
+        ),
+        golden(
+            "party/leaderboard_query",
+            LeaderboardQuery {
+                board: LeaderboardBoard::VoteAccuracy,
+                period: LeaderboardPeriod::Weekly,
+                limit: Some(10),
+            },
+        ),
+        golden(
+            "party/leaderboard_response",
+            LeaderboardResponse {
+                board: LeaderboardBoard::Wins,
+                period: LeaderboardPeriod::AllTime,
+                since: None,
+                min_votes: 10,
+                rows: vec![LeaderboardRow {
+                    rank: 1,
+                    player_id: bob(),
+                    username: "bob".into(),
+                    value: 5.0,
+                    parties_played: 9,
+                    wins: 5,
+                    net_coins: Coins::new(340),
+                    votes_cast: 27,
+                    correct_votes: 20,
+                }],
+                me: Some(LeaderboardRow {
+                    rank: 4,
+                    player_id: alice(),
+                    username: "alice".into(),
+                    value: 3.0,
+                    parties_played: 7,
+                    wins: 3,
+                    net_coins: Coins::new(212),
+                    votes_cast: 21,
+                    correct_votes: 14,
+                }),
             },
         ),
         golden(

@@ -17,6 +17,9 @@ use party_protocol::party::{
     StartPartyResponse,
 };
 use party_protocol::party_access::PartyPassword;
+use party_protocol::party_history::{
+    HistoryQuery, HistoryResponse, LeaderboardQuery, LeaderboardResponse, PartyStatsResponse,
+};
 use party_protocol::round::PhrasesetResults;
 use party_protocol::{ApiErrorBody, ErrorCode, PhrasesetId, PlayerId, RoundId, Username};
 use reqwest::{Method, StatusCode};
@@ -398,6 +401,43 @@ impl ApiClient {
             true,
         )
         .await
+    }
+
+    /// A page of the caller's past parties, newest first.
+    pub async fn party_history(&self, query: &HistoryQuery) -> ApiResult<HistoryResponse> {
+        let mut params = Vec::new();
+        if let Some(limit) = query.limit {
+            params.push(format!("limit={limit}"));
+        }
+        if let Some(before) = query.before {
+            params.push(format!("before={before}"));
+        }
+        let path = if params.is_empty() {
+            "/party/history".to_owned()
+        } else {
+            format!("/party/history?{}", params.join("&"))
+        };
+        self.send(Method::GET, &path, None, true).await
+    }
+
+    /// The caller's party stats.
+    pub async fn party_stats(&self) -> ApiResult<PartyStatsResponse> {
+        self.send(Method::GET, "/player/party-stats", None, true)
+            .await
+    }
+
+    /// A party leaderboard with the caller's own row.
+    pub async fn leaderboard(&self, query: &LeaderboardQuery) -> ApiResult<LeaderboardResponse> {
+        let limit = query
+            .limit
+            .map(|n| format!("&limit={n}"))
+            .unwrap_or_default();
+        let path = format!(
+            "/party/leaderboard?board={}&period={}{limit}",
+            query.board.as_str(),
+            query.period.as_str()
+        );
+        self.send(Method::GET, &path, None, true).await
     }
 
     /// One finalized phraseset's full results (voters, prizes): the reveal's

@@ -25,6 +25,7 @@ mod party_abandoned;
 mod party_again;
 mod party_errors;
 mod party_global;
+mod party_history;
 mod party_lobby;
 mod party_phase_end;
 mod party_plan;

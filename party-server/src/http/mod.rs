@@ -8,6 +8,7 @@ pub mod client_ip;
 mod detach;
 pub mod extract;
 mod friends;
+mod history;
 mod matchmaking;
 pub mod metrics;
 mod ops;

@@ -13,7 +13,8 @@ use tower_http::trace::TraceLayer;
 
 use super::state::AppState;
 use super::{
-    accounts, body_deadline, detach, friends, matchmaking, metrics, ops, party, rounds, spectate,
+    accounts, body_deadline, detach, friends, history, matchmaking, metrics, ops, party, rounds,
+    spectate,
 };
 use crate::error::Error;
 
@@ -51,6 +52,9 @@ pub fn router(state: AppState) -> Router {
         .route("/party/create", post(party::create))
         .route("/party/join", post(party::join))
         .route("/party/active", get(party::active))
+        .route("/party/history", get(history::history))
+        .route("/party/leaderboard", get(history::leaderboard))
+        .route("/player/party-stats", get(history::stats))
         .route("/party/{session_id}/ready", post(party::ready))
         .route("/party/{session_id}/start", post(party::start))
         .route("/party/{session_id}/status", get(party::status))

@@ -8,3 +8,4 @@ pub mod code;
 pub mod matchmaking;
 pub mod phase;
 pub mod results;
+pub mod standings;

@@ -54,8 +54,9 @@ pub use house::{HOUSE_COPIERS, HOUSE_WRITER, HouseKey, HouseRounds};
 pub use ledger::{Account, LedgerAudit, SplitPayout, Transfer};
 pub use matchmaking::{ListingRow, MatchRow, QueuePlace, QueueRow};
 pub use party::{
-    AssignmentKind, AssignmentRow, AssignmentStatus, MoneyRow, NewSession, ParticipantRow,
-    QueuedSpectator, SessionRow, SubmissionKind, VoteStatsRow,
+    AssignmentKind, AssignmentRow, AssignmentStatus, BoardRow, HistoryCursor, HistoryPlayerRow,
+    HistoryRow, MoneyRow, NewSession, ParticipantRow, PhraseRow, QueuedSpectator, SessionRow,
+    StandingRow, StatsRow, SubmissionKind, VoteStatsRow,
 };
 pub use party_access::{AccessRow, InviteRow};
 pub use phrasesets::{PhrasesetRow, PhrasesetStatus, VoteRow};

@@ -10,6 +10,7 @@
 
 pub mod app;
 pub mod audit;
+pub mod history;
 pub mod http;
 pub mod party;
 pub mod phrases;

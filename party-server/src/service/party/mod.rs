@@ -10,7 +10,9 @@
 //!   write missing copies in [`standins`]), vote work (party sets,
 //!   then global ones) in [`votes`], the server-side bots
 //!   in [`autoplay`] and connection presence in [`presence`];
-//! - scoring (status, rankings, awards) — [`view`];
+//! - scoring (status, rankings, awards) — [`view`], and after the party
+//!   (standings stored at settlement, history, stats, leaderboards) —
+//!   [`history`];
 //! - watching (spectators, their chat and their seats in the next game) —
 //!   [`spectators`].
 //!
@@ -32,6 +34,7 @@ mod attempts;
 mod autoplay;
 mod config;
 mod events;
+mod history;
 mod lobby;
 mod matchmaking;
 mod phases;

@@ -15,6 +15,7 @@ use party_protocol::round::RoundStatus;
 use uuid::Uuid;
 
 use super::events::emit;
+use super::history::record_standings;
 use super::progress::phase_counts;
 use super::standins::fill_missing_copies;
 use super::votes::vote_work;
@@ -205,6 +206,7 @@ async fn open_phase(
             settle_party(tx, rules, session, now).await?;
             tx.set_participants_status(session, "COMPLETED", false)
                 .await?;
+            record_standings(tx, session, now).await?;
         }
         PartyPhase::Lobby | PartyPhase::Prompt | PartyPhase::Completed => {}
     }
@@ -247,6 +249,7 @@ pub(crate) async fn abandon(
     settle_party(tx, rules, session, now).await?;
     tx.set_participants_status(session, "COMPLETED", false)
         .await?;
+    record_standings(tx, session, now).await?;
     tx.schedule_bots(session, None).await?;
     emit(
         tx,

@@ -1,7 +1,8 @@
 //! Party Mode tables, one module per table group: sessions (and the
 //! creation log), participants, party rounds and phrasesets, assignments,
 //! the event log, the results read at the end, the set-based
-//! statements of a phase's end, and the spectators.
+//! statements of a phase's end, the spectators, and the standings stored
+//! at settlement (history, stats, leaderboards).
 
 mod assignments;
 mod events;
@@ -11,9 +12,13 @@ mod results;
 mod rounds;
 mod sessions;
 mod spectators;
+mod standings;
 
 pub use assignments::{AssignmentKind, AssignmentRow, AssignmentStatus};
 pub use participants::{ParticipantRow, SubmissionKind};
 pub use results::{MoneyRow, VoteStatsRow};
 pub use sessions::{NewSession, SessionRow};
 pub use spectators::QueuedSpectator;
+pub use standings::{
+    BoardRow, HistoryCursor, HistoryPlayerRow, HistoryRow, PhraseRow, StandingRow, StatsRow,
+};
