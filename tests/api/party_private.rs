@@ -561,7 +561,31 @@ async fn a_password_change_racing_joins_admits_nobody_after_it(backend: Backend)
     app.assert_conserved().await;
 }
 
+/// An invite made through one instance reaches the invitee's player
+/// socket on another at once: the invite's transaction names the player,
+/// and its commit wakes their sockets everywhere (the sockets' own
+/// re-read is a minute apart, far beyond this wait).
+async fn an_invite_reaches_a_player_socket_on_another_instance(backend: Backend) {
+    if matches!(backend, Backend::Sqlite) {
+        // One SQLite file is served by one process; see the README.
+        return;
+    }
+    let app = spawn_app(backend).await;
+    let other = app.sibling().await;
+    let players = app.guests(2).await;
+    let (host, guest) = (&players[0], &players[1]);
+    let mut socket = other.player_socket(guest).await;
+    let lobby = create(&app, host, json!({})).await;
+    let sent: PartyInvite = invite(&app, host, &lobby, &guest.username).await.ok();
+    match socket.next(Duration::from_secs(3)).await {
+        Some(PlayerMessage::PartyInvite(got)) => assert_eq!(got, sent),
+        other => panic!("expected the invite from the other instance, got {other:?}"),
+    }
+    socket.close().await;
+}
+
 on_both_backends!(
+    an_invite_reaches_a_player_socket_on_another_instance,
     a_password_change_racing_joins_admits_nobody_after_it,
     play_again_keeps_the_access_mode,
     private_parties_are_watched_with_the_password_or_an_invite,

@@ -247,6 +247,17 @@ impl Hub {
         }))
     }
 
+    /// Wakes the player's own sockets on this instance to read their news.
+    pub fn tell_player(&self, player: Uuid) {
+        self.game.inbox.poke(PlayerId::from_uuid(player));
+    }
+
+    /// Wakes every player socket on this instance (news may have been
+    /// missed while the LISTEN connection was down).
+    pub fn tell_all_players(&self) {
+        self.game.inbox.poke_all();
+    }
+
     /// Pokes every party with listeners (after a lost LISTEN connection).
     pub async fn poke_all(&self) {
         let parties: Vec<Uuid> = self
@@ -336,6 +347,12 @@ impl CommitHook for HubHook {
 
     fn chat(&self, party: Uuid, frame: &str) {
         self.hub.spectators.chat(party, frame);
+    }
+
+    fn players(&self, players: &[Uuid]) {
+        for player in players {
+            self.hub.tell_player(*player);
+        }
     }
 }
 

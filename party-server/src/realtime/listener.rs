@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use super::hub::Hub;
-use crate::store::{CHAT_CHANNEL, EVENTS_CHANNEL};
+use crate::store::{CHAT_CHANNEL, EVENTS_CHANNEL, PLAYERS_CHANNEL};
 
 /// Runs until `cancel` fires.
 pub async fn run(hub: Arc<Hub>, pool: sqlx::PgPool, cancel: CancellationToken) {
@@ -26,12 +26,16 @@ pub async fn run(hub: Arc<Hub>, pool: sqlx::PgPool, cancel: CancellationToken) {
                 }
             }
         };
-        if let Err(err) = listener.listen_all([EVENTS_CHANNEL, CHAT_CHANNEL]).await {
+        if let Err(err) = listener
+            .listen_all([EVENTS_CHANNEL, CHAT_CHANNEL, PLAYERS_CHANNEL])
+            .await
+        {
             tracing::warn!(error = %err, "LISTEN failed; retrying");
             tokio::time::sleep(Duration::from_secs(1)).await;
             continue;
         }
         hub.poke_all().await;
+        hub.tell_all_players();
         loop {
             tokio::select! {
                 () = cancel.cancelled() => return,
@@ -45,6 +49,11 @@ pub async fn run(hub: Arc<Hub>, pool: sqlx::PgPool, cancel: CancellationToken) {
                             hub.spectators.chat(party, frame);
                         }
                     }
+                    Ok(Some(n)) if n.channel() == PLAYERS_CHANNEL => {
+                        if let Ok(player) = n.payload().parse::<Uuid>() {
+                            hub.tell_player(player);
+                        }
+                    }
                     Ok(Some(n)) => {
                         if let Ok(party) = n.payload().parse::<Uuid>() {
                             let hub = hub.clone();
@@ -56,7 +65,10 @@ pub async fn run(hub: Arc<Hub>, pool: sqlx::PgPool, cancel: CancellationToken) {
                         }
                     }
                     // The connection dropped: notices may have been lost.
-                    Ok(None) => hub.poke_all().await,
+                    Ok(None) => {
+                        hub.poke_all().await;
+                        hub.tell_all_players();
+                    }
                     Err(err) => {
                         tracing::warn!(error = %err, "LISTEN broke; reconnecting");
                         break;

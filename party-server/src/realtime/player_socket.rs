@@ -3,9 +3,9 @@
 //! It is authenticated with the 60-second ws-token (any signed-in player),
 //! opens with a `hello`, sends every pending party invite, then each new
 //! one as it is made, and `quick_match_formed` when a quick match put
-//! the player in a lobby: at once when the invite commits on this instance
-//! (the service's [`crate::service::Inbox`] wakes it), within
-//! [`RECHECK`] otherwise. While it is open the player counts as online for
+//! the player in a lobby: at once when it commits, on any instance (the
+//! service's [`crate::service::Inbox`] wakes it; see there), and within
+//! [`RECHECK`] should that wake-up be lost. While it is open the player counts as online for
 //! their friends. Keepalives and limits are the party socket's.
 
 use std::collections::HashSet;
@@ -26,7 +26,7 @@ use crate::error::Result;
 use crate::service::Game;
 
 /// How often the socket reads its invites without being woken.
-pub const RECHECK: Duration = Duration::from_secs(5);
+pub const RECHECK: Duration = Duration::from_secs(60);
 
 /// Completes the upgrade and serves the socket for this instance.
 pub fn upgrade(

@@ -2,11 +2,13 @@
 //! open one, its count for presence, and the in-process wake-up that
 //! delivers a new invite at once.
 //!
-//! Invites are rows (`party_invites`); the socket reads them. [`Inbox`]
-//! only tells this instance's sockets of a player "read again" after an
-//! invite to them commits here; sockets also read every few seconds, which
-//! brings invites made on another instance (a poke carries no data, so a
-//! missed one costs only that delay).
+//! Invites and quick matches are rows; the socket reads them. [`Inbox`]
+//! only tells this instance's sockets of a player "read again": a
+//! transaction with news for a player names them (`Tx::tell_player`), and
+//! once it commits every instance is told (PostgreSQL's NOTIFY on
+//! `PLAYERS_CHANNEL`, the commit hook with SQLite's one process). Sockets
+//! also read every minute, a safety net: a poke carries no data, so a
+//! missed one costs only that delay.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -64,6 +66,17 @@ impl Inbox {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(tx) = players.get(&player) {
+            tx.send_modify(|n| *n = n.wrapping_add(1));
+        }
+    }
+
+    /// Tells every player socket here to read again.
+    pub fn poke_all(&self) {
+        let players = self
+            .players
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for tx in players.values() {
             tx.send_modify(|n| *n = n.wrapping_add(1));
         }
     }

@@ -130,6 +130,10 @@ pub trait CommitHook: Send + Sync + std::fmt::Debug {
     /// A spectator chat message for `party` (SQLite's one process; on
     /// PostgreSQL it arrives through [`CHAT_CHANNEL`]); must not block.
     fn chat(&self, _party: Uuid, _frame: &str) {}
+
+    /// Called right after a commit that has news for these players' own
+    /// sockets (an invite, a quick match); must not block.
+    fn players(&self, _players: &[Uuid]) {}
 }
 
 /// An open transaction. Dropping it without [`Tx::commit`] rolls it back.
@@ -138,6 +142,8 @@ pub struct Tx {
     conn: Conn,
     /// Parties whose event log this transaction appended to.
     touched: Vec<Uuid>,
+    /// Players this transaction has news for (their player sockets read it).
+    players: Vec<Uuid>,
     hook: Option<Arc<dyn CommitHook>>,
     /// When the transaction began (for the latency metric).
     started: std::time::Instant,
@@ -161,6 +167,11 @@ pub const EVENTS_CHANNEL: &str = "qf_party_events";
 /// Chat is not stored, so the payload is the message itself: the party id,
 /// a space, then the message as sent (far below NOTIFY's 8000 bytes).
 pub const CHAT_CHANNEL: &str = "qf_spectator_chat";
+
+/// The PostgreSQL channel that carries "player P has news" (an invite, a
+/// quick match) between instances; the payload is only the player id, the
+/// tables hold the news, and the player's sockets read them.
+pub const PLAYERS_CHANNEL: &str = "qf_player_news";
 
 /// How long a transaction waits for a pooled connection before the
 /// request is answered "busy, try again".
@@ -285,6 +296,7 @@ impl Store {
         Tx {
             conn,
             touched: Vec::new(),
+            players: Vec::new(),
             hook: self.hook.get().cloned(),
             started: std::time::Instant::now(),
             statements: 0,
@@ -365,19 +377,24 @@ impl Store {
 
 impl Tx {
     /// Commits. On PostgreSQL the parties that got events are announced on
-    /// [`EVENTS_CHANNEL`] inside the transaction (NOTIFY is delivered only
-    /// if the commit succeeds); after the commit the local hook is told.
+    /// [`EVENTS_CHANNEL`], and the players with news on [`PLAYERS_CHANNEL`],
+    /// inside the transaction (NOTIFY is delivered only if the commit
+    /// succeeds); after the commit the local hook is told.
     pub async fn commit(mut self) -> Result<()> {
-        self.touched.sort_unstable();
-        self.touched.dedup();
+        for list in [&mut self.touched, &mut self.players] {
+            list.sort_unstable();
+            list.dedup();
+        }
         match self.conn {
             Conn::Sqlite(lease) => lease.commit().await?,
             Conn::Postgres(mut tx) => {
-                for party in &self.touched {
+                let notices = (self.touched.iter().map(|p| (EVENTS_CHANNEL, p)))
+                    .chain(self.players.iter().map(|p| (PLAYERS_CHANNEL, p)));
+                for (channel, id) in notices {
                     self.statements += 1;
                     sqlx::query("SELECT pg_notify($1, $2)")
-                        .bind(EVENTS_CHANNEL)
-                        .bind(party.to_string())
+                        .bind(channel)
+                        .bind(id.to_string())
                         .execute(&mut *tx)
                         .await?;
                 }
@@ -387,10 +404,13 @@ impl Tx {
         metrics::histogram!("db_transaction_duration_seconds")
             .record(self.started.elapsed().as_secs_f64());
         metrics::histogram!("db_transaction_statements").record(f64::from(self.statements));
-        if let Some(hook) = &self.hook
-            && !self.touched.is_empty()
-        {
-            hook.committed(&self.touched);
+        if let Some(hook) = &self.hook {
+            if !self.touched.is_empty() {
+                hook.committed(&self.touched);
+            }
+            if !self.players.is_empty() {
+                hook.players(&self.players);
+            }
         }
         Ok(())
     }
@@ -411,6 +431,12 @@ impl Tx {
     /// Notes that this transaction appended events for `party`.
     pub(crate) fn touch_party(&mut self, party: Uuid) {
         self.touched.push(party);
+    }
+
+    /// Notes that this transaction has news for `player`'s own sockets, on
+    /// every instance: they are woken once it commits.
+    pub fn tell_player(&mut self, player: Uuid) {
+        self.players.push(player);
     }
 }
 

@@ -158,10 +158,10 @@ impl Game {
         for group in &groups {
             self.open_quick_match_lobby(&mut tx, group, now).await?;
         }
-        tx.commit().await?;
         for player in groups.iter().flat_map(|g| &g.players) {
-            self.inbox.poke(*player);
+            tx.tell_player(player.as_uuid());
         }
+        tx.commit().await?;
         if !groups.is_empty() {
             tracing::info!(parties = groups.len(), "quick matches formed");
         }

@@ -271,8 +271,8 @@ impl Game {
             .invite(session, invitee)
             .await?
             .ok_or_else(|| Error::internal("an invite just written is missing"))?;
+        tx.tell_player(invitee.as_uuid());
         tx.commit().await?;
-        self.inbox.poke(invitee);
         invite_of(row)
     }
 
