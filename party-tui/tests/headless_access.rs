@@ -4,30 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
-use std::process::Output;
-
 #[path = "support/headless.rs"]
 mod cli;
 
-use cli::{headless_trusting, lines, ok};
-
-/// A real server in this test process, on port 0 over a fresh SQLite file.
-async fn server(dir: &Path) -> String {
-    let mut config = party_server::Config::local("127.0.0.1:0".parse().unwrap(), dir).unwrap();
-    config.rate_limits = party_server::config::Switch::Off;
-    let app = party_server::Application::build(&config).await.unwrap();
-    let addr = app.local_addr().unwrap();
-    tokio::spawn(app.run(std::future::pending()));
-    format!("http://{addr}")
-}
-
-fn headless(server: &str, dir: &Path, args: &[&str]) -> Output {
-    headless_trusting(server, None, dir, args)
-}
+use cli::{headless, in_process_server, lines, ok};
 
 /// Signs a guest in from `dir`; their username.
-fn guest(url: &str, dir: &Path) -> String {
+fn guest(url: &str, dir: &std::path::Path) -> String {
     let out = ok(&headless(url, dir, &["guest"]));
     out[0]["username"].as_str().unwrap().to_owned()
 }
@@ -35,7 +18,7 @@ fn guest(url: &str, dir: &Path) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn friends_passwords_and_invites_from_the_command_line() {
     let tmp = tempfile::tempdir().unwrap();
-    let url = server(tmp.path()).await;
+    let url = in_process_server(tmp.path(), |_| {}).await;
     let root = tmp.path().to_owned();
     tokio::task::spawn_blocking(move || {
         let (host, friend, other) = (root.join("host"), root.join("friend"), root.join("other"));
@@ -96,7 +79,7 @@ async fn friends_passwords_and_invites_from_the_command_line() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invite_only_party_refuses_strangers_from_the_command_line() {
     let tmp = tempfile::tempdir().unwrap();
-    let url = server(tmp.path()).await;
+    let url = in_process_server(tmp.path(), |_| {}).await;
     let root = tmp.path().to_owned();
     tokio::task::spawn_blocking(move || {
         let (host, stranger) = (root.join("host"), root.join("stranger"));

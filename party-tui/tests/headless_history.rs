@@ -4,32 +4,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
-use std::process::Output;
-
 #[path = "support/headless.rs"]
 mod cli;
 
-use cli::{headless_trusting, lines, ok};
-
-/// A real server in this test process, on port 0 over a fresh SQLite file.
-async fn server(dir: &Path) -> String {
-    let mut config = party_server::Config::local("127.0.0.1:0".parse().unwrap(), dir).unwrap();
-    config.rate_limits = party_server::config::Switch::Off;
-    let app = party_server::Application::build(&config).await.unwrap();
-    let addr = app.local_addr().unwrap();
-    tokio::spawn(app.run(std::future::pending()));
-    format!("http://{addr}")
-}
-
-fn headless(server: &str, dir: &Path, args: &[&str]) -> Output {
-    headless_trusting(server, None, dir, args)
-}
+use cli::{headless, in_process_server, lines, ok};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn history_stats_and_boards_from_the_command_line() {
     let tmp = tempfile::tempdir().unwrap();
-    let url = server(tmp.path()).await;
+    let url = in_process_server(tmp.path(), |_| {}).await;
     let root = tmp.path().to_owned();
     tokio::task::spawn_blocking(move || {
         let (me, outsider) = (root.join("me"), root.join("outsider"));

@@ -5,34 +5,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 #[path = "support/headless.rs"]
 mod cli;
 
-use cli::{headless_trusting, lines, ok};
-
-/// A real server in this test process, on port 0 over a fresh SQLite
-/// file, seating three players per quick match.
-async fn server(dir: &Path) -> String {
-    let mut config = party_server::Config::local("127.0.0.1:0".parse().unwrap(), dir).unwrap();
-    config.rate_limits = party_server::config::Switch::Off;
-    config.quick_match_players = 3;
-    let app = party_server::Application::build(&config).await.unwrap();
-    let addr = app.local_addr().unwrap();
-    tokio::spawn(app.run(std::future::pending()));
-    format!("http://{addr}")
-}
-
-fn headless(server: &str, dir: &Path, args: &[&str]) -> Output {
-    headless_trusting(server, None, dir, args)
-}
+use cli::{headless, in_process_server, lines, ok};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quick_match_and_public_parties_from_the_command_line() {
     let tmp = tempfile::tempdir().unwrap();
-    let url = server(tmp.path()).await;
+    let url = in_process_server(tmp.path(), |c| c.quick_match_players = 3).await;
     let root = tmp.path().to_owned();
     tokio::task::spawn_blocking(move || {
         let (host, waiter, filler) = (root.join("host"), root.join("waiter"), root.join("filler"));

@@ -5,7 +5,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 
 use party_protocol::SessionId;
@@ -15,23 +14,9 @@ use serde_json::Value;
 #[path = "support/headless.rs"]
 mod cli;
 
-use cli::{headless_trusting, lines, ok};
+use cli::{headless, in_process_server, lines, ok};
 
 const BIN: &str = env!("CARGO_BIN_EXE_party-tui");
-
-/// A real server in this test process, on port 0 over a fresh SQLite file.
-async fn server(dir: &Path) -> String {
-    let mut config = party_server::Config::local("127.0.0.1:0".parse().unwrap(), dir).unwrap();
-    config.rate_limits = party_server::config::Switch::Off;
-    let app = party_server::Application::build(&config).await.unwrap();
-    let addr = app.local_addr().unwrap();
-    tokio::spawn(app.run(std::future::pending()));
-    format!("http://{addr}")
-}
-
-fn headless(server: &str, dir: &Path, args: &[&str]) -> Output {
-    headless_trusting(server, None, dir, args)
-}
 
 /// A spectator command under way; killed if the test fails first.
 struct Watching(Option<Child>);
@@ -54,7 +39,7 @@ impl Drop for Watching {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_spectator_follows_a_party_and_is_seated_in_the_next_one() {
     let tmp = tempfile::tempdir().unwrap();
-    let url = server(tmp.path()).await;
+    let url = in_process_server(tmp.path(), |_| {}).await;
     let (host, fan) = (tmp.path().join("host"), tmp.path().join("fan"));
     let (u, h, f) = (url.clone(), host.clone(), fan.clone());
     let (session, code, fan_name, watching) = tokio::task::spawn_blocking(move || {

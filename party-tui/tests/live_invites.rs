@@ -5,7 +5,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
 use std::time::Duration;
 
 use crossterm::event::KeyCode;
@@ -16,21 +15,12 @@ use party_tui::headless::Player;
 #[path = "support/headless.rs"]
 mod cli;
 
-use cli::{headless_trusting, ok};
-
-async fn server(dir: &Path) -> String {
-    let mut config = party_server::Config::local("127.0.0.1:0".parse().unwrap(), dir).unwrap();
-    config.rate_limits = party_server::config::Switch::Off;
-    let app = party_server::Application::build(&config).await.unwrap();
-    let addr = app.local_addr().unwrap();
-    tokio::spawn(app.run(std::future::pending()));
-    format!("http://{addr}")
-}
+use cli::{headless_trusting, in_process_server, ok};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invite_reaches_the_dashboard_live_and_one_key_joins() {
     let tmp = tempfile::tempdir().unwrap();
-    let url = server(tmp.path()).await;
+    let url = in_process_server(tmp.path(), |_| {}).await;
     let host = tmp.path().join("host");
 
     // The invitee: the core with the player socket, on the dashboard.

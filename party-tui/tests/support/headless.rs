@@ -16,6 +16,23 @@ const PARTY_TUI: &str = env!("CARGO_BIN_EXE_party-tui");
 
 /// Runs `party-tui headless <args>` for the player whose data lives in
 /// `dir`, trusting the CA certificate in `ca` (`--ca-cert`) when given.
+/// A real server in this test process, on port 0 over a fresh SQLite file
+/// in `dir`, rate limits off; `tune` adjusts its configuration first.
+pub async fn in_process_server(dir: &Path, tune: impl FnOnce(&mut party_server::Config)) -> String {
+    let mut config = party_server::Config::local("127.0.0.1:0".parse().unwrap(), dir).unwrap();
+    config.rate_limits = party_server::config::Switch::Off;
+    tune(&mut config);
+    let app = party_server::Application::build(&config).await.unwrap();
+    let addr = app.local_addr().unwrap();
+    tokio::spawn(app.run(std::future::pending()));
+    format!("http://{addr}")
+}
+
+/// `party-tui headless ARGS` against a plain-HTTP server.
+pub fn headless(server: &str, dir: &Path, args: &[&str]) -> Output {
+    headless_trusting(server, None, dir, args)
+}
+
 pub fn headless_trusting(server: &str, ca: Option<&Path>, dir: &Path, args: &[&str]) -> Output {
     Command::new(PARTY_TUI)
         .arg("headless")
