@@ -1,7 +1,7 @@
 //! Loading a party for a request: the session locked, the caller checked as
 //! a participant or its host, and the errors for those who are not.
 
-use party_protocol::party::SessionStatus;
+use party_protocol::party::{PartyCode, SessionStatus};
 use party_protocol::{ErrorCode, PlayerId};
 use uuid::Uuid;
 
@@ -23,6 +23,16 @@ pub(super) fn not_participant() -> Error {
 /// Loads and locks a session.
 pub(super) async fn locked(tx: &mut Tx, session: Uuid) -> Result<SessionRow> {
     tx.session_for_update(session).await?.ok_or_else(not_found)
+}
+
+/// Loads and locks the session with this code (joining and watching
+/// arrive by code).
+pub(super) async fn locked_by_code(tx: &mut Tx, code: &PartyCode) -> Result<SessionRow> {
+    let found = tx
+        .session_by_code(code.as_str())
+        .await?
+        .ok_or_else(not_found)?;
+    locked(tx, found.session_id).await
 }
 
 /// The caller's participant row, or `not_a_participant`.

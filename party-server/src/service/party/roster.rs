@@ -10,7 +10,7 @@ use party_protocol::{ErrorCode, PlayerId};
 use uuid::Uuid;
 
 use super::access::{
-    ensure_lobby_open, locked, locked_as_host, member, not_found, not_participant,
+    ensure_lobby_open, locked, locked_as_host, locked_by_code, member, not_participant,
 };
 use super::events::emit;
 use super::players::create_bot_player;
@@ -78,11 +78,7 @@ impl Game {
     ) -> Result<std::result::Result<PartySessionResponse, PasswordCheck>> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
-        let found = tx
-            .session_by_code(code.as_str())
-            .await?
-            .ok_or_else(not_found)?;
-        let s = locked(&mut tx, found.session_id).await?;
+        let s = locked_by_code(&mut tx, code).await?;
         if let Some(back) = self.come_back(&mut tx, &s, player, now).await? {
             tx.commit().await?;
             return Ok(Ok(back));

@@ -17,7 +17,7 @@ use party_protocol::spectate::{
 use party_protocol::{ErrorCode, PlayerId};
 use uuid::Uuid;
 
-use super::access::{locked, not_found};
+use super::access::{locked, locked_by_code, not_found};
 use super::events::emit;
 use super::privacy::PasswordCheck;
 use super::view;
@@ -116,12 +116,8 @@ impl Game {
     ) -> Result<std::result::Result<SpectatorStatusResponse, PasswordCheck>> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
-        let found = tx
-            .session_by_code(code.as_str())
-            .await?
-            .ok_or_else(not_found)?;
         // Locked so that the cap holds when many ask at once, on any instance.
-        let s = locked(&mut tx, found.session_id).await?;
+        let s = locked_by_code(&mut tx, code).await?;
         if let Err(check) =
             check_spectator_access(self, &mut tx, &s, player, password, verified.as_deref()).await?
         {
