@@ -50,7 +50,13 @@ pub fn removed_player(text: &str) -> Option<PlayerId> {
 
 #[derive(Debug)]
 struct PartyChannel {
+    /// The players' sockets.
     sender: broadcast::Sender<Frame>,
+    /// The spectators' sockets: the same frames, sent after the players'
+    /// so that a party's players are never queued behind its thousands of
+    /// spectators, and each spectator finds a whole burst waiting when it
+    /// wakes (it writes the burst at once: see `spectator.rs`).
+    watchers: broadcast::Sender<Frame>,
     /// The last sequence number broadcast; the async lock serializes
     /// pokes of one party so frames go out in order.
     last_seq: tokio::sync::Mutex<i64>,
@@ -141,8 +147,18 @@ impl Hub {
     /// party's current sequence number, so the subscriber gets every event
     /// committed after this call.
     pub async fn subscribe(&self, party: Uuid) -> Result<broadcast::Receiver<Frame>> {
+        Ok(self.open(party).await?.sender.subscribe())
+    }
+
+    /// Subscribes a spectator to a party's frames, as [`Hub::subscribe`].
+    pub async fn watch(&self, party: Uuid) -> Result<broadcast::Receiver<Frame>> {
+        Ok(self.open(party).await?.watchers.subscribe())
+    }
+
+    /// The party's channel, made if it has none.
+    async fn open(&self, party: Uuid) -> Result<Arc<PartyChannel>> {
         if let Some(channel) = self.channel(party) {
-            return Ok(channel.sender.subscribe());
+            return Ok(channel);
         }
         let current = self.game.party_event_seq(party).await?.unwrap_or(0);
         let mut parties = self
@@ -152,11 +168,12 @@ impl Hub {
         let channel = parties.entry(party).or_insert_with(|| {
             Arc::new(PartyChannel {
                 sender: broadcast::channel(CHANNEL_CAPACITY).0,
+                watchers: broadcast::channel(CHANNEL_CAPACITY).0,
                 last_seq: tokio::sync::Mutex::new(current),
                 recent: Backlog::default(),
             })
         });
-        Ok(channel.sender.subscribe())
+        Ok(channel.clone())
     }
 
     /// Drops the party's channel once no socket listens.
@@ -164,7 +181,7 @@ impl Hub {
         if let Ok(mut parties) = self.parties.lock()
             && parties
                 .get(&party)
-                .is_some_and(|c| c.sender.receiver_count() == 0)
+                .is_some_and(|c| c.sender.receiver_count() + c.watchers.receiver_count() == 0)
         {
             parties.remove(&party);
         }
@@ -182,28 +199,36 @@ impl Hub {
             // A poke with nothing new is rare; it is how a deleted lobby
             // shows itself (see `delete_open_session`).
             if first && events.is_empty() && self.game.party_event_seq(party).await?.is_none() {
-                let _ = channel.sender.send(Frame {
+                let gone = Frame {
                     seq: *last,
                     text: Arc::from(""),
                     removes: None,
                     gone: true,
-                });
+                };
+                let _ = channel.sender.send(gone.clone());
+                let _ = channel.watchers.send(gone);
                 return Ok(());
             }
             first = false;
             let done = events.len() < 256;
+            let mut frames = Vec::with_capacity(events.len());
             for (seq, payload) in events {
-                // No receivers is fine: the next subscriber starts later.
                 let removes = removed_player(&payload);
                 let text: Arc<str> = payload.into();
                 channel.recent.push(seq, text.clone());
-                let _ = channel.sender.send(Frame {
+                let frame = Frame {
                     seq,
                     text,
                     removes,
                     gone: false,
-                });
+                };
+                // No receivers is fine: the next subscriber starts later.
+                let _ = channel.sender.send(frame.clone());
+                frames.push(frame);
                 *last = seq;
+            }
+            for frame in frames {
+                let _ = channel.watchers.send(frame);
             }
             if done {
                 return Ok(());

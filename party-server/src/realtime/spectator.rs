@@ -21,7 +21,7 @@ use party_protocol::party_ws::{ClientMessage, ServerEvent, ServerMessage};
 use party_protocol::spectate::SpectatorNotice;
 use party_protocol::{ErrorCode, PROTOCOL_VERSION};
 use tokio::sync::broadcast;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::time::{Instant, timeout};
 use uuid::Uuid;
 
@@ -37,6 +37,12 @@ const READ_BUFFER: usize = 1024;
 const MAX_MESSAGE: usize = 4 * 1024;
 /// Bounds what one stalled spectator can make the server buffer.
 const MAX_WRITE_BUFFER: usize = 64 * 1024;
+/// Frames queued before they are written: a burst of events goes out in
+/// one or two writes rather than one each.
+const WRITE_BUFFER: usize = 4 * 1024;
+/// Frames taken from the channel before one write, so one socket does not
+/// keep its worker thread from the others for long.
+const MAX_BURST: usize = 16;
 /// What a spectator socket needs: the use cases and this instance's hub.
 #[derive(Debug, Clone)]
 pub struct SpectatorContext {
@@ -54,8 +60,7 @@ pub fn upgrade(
 ) -> Response {
     upgrade
         .read_buffer_size(READ_BUFFER)
-        // Every frame goes out as it is sent: no write buffer is kept.
-        .write_buffer_size(0)
+        .write_buffer_size(WRITE_BUFFER)
         .max_write_buffer_size(MAX_WRITE_BUFFER)
         .max_message_size(MAX_MESSAGE)
         .max_frame_size(MAX_MESSAGE)
@@ -64,6 +69,18 @@ pub fn upgrade(
                 tracing::debug!(error = %err, %session, "spectator socket ended with an error");
             }
         })
+}
+
+/// The next frame already waiting on the channel, if any.
+fn waiting(
+    frames: &mut broadcast::Receiver<Frame>,
+) -> Option<std::result::Result<Frame, RecvError>> {
+    match frames.try_recv() {
+        Ok(frame) => Some(Ok(frame)),
+        Err(TryRecvError::Lagged(n)) => Some(Err(RecvError::Lagged(n))),
+        Err(TryRecvError::Closed) => Some(Err(RecvError::Closed)),
+        Err(TryRecvError::Empty) => None,
+    }
 }
 
 /// How a spectator socket ends.
@@ -101,7 +118,7 @@ async fn serve(
         }
     }
     // Subscribe before the snapshot: nothing committed in between is missed.
-    let mut frames = hub.subscribe(session).await?;
+    let mut frames = hub.watch(session).await?;
     let Some(mut chat) = hub.spectators.subscribe_chat(session) else {
         return Ok(());
     };
@@ -139,11 +156,27 @@ struct Socket<'a> {
 
 impl Socket<'_> {
     async fn send(&mut self, text: &str) -> std::result::Result<(), End> {
-        match timeout(SEND_TIMEOUT, self.sink.send(Message::Text(text.into()))).await {
-            Ok(Ok(())) => {
-                metrics::counter!("ws_spectator_messages_sent_total").increment(1);
-                Ok(())
-            }
+        self.feed(text).await?;
+        self.flush().await
+    }
+
+    /// Queues a frame in the socket's write buffer; [`Socket::flush`]
+    /// writes what is queued (at once when it outgrows the buffer).
+    async fn feed(&mut self, text: &str) -> std::result::Result<(), End> {
+        Self::sent(&timeout(SEND_TIMEOUT, self.sink.feed(Message::Text(text.into()))).await)?;
+        metrics::counter!("ws_spectator_messages_sent_total").increment(1);
+        Ok(())
+    }
+
+    async fn flush(&mut self) -> std::result::Result<(), End> {
+        Self::sent(&timeout(SEND_TIMEOUT, self.sink.flush()).await)
+    }
+
+    fn sent<E>(
+        outcome: &std::result::Result<std::result::Result<(), E>, tokio::time::error::Elapsed>,
+    ) -> std::result::Result<(), End> {
+        match outcome {
+            Ok(Ok(())) => Ok(()),
             Ok(Err(_)) => Err(End::Quietly),
             Err(_) => Err(End::Close(close::TOO_SLOW)),
         }
@@ -201,8 +234,9 @@ impl Socket<'_> {
     async fn fill(&mut self, until: i64) -> std::result::Result<(), End> {
         match self.hub.gap(self.session, self.last, until).await {
             Ok(Some(events)) => {
+                // Fed: the burst they belong to is written at once.
                 for (seq, text) in events {
-                    self.send(&text).await?;
+                    self.feed(&text).await?;
                     self.last = seq;
                 }
                 Ok(())
@@ -225,8 +259,9 @@ impl Socket<'_> {
             }
         }
         // The players' own bytes: events are public to spectators as they
-        // are (they never carry a phrase or a round).
-        self.send(&frame.text).await?;
+        // are (they never carry a phrase or a round). Fed, not flushed: the
+        // caller writes a burst at once.
+        self.feed(&frame.text).await?;
         self.last = frame.seq;
         Ok(())
     }
@@ -266,9 +301,10 @@ impl Socket<'_> {
             Some(since) => match self.game.replay_events(self.session, since).await {
                 Ok(Some(events)) => {
                     for (seq, text) in events {
-                        self.send(&text).await?;
+                        self.feed(&text).await?;
                         self.last = seq;
                     }
+                    self.flush().await?;
                 }
                 _ => self.snapshot().await?,
             },
@@ -280,17 +316,34 @@ impl Socket<'_> {
         let mut heard = Instant::now();
         loop {
             tokio::select! {
-                frame = frames.recv() => match frame {
-                    Ok(frame) => self.frame(&frame).await?,
-                    Err(RecvError::Lagged(_)) => {
-                        lags += 1;
-                        if lags > MAX_LAGS {
-                            return Err(End::Close(close::TOO_SLOW));
+                frame = frames.recv() => {
+                    // Every frame already waiting goes out in one write: a
+                    // phase end is a burst of events, and with thousands of
+                    // spectators each write is what the fan-out costs.
+                    let mut next = Some(frame);
+                    let mut burst = 0;
+                    while let Some(received) = next.take() {
+                        match received {
+                            Ok(frame) => self.frame(&frame).await?,
+                            Err(RecvError::Lagged(_)) => {
+                                lags += 1;
+                                if lags > MAX_LAGS {
+                                    return Err(End::Close(close::TOO_SLOW));
+                                }
+                                metrics::counter!("ws_resyncs_total").increment(1);
+                                self.snapshot().await?;
+                            }
+                            Err(RecvError::Closed) => {
+                                self.flush().await?;
+                                return Ok(());
+                            }
                         }
-                        metrics::counter!("ws_resyncs_total").increment(1);
-                        self.snapshot().await?;
+                        burst += 1;
+                        if burst < MAX_BURST {
+                            next = waiting(frames);
+                        }
                     }
-                    Err(RecvError::Closed) => return Ok(()),
+                    self.flush().await?;
                 },
                 said = chat.recv() => match said {
                     Ok(text) => self.send(&text).await?,
