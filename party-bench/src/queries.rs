@@ -38,6 +38,12 @@ const DAY_MS: i64 = 86_400_000;
 const LETTERS: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ";
 const DIGITS: &[u8] = b"23456789";
 
+/// The per-query target (issue 16), over the requests (not the recount).
+const TARGET_P99_MS: f64 = 20.0;
+/// The all-time boards' recount after a settlement, timed this many times.
+const RECOUNTS: usize = 10;
+const RECOUNT: &str = "leaderboard_all_time_recount";
+
 #[derive(Debug, Clone)]
 pub struct QueriesConfig {
     /// `sqlite://PATH` (a new scratch file) or `postgres://…/DB` (an empty database).
@@ -292,9 +298,25 @@ pub async fn run(cfg: &QueriesConfig) -> anyhow::Result<QueriesReport> {
             }
         }
     }
+    // What a settlement costs the all-time boards: their next read
+    // recounts every standing (the requests above were served from the
+    // recount kept since the first).
+    for _ in 0..cfg.repetitions.clamp(1, RECOUNTS) {
+        game.standings_changed();
+        let t = Instant::now();
+        game.warm_leaderboards().await?;
+        record(&recorder, RECOUNT, t.elapsed());
+    }
     let measured = recorder.snapshot();
+    let target_met = kinds.iter().all(|k| {
+        measured
+            .latency
+            .get(*k)
+            .is_some_and(|l| l.p99_ms < TARGET_P99_MS)
+    });
     let queries: Vec<QueryTiming> = kinds
         .iter()
+        .chain([&RECOUNT])
         .map(|k| QueryTiming {
             query: (*k).to_owned(),
             latency: measured.latency.get(*k).cloned().unwrap_or_default(),
@@ -310,7 +332,7 @@ pub async fn run(cfg: &QueriesConfig) -> anyhow::Result<QueriesReport> {
         standings_rows: rows,
         seed_seconds: (seed_seconds * 100.0).round() / 100.0,
         repetitions: cfg.repetitions,
-        target_met: queries.iter().all(|q| q.latency.p99_ms < 20.0),
+        target_met,
         queries,
     })
 }
@@ -340,7 +362,7 @@ pub fn table(r: &QueriesReport) -> String {
     }
     let _ = writeln!(
         out,
-        "  target p99 < 20 ms: {}",
+        "  target p99 < {TARGET_P99_MS} ms per request (the recount apart): {}",
         if r.target_met { "met" } else { "NOT met" }
     );
     out
@@ -371,11 +393,12 @@ mod tests {
         })
         .await
         .unwrap();
-        assert_eq!(report.queries.len(), 8);
+        assert_eq!(report.queries.len(), 9);
         assert!(report.standings_rows >= 3 * 120);
         assert!(
             report.queries.iter().all(|q| q.latency.count == 5),
             "{report:?}"
         );
+        assert_eq!(report.queries[8].query, RECOUNT);
     }
 }

@@ -134,6 +134,13 @@ impl Application {
         );
         tasks.spawn_on(housekeeping(state.clone(), cancel.clone()), &background);
         tasks.spawn_on(heartbeat(state.clone(), cancel.clone()), &background);
+        // The all-time boards' first recount, so no request waits for it.
+        let game = state.game.clone();
+        tasks.spawn(async move {
+            if let Err(err) = game.warm_leaderboards().await {
+                tracing::warn!(error = %err, "could not count the all-time leaderboards");
+            }
+        });
         if let Some(pool) = state.game.listen_pool() {
             tasks.spawn(listener::run(state.hub.clone(), pool, cancel.clone()));
         }

@@ -4,7 +4,7 @@
 
 use party_protocol::ErrorCode;
 use party_protocol::party::{PartyResultsResponse, SessionStatus};
-use party_protocol::party_history::{LEADERBOARD_MIN_VOTES, LeaderboardBoard};
+use party_protocol::party_history::{LEADERBOARD_MIN_VOTES, LeaderboardBoard, LeaderboardResponse};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -195,7 +195,75 @@ async fn stats_and_boards_equal_a_recount_of_the_results(backend: Backend) {
     app.assert_conserved().await;
 }
 
+/// The all-time boards are ranked from a recount kept in memory. After
+/// each settlement they still equal the same boards read from the
+/// database: the weekly ones (every party here ends this week) — at once on
+/// the instance that settled, and on PostgreSQL on another instance too,
+/// once the settlement's notice reaches it.
+async fn all_time_boards_follow_every_settlement(backend: Backend) {
+    let postgres = matches!(backend, Backend::Postgres(_));
+    let app = spawn_app(backend).await;
+    let other = if postgres {
+        Some(app.sibling().await)
+    } else {
+        None
+    };
+    let people = app.guests(3).await;
+    let boards = [
+        LeaderboardBoard::Wins,
+        LeaderboardBoard::NetCoins,
+        LeaderboardBoard::VoteAccuracy,
+    ];
+    let rows = |r: LeaderboardResponse| (r.rows, r.me);
+    for turn in 0..3 {
+        // Read first, so that a recount is kept from before the party.
+        for board in boards {
+            let query = format!("?board={}&period=all_time", board.as_str());
+            app.leaderboard(&people[0], &query).await;
+            if let Some(other) = &other {
+                other.leaderboard(&people[0], &query).await;
+            }
+        }
+        let line_up = [people[turn].clone(), people[(turn + 1) % 3].clone()];
+        let results = play(&app, &line_up, 1).await;
+        for board in boards {
+            let all = format!("?board={}&period=all_time&limit=100", board.as_str());
+            let weekly = app
+                .leaderboard(
+                    &people[0],
+                    &format!("?board={}&period=weekly&limit=100", board.as_str()),
+                )
+                .await;
+            let since = weekly.since.expect("a weekly board starts somewhere");
+            assert!(results.completed_at.is_some_and(|at| at >= since));
+            let expected = rows(weekly);
+            assert!(
+                board == LeaderboardBoard::VoteAccuracy || expected.0.len() >= 2,
+                "{board:?}: the board lists the players"
+            );
+            assert_eq!(
+                rows(app.leaderboard(&people[0], &all).await),
+                expected,
+                "turn {turn}, {board:?}, this instance"
+            );
+            if let Some(other) = &other {
+                let mut seen = rows(other.leaderboard(&people[0], &all).await);
+                for _ in 0..50 {
+                    if seen == expected {
+                        break;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    seen = rows(other.leaderboard(&people[0], &all).await);
+                }
+                assert_eq!(seen, expected, "turn {turn}, {board:?}, the other instance");
+            }
+        }
+    }
+    app.assert_conserved().await;
+}
+
 on_both_backends!(
+    all_time_boards_follow_every_settlement,
     history_pages_newest_first_and_only_participants_reopen_a_party,
     stats_and_boards_equal_a_recount_of_the_results,
 );

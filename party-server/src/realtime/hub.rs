@@ -277,6 +277,12 @@ impl Hub {
         self.game.inbox.poke(PlayerId::from_uuid(player));
     }
 
+    /// Another instance stored standings (or may have, while its notices
+    /// could not arrive): this instance's leaderboards recount.
+    pub fn standings_changed(&self) {
+        self.game.standings_changed();
+    }
+
     /// Wakes every player socket on this instance (news may have been
     /// missed while the LISTEN connection was down).
     pub fn tell_all_players(&self) {

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use super::hub::Hub;
-use crate::store::{CHAT_CHANNEL, EVENTS_CHANNEL, PLAYERS_CHANNEL};
+use crate::store::{CHAT_CHANNEL, EVENTS_CHANNEL, PLAYERS_CHANNEL, STANDINGS_CHANNEL};
 
 /// Runs until `cancel` fires.
 pub async fn run(hub: Arc<Hub>, pool: sqlx::PgPool, cancel: CancellationToken) {
@@ -27,7 +27,12 @@ pub async fn run(hub: Arc<Hub>, pool: sqlx::PgPool, cancel: CancellationToken) {
             }
         };
         if let Err(err) = listener
-            .listen_all([EVENTS_CHANNEL, CHAT_CHANNEL, PLAYERS_CHANNEL])
+            .listen_all([
+                EVENTS_CHANNEL,
+                CHAT_CHANNEL,
+                PLAYERS_CHANNEL,
+                STANDINGS_CHANNEL,
+            ])
             .await
         {
             tracing::warn!(error = %err, "LISTEN failed; retrying");
@@ -36,6 +41,7 @@ pub async fn run(hub: Arc<Hub>, pool: sqlx::PgPool, cancel: CancellationToken) {
         }
         hub.poke_all().await;
         hub.tell_all_players();
+        hub.standings_changed();
         loop {
             tokio::select! {
                 () = cancel.cancelled() => return,
@@ -49,6 +55,7 @@ pub async fn run(hub: Arc<Hub>, pool: sqlx::PgPool, cancel: CancellationToken) {
                             hub.spectators.chat(party, frame);
                         }
                     }
+                    Ok(Some(n)) if n.channel() == STANDINGS_CHANNEL => hub.standings_changed(),
                     Ok(Some(n)) if n.channel() == PLAYERS_CHANNEL => {
                         if let Ok(player) = n.payload().parse::<Uuid>() {
                             hub.tell_player(player);
@@ -68,6 +75,7 @@ pub async fn run(hub: Arc<Hub>, pool: sqlx::PgPool, cancel: CancellationToken) {
                     Ok(None) => {
                         hub.poke_all().await;
                         hub.tell_all_players();
+                        hub.standings_changed();
                     }
                     Err(err) => {
                         tracing::warn!(error = %err, "LISTEN broke; reconnecting");

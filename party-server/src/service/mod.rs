@@ -57,6 +57,8 @@ pub struct Game {
     pub password_attempts: Arc<party::PasswordAttempts>,
     /// The players one quick-match party seats (`--quick-match-players`).
     pub quick_match_players: i64,
+    /// The all-time leaderboards as last recounted here.
+    pub boards: Arc<party::AllTimeBoards>,
 }
 
 impl Game {
@@ -73,6 +75,7 @@ impl Game {
             inbox: Arc::default(),
             password_attempts: Arc::default(),
             quick_match_players: crate::config::DEFAULT_QUICK_MATCH_PLAYERS,
+            boards: Arc::default(),
         }
     }
 

@@ -39,6 +39,7 @@ mod sqlite;
 pub use sqlite::DEFAULT_MAX_WRITES as SQLITE_GROUP_COMMIT;
 
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -56,7 +57,7 @@ pub use matchmaking::{ListingRow, MatchRow, QueuePlace, QueueRow};
 pub use party::{
     AssignmentKind, AssignmentRow, AssignmentStatus, BoardRow, HistoryCursor, HistoryPlayerRow,
     HistoryRow, MoneyRow, NewSession, ParticipantRow, PhraseRow, QueuedSpectator, SessionRow,
-    StandingRow, StatsRow, SubmissionKind, VoteStatsRow,
+    StandingRow, StatsRow, SubmissionKind, TotalsRow, VoteStatsRow,
 };
 pub use party_access::{AccessRow, InviteRow};
 pub use phrasesets::{PhrasesetRow, PhrasesetStatus, VoteRow};
@@ -91,6 +92,10 @@ pub struct Store {
     pools: Pools,
     /// Told which parties a committed transaction changed (set once at start-up).
     hook: Arc<OnceLock<Arc<dyn CommitHook>>>,
+    /// Moves on after every commit that stored a party's standings here,
+    /// and when another instance says it did ([`STANDINGS_CHANNEL`]): what
+    /// was computed from the standings at an older value may be out of date.
+    standings: Arc<AtomicU64>,
 }
 
 #[derive(Debug, Clone)]
@@ -145,6 +150,10 @@ pub struct Tx {
     /// Players this transaction has news for (their player sockets read it).
     players: Vec<Uuid>,
     hook: Option<Arc<dyn CommitHook>>,
+    /// The store's standings version, moved on if this transaction stored
+    /// standings ([`Tx::stored_standings`]) once it commits.
+    standings: Arc<AtomicU64>,
+    stored_standings: bool,
     /// When the transaction began (for the latency metric).
     started: std::time::Instant,
     /// Statements run so far (for the statement-count metrics).
@@ -172,6 +181,10 @@ pub const CHAT_CHANNEL: &str = "qf_spectator_chat";
 /// quick match) between instances; the payload is only the player id, the
 /// tables hold the news, and the player's sockets read them.
 pub const PLAYERS_CHANNEL: &str = "qf_player_news";
+
+/// The PostgreSQL channel telling every instance that a commit stored a
+/// party's standings (no payload): their leaderboards are out of date.
+pub const STANDINGS_CHANNEL: &str = "qf_party_standings";
 
 /// How long a transaction waits for a pooled connection before the
 /// request is answered "busy, try again".
@@ -260,7 +273,21 @@ impl Store {
         Ok(Store {
             pools: store,
             hook: Arc::new(OnceLock::new()),
+            standings: Arc::default(),
         })
+    }
+
+    /// The standings' version: it moves on once a commit that stored
+    /// standings has completed, so a read begun after this call sees every
+    /// standing stored by a commit that moved it before.
+    pub fn standings_version(&self) -> u64 {
+        self.standings.load(Ordering::Acquire)
+    }
+
+    /// Standings were stored elsewhere (another instance's commit, or
+    /// notices possibly lost while the LISTEN link was down).
+    pub fn standings_changed(&self) {
+        self.standings.fetch_add(1, Ordering::AcqRel);
     }
 
     /// Installs the hook told about committed party events (once).
@@ -298,6 +325,8 @@ impl Store {
             touched: Vec::new(),
             players: Vec::new(),
             hook: self.hook.get().cloned(),
+            standings: self.standings.clone(),
+            stored_standings: false,
             started: std::time::Instant::now(),
             statements: 0,
         }
@@ -390,11 +419,17 @@ impl Tx {
             Conn::Postgres(mut tx) => {
                 let notices = (self.touched.iter().map(|p| (EVENTS_CHANNEL, p)))
                     .chain(self.players.iter().map(|p| (PLAYERS_CHANNEL, p)));
-                for (channel, id) in notices {
+                let standings = self
+                    .stored_standings
+                    .then_some((STANDINGS_CHANNEL, String::new()));
+                for (channel, payload) in notices
+                    .map(|(channel, id)| (channel, id.to_string()))
+                    .chain(standings)
+                {
                     self.statements += 1;
                     sqlx::query("SELECT pg_notify($1, $2)")
                         .bind(channel)
-                        .bind(id.to_string())
+                        .bind(payload)
                         .execute(&mut *tx)
                         .await?;
                 }
@@ -404,6 +439,9 @@ impl Tx {
         metrics::histogram!("db_transaction_duration_seconds")
             .record(self.started.elapsed().as_secs_f64());
         metrics::histogram!("db_transaction_statements").record(f64::from(self.statements));
+        if self.stored_standings {
+            self.standings.fetch_add(1, Ordering::AcqRel);
+        }
         if let Some(hook) = &self.hook {
             if !self.touched.is_empty() {
                 hook.committed(&self.touched);

@@ -225,6 +225,18 @@ impl Game {
         })
     }
 
+    /// Recounts the all-time boards if the standings changed since they
+    /// were last counted (at start-up, so that no request waits for it).
+    pub async fn warm_leaderboards(&self) -> Result<()> {
+        self.boards.warm(&self.store, LEADERBOARD_MIN_VOTES).await
+    }
+
+    /// Standings were stored by another instance (or may have been while
+    /// its notices could not arrive): the boards recount on their next read.
+    pub fn standings_changed(&self) {
+        self.store.standings_changed();
+    }
+
     /// `GET /party/leaderboard`: the top of a board and the caller's row.
     #[tracing::instrument(skip_all, fields(player = %player))]
     pub async fn party_leaderboard(
@@ -239,10 +251,23 @@ impl Game {
             "The leaderboard",
         )?;
         let since = standings::period_start(query.period, self.now());
-        let mut tx = self.store.read().await?;
-        let rows = tx
-            .leaderboard(query.board, since, LEADERBOARD_MIN_VOTES, limit, player)
-            .await?;
+        let rows = if let Some(since) = since {
+            let mut tx = self.store.read().await?;
+            tx.leaderboard(query.board, since, LEADERBOARD_MIN_VOTES, limit, player)
+                .await?
+        } else {
+            // Every standing of every person: ranked in memory, recounted
+            // once per settlement (see `boards`).
+            self.boards
+                .rows(
+                    &self.store,
+                    query.board,
+                    LEADERBOARD_MIN_VOTES,
+                    limit,
+                    player.as_uuid(),
+                )
+                .await?
+        };
         let mut me = None;
         let mut top = Vec::new();
         for r in rows {

@@ -32,6 +32,7 @@ mod access;
 mod again;
 mod attempts;
 mod autoplay;
+mod boards;
 mod config;
 mod events;
 mod history;
@@ -52,4 +53,5 @@ mod votes;
 
 pub use attempts::PasswordAttempts;
 pub use autoplay::PartySweep;
+pub use boards::AllTimeBoards;
 pub(crate) use events::emit;

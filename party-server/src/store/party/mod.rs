@@ -21,4 +21,5 @@ pub use sessions::{NewSession, SessionRow};
 pub use spectators::QueuedSpectator;
 pub use standings::{
     BoardRow, HistoryCursor, HistoryPlayerRow, HistoryRow, PhraseRow, StandingRow, StatsRow,
+    TotalsRow,
 };

@@ -145,6 +145,28 @@ columns_row!(BoardRow {
     correct
 });
 
+/// A person's totals over all their standings.
+#[derive(Debug, Clone)]
+pub struct TotalsRow {
+    pub player_id: Uuid,
+    pub username: String,
+    pub played: i64,
+    pub wins: i64,
+    pub net: i64,
+    pub votes: i64,
+    pub correct: i64,
+}
+
+columns_row!(TotalsRow {
+    player_id,
+    username,
+    played,
+    wins,
+    net,
+    votes,
+    correct
+});
+
 /// A page of history starts after this party (keyset paging on the
 /// `party_standings_player` index).
 #[derive(Debug, Clone, Copy)]
@@ -201,6 +223,7 @@ impl Tx {
             ]
         });
         self.query(&sql).bind_all(args).execute().await?;
+        self.stored_standings = true;
         Ok(())
     }
 
@@ -323,29 +346,40 @@ impl Tx {
         .await
     }
 
-    /// A leaderboard: the first `limit` players (bots never) by `board`
-    /// over the parties ended from `since` on, and `me` wherever they
-    /// stand, in board order. `min_votes` applies to the accuracy board.
+    /// Every person's totals over all their standings (bots never), with
+    /// no order: what the all-time boards rank (`service::party::boards`).
+    pub async fn all_time_totals(&mut self) -> Result<Vec<TotalsRow>> {
+        self.query(
+            "SELECT t.player_id, p.username, t.played, t.wins, t.net, t.votes, t.correct FROM \
+             (SELECT player_id, CAST(COUNT(*) AS BIGINT) AS played, \
+               CAST(SUM(CASE WHEN completed AND rank = 1 THEN 1 ELSE 0 END) AS BIGINT) AS wins, \
+               CAST(SUM(net_coins) AS BIGINT) AS net, CAST(SUM(votes) AS BIGINT) AS votes, \
+               CAST(SUM(correct_votes) AS BIGINT) AS correct \
+              FROM party_standings WHERE NOT is_bot GROUP BY player_id) t \
+             JOIN players p ON p.player_id = t.player_id",
+        )
+        .fetch_all()
+        .await
+    }
+
+    /// A leaderboard over the parties ended from `since` on (the weekly
+    /// boards; the all-time ones rank [`Tx::all_time_totals`] in memory):
+    /// the first `limit` players (bots never) by `board`, and `me` wherever
+    /// they stand, in board order. `min_votes` applies to the accuracy board.
     pub async fn leaderboard(
         &mut self,
         board: LeaderboardBoard,
-        since: Option<Millis>,
+        since: Millis,
         min_votes: i64,
         limit: i64,
         me: PlayerId,
     ) -> Result<Vec<BoardRow>> {
         let (score, tie) = board_order(board);
-        // The weekly board reads the period's rows first, through the
-        // period index (`MATERIALIZED`: otherwise SQLite prefers walking
-        // the player index for the GROUP BY, every row of all time); the
-        // all-time board reads every row of people either way.
-        let rows = if since.is_some() {
-            "s AS MATERIALIZED (SELECT player_id, completed, rank, net_coins, votes, correct_votes \
-             FROM party_standings WHERE NOT is_bot AND ended_at >= $4)"
-        } else {
-            "s AS (SELECT player_id, completed, rank, net_coins, votes, correct_votes \
-             FROM party_standings WHERE NOT is_bot)"
-        };
+        // The period's rows are read first, through the period index
+        // (`MATERIALIZED`: otherwise SQLite prefers walking the player
+        // index for the GROUP BY, every row of all time).
+        let rows = "s AS MATERIALIZED (SELECT player_id, completed, rank, net_coins, votes, correct_votes \
+             FROM party_standings WHERE NOT is_bot AND ended_at >= $4)";
         let having = if board == LeaderboardBoard::VoteAccuracy {
             " HAVING SUM(votes) >= $3"
         } else {
@@ -367,10 +401,12 @@ impl Tx {
         } else {
             1
         };
-        let query = self.query(&sql).bind(limit).bind(me.as_uuid()).bind(floor);
-        match since {
-            Some(at) => query.bind(at.0).fetch_all().await,
-            None => query.fetch_all().await,
-        }
+        self.query(&sql)
+            .bind(limit)
+            .bind(me.as_uuid())
+            .bind(floor)
+            .bind(since.0)
+            .fetch_all()
+            .await
     }
 }
