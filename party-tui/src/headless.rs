@@ -43,6 +43,8 @@ pub enum Exit {
     Incompatible = 7,
     /// The server's TLS certificate is not trusted (see `--ca-cert`).
     Certificate = 8,
+    /// A file the command was asked to write could not be written.
+    LocalFile = 9,
 }
 
 /// Prints one JSON line.

@@ -143,6 +143,16 @@ pub enum HeadlessCommand {
         #[arg(long)]
         party: Option<SessionId>,
     },
+    /// Print a past party's highlight reel (its podium, awards and best
+    /// fakes, as text); --out FILE saves it there too.
+    Highlights {
+        /// The party's id (from the history or its results).
+        #[arg(long)]
+        party: SessionId,
+        /// A file to write the reel to (replaced if it exists).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
     /// Print your party stats.
     Stats,
     /// Print a party leaderboard and your place on it.
@@ -213,6 +223,9 @@ async fn headless_step(p: &mut Player, cmd: HeadlessCommand) -> Result<(), Exit>
             party,
         } => return headless_history::history(p, limit, before, party).await,
         HeadlessCommand::Stats => return headless_history::stats(p).await,
+        HeadlessCommand::Highlights { party, out } => {
+            return headless_history::highlights(p, party, out.as_deref()).await;
+        }
         HeadlessCommand::Leaderboard {
             board,
             period,
@@ -368,6 +381,7 @@ async fn headless_step(p: &mut Player, cmd: HeadlessCommand) -> Result<(), Exit>
         | HeadlessCommand::Login { .. }
         | HeadlessCommand::Friends { .. }
         | HeadlessCommand::History { .. }
+        | HeadlessCommand::Highlights { .. }
         | HeadlessCommand::Stats
         | HeadlessCommand::Leaderboard { .. } => {}
     }

@@ -1,6 +1,6 @@
 //! Headless commands for after the party (issue 16): `history` (a page of
-//! past parties, or one party's full results with `--party`), `stats` and
-//! `leaderboard`. Each prints one JSON line.
+//! past parties, or one party's full results with `--party`), `stats`,
+//! `leaderboard` and `highlights`. Each prints one JSON line.
 
 use party_protocol::SessionId;
 use party_protocol::party_history::{
@@ -45,6 +45,34 @@ pub async fn history(
         "event": "history",
         "parties": page.parties,
         "next_before": page.next_before,
+    }));
+    Ok(())
+}
+
+/// `headless highlights --party ID [--out FILE]`: `{"event":"highlights",
+/// "session_id":…,"text":…}` (and `"saved_to"` with `--out`).
+pub async fn highlights(
+    p: &Player,
+    session: SessionId,
+    out: Option<&std::path::Path>,
+) -> Result<(), Exit> {
+    let results = p.api().results(session).await.map_err(|e| fail(&e))?;
+    let text = crate::highlights::reel(&results);
+    if let Some(path) = out {
+        std::fs::write(path, &text).map_err(|e| {
+            emit(&json!({
+                "event": "error",
+                "error": "cannot_write_file",
+                "message": format!("could not write {}: {e}", path.display()),
+            }));
+            Exit::LocalFile
+        })?;
+    }
+    emit(&json!({
+        "event": "highlights",
+        "session_id": session,
+        "text": text,
+        "saved_to": out.map(|p| p.display().to_string()),
     }));
     Ok(())
 }

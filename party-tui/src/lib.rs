@@ -19,6 +19,7 @@ pub mod headless;
 pub mod headless_cli;
 pub mod headless_history;
 pub mod headless_spectate;
+pub mod highlights;
 pub mod runtime;
 pub mod share;
 pub mod ssh;

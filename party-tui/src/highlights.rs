@@ -1,0 +1,219 @@
+//! The highlight reel (issue 16): a finished party told in a few lines of
+//! plain text, made from its results alone — the podium, the awards, the
+//! copies that fooled the most voters and the closest call — for a player
+//! to copy or save (the results screen's `h`, headless `highlights`).
+
+use std::fmt::Write as _;
+
+use party_protocol::party::{Award, PartyResultsResponse, PhrasesetSummary, SessionStatus};
+
+/// How many fooling copies the reel retells.
+const FOOLED_SHOWN: usize = 3;
+
+/// One copy that drew votes away from its original.
+struct Fooled<'a> {
+    set: &'a PhrasesetSummary,
+    phrase: &'a str,
+    author: &'a str,
+    votes: i64,
+}
+
+/// The copies that fooled voters, most voters first (ties: the order the
+/// party played its prompts in, then the phrase).
+fn fooled(results: &PartyResultsResponse) -> Vec<Fooled<'_>> {
+    let mut found: Vec<(usize, Fooled<'_>)> = results
+        .phrasesets_summary
+        .iter()
+        .enumerate()
+        .flat_map(|(i, set)| {
+            set.phrases
+                .iter()
+                .filter(|p| !p.is_original && p.votes > 0)
+                .map(move |p| {
+                    (
+                        i,
+                        Fooled {
+                            set,
+                            phrase: &p.phrase,
+                            author: &p.author_username,
+                            votes: p.votes,
+                        },
+                    )
+                })
+        })
+        .collect();
+    found.sort_by(|(i, a), (j, b)| {
+        b.votes
+            .cmp(&a.votes)
+            .then(i.cmp(j))
+            .then(a.phrase.cmp(b.phrase))
+    });
+    found.into_iter().map(|(_, f)| f).collect()
+}
+
+fn plural(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn original(set: &PhrasesetSummary) -> Option<&str> {
+    set.phrases
+        .iter()
+        .find(|p| p.is_original)
+        .map(|p| p.phrase.as_str())
+}
+
+/// The set the original won by the fewest votes over its best copy, when
+/// it won at all and someone voted.
+fn closest_call(results: &PartyResultsResponse) -> Option<(&PhrasesetSummary, i64)> {
+    results
+        .phrasesets_summary
+        .iter()
+        .filter_map(|set| {
+            let original = set.phrases.iter().find(|p| p.is_original)?.votes;
+            let best_copy = set
+                .phrases
+                .iter()
+                .filter(|p| !p.is_original)
+                .map(|p| p.votes)
+                .max()?;
+            (original > best_copy && best_copy > 0).then_some((set, original - best_copy))
+        })
+        .min_by_key(|(_, margin)| *margin)
+}
+
+fn award_line(out: &mut String, title: &str, award: Option<&Award>, what: &str) {
+    if let Some(a) = award {
+        let _ = writeln!(out, "  {title:<16} {} ({what})", a.username);
+    }
+}
+
+/// The reel for `results`.
+pub fn reel(results: &PartyResultsResponse) -> String {
+    let mut out = String::new();
+    let when = results
+        .completed_at
+        .map(|at| format!(", {} {} {}", at.day(), at.month(), at.year()))
+        .unwrap_or_default();
+    let ended = match results.status {
+        SessionStatus::Abandoned => " (abandoned)",
+        _ => "",
+    };
+    let _ = writeln!(
+        out,
+        "Quipflip Party {}{when}{ended}: {}",
+        results.party_code,
+        plural(results.rankings.len() as i64, "player", "players")
+    );
+
+    out.push_str("\nPodium\n");
+    for r in results.rankings.iter().take(3) {
+        let bot = if r.is_bot { " (bot)" } else { "" };
+        let _ = writeln!(
+            out,
+            "  {}. {}{bot}  {:+} FC",
+            r.rank,
+            r.username,
+            r.net_coins.get()
+        );
+    }
+
+    let awards = &results.awards;
+    if awards.best_writer.is_some()
+        || awards.top_impostor.is_some()
+        || awards.sharpest_voter.is_some()
+    {
+        out.push_str("\nAwards\n");
+        let votes = |a: Option<&Award>, one, many| {
+            a.map(|a| plural(a.metric_value as i64, one, many))
+                .unwrap_or_default()
+        };
+        let writer = awards.best_writer.as_ref();
+        award_line(
+            &mut out,
+            "Best Writer",
+            writer,
+            &votes(writer, "vote", "votes"),
+        );
+        let impostor = awards.top_impostor.as_ref();
+        award_line(
+            &mut out,
+            "Top Impostor",
+            impostor,
+            &format!("fooled {}", votes(impostor, "voter", "voters")),
+        );
+        let sharpest = awards.sharpest_voter.as_ref();
+        award_line(
+            &mut out,
+            "Sharpest Voter",
+            sharpest,
+            &format!("{}% right", sharpest.map_or(0.0, |a| a.metric_value)),
+        );
+    }
+
+    let fooled = fooled(results);
+    if !fooled.is_empty() {
+        out.push_str("\nBest fakes\n");
+        for f in fooled.iter().take(FOOLED_SHOWN) {
+            let _ = writeln!(
+                out,
+                "  \"{}\": {}'s \"{}\" fooled {}",
+                f.set.prompt_text,
+                f.author,
+                f.phrase,
+                plural(f.votes, "voter", "voters")
+            );
+            if let Some(original) = original(f.set) {
+                let _ = writeln!(
+                    out,
+                    "      (the original, by {}: \"{original}\")",
+                    f.set.original_player
+                );
+            }
+        }
+    }
+
+    if let Some((set, margin)) = closest_call(results) {
+        let _ = writeln!(
+            out,
+            "\nClosest call\n  \"{}\": {}'s original \"{}\" won by {}",
+            set.prompt_text,
+            set.original_player,
+            original(set).unwrap_or_default(),
+            plural(margin, "vote", "votes")
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures;
+
+    #[test]
+    fn the_reel_tells_the_podium_awards_fakes_and_closest_call() {
+        let results = fixtures::results();
+        let text = reel(&results);
+        insta::assert_snapshot!(text);
+        // Every fooling copy shown drew votes, most first.
+        let fakes = fooled(&results);
+        assert!(fakes.windows(2).all(|w| w[0].votes >= w[1].votes));
+        assert!(fakes.iter().all(|f| f.votes > 0));
+    }
+
+    #[test]
+    fn a_party_without_votes_has_only_its_podium() {
+        let mut results = fixtures::results();
+        for set in &mut results.phrasesets_summary {
+            for p in &mut set.phrases {
+                p.votes = 0;
+            }
+        }
+        results.awards = party_protocol::party::Awards::default();
+        let text = reel(&results);
+        assert!(text.contains("Podium"));
+        assert!(!text.contains("Best fakes"));
+        assert!(!text.contains("Closest call"));
+        assert!(!text.contains("Awards"));
+    }
+}
