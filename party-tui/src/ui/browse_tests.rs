@@ -155,3 +155,19 @@ fn leaderboard_vote_accuracy_without_me() {
     assert!(screen.contains("it takes 10 votes"), "{screen}");
     insta::assert_snapshot!(screen);
 }
+
+#[test]
+fn dashboard_help_lists_every_key() {
+    let mut a = app(Screen::Dashboard);
+    a.help = true;
+    let screen = draw(&a);
+    for keys in [
+        "m quick match",
+        "p public parties",
+        "h history",
+        "l leaderboards",
+    ] {
+        assert!(screen.contains(keys), "{keys}:\n{screen}");
+    }
+    insta::assert_snapshot!(screen);
+}
