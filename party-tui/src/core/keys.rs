@@ -1,8 +1,9 @@
 //! Key presses, screen by screen: what each key does on the sign-in,
 //! dashboard, create, join, lobby, play and results screens (the results'
 //! reveal and browsing keys are in [`super::reveal`]; the friends and
-//! spectator screens', the invites' and an open dialog's in their own
-//! modules).
+//! spectator screens', the invites', an open dialog's, and those of the
+//! dashboard's other screens — quick match, public parties, history (and a
+//! past party's results), stats, leaderboards — in their own modules).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use party_protocol::party_access::PartyAccess;
