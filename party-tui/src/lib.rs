@@ -15,6 +15,8 @@ pub mod embedded;
 pub mod error;
 #[cfg(test)]
 pub mod fixtures;
+#[cfg(test)]
+pub mod fixtures_history;
 pub mod headless;
 pub mod headless_cli;
 pub mod headless_history;

@@ -26,6 +26,7 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
 
 use crate::api::ApiClient;
+use crate::core::matchmaking::PUBLIC_PAGE;
 use crate::core::{ApiCall, ApiReply, App, Effect, Msg, RoundView, update};
 use crate::credentials::{DirTokens, TokenStore};
 use crate::ui::{self, Theme};
@@ -238,6 +239,16 @@ pub async fn perform(api: &ApiClient, call: ApiCall) -> ApiReply {
         ApiCall::NextGame(s, join) => ApiReply::NextGame(api.next_game(s, join).await),
         ApiCall::Chat(s, text) => ApiReply::Chat(api.chat(s, &text).await),
         ApiCall::StopSpectating(s) => ApiReply::StoppedSpectating(api.stop_spectating(s).await),
+        ApiCall::QuickMatch(wait) => ApiReply::QuickMatch(api.quick_match(wait).await),
+        ApiCall::QuickMatchStatus => ApiReply::QuickMatch(api.quick_match_status().await),
+        ApiCall::LeaveQuickMatch => ApiReply::LeftQueue(api.leave_quick_match().await),
+        ApiCall::PublicParties(offset) => {
+            ApiReply::PublicParties(offset, api.public_parties(PUBLIC_PAGE, offset).await)
+        }
+        ApiCall::History(query) => ApiReply::History(query.before, api.party_history(&query).await),
+        ApiCall::PastResults(s) => ApiReply::PastResults(s, api.results(s).await),
+        ApiCall::Stats => ApiReply::Stats(api.party_stats().await),
+        ApiCall::Leaderboard(query) => ApiReply::Leaderboard(api.leaderboard(&query).await),
     }
 }
 

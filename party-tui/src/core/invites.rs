@@ -1,11 +1,13 @@
 //! Invites on the dashboard: the player socket that brings them (held
-//! while the dashboard or the friends screen shows), the list, and the
-//! keys that join or decline one.
+//! while the dashboard or a screen reached from it shows), the list, and
+//! the keys that join or decline one. The same socket says when a quick
+//! match formed.
 
 use crossterm::event::KeyCode;
 use party_protocol::friends::{PartyInvite, PlayerMessage};
 
 use super::common::call;
+use super::matchmaking;
 use super::msg::{ApiCall, Effect, SocketEvent};
 use super::state::{App, Screen};
 
@@ -16,7 +18,16 @@ pub(super) fn sync_player_socket(app: &mut App) -> Vec<Effect> {
     let wanted = app.live_invites
         && app.me.is_some()
         && !app.quit
-        && matches!(app.screen, Screen::Dashboard | Screen::Friends);
+        && (matches!(
+            app.screen,
+            Screen::Dashboard
+                | Screen::Friends
+                | Screen::QuickMatch
+                | Screen::PublicParties
+                | Screen::History
+                | Screen::Stats
+                | Screen::Leaderboard
+        ) || (app.screen == Screen::Results && app.past.is_some()));
     if wanted && !app.player_ws {
         app.player_ws = true;
         return vec![Effect::ConnectPlayerWs];
@@ -36,11 +47,13 @@ pub(super) fn on_socket(app: &mut App, event: SocketEvent<PlayerMessage>) -> Vec
     match event {
         // The server sends every pending invite first: start afresh.
         SocketEvent::Connected => app.invites.clear(),
-        SocketEvent::Message(msg) => {
-            if let PlayerMessage::PartyInvite(invite) = *msg {
-                add(app, invite);
+        SocketEvent::Message(msg) => match *msg {
+            PlayerMessage::PartyInvite(invite) => add(app, invite),
+            PlayerMessage::QuickMatchFormed(formed) => {
+                return matchmaking::formed_lobby(app, &formed);
             }
-        }
+            PlayerMessage::Hello { .. } | PlayerMessage::Pong => {}
+        },
         SocketEvent::Disconnected { retry_in: None, .. } => {
             // Given up: a later visit to the dashboard tries again.
             app.player_ws = false;

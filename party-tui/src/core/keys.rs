@@ -1,8 +1,9 @@
 //! Key presses, screen by screen: what each key does on the sign-in,
 //! dashboard, create, join, lobby, play and results screens (the results'
 //! reveal and browsing keys are in [`super::reveal`]; the friends and
-//! spectator screens', the invites' and an open dialog's in their own
-//! modules).
+//! spectator screens', the invites', an open dialog's, and those of the
+//! dashboard's other screens — quick match, public parties, history (and a
+//! past party's results), stats, leaderboards — in their own modules).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use party_protocol::party_access::PartyAccess;
@@ -11,7 +12,7 @@ use party_protocol::round::RoundType;
 use super::common::{call, leave_party_view};
 use super::msg::{ApiCall, Effect};
 use super::state::{App, CreateForm, PARTY_MODE_OFF, PromptKind, Screen};
-use super::{friends, invites, prompt, reveal, spectator};
+use super::{friends, history, invites, matchmaking, prompt, records, reveal, spectator};
 
 pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -59,9 +60,24 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Screen::Lobby => lobby_key(app, key),
         Screen::Play => play_key(app, key, ctrl, typing),
         Screen::Results => results_key(app, key),
-        Screen::Friends | Screen::Spectate if modified => vec![],
+        Screen::Friends
+        | Screen::Spectate
+        | Screen::QuickMatch
+        | Screen::PublicParties
+        | Screen::History
+        | Screen::Stats
+        | Screen::Leaderboard
+            if modified =>
+        {
+            vec![]
+        }
         Screen::Friends => friends::on_key(app, key.code),
         Screen::Spectate => spectator::on_key(app, key.code),
+        Screen::QuickMatch => matchmaking::wait_key(app, key.code),
+        Screen::PublicParties => matchmaking::public_key(app, key.code),
+        Screen::History => history::on_key(app, key.code),
+        Screen::Stats => records::stats_key(app, key.code),
+        Screen::Leaderboard => records::board_key(app, key.code),
     }
 }
 
@@ -120,7 +136,11 @@ fn signin_key(app: &mut App, key: KeyEvent, ctrl: bool) -> Vec<Effect> {
 fn dashboard_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     // The server said every party call would answer 503: say so here
     // instead of opening a dialog whose request must fail.
-    if app.party_mode_off() && matches!(key.code, KeyCode::Char('c' | 'j' | 'r' | 'w' | 'y')) {
+    let party_key = matches!(
+        key.code,
+        KeyCode::Char('c' | 'j' | 'r' | 'w' | 'y' | 'm' | 'p' | 'h' | 's' | 'l')
+    );
+    if app.party_mode_off() && party_key {
         app.error = Some(PARTY_MODE_OFF.into());
         return vec![];
     }
@@ -152,6 +172,14 @@ fn dashboard_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             prompt::open(app, PromptKind::WatchCode);
             vec![]
         }
+        KeyCode::Char('m') => {
+            prompt::open(app, PromptKind::QuickMatchWait);
+            vec![]
+        }
+        KeyCode::Char('p') => matchmaking::open_public(app),
+        KeyCode::Char('h') => history::open(app),
+        KeyCode::Char('s') => records::open_stats(app),
+        KeyCode::Char('l') => records::open_board(app),
         KeyCode::Char('y' | 'n') | KeyCode::Up | KeyCode::Down => invites::on_key(app, key.code),
         KeyCode::Char('q') | KeyCode::Esc => {
             app.quit = true;
@@ -343,6 +371,9 @@ fn play_key(app: &mut App, key: KeyEvent, ctrl: bool, typing: bool) -> Vec<Effec
 
 fn results_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if let Some(effects) = reveal::on_key(app, key.code) {
+        return effects;
+    }
+    if let Some(effects) = history::past_key(app, key.code) {
         return effects;
     }
     match key.code {

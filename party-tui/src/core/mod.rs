@@ -7,24 +7,35 @@
 //! costs in [`cost`]. Who plays with whom has its own modules: the
 //! friends screen ([`friends`]), invites and the player socket
 //! (`invites`), the one-line dialogs (`prompt`) and watching a party
-//! (`spectator`).
+//! (`spectator`). The dashboard's other screens have theirs: quick match
+//! and the public lobbies ([`matchmaking`]), the party history and a past
+//! party reopened ([`history`]), the stats and the leaderboards
+//! ([`records`]); what those screens hold is in [`views`].
 
 mod common;
 pub mod cost;
 mod events;
 pub mod friends;
+pub mod history;
 mod invites;
 mod keys;
+pub mod matchmaking;
 pub mod msg;
 mod prompt;
+pub mod records;
 mod replies;
 mod reveal;
 mod spectator;
 pub mod state;
 pub mod update;
+pub mod views;
 
 #[cfg(test)]
 mod abandoned_tests;
+#[cfg(test)]
+mod history_tests;
+#[cfg(test)]
+mod matchmaking_tests;
 #[cfg(test)]
 mod reveal_tests;
 #[cfg(test)]

@@ -4,12 +4,16 @@ use crossterm::event::KeyEvent;
 use party_protocol::SessionId;
 use party_protocol::account::{AuthResponse, DashboardResponse};
 use party_protocol::friends::{BlocksResponse, FriendsResponse, PartyInvite, PlayerMessage};
+use party_protocol::matchmaking::{PublicPartiesResponse, QuickMatchStatus};
 use party_protocol::party::ActivePartyResponse;
 use party_protocol::party::{
     AddBotsResponse, CreatePartyRequest, PartyResultsResponse, PartySessionResponse,
     PartyStatusResponse, PartySubmitResponse, PlayAgainResponse, ReadyResponse, StartPartyResponse,
 };
 use party_protocol::party_access::{PartyAccess, PartyAccessResponse, PartyPassword};
+use party_protocol::party_history::{
+    HistoryQuery, HistoryResponse, LeaderboardQuery, LeaderboardResponse, PartyStatsResponse,
+};
 use party_protocol::party_ws::ServerMessage;
 use party_protocol::round::{PhrasesetResults, RoundType};
 use party_protocol::spectate::{
@@ -97,6 +101,17 @@ pub enum ApiCall {
     NextGame(SessionId, bool),
     Chat(SessionId, String),
     StopSpectating(SessionId),
+    /// Queue for a quick match: seconds until bots fill it (`None`: humans only).
+    QuickMatch(Option<i64>),
+    QuickMatchStatus,
+    LeaveQuickMatch,
+    /// The page of public lobbies from this offset.
+    PublicParties(i64),
+    History(HistoryQuery),
+    /// A past party's full results, reopened from the history.
+    PastResults(SessionId),
+    Stats,
+    Leaderboard(LeaderboardQuery),
 }
 
 /// A call's answer.
@@ -130,6 +145,16 @@ pub enum ApiReply {
     NextGame(ApiResult<NextGameResponse>),
     Chat(ApiResult<ChatResponse>),
     StoppedSpectating(ApiResult<()>),
+    /// The answer to queueing or to a status read.
+    QuickMatch(ApiResult<QuickMatchStatus>),
+    LeftQueue(ApiResult<QuickMatchStatus>),
+    /// A page of public lobbies, with the offset asked for.
+    PublicParties(i64, ApiResult<PublicPartiesResponse>),
+    /// A history page, with the cursor asked with.
+    History(Option<SessionId>, ApiResult<HistoryResponse>),
+    PastResults(SessionId, ApiResult<PartyResultsResponse>),
+    Stats(ApiResult<PartyStatsResponse>),
+    Leaderboard(ApiResult<LeaderboardResponse>),
 }
 
 /// Work for the runtime.

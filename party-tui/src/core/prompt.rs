@@ -8,6 +8,7 @@ use party_protocol::SessionId;
 use party_protocol::party_access::{MAX_PARTY_PASSWORD_CHARS, PartyAccess, PartyPassword};
 
 use super::common::call;
+use super::matchmaking;
 use super::msg::{ApiCall, Effect};
 use super::state::App;
 use crate::api_social::FriendAction;
@@ -31,6 +32,9 @@ pub enum PromptKind {
     Block,
     /// A username (a friend's, Tab picks one) to invite to the lobby.
     Invite(SessionId),
+    /// Seconds to wait for people before bots fill a quick match (empty:
+    /// people only).
+    QuickMatchWait,
 }
 
 impl PromptKind {
@@ -44,6 +48,7 @@ impl PromptKind {
             PromptKind::FriendRequest => " Add a friend ",
             PromptKind::Block => " Block a player ",
             PromptKind::Invite(_) => " Invite to your lobby ",
+            PromptKind::QuickMatchWait => " Quick match ",
         }
     }
 
@@ -59,6 +64,9 @@ impl PromptKind {
             }
             PromptKind::FriendRequest | PromptKind::Block => "Username:".into(),
             PromptKind::Invite(_) => "Username (Tab: your friends):".into(),
+            PromptKind::QuickMatchWait => {
+                "Seconds before bots fill the party (0–600), or empty for humans only:".into()
+            }
         }
     }
 
@@ -127,7 +135,11 @@ pub(super) fn on_key(app: &mut App, code: KeyCode) -> Vec<Effect> {
         }
         KeyCode::Char(c) => {
             let len = prompt.input.chars().count();
-            if prompt.kind.is_code() {
+            if prompt.kind == PromptKind::QuickMatchWait {
+                if c.is_ascii_digit() && len < 3 {
+                    prompt.input.push(c);
+                }
+            } else if prompt.kind.is_code() {
                 if c.is_ascii_alphanumeric() && len < 8 {
                     prompt.input.push(c.to_ascii_uppercase());
                 }
@@ -152,7 +164,8 @@ fn submit(app: &mut App) -> Vec<Effect> {
         return vec![];
     };
     let text = prompt.input.trim().to_owned();
-    if text.is_empty() {
+    // An empty wait means something: humans only.
+    if text.is_empty() && prompt.kind != PromptKind::QuickMatchWait {
         return vec![];
     }
     let password = || PartyPassword::parse(&prompt.input);
@@ -182,6 +195,10 @@ fn submit(app: &mut App) -> Vec<Effect> {
         PromptKind::FriendRequest => call(ApiCall::Friend(FriendAction::Request, text)),
         PromptKind::Block => call(ApiCall::Friend(FriendAction::Block, text)),
         PromptKind::Invite(session) => call(ApiCall::Invite(session, text)),
+        PromptKind::QuickMatchWait => match matchmaking::parse_wait(&text) {
+            Ok(wait) => matchmaking::start(app, wait),
+            Err(e) => return refuse(app, e),
+        },
     };
     app.prompt = None;
     vec![effect]

@@ -7,7 +7,7 @@ use party_protocol::round::RoundType;
 use super::common::{call, leave_party_view, refresh_status, show};
 use super::msg::{ApiCall, ApiReply, Effect};
 use super::state::{App, ConnState, Prompt, PromptKind, Screen};
-use super::{friends, reveal, spectator};
+use super::{friends, history, matchmaking, records, reveal, spectator};
 
 pub(super) fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
     match reply {
@@ -223,6 +223,25 @@ pub(super) fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
         }
         // Already off the spectator screen; nothing to undo either way.
         ApiReply::StoppedSpectating(_) => vec![],
+        ApiReply::QuickMatch(result) => matchmaking::on_status(app, result),
+        ApiReply::LeftQueue(result) => matchmaking::on_left(app, result),
+        ApiReply::PublicParties(offset, result) => {
+            matchmaking::on_public(app, offset, result);
+            vec![]
+        }
+        ApiReply::History(before, result) => {
+            history::on_page(app, before, result);
+            vec![]
+        }
+        ApiReply::PastResults(session, result) => history::on_results(app, session, result),
+        ApiReply::Stats(result) => {
+            records::on_stats(app, result);
+            vec![]
+        }
+        ApiReply::Leaderboard(result) => {
+            records::on_board(app, result);
+            vec![]
+        }
         ApiReply::Ready(Ok(_))
         | ApiReply::Started(Ok(_))
         | ApiReply::BotsAdded(Ok(_))
@@ -267,6 +286,8 @@ pub(super) fn apply_status(app: &mut App, status: PartyStatusResponse) -> Vec<Ef
     }
     app.seq = app.seq.max(status.seq);
     if first {
+        // Into a party: a past one reopened from the history is closed.
+        app.past = None;
         app.seq = status.seq;
         app.conn = ConnState::Connecting;
         effects.push(Effect::ConnectWs {

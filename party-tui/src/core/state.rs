@@ -14,9 +14,12 @@ use time::OffsetDateTime;
 use party_protocol::friends::{BlockedPlayer, FriendsResponse, PartyInvite};
 use party_protocol::party_access::PartyAccess;
 
+use party_protocol::party_history::PartyStatsResponse;
+
 use super::cost::{MatchCost, Prices, Quotas};
 pub use super::prompt::{Prompt, PromptKind};
 pub use super::spectator::{ChatLine, Watch};
+use super::views::{BoardView, HistoryList, PublicList, QuickWait};
 
 /// What the client says, and does instead of offering a party, when the
 /// server reports Party Mode switched off.
@@ -36,6 +39,15 @@ pub enum Screen {
     Friends,
     /// Watching a party as a spectator.
     Spectate,
+    /// Waiting in the quick-match queue.
+    QuickMatch,
+    /// The public lobbies.
+    PublicParties,
+    /// The player's past parties.
+    History,
+    /// The player's party stats.
+    Stats,
+    Leaderboard,
 }
 
 /// The socket's state, shown as the connection indicator.
@@ -355,6 +367,15 @@ pub struct App {
     pub player_ws: bool,
     /// The party watched as a spectator.
     pub watch: Option<Watch>,
+    /// The quick match asked for, while queued.
+    pub quick: Option<QuickWait>,
+    pub public: PublicList,
+    pub history: HistoryList,
+    /// The past party whose results show, reopened from the history: the
+    /// results screen is read-only then, and Esc returns to the history.
+    pub past: Option<SessionId>,
+    pub stats: Option<PartyStatsResponse>,
+    pub board: BoardView,
 }
 
 impl App {
@@ -394,6 +415,12 @@ impl App {
             live_invites: false,
             player_ws: false,
             watch: None,
+            quick: None,
+            public: PublicList::default(),
+            history: HistoryList::default(),
+            past: None,
+            stats: None,
+            board: BoardView::default(),
         }
     }
 

@@ -12,8 +12,8 @@ use super::events::on_socket;
 use super::keys::on_key;
 use super::msg::{ApiCall, Effect, Msg};
 use super::replies::on_reply;
-use super::state::{App, ConnState};
-use super::{invites, reveal, spectator};
+use super::state::{App, ConnState, Screen};
+use super::{invites, matchmaking, reveal, spectator};
 
 /// Seconds between status polls when the socket cannot connect.
 const POLL_SECONDS: i64 = 2;
@@ -49,6 +49,9 @@ fn on_tick(app: &mut App, now: time::OffsetDateTime) -> Vec<Effect> {
     reveal::on_tick(app);
     if app.watch.is_some() {
         return spectator::on_tick(app);
+    }
+    if app.screen == Screen::QuickMatch {
+        return matchmaking::on_tick(app);
     }
     if app.conn == ConnState::Polling
         && app.party.is_some()

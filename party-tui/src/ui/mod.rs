@@ -1,7 +1,11 @@
 //! Rendering: a pure function of the state. Every screen fits 80×24; colors
 //! are dropped when `NO_COLOR` is set.
 
+#[cfg(test)]
+mod browse_tests;
 mod friends;
+mod history;
+mod matchmaking;
 mod results;
 mod reveal;
 #[cfg(test)]
@@ -43,6 +47,11 @@ pub fn render(frame: &mut Frame, app: &App, theme: Theme) {
         Screen::Results => results::results(frame, body, app, theme),
         Screen::Friends => friends::friends(frame, body, app, theme),
         Screen::Spectate => spectator::spectator(frame, body, app, theme),
+        Screen::QuickMatch => matchmaking::quick_match(frame, body, app, theme),
+        Screen::PublicParties => matchmaking::public_parties(frame, body, app, theme),
+        Screen::History => history::history(frame, body, app, theme),
+        Screen::Stats => history::stats(frame, body, app, theme),
+        Screen::Leaderboard => history::leaderboard(frame, body, app, theme),
     }
     render_status(frame, status, app, theme);
     frame.render_widget(Paragraph::new(key_hints(app)).style(theme.dim()), keys);
@@ -103,11 +112,14 @@ pub fn key_hints(app: &App) -> String {
         }
         Screen::Dashboard if app.party_mode_off() => "g refresh · ? help · q quit",
         Screen::Dashboard if !app.invites.is_empty() => {
-            "y join invite · n decline · c start · j join · w watch · f friends · q quit"
+            "y join invite · n decline · ↑↓ choose · [key] in the menu · ? help · q quit"
         }
-        Screen::Dashboard => {
-            "c start · j join · w watch · f friends · r rejoin · g refresh · ? help · q quit"
-        }
+        Screen::Dashboard => "[key] in the menu · r rejoin · g refresh · ? help · q quit",
+        Screen::QuickMatch => "l leave the queue · g refresh · Ctrl-C quit (still queued)",
+        Screen::PublicParties => "↑↓ choose · Enter join · ←→ page · g refresh · Esc back",
+        Screen::History => "↑↓ choose · Enter open · ←→ newer/older · g refresh · Esc back",
+        Screen::Stats => "g refresh · Esc back · q quit",
+        Screen::Leaderboard => "←→ board · p week/all time · g refresh · Esc back · q quit",
         Screen::Friends => {
             "a add · y/n accept/decline · c cancel · x remove · b/u block · j join · Esc"
         }
@@ -134,6 +146,12 @@ pub fn key_hints(app: &App) -> String {
         },
         Screen::Results => match app.reveal.map(|r| r.mode) {
             Some(RevealMode::Playing) => "Enter/→ next · ← back · s skip to the scores · q quit",
+            Some(RevealMode::Browsing) if app.past.is_some() => {
+                "←→ phraseset · Esc scoreboard · d the history · q quit"
+            }
+            None if app.past.is_some() => {
+                "Esc back to the history · ↑↓ scroll · ←→ phrasesets · q quit"
+            }
             Some(RevealMode::Browsing) => "←→ phraseset · Esc scoreboard · d dashboard · q quit",
             None if app.results_abandoned() => "d dashboard · ↑↓ scroll · ←→ phrasesets · q quit",
             None if app.is_host() => {
@@ -143,6 +161,17 @@ pub fn key_hints(app: &App) -> String {
         },
     };
     hints.to_owned()
+}
+
+/// The help's keys: the footer's, or on the dashboard (whose footer
+/// points at its menu) every one of them.
+fn help_keys(app: &App) -> String {
+    if app.screen == Screen::Dashboard && app.prompt.is_none() && !app.party_mode_off() {
+        return "c start · j join · m quick match · p public parties · w watch · f friends · \
+                h history · s stats · l leaderboards · y/n invite · r rejoin · g refresh · q quit"
+            .to_owned();
+    }
+    key_hints(app)
 }
 
 fn render_help(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
@@ -162,7 +191,7 @@ fn render_help(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         Line::raw("Coins are real: entries cost, good votes and fooling pay."),
         Line::raw(""),
         Line::styled("Keys here", theme.title()),
-        Line::raw(key_hints(app)),
+        Line::raw(help_keys(app)),
         Line::raw("Ctrl-C quits anywhere; your party waits for you."),
         Line::raw(""),
         Line::styled("? or Esc closes this help", theme.dim()),

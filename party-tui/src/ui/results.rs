@@ -93,7 +93,11 @@ fn scoreboard(
             ],
         )
         .header(Row::new(vec!["#", "Player", "Net", "Spent", "Earned", "Acc"]).style(theme.dim()))
-        .block(Block::bordered().title(format!(" Party {} results ", results.party_code))),
+        .block(Block::bordered().title(if app.past.is_some() {
+            format!(" Party {} results · from your history ", results.party_code)
+        } else {
+            format!(" Party {} results ", results.party_code)
+        })),
         ranks,
     );
     let award = |title: &str, a: &Option<Award>, unit: &str| match a {

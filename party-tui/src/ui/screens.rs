@@ -144,8 +144,11 @@ pub fn dashboard(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         vec![
             Line::raw("[c] Start a Party   — you host, friends join with the code"),
             Line::raw("[j] Join Party      — type a friend's party code"),
+            Line::raw("[m] Quick Match     — play with whoever is waiting (or bots)"),
+            Line::raw("[p] Public Parties  — browse open lobbies and join one"),
             Line::raw("[w] Watch a Party   — follow a game by its code, chat, play the next"),
             Line::raw("[f] Friends         — who is online, requests, invites, blocks"),
+            Line::raw("[h] History · [s] Stats · [l] Leaderboards — your parties and records"),
         ]
     };
     if let Some(warning) = app.entry_warning().filter(|_| !off) {
@@ -272,7 +275,7 @@ fn render_code(
 }
 
 /// The lobby's access mode, short.
-fn access_label(access: PartyAccess) -> &'static str {
+pub(super) fn access_label(access: PartyAccess) -> &'static str {
     match access {
         PartyAccess::Open => "open: anyone with the code",
         PartyAccess::Password => "password needed",

@@ -59,6 +59,12 @@ impl Theme {
     }
 }
 
+/// `mm:ss` since `at`, or `0:00`.
+pub fn elapsed(app: &App, at: time::OffsetDateTime) -> String {
+    let secs = (app.now - at).whole_seconds().max(0);
+    format!("{}:{:02}", secs / 60, secs % 60)
+}
+
 /// `mm:ss` until `at`, or `0:00`.
 pub fn countdown(app: &App, at: time::OffsetDateTime) -> String {
     let secs = (at - app.now).whole_seconds().max(0);
