@@ -53,6 +53,43 @@ async fn history_stats_and_boards_from_the_command_line() {
         assert_eq!(refused.status.code(), Some(3), "{refused:?}");
         assert_eq!(lines(&refused)[0]["error"], "not_a_participant");
 
+        // Its highlight reel, printed and saved; a file that cannot be
+        // written is exit 9, an outsider is refused.
+        let file = root.join("reel.txt");
+        let reel = ok(&headless(
+            &url,
+            &me,
+            &[
+                "highlights",
+                "--party",
+                &session,
+                "--out",
+                file.to_str().unwrap(),
+            ],
+        ));
+        assert_eq!(reel[0]["event"], "highlights");
+        let text = reel[0]["text"].as_str().unwrap();
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+        assert!(text.contains(results["party_code"].as_str().unwrap()));
+        let winner = results["rankings"][0]["username"].as_str().unwrap();
+        assert!(text.contains(&format!("1. {winner}")), "{text}");
+        let unwritable = root.join("no-such-dir").join("reel.txt");
+        let failed = headless(
+            &url,
+            &me,
+            &[
+                "highlights",
+                "--party",
+                &session,
+                "--out",
+                unwritable.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(failed.status.code(), Some(9), "{failed:?}");
+        assert_eq!(lines(&failed)[0]["error"], "cannot_write_file");
+        let refused = headless(&url, &outsider, &["highlights", "--party", &session]);
+        assert_eq!(refused.status.code(), Some(3), "{refused:?}");
+
         let stats = ok(&headless(&url, &me, &["stats"]));
         assert_eq!(stats[0]["event"], "party_stats");
         assert_eq!(stats[0]["stats"]["parties_played"], 1);
