@@ -51,6 +51,16 @@ pub fn restore() {
     let _ = execute!(io::stdout(), LeaveAlternateScreen, crossterm::cursor::Show);
 }
 
+/// Writes `text` to `file_name` in the data directory; the path written,
+/// or why not.
+fn save_text(dir: &std::path::Path, file_name: &str, text: &str) -> Result<String, String> {
+    let path = dir.join(file_name);
+    std::fs::create_dir_all(dir)
+        .and_then(|()| std::fs::write(&path, text))
+        .map(|()| path.display().to_string())
+        .map_err(|e| format!("Could not save {}: {e}", path.display()))
+}
+
 /// Carries out effects: each call runs on its own task and reports back.
 #[derive(Debug)]
 pub struct Effects {
@@ -156,6 +166,15 @@ impl Effects {
                         save_token(&api, tokens.as_ref()).await;
                     }
                 });
+            }
+            Effect::SaveText { file_name, text } => {
+                let saved = match &self.data_dir {
+                    Some(dir) => save_text(dir, &file_name, &text),
+                    None => Err("This client keeps no files (over SSH, for one): \
+                                 select the text to copy it."
+                        .to_owned()),
+                };
+                let _ = self.out.send(Msg::Saved(saved));
             }
             Effect::Quit => {}
         }

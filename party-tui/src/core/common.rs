@@ -25,6 +25,7 @@ pub(super) fn leave_party_view(app: &mut App) {
     app.round = None;
     app.results = None;
     app.reveal = None;
+    app.reel = None;
     app.past = None;
     app.set_details.clear();
     app.invite = None;

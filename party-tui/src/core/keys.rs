@@ -12,7 +12,7 @@ use party_protocol::round::RoundType;
 use super::common::{call, leave_party_view};
 use super::msg::{ApiCall, Effect};
 use super::state::{App, CreateForm, PARTY_MODE_OFF, PromptKind, Screen};
-use super::{friends, history, invites, matchmaking, prompt, records, reveal, spectator};
+use super::{friends, history, invites, matchmaking, prompt, records, reel, reveal, spectator};
 
 pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -370,6 +370,9 @@ fn play_key(app: &mut App, key: KeyEvent, ctrl: bool, typing: bool) -> Vec<Effec
 }
 
 fn results_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    if let Some(effects) = reel::on_key(app, key.code) {
+        return effects;
+    }
     if let Some(effects) = reveal::on_key(app, key.code) {
         return effects;
     }

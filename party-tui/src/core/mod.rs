@@ -23,6 +23,7 @@ pub mod matchmaking;
 pub mod msg;
 mod prompt;
 pub mod records;
+mod reel;
 mod replies;
 mod reveal;
 mod spectator;

@@ -38,6 +38,8 @@ pub enum Msg {
     Spectator(SocketEvent<SpectatorSocketMessage>),
     /// The player socket (invites), held on the dashboard.
     Player(SocketEvent<PlayerMessage>),
+    /// A [`Effect::SaveText`] was written (the path) or not (why).
+    Saved(Result<String, String>),
 }
 
 /// What the party socket task reports.
@@ -178,5 +180,10 @@ pub enum Effect {
     ClosePlayerWs,
     /// Remember the refresh token so a restart resumes the session.
     SaveCredentials,
+    /// Write `text` to `file_name` in the client's data directory.
+    SaveText {
+        file_name: String,
+        text: String,
+    },
     Quit,
 }

@@ -374,6 +374,8 @@ pub struct App {
     /// The past party whose results show, reopened from the history: the
     /// results screen is read-only then, and Esc returns to the history.
     pub past: Option<SessionId>,
+    /// The highlight reel shown over the results (`h`), as text.
+    pub reel: Option<String>,
     pub stats: Option<PartyStatsResponse>,
     pub board: BoardView,
 }
@@ -419,6 +421,7 @@ impl App {
             public: PublicList::default(),
             history: HistoryList::default(),
             past: None,
+            reel: None,
             stats: None,
             board: BoardView::default(),
         }

@@ -13,7 +13,7 @@ use super::keys::on_key;
 use super::msg::{ApiCall, Effect, Msg};
 use super::replies::on_reply;
 use super::state::{App, ConnState, Screen};
-use super::{invites, matchmaking, reveal, spectator};
+use super::{invites, matchmaking, reel, reveal, spectator};
 
 /// Seconds between status polls when the socket cannot connect.
 const POLL_SECONDS: i64 = 2;
@@ -26,6 +26,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Ws(event) => on_socket(app, event),
         Msg::Spectator(event) => spectator::on_socket(app, event),
         Msg::Player(event) => invites::on_socket(app, event),
+        Msg::Saved(saved) => reel::on_saved(app, saved),
     };
     // Whichever way a join by code was asked for (the join dialog, an
     // invite, a friend's lobby), a password party's answer retries it.

@@ -59,6 +59,9 @@ pub fn render(frame: &mut Frame, app: &App, theme: Theme) {
         render_help(frame, body, app, theme);
     }
     friends::prompt(frame, body, app, theme);
+    if let (Screen::Results, Some(text)) = (app.screen, &app.reel) {
+        results::reel(frame, body, text, theme);
+    }
 }
 
 fn render_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
@@ -105,6 +108,9 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
 pub fn key_hints(app: &App) -> String {
     if app.prompt.is_some() {
         return "Enter confirm · Esc cancel".to_owned();
+    }
+    if app.screen == Screen::Results && app.reel.is_some() {
+        return "s save to a file · h/Esc close · select the text to copy it".to_owned();
     }
     let hints = match app.screen {
         Screen::SignIn => {
@@ -170,6 +176,9 @@ fn help_keys(app: &App) -> String {
         return "c start · j join · m quick match · p public parties · w watch · f friends · \
                 h history · s stats · l leaderboards · y/n invite · r rejoin · g refresh · q quit"
             .to_owned();
+    }
+    if app.screen == Screen::Results && app.reel.is_none() {
+        return format!("{} · h the highlight reel", key_hints(app));
     }
     key_hints(app)
 }

@@ -7,7 +7,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, Wrap};
 
 use super::theme::Theme;
 use crate::core::App;
@@ -164,4 +164,23 @@ fn scoreboard(
         ));
     }
     frame.render_widget(Paragraph::new(lines).block(Block::bordered()), mine);
+}
+
+/// The highlight reel over the results (`h`): plain text, so it can be
+/// selected and copied from the terminal, or saved with `s`.
+pub fn reel(frame: &mut Frame, area: Rect, text: &str, theme: Theme) {
+    // The whole body: a narrower box would leave the scoreboard's borders
+    // showing at its sides, and the reel needs every line it can get.
+    let popup = area;
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(text.to_owned())
+            .wrap(Wrap { trim: false })
+            .block(
+                Block::bordered()
+                    .title(" Highlights ")
+                    .border_style(theme.accent()),
+            ),
+        popup,
+    );
 }

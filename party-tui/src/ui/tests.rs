@@ -308,3 +308,11 @@ fn no_color_means_no_styles() {
             .any(|c| c.fg != ratatui::style::Color::Reset)
     );
 }
+
+#[test]
+fn results_with_the_highlight_reel() {
+    let mut a = app(Screen::Results);
+    a.results = Some(fixtures::results());
+    a.reel = a.results.as_ref().map(crate::highlights::reel);
+    insta::assert_snapshot!(draw(&a));
+}
