@@ -32,6 +32,7 @@ mod access;
 mod again;
 mod attempts;
 mod autoplay;
+mod bonuses;
 mod config;
 mod events;
 mod history;
