@@ -9,14 +9,14 @@ use std::collections::HashMap;
 use futures::future::join_all;
 use party_protocol::PlayerId;
 use party_protocol::party::{
-    Award, COMBO_BONUS_PER_VOTER, COMBO_MIN_FOOLED, MVP_POINTS_CORRECT_VOTE, MVP_POINTS_FOOLED,
-    MVP_POINTS_ORIGINAL_VOTE, PartyPhase, PartyPromptRoundResponse, PartyResultsResponse,
-    PartyVoteRoundResponse, RankingEntry, STREAK_BONUS, STREAK_MIN,
+    Award, COMBO_MIN_FOOLED, MVP_POINTS_CORRECT_VOTE, MVP_POINTS_FOOLED, MVP_POINTS_ORIGINAL_VOTE,
+    PartyPhase, PartyPromptRoundResponse, PartyResultsResponse, PartyVoteRoundResponse,
+    RankingEntry, STREAK_BONUS, STREAK_MIN,
 };
 use serde_json::{Value, json};
 
 use crate::on_both_backends;
-use crate::support::party::Party;
+use crate::support::party::{Party, combos_of, streak_of};
 use crate::support::{Backend, Player, spawn_app};
 
 /// Starts `who`'s next vote round.
@@ -65,48 +65,15 @@ async fn submit_vote(
         .ok()
 }
 
-/// The streak bonus and longest run the README's rule gives for votes
-/// that were right or wrong in this order.
-fn streak_of(answers: &[bool]) -> (i64, i64) {
-    let (mut run, mut longest, mut coins) = (0, 0, 0);
-    for &right in answers {
-        run = if right { run + 1 } else { 0 };
-        longest = i64::max(longest, run);
-        if run >= STREAK_MIN {
-            coins += STREAK_BONUS;
-        }
-    }
-    (coins, longest)
-}
-
-/// Per author, the combo coins and the number of copies that made one,
-/// from the phraseset summary.
-fn combos_of(results: &PartyResultsResponse) -> HashMap<PlayerId, (i64, i64)> {
-    let mut combos: HashMap<PlayerId, (i64, i64)> = HashMap::new();
-    for set in &results.phrasesets_summary {
-        for p in set.phrases.iter().filter(|p| !p.is_original) {
-            if p.votes >= COMBO_MIN_FOOLED {
-                let c = combos.entry(p.author_id).or_default();
-                c.0 += p.votes * COMBO_BONUS_PER_VOTER;
-                c.1 += 1;
-            }
-        }
-    }
-    combos
-}
-
 /// The best row by `metric` among those above zero, ties to the better
 /// ranked (rows come in rank order).
-fn best<'a>(
-    rows: &'a [RankingEntry],
-    metric: impl Fn(&RankingEntry) -> i64,
-) -> Option<&'a RankingEntry> {
+fn best(rows: &[RankingEntry], metric: impl Fn(&RankingEntry) -> i64) -> Option<&RankingEntry> {
     let top = rows.iter().map(&metric).max().filter(|m| *m > 0)?;
     rows.iter().find(|r| metric(r) == top)
 }
 
-fn winner(award: &Option<Award>) -> Option<PlayerId> {
-    award.as_ref().map(|a| a.player_id)
+fn winner(award: Option<&Award>) -> Option<PlayerId> {
+    award.map(|a| a.player_id)
 }
 
 /// Checks the MVP and comeback awards and every row's MVP score against
@@ -123,12 +90,12 @@ fn assert_award_rules(results: &PartyResultsResponse) {
         );
     }
     assert_eq!(
-        winner(&results.awards.mvp),
+        winner(results.awards.mvp.as_ref()),
         best(rows, |r| r.mvp_score).map(|r| r.player_id)
     );
     let gain = |r: &RankingEntry| r.rank_after_copy.map_or(0, |at| at - r.rank);
     assert_eq!(
-        winner(&results.awards.comeback),
+        winner(results.awards.comeback.as_ref()),
         best(rows, gain).map(|r| r.player_id)
     );
     if let Some(c) = &results.awards.comeback {
@@ -139,7 +106,7 @@ fn assert_award_rules(results: &PartyResultsResponse) {
         );
     }
     assert_eq!(
-        winner(&results.awards.hot_streak),
+        winner(results.awards.hot_streak.as_ref()),
         best(rows, |r| {
             if r.bonuses.longest_streak >= STREAK_MIN {
                 r.bonuses.longest_streak
@@ -268,7 +235,7 @@ async fn streaks_and_combos_are_paid_once_and_counted_everywhere(backend: Backen
     let hot = results.awards.hot_streak.as_ref().unwrap();
     assert!([humans[0].id, humans[4].id].contains(&hot.player_id));
     assert_eq!(
-        (hot.streak, hot.bonus_coins.map(|c| c.get())),
+        (hot.streak, hot.bonus_coins.map(party_protocol::Coins::get)),
         (Some(3), Some(STREAK_BONUS))
     );
     let combo = results.awards.best_combo.as_ref().unwrap();

@@ -33,10 +33,10 @@ pub fn rank_after_copy(ranked: &[(i64, PlayerStats)], s: &PlayerStats) -> Option
 
 /// The best of `ranked` (in rank order) by `metric`, among those whose
 /// metric is above zero; equal metrics go to the better ranked.
-fn best_by<'a>(
-    ranked: &'a [(i64, PlayerStats)],
+fn best_by(
+    ranked: &[(i64, PlayerStats)],
     metric: impl Fn(i64, &PlayerStats) -> f64,
-) -> Option<&'a (i64, PlayerStats)> {
+) -> Option<&(i64, PlayerStats)> {
     ranked
         .iter()
         .filter(|(rank, s)| metric(*rank, s) > 0.0)
@@ -143,6 +143,10 @@ mod tests {
         let ranked = rank(stats);
         assert_eq!(ranked.len() as i64, n);
         ranked
+    }
+
+    fn after_copy(s: PlayerStats, net: i64) -> PlayerStats {
+        with(s, |s| s.net_after_copy = Some(net))
     }
 
     fn with(mut s: PlayerStats, change: impl FnOnce(&mut PlayerStats)) -> PlayerStats {
@@ -254,19 +258,14 @@ mod tests {
     #[test]
     fn nobody_qualifies_for_anything_in_a_party_without_votes() {
         let ranked = in_order(vec![
-            with(player("a", 0, 0, 0, 0, 0, 0), |s| {
-                s.net_after_copy = Some(-200)
-            }),
-            with(player("b", 0, 0, 0, 0, 0, 0), |s| {
-                s.net_after_copy = Some(-200)
-            }),
+            after_copy(player("a", 0, 0, 0, 0, 0, 0), -200),
+            after_copy(player("b", 0, 0, 0, 0, 0, 0), -200),
         ]);
         assert_eq!(awards(&ranked), Awards::default());
     }
 
     #[test]
     fn the_comeback_is_the_biggest_climb_from_the_end_of_copy() {
-        let after_copy = |s: PlayerStats, net| with(s, |s| s.net_after_copy = Some(net));
         // After COPY: ahead 1, the two −200 share 2, the two −300 share 4.
         let ranked = in_order(vec![
             after_copy(player("b", 0, 0, 0, 0, 0, 0), -200),
@@ -309,11 +308,7 @@ mod tests {
         // Everyone level after COPY: the final order is no climb.
         let level: Vec<_> = ["a", "b", "c"]
             .into_iter()
-            .map(|n| {
-                with(player(n, 0, 0, 0, 0, 0, 0), |s| {
-                    s.net_after_copy = Some(-200)
-                })
-            })
+            .map(|n| after_copy(player(n, 0, 0, 0, 0, 0, 0), -200))
             .collect();
         let ranked = in_order(level);
         assert!(
@@ -324,12 +319,8 @@ mod tests {
         assert!(awards(&ranked).comeback.is_none());
         // The order after COPY held.
         let ranked = in_order(vec![
-            with(player("a", 0, 0, 0, 0, 0, 0), |s| {
-                s.net_after_copy = Some(-100)
-            }),
-            with(player("b", 0, 0, 0, 0, 0, 0), |s| {
-                s.net_after_copy = Some(-200)
-            }),
+            after_copy(player("a", 0, 0, 0, 0, 0, 0), -100),
+            after_copy(player("b", 0, 0, 0, 0, 0, 0), -200),
         ]);
         assert!(awards(&ranked).comeback.is_none());
         // Abandoned before VOTE: no standing after COPY to climb from.

@@ -184,7 +184,7 @@ fn awards_box(frame: &mut Frame, area: Rect, theme: Theme, awards: &Awards) {
         Some(a) => Line::raw(format!("{title}: {} ({})", a.username, detail(a))),
         None => Line::styled(format!("{title}: —"), theme.dim()),
     };
-    let coins = |a: &Award| a.bonus_coins.map_or(0, |c| c.get());
+    let coins = |a: &Award| a.bonus_coins.map_or(0, party_protocol::Coins::get);
     let left = vec![
         line("Best Writer", &awards.best_writer, &|a| {
             format!("{} votes", a.metric_value)
