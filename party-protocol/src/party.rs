@@ -12,7 +12,9 @@ use crate::party_access::{PartyAccess, PartyPassword};
 use crate::round::RoundDetails;
 
 pub use crate::party_results::{
-    Award, Awards, MostVotes, PartyResultsResponse, PhrasesetSummary, RankingEntry, SummaryPhrase,
+    Award, Awards, Bonuses, COMBO_BONUS_PER_VOTER, COMBO_MIN_FOOLED, MVP_POINTS_CORRECT_VOTE,
+    MVP_POINTS_FOOLED, MVP_POINTS_ORIGINAL_VOTE, MostVotes, PartyResultsResponse, PhrasesetSummary,
+    RankingEntry, STREAK_BONUS, STREAK_MIN, SummaryPhrase,
 };
 
 /// A party's phase.

@@ -3,7 +3,7 @@
 
 use party_protocol::account::{ActiveParty, DashboardResponse};
 use party_protocol::party::{
-    Award, Awards, ConnectionStatus, MostVotes, ParticipantStatus, PartyCode, PartyPhase,
+    Award, Awards, Bonuses, ConnectionStatus, MostVotes, ParticipantStatus, PartyCode, PartyPhase,
     PartyProgress, PartyResultsResponse, PartyStatusResponse, PhrasesetSummary, RankingEntry,
     SessionStatus, StatusParticipant, SummaryPhrase,
 };
@@ -180,35 +180,77 @@ pub fn results() -> PartyResultsResponse {
         vote_accuracy: acc,
         votes_on_originals: 1,
         votes_fooled: 1,
+        mvp_score: 2 + 3 + i64::from(acc > 0.0),
+        rank_after_copy: Some(1),
+        bonuses: Bonuses::default(),
+    };
+    let mut rankings = vec![
+        entry(1, 0, 150, 100.0),
+        entry(2, 2, 20, 100.0),
+        entry(3, 3, -20, 0.0),
+        entry(4, 1, -150, 0.0),
+    ];
+    // alice's three right votes in a row; the bot's copy fooled two voters
+    // and climbed from last after COPY.
+    rankings[0].bonuses = Bonuses {
+        streak_coins: Coins::new(5),
+        longest_streak: 3,
+        ..Bonuses::default()
+    };
+    rankings[1].rank_after_copy = Some(4);
+    rankings[1].bonuses = Bonuses {
+        combo_coins: Coins::new(10),
+        combos: 1,
+        longest_streak: 1,
+        ..Bonuses::default()
+    };
+    let award = |i: u128, name: &str, metric_value: f64| Award {
+        player_id: player(i),
+        username: name.into(),
+        votes_received: None,
+        votes_fooled: None,
+        vote_accuracy: None,
+        score: None,
+        rank_after_copy: None,
+        rank_gain: None,
+        streak: None,
+        bonus_coins: None,
+        metric_value,
     };
     PartyResultsResponse {
         session_id: session(),
         party_code: code("HEJY4883"),
         status: SessionStatus::Completed,
         completed_at: Some(NOW),
-        rankings: vec![
-            entry(1, 0, 150, 100.0),
-            entry(2, 2, 20, 100.0),
-            entry(3, 3, -20, 0.0),
-            entry(4, 1, -150, 0.0),
-        ],
+        rankings,
         awards: Awards {
             best_writer: Some(Award {
-                player_id: player(1),
-                username: "alice".into(),
                 votes_received: Some(3),
-                votes_fooled: None,
-                vote_accuracy: None,
-                metric_value: 3.0,
+                ..award(1, "alice", 3.0)
             }),
             top_impostor: None,
             sharpest_voter: Some(Award {
-                player_id: player(1),
-                username: "alice".into(),
-                votes_received: None,
-                votes_fooled: None,
                 vote_accuracy: Some(100.0),
-                metric_value: 100.0,
+                ..award(1, "alice", 100.0)
+            }),
+            mvp: Some(Award {
+                score: Some(6),
+                ..award(1, "alice", 6.0)
+            }),
+            comeback: Some(Award {
+                rank_after_copy: Some(4),
+                rank_gain: Some(2),
+                ..award(3, "BotJollyOtter42", 2.0)
+            }),
+            hot_streak: Some(Award {
+                streak: Some(3),
+                bonus_coins: Some(Coins::new(5)),
+                ..award(1, "alice", 3.0)
+            }),
+            best_combo: Some(Award {
+                votes_fooled: Some(2),
+                bonus_coins: Some(Coins::new(10)),
+                ..award(3, "BotJollyOtter42", 2.0)
             }),
         },
         phrasesets_summary: SETS.iter().map(summary).collect(),
@@ -244,6 +286,9 @@ pub fn abandoned_results() -> PartyResultsResponse {
                     vote_accuracy: 0.0,
                     votes_on_originals: 0,
                     votes_fooled: 0,
+                    mvp_score: 0,
+                    rank_after_copy: None,
+                    bonuses: Bonuses::default(),
                 }
             })
             .collect(),

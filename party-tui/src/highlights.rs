@@ -7,6 +7,9 @@ use std::fmt::Write as _;
 
 use party_protocol::party::{Award, PartyResultsResponse, PhrasesetSummary, SessionStatus};
 
+/// Tells one award's measure.
+type Detail<'a> = &'a dyn Fn(&Award) -> String;
+
 /// How many fooling copies the reel retells.
 const FOOLED_SHOWN: usize = 3;
 
@@ -81,10 +84,16 @@ fn closest_call(results: &PartyResultsResponse) -> Option<(&PhrasesetSummary, i6
         .min_by_key(|(_, margin)| *margin)
 }
 
-fn award_line(out: &mut String, title: &str, award: Option<&Award>, what: &str) {
-    if let Some(a) = award {
-        let _ = writeln!(out, "  {title:<16} {} ({what})", a.username);
-    }
+/// 1st, 2nd, 3rd, 4th…
+pub fn ordinal(n: i64) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }
 
 /// The reel for `results`.
@@ -118,36 +127,48 @@ pub fn reel(results: &PartyResultsResponse) -> String {
     }
 
     let awards = &results.awards;
-    if awards.best_writer.is_some()
-        || awards.top_impostor.is_some()
-        || awards.sharpest_voter.is_some()
-    {
+    let count = |a: &Award, one: &str, many: &str| plural(a.metric_value as i64, one, many);
+    let coins = |a: &Award| a.bonus_coins.map_or(0, party_protocol::Coins::get);
+    let kinds: [(&str, &Option<Award>, Detail<'_>); 7] = [
+        ("MVP", &awards.mvp, &|a| {
+            plural(a.score.unwrap_or_default(), "point", "points")
+        }),
+        ("Best Writer", &awards.best_writer, &|a| {
+            count(a, "vote", "votes")
+        }),
+        ("Top Impostor", &awards.top_impostor, &|a| {
+            format!("fooled {}", count(a, "voter", "voters"))
+        }),
+        ("Sharpest Voter", &awards.sharpest_voter, &|a| {
+            format!("{}% right", a.metric_value)
+        }),
+        ("Comeback", &awards.comeback, &|a| {
+            let from = a.rank_after_copy.unwrap_or_default();
+            let to = from - a.rank_gain.unwrap_or_default();
+            format!("from {} after the copies to {}", ordinal(from), ordinal(to))
+        }),
+        ("Hot Streak", &awards.hot_streak, &|a| {
+            format!(
+                "{} in a row, +{} FC",
+                a.streak.unwrap_or_default(),
+                coins(a)
+            )
+        }),
+        ("Best Combo", &awards.best_combo, &|a| {
+            format!(
+                "one copy fooled {}, +{} FC",
+                plural(a.votes_fooled.unwrap_or_default(), "voter", "voters"),
+                coins(a)
+            )
+        }),
+    ];
+    if kinds.iter().any(|(_, award, _)| award.is_some()) {
         out.push_str("\nAwards\n");
-        let votes = |a: Option<&Award>, one, many| {
-            a.map(|a| plural(a.metric_value as i64, one, many))
-                .unwrap_or_default()
-        };
-        let writer = awards.best_writer.as_ref();
-        award_line(
-            &mut out,
-            "Best Writer",
-            writer,
-            &votes(writer, "vote", "votes"),
-        );
-        let impostor = awards.top_impostor.as_ref();
-        award_line(
-            &mut out,
-            "Top Impostor",
-            impostor,
-            &format!("fooled {}", votes(impostor, "voter", "voters")),
-        );
-        let sharpest = awards.sharpest_voter.as_ref();
-        award_line(
-            &mut out,
-            "Sharpest Voter",
-            sharpest,
-            &format!("{}% right", sharpest.map_or(0.0, |a| a.metric_value)),
-        );
+        for (title, award, detail) in kinds {
+            if let Some(a) = award {
+                let _ = writeln!(out, "  {title:<16} {} ({})", a.username, detail(a));
+            }
+        }
     }
 
     let fooled = fooled(results);

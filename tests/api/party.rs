@@ -11,7 +11,7 @@ use party_protocol::party::{MostVotes, PartyPhase, PartyResultsResponse};
 use party_protocol::round::PhrasesetResults;
 
 use crate::on_both_backends;
-use crate::support::party::{CastVote, Party};
+use crate::support::party::{CastVote, Party, combos_of, streak_of};
 use crate::support::play::{COPY, CORRECT_PAYOUT, POOL_BASE, PROMPT, START, VOTE};
 use crate::support::{Backend, TestApp, spawn_app};
 
@@ -142,6 +142,7 @@ async fn verify(party: &Party<'_>, results: &PartyResultsResponse, bots: usize) 
 
     // Rankings: every participant once, ordered by net coins.
     assert_eq!(results.rankings.len(), n);
+    let combos = combos_of(results);
     let mut party_correct_total = 0;
     for (i, r) in results.rankings.iter().enumerate() {
         assert_eq!(r.rank, i as i64 + 1);
@@ -180,8 +181,33 @@ async fn verify(party: &Party<'_>, results: &PartyResultsResponse, bots: usize) 
         } else {
             r.correct_votes
         };
-        let expected_earned =
-            earned.get(&r.player_id).copied().unwrap_or(0) + CORRECT_PAYOUT * correct;
+        // Bonuses: a human's streak from their votes in order, a bot's as
+        // its row says; combos from the summary.
+        let streak = if human {
+            let answers: Vec<bool> = party
+                .human_votes
+                .iter()
+                .filter(|v| v.voter == r.player_id)
+                .map(|v| v.correct)
+                .collect();
+            let (coins, longest) = streak_of(&answers);
+            assert_eq!(r.bonuses.longest_streak, longest, "{} streak", r.username);
+            coins
+        } else {
+            r.bonuses.streak_coins.get()
+        };
+        assert_eq!(
+            r.bonuses.streak_coins.get(),
+            streak,
+            "{} streak",
+            r.username
+        );
+        let combo = combos.get(&r.player_id).map_or(0, |c| c.0);
+        assert_eq!(r.bonuses.combo_coins.get(), combo, "{} combo", r.username);
+        let expected_earned = earned.get(&r.player_id).copied().unwrap_or(0)
+            + CORRECT_PAYOUT * correct
+            + streak
+            + combo;
         assert_eq!(
             r.coins_earned.get(),
             expected_earned,

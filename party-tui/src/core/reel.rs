@@ -1,6 +1,6 @@
 //! The highlight reel over the results screen (`h`): the finished party as
-//! a few lines of text ([`crate::highlights`]) to read, select and copy, or
-//! save (`s`) to a file in the client's data directory.
+//! a few lines of text ([`crate::highlights`]) to read (↑↓ scroll), select
+//! and copy, or save (`s`) to a file in the client's data directory.
 
 use crossterm::event::KeyCode;
 
@@ -16,10 +16,17 @@ pub(super) fn on_key(app: &mut App, code: KeyCode) -> Option<Vec<Effect>> {
             return None;
         }
         app.reel = app.results.as_ref().map(crate::highlights::reel);
+        app.reel_scroll = 0;
         return Some(vec![]);
     }
     match code {
         KeyCode::Char('h') | KeyCode::Esc => app.reel = None,
+        KeyCode::Up => app.reel_scroll = app.reel_scroll.saturating_sub(1),
+        KeyCode::Down => {
+            let lines = app.reel.as_deref().map_or(0, |t| t.lines().count());
+            let last = u16::try_from(lines.saturating_sub(1)).unwrap_or(u16::MAX);
+            app.reel_scroll = (app.reel_scroll + 1).min(last);
+        }
         KeyCode::Char('s') => {
             if let (Some(text), Some(results)) = (&app.reel, &app.results) {
                 return Some(vec![Effect::SaveText {
@@ -92,6 +99,10 @@ mod tests {
         );
         update(&mut app, Msg::Saved(Err("no data directory".into())));
         assert_eq!(app.error.as_deref(), Some("no data directory"));
+        press(&mut app, KeyCode::Down);
+        press(&mut app, KeyCode::Down);
+        press(&mut app, KeyCode::Up);
+        assert_eq!(app.reel_scroll, 1, "↑↓ scroll the reel");
         press(&mut app, KeyCode::Esc);
         assert!(app.reel.is_none());
         assert_eq!(app.screen, Screen::Results, "Esc closed only the reel");

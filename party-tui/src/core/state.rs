@@ -376,6 +376,8 @@ pub struct App {
     pub past: Option<SessionId>,
     /// The highlight reel shown over the results (`h`), as text.
     pub reel: Option<String>,
+    /// Lines of the reel scrolled past (↑↓).
+    pub reel_scroll: u16,
     pub stats: Option<PartyStatsResponse>,
     pub board: BoardView,
 }
@@ -422,6 +424,7 @@ impl App {
             history: HistoryList::default(),
             past: None,
             reel: None,
+            reel_scroll: 0,
             stats: None,
             board: BoardView::default(),
         }

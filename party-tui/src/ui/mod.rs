@@ -60,7 +60,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: Theme) {
     }
     friends::prompt(frame, body, app, theme);
     if let (Screen::Results, Some(text)) = (app.screen, &app.reel) {
-        results::reel(frame, body, text, theme);
+        results::reel(frame, body, text, app.reel_scroll, theme);
     }
 }
 
@@ -110,7 +110,8 @@ pub fn key_hints(app: &App) -> String {
         return "Enter confirm · Esc cancel".to_owned();
     }
     if app.screen == Screen::Results && app.reel.is_some() {
-        return "s save to a file · h/Esc close · select the text to copy it".to_owned();
+        return "↑↓ scroll · s save to a file · h/Esc close · select the text to copy it"
+            .to_owned();
     }
     let hints = match app.screen {
         Screen::SignIn => {

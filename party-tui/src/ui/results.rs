@@ -2,7 +2,7 @@
 //! browsed (drawn by [`super::reveal`]), else the scoreboard — rankings,
 //! awards, the player's own line, and for an abandoned party a banner.
 
-use party_protocol::party::{Award, PartyResultsResponse, SessionStatus};
+use party_protocol::party::{Award, Awards, PartyResultsResponse, SessionStatus};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
@@ -37,7 +37,7 @@ fn scoreboard(
     let [banner, ranks, awards, mine] = Layout::vertical([
         Constraint::Length(if abandoned { 2 } else { 0 }),
         Constraint::Min(5),
-        Constraint::Length(5),
+        Constraint::Length(6),
         Constraint::Length(4),
     ])
     .areas(area);
@@ -72,6 +72,9 @@ fn scoreboard(
                 Cell::from(format!("{:+}", r.net_coins.get())),
                 Cell::from(format!("{}", r.coins_spent.get())),
                 Cell::from(format!("{}", r.coins_earned.get())),
+                Cell::from(bonus(
+                    r.bonuses.streak_coins.get() + r.bonuses.combo_coins.get(),
+                )),
                 Cell::from(format!("{:.0}%", r.vote_accuracy)),
             ]);
             if Some(r.player_id) == me {
@@ -90,9 +93,15 @@ fn scoreboard(
                 Constraint::Length(6),
                 Constraint::Length(7),
                 Constraint::Length(5),
+                Constraint::Length(5),
             ],
         )
-        .header(Row::new(vec!["#", "Player", "Net", "Spent", "Earned", "Acc"]).style(theme.dim()))
+        .header(
+            Row::new(vec![
+                "#", "Player", "Net", "Spent", "Earned", "Bonus", "Acc",
+            ])
+            .style(theme.dim()),
+        )
         .block(Block::bordered().title(if app.past.is_some() {
             format!(" Party {} results · from your history ", results.party_code)
         } else {
@@ -100,22 +109,7 @@ fn scoreboard(
         })),
         ranks,
     );
-    let award = |title: &str, a: &Option<Award>, unit: &str| match a {
-        Some(a) => Line::raw(format!(
-            "{title}: {} ({}{unit})",
-            a.username, a.metric_value
-        )),
-        None => Line::styled(format!("{title}: —"), theme.dim()),
-    };
-    frame.render_widget(
-        Paragraph::new(vec![
-            award("Best Writer", &results.awards.best_writer, " votes"),
-            award("Top Impostor", &results.awards.top_impostor, " fooled"),
-            award("Sharpest Voter", &results.awards.sharpest_voter, "%"),
-        ])
-        .block(Block::bordered().title(" Awards ")),
-        awards,
-    );
+    awards_box(frame, awards, theme, &results.awards);
     let line = match results.rankings.iter().find(|r| Some(r.player_id) == me) {
         Some(r) => format!(
             "You: rank {} · net {:+} FC · {} prompt, {} copies, {} votes · {:.0}% right",
@@ -168,7 +162,7 @@ fn scoreboard(
 
 /// The highlight reel over the results (`h`): plain text, so it can be
 /// selected and copied from the terminal, or saved with `s`.
-pub fn reel(frame: &mut Frame, area: Rect, text: &str, theme: Theme) {
+pub fn reel(frame: &mut Frame, area: Rect, text: &str, scroll: u16, theme: Theme) {
     // The whole body: a narrower box would leave the scoreboard's borders
     // showing at its sides, and the reel needs every line it can get.
     let popup = area;
@@ -176,6 +170,7 @@ pub fn reel(frame: &mut Frame, area: Rect, text: &str, theme: Theme) {
     frame.render_widget(
         Paragraph::new(text.to_owned())
             .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
             .block(
                 Block::bordered()
                     .title(" Highlights ")
@@ -183,4 +178,63 @@ pub fn reel(frame: &mut Frame, area: Rect, text: &str, theme: Theme) {
             ),
         popup,
     );
+}
+
+/// A bonus in the rankings: `+N`, or blank without one.
+fn bonus(coins: i64) -> String {
+    if coins > 0 {
+        format!("+{coins}")
+    } else {
+        String::new()
+    }
+}
+
+/// The awards in two columns: the party's best writer, impostor and voter
+/// on the left; the MVP, the comeback and the two bonus awards on the right.
+fn awards_box(frame: &mut Frame, area: Rect, theme: Theme, awards: &Awards) {
+    let line = |title: &str, a: &Option<Award>, detail: &dyn Fn(&Award) -> String| match a {
+        Some(a) => Line::raw(format!("{title}: {} ({})", a.username, detail(a))),
+        None => Line::styled(format!("{title}: —"), theme.dim()),
+    };
+    let coins = |a: &Award| a.bonus_coins.map_or(0, party_protocol::Coins::get);
+    let left = vec![
+        line("Best Writer", &awards.best_writer, &|a| {
+            format!("{} votes", a.metric_value)
+        }),
+        line("Top Impostor", &awards.top_impostor, &|a| {
+            format!("{} fooled", a.metric_value)
+        }),
+        line("Sharpest Voter", &awards.sharpest_voter, &|a| {
+            format!("{}%", a.metric_value)
+        }),
+    ];
+    let right = vec![
+        line("MVP", &awards.mvp, &|a| {
+            format!("{} pts", a.score.unwrap_or_default())
+        }),
+        line("Comeback", &awards.comeback, &|a| {
+            let from = a.rank_after_copy.unwrap_or_default();
+            format!(
+                "{} → {}",
+                crate::highlights::ordinal(from),
+                crate::highlights::ordinal(from - a.rank_gain.unwrap_or_default())
+            )
+        }),
+        line("Hot Streak", &awards.hot_streak, &|a| {
+            format!("{} right, +{}", a.streak.unwrap_or_default(), coins(a))
+        }),
+        line("Best Combo", &awards.best_combo, &|a| {
+            format!(
+                "{} fooled, +{}",
+                a.votes_fooled.unwrap_or_default(),
+                coins(a)
+            )
+        }),
+    ];
+    let block = Block::bordered().title(" Awards ");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [l, r] = Layout::horizontal([Constraint::Length(33), Constraint::Min(20)]).areas(inner);
+    frame.render_widget(Paragraph::new(left), l);
+    frame.render_widget(Paragraph::new(right), r);
 }

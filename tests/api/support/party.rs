@@ -6,8 +6,9 @@
 use std::collections::{HashMap, HashSet};
 
 use party_protocol::party::{
-    ActivePartyResponse, PartyCode, PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse,
-    PartyResultsResponse, PartySessionResponse, PartyStatusResponse, PartyVoteRoundResponse,
+    ActivePartyResponse, COMBO_BONUS_PER_VOTER, COMBO_MIN_FOOLED, PartyCode,
+    PartyCopyRoundResponse, PartyPhase, PartyPromptRoundResponse, PartyResultsResponse,
+    PartySessionResponse, PartyStatusResponse, PartyVoteRoundResponse, STREAK_BONUS, STREAK_MIN,
 };
 use party_protocol::{ErrorCode, PhrasesetId, PlayerId, SessionId};
 use reqwest::Method;
@@ -410,4 +411,34 @@ impl<'a> Party<'a> {
             panic!("the party did not reach RESULTS: {status:#?}");
         }
     }
+}
+
+/// The streak bonus and longest run the README's rule gives for votes
+/// that were right or wrong in this order.
+pub fn streak_of(answers: &[bool]) -> (i64, i64) {
+    let (mut run, mut longest, mut coins) = (0, 0, 0);
+    for &right in answers {
+        run = if right { run + 1 } else { 0 };
+        longest = i64::max(longest, run);
+        if run >= STREAK_MIN {
+            coins += STREAK_BONUS;
+        }
+    }
+    (coins, longest)
+}
+
+/// Per author, the combo coins and the number of copies that made one,
+/// from the phraseset summary.
+pub fn combos_of(results: &PartyResultsResponse) -> HashMap<PlayerId, (i64, i64)> {
+    let mut combos: HashMap<PlayerId, (i64, i64)> = HashMap::new();
+    for set in &results.phrasesets_summary {
+        for p in set.phrases.iter().filter(|p| !p.is_original) {
+            if p.votes >= COMBO_MIN_FOOLED {
+                let c = combos.entry(p.author_id).or_default();
+                c.0 += p.votes * COMBO_BONUS_PER_VOTER;
+                c.1 += 1;
+            }
+        }
+    }
+    combos
 }

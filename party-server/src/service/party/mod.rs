@@ -33,6 +33,7 @@ mod again;
 mod attempts;
 mod autoplay;
 mod boards;
+mod bonuses;
 mod config;
 mod events;
 mod history;

@@ -14,6 +14,7 @@ use party_protocol::party_ws::ServerEvent;
 use party_protocol::round::RoundStatus;
 use uuid::Uuid;
 
+use super::bonuses::pay_bonuses;
 use super::events::emit;
 use super::history::record_standings;
 use super::progress::phase_counts;
@@ -174,7 +175,8 @@ async fn close_phase(tx: &mut Tx, rules: &GameRules, s: &SessionRow, now: Millis
     Ok(())
 }
 
-/// Starts the new phase: hands out copy or vote work, or settles the party.
+/// Starts the new phase: hands out copy or vote work, or settles the party
+/// (prize pools, then the bonuses, then the standings from the results).
 /// `everyone` are the participants as read before the old phase closed
 /// (closing it changes no participant).
 async fn open_phase(
@@ -204,6 +206,7 @@ async fn open_phase(
         }
         PartyPhase::Results => {
             settle_party(tx, rules, session, now).await?;
+            pay_bonuses(tx, session, now).await?;
             tx.set_participants_status(session, "COMPLETED", false)
                 .await?;
             record_standings(tx, session, now).await?;
@@ -247,6 +250,7 @@ pub(crate) async fn abandon(
     end_party_rounds(tx, rules, session, RoundStatus::Cancelled, now).await?;
     tx.forfeit_assignments(session, None).await?;
     settle_party(tx, rules, session, now).await?;
+    pay_bonuses(tx, session, now).await?;
     tx.set_participants_status(session, "COMPLETED", false)
         .await?;
     record_standings(tx, session, now).await?;

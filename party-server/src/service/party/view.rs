@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use party_protocol::party::{
-    ConnectionStatus, LobbyParticipant, ParticipantStatus, PartyPhase, PartyProgress,
+    Bonuses, ConnectionStatus, LobbyParticipant, ParticipantStatus, PartyPhase, PartyProgress,
     PartyResultsResponse, PartySessionResponse, PartyStatusResponse, PhrasesetSummary,
     RankingEntry, SPECTATOR_NAMES_SHOWN, SessionStatus, SpectatorList, StatusParticipant,
     SummaryPhrase,
@@ -14,14 +14,16 @@ use party_protocol::{Coins, ErrorCode, PhrasesetId, PlayerId};
 use uuid::Uuid;
 
 use super::access::{not_found, not_participant};
+use super::bonuses::{bonus_facts, votes_in_order};
 use super::progress::progress_of;
 use crate::clock::Millis;
 use crate::config::GameRules;
 use crate::error::{Error, Result};
+use crate::party::awards;
 use crate::party::results::{self, PlayerStats};
 use crate::service::Game;
 use crate::service::rounds::lookup::details;
-use crate::store::{ParticipantRow, SessionRow, Tx};
+use crate::store::{MoneyRow, ParticipantRow, SessionRow, Tx};
 
 fn participant_status(p: &ParticipantRow) -> ParticipantStatus {
     p.status
@@ -250,11 +252,11 @@ pub(super) async fn public_results(tx: &mut Tx, s: &SessionRow) -> Result<PartyR
     let session = s.session_id;
     let everyone = tx.participants(session).await?;
     let ended_as = results_status(s)?;
-    let money: HashMap<Uuid, (i64, i64, i64)> = tx
+    let money: HashMap<Uuid, MoneyRow> = tx
         .session_money(session)
         .await?
         .into_iter()
-        .map(|m| (m.player_id, (m.spent, m.earned, m.refunded)))
+        .map(|m| (m.player_id, m))
         .collect();
     let votes: HashMap<Uuid, (i64, i64)> = tx
         .session_votes(session)
@@ -270,28 +272,39 @@ pub(super) async fn public_results(tx: &mut Tx, s: &SessionRow) -> Result<PartyR
         *fooled.entry(ps.copy_player_1).or_default() += i64::from(ps.copy_votes_1);
         *fooled.entry(ps.copy_player_2).or_default() += i64::from(ps.copy_votes_2);
     }
+    let facts = bonus_facts(&votes_in_order(tx, session).await?, &sets);
+    // Only a party that got past COPY has a standing when COPY ended.
+    let past_copy = s.phase() >= PartyPhase::Vote;
     let stats: Vec<PlayerStats> = everyone
         .iter()
         .map(|p| {
-            let (spent, earned, _) = money.get(&p.player_id).copied().unwrap_or_default();
+            let m = money.get(&p.player_id);
+            let coins = |f: fn(&MoneyRow) -> i64| m.map_or(0, f);
             let (cast, correct) = votes.get(&p.player_id).copied().unwrap_or_default();
+            let fact = |of: &HashMap<Uuid, i64>| of.get(&p.player_id).copied().unwrap_or(0);
             PlayerStats {
                 player_id: p.player(),
                 username: p.username.clone(),
                 is_bot: p.is_bot,
-                spent,
-                earned,
+                spent: coins(|m| m.spent),
+                earned: coins(|m| m.earned),
                 prompts: i64::from(p.prompts_submitted),
                 copies: i64::from(p.copies_submitted),
                 votes: cast,
                 correct_votes: correct,
                 votes_on_originals: originals.get(&p.player_id).copied().unwrap_or(0),
                 votes_fooled: fooled.get(&p.player_id).copied().unwrap_or(0),
+                longest_streak: fact(&facts.longest_streak),
+                streak_coins: coins(|m| m.streak),
+                best_copy_fooled: fact(&facts.best_copy),
+                combos: fact(&facts.combos),
+                combo_coins: coins(|m| m.combo),
+                net_after_copy: past_copy.then(|| coins(|m| m.net_after_copy)),
             }
         })
         .collect();
     let ranked = results::rank(stats);
-    let awards = results::awards(&ranked);
+    let awards = awards::awards(&ranked);
     let mut authors: Vec<Uuid> = Vec::new();
     for ps in &sets {
         authors.extend([ps.original_player_id, ps.copy_player_1, ps.copy_player_2]);
@@ -341,14 +354,20 @@ pub(super) async fn public_results(tx: &mut Tx, s: &SessionRow) -> Result<PartyR
         status: ended_as,
         completed_at: s.completed_at.map(|m| Millis(m).to_datetime()),
         rankings: ranked
-            .into_iter()
+            .iter()
             .map(|(rank, st)| RankingEntry {
                 coins_refunded: Coins::new(
-                    money
-                        .get(&st.player_id.as_uuid())
-                        .map_or(0, |&(_, _, refunded)| refunded),
+                    money.get(&st.player_id.as_uuid()).map_or(0, |m| m.refunded),
                 ),
-                rank,
+                mvp_score: awards::mvp_score(st),
+                rank_after_copy: awards::rank_after_copy(&ranked, st),
+                bonuses: Bonuses {
+                    streak_coins: Coins::new(st.streak_coins),
+                    longest_streak: st.longest_streak,
+                    combo_coins: Coins::new(st.combo_coins),
+                    combos: st.combos,
+                },
+                rank: *rank,
                 player_id: st.player_id,
                 username: st.username.clone(),
                 is_bot: st.is_bot,
