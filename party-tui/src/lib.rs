@@ -16,6 +16,7 @@ pub mod error;
 #[cfg(test)]
 pub mod fixtures;
 pub mod headless;
+pub mod headless_chat;
 pub mod headless_cli;
 pub mod headless_history;
 pub mod headless_spectate;

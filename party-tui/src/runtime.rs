@@ -16,6 +16,7 @@ use crossterm::terminal::{
 };
 use futures::{Stream, StreamExt};
 use party_protocol::friends::PlayerMessage;
+use party_protocol::party_chat::ChatQuery;
 use party_protocol::round::RoundType;
 use party_protocol::spectate::SpectatorSocketMessage;
 use ratatui::Terminal;
@@ -238,6 +239,9 @@ pub async fn perform(api: &ApiClient, call: ApiCall) -> ApiReply {
         ApiCall::NextGame(s, join) => ApiReply::NextGame(api.next_game(s, join).await),
         ApiCall::Chat(s, text) => ApiReply::Chat(api.chat(s, &text).await),
         ApiCall::StopSpectating(s) => ApiReply::StoppedSpectating(api.stop_spectating(s).await),
+        ApiCall::ChatPage(s) => ApiReply::ChatPage(s, api.chat_page(s, ChatQuery::default()).await),
+        ApiCall::SendChat(s, text) => ApiReply::ChatSent(api.send_chat(s, &text).await),
+        ApiCall::Mute(s, player, mute) => ApiReply::Muted(api.mute(s, player, mute).await),
     }
 }
 

@@ -23,6 +23,7 @@ mod metrics;
 mod party;
 mod party_abandoned;
 mod party_again;
+mod party_chat;
 mod party_errors;
 mod party_global;
 mod party_history;

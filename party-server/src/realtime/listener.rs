@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use super::hub::Hub;
-use crate::store::{CHAT_CHANNEL, EVENTS_CHANNEL, PLAYERS_CHANNEL};
+use crate::store::{CHAT_CHANNEL, EVENTS_CHANNEL, PARTY_CHAT_CHANNEL, PLAYERS_CHANNEL};
 
 /// Runs until `cancel` fires.
 pub async fn run(hub: Arc<Hub>, pool: sqlx::PgPool, cancel: CancellationToken) {
@@ -27,7 +27,12 @@ pub async fn run(hub: Arc<Hub>, pool: sqlx::PgPool, cancel: CancellationToken) {
             }
         };
         if let Err(err) = listener
-            .listen_all([EVENTS_CHANNEL, CHAT_CHANNEL, PLAYERS_CHANNEL])
+            .listen_all([
+                EVENTS_CHANNEL,
+                CHAT_CHANNEL,
+                PARTY_CHAT_CHANNEL,
+                PLAYERS_CHANNEL,
+            ])
             .await
         {
             tracing::warn!(error = %err, "LISTEN failed; retrying");
@@ -47,6 +52,15 @@ pub async fn run(hub: Arc<Hub>, pool: sqlx::PgPool, cancel: CancellationToken) {
                             && let Ok(party) = party.parse::<Uuid>()
                         {
                             hub.spectators.chat(party, frame);
+                        }
+                    }
+                    Ok(Some(n)) if n.channel() == PARTY_CHAT_CHANNEL => {
+                        // Stored before it was sent: a notice lost while
+                        // the link was down is still in the chat's pages.
+                        if let Some((party, notice)) = n.payload().split_once(' ')
+                            && let Ok(party) = party.parse::<Uuid>()
+                        {
+                            hub.party_chat(party, notice);
                         }
                     }
                     Ok(Some(n)) if n.channel() == PLAYERS_CHANNEL => {

@@ -11,7 +11,7 @@ use party_protocol::round::RoundType;
 use super::common::{call, leave_party_view};
 use super::msg::{ApiCall, Effect};
 use super::state::{App, CreateForm, PARTY_MODE_OFF, PromptKind, Screen};
-use super::{friends, invites, prompt, reveal, spectator};
+use super::{friends, invites, party_chat, prompt, reveal, spectator};
 
 pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -46,7 +46,10 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 .round
                 .as_ref()
                 .is_some_and(|r| r.kind != RoundType::Vote));
-    if key.code == KeyCode::F(1) || (key.code == KeyCode::Char('?') && app.screen != Screen::SignIn)
+    // A chat line takes `?` as text.
+    let chatting = matches!(app.screen, Screen::Lobby | Screen::Results) && app.chat.typing;
+    if key.code == KeyCode::F(1)
+        || (key.code == KeyCode::Char('?') && app.screen != Screen::SignIn && !chatting)
     {
         app.help = true;
         return vec![];
@@ -210,6 +213,9 @@ fn join_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 }
 
 fn lobby_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    if let Some(effects) = party_chat::on_key(app, key.code) {
+        return effects;
+    }
     let Some(party) = app.party.clone() else {
         return vec![];
     };
@@ -342,6 +348,10 @@ fn play_key(app: &mut App, key: KeyEvent, ctrl: bool, typing: bool) -> Vec<Effec
 }
 
 fn results_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    // Typing goes to the chat line before the reveal's keys.
+    if let Some(effects) = party_chat::on_key(app, key.code) {
+        return effects;
+    }
     if let Some(effects) = reveal::on_key(app, key.code) {
         return effects;
     }

@@ -7,7 +7,8 @@
 //! costs in [`cost`]. Who plays with whom has its own modules: the
 //! friends screen ([`friends`]), invites and the player socket
 //! (`invites`), the one-line dialogs (`prompt`) and watching a party
-//! (`spectator`).
+//! (`spectator`); the players' chat in the lobby and on the results is
+//! `party_chat`.
 
 mod common;
 pub mod cost;
@@ -16,6 +17,7 @@ pub mod friends;
 mod invites;
 mod keys;
 pub mod msg;
+mod party_chat;
 mod prompt;
 mod replies;
 mod reveal;
@@ -25,6 +27,8 @@ pub mod update;
 
 #[cfg(test)]
 mod abandoned_tests;
+#[cfg(test)]
+mod party_chat_tests;
 #[cfg(test)]
 mod reveal_tests;
 #[cfg(test)]
@@ -36,7 +40,7 @@ mod warn_tests;
 
 pub use msg::{ApiCall, ApiReply, Effect, Msg, SocketEvent, WsEvent};
 pub use state::{
-    App, ChatLine, ConnState, Prompt, PromptKind, Reveal, RevealMode, RevealStep, RoundView,
-    Screen, SetDetails, Watch,
+    App, ChatLine, ConnState, PartyChat, Prompt, PromptKind, Reveal, RevealMode, RevealStep,
+    RoundView, Screen, SetDetails, Watch,
 };
 pub use update::update;

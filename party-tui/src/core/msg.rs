@@ -10,6 +10,7 @@ use party_protocol::party::{
     PartyStatusResponse, PartySubmitResponse, PlayAgainResponse, ReadyResponse, StartPartyResponse,
 };
 use party_protocol::party_access::{PartyAccess, PartyAccessResponse, PartyPassword};
+use party_protocol::party_chat::{ChatPage, MuteResponse, PartyChatMessage};
 use party_protocol::party_ws::ServerMessage;
 use party_protocol::round::{PhrasesetResults, RoundType};
 use party_protocol::spectate::{
@@ -97,6 +98,12 @@ pub enum ApiCall {
     NextGame(SessionId, bool),
     Chat(SessionId, String),
     StopSpectating(SessionId),
+    /// The latest page of the party's own chat.
+    ChatPage(SessionId),
+    /// A line in the party's own chat (the spectators' is [`ApiCall::Chat`]).
+    SendChat(SessionId, String),
+    /// Mute (`true`) or unmute a player of the party.
+    Mute(SessionId, PlayerId, bool),
 }
 
 /// A call's answer.
@@ -130,6 +137,9 @@ pub enum ApiReply {
     NextGame(ApiResult<NextGameResponse>),
     Chat(ApiResult<ChatResponse>),
     StoppedSpectating(ApiResult<()>),
+    ChatPage(SessionId, ApiResult<ChatPage>),
+    ChatSent(ApiResult<PartyChatMessage>),
+    Muted(ApiResult<MuteResponse>),
 }
 
 /// Work for the runtime.

@@ -15,6 +15,7 @@ use party_protocol::friends::{BlockedPlayer, FriendsResponse, PartyInvite};
 use party_protocol::party_access::PartyAccess;
 
 use super::cost::{MatchCost, Prices, Quotas};
+pub use super::party_chat::PartyChat;
 pub use super::prompt::{Prompt, PromptKind};
 pub use super::spectator::{ChatLine, Watch};
 
@@ -355,6 +356,8 @@ pub struct App {
     pub player_ws: bool,
     /// The party watched as a spectator.
     pub watch: Option<Watch>,
+    /// The players' chat of the party on screen (lobby and results).
+    pub chat: PartyChat,
 }
 
 impl App {
@@ -394,6 +397,7 @@ impl App {
             live_invites: false,
             player_ws: false,
             watch: None,
+            chat: Default::default(),
         }
     }
 

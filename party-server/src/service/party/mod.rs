@@ -14,7 +14,9 @@
 //!   (standings stored at settlement, history, stats, leaderboards) —
 //!   [`history`];
 //! - watching (spectators, their chat and their seats in the next game) —
-//!   [`spectators`].
+//!   [`spectators`];
+//! - the players' own chat in the lobby and on the results, with mutes —
+//!   [`chat`].
 //!
 //! Who may join a lobby (its access mode, invites) is [`privacy`], with
 //! the wrong-password limit in [`attempts`]; quick match and the public
@@ -32,6 +34,7 @@ mod access;
 mod again;
 mod attempts;
 mod autoplay;
+mod chat;
 mod config;
 mod events;
 mod history;
@@ -52,4 +55,5 @@ mod votes;
 
 pub use attempts::PasswordAttempts;
 pub use autoplay::PartySweep;
+pub use chat::ChatNotice;
 pub(crate) use events::emit;
