@@ -4,8 +4,6 @@
 //! player (`m` on the selected player). The server keeps the mutes and
 //! never sends a muted player's lines; the client only mirrors the list.
 
-use std::collections::VecDeque;
-
 use crossterm::event::KeyCode;
 use party_protocol::party::PartyPhase;
 use party_protocol::party_chat::{CHAT_MAX_CHARS, ChatPage, MuteResponse, PartyChatMessage};
@@ -13,49 +11,8 @@ use party_protocol::{PlayerId, SessionId};
 
 use super::common::{call, show};
 use super::msg::{ApiCall, Effect};
-use super::state::{App, Screen};
+use super::state::{App, PartyChat, Screen};
 use crate::api::ApiResult;
-
-/// Chat lines kept on screen (older ones stay on the server).
-pub const CHAT_LINES: usize = 50;
-
-/// The chat of the party on screen.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PartyChat {
-    /// Whose chat this is (`None`: none loaded yet).
-    pub session: Option<SessionId>,
-    /// The latest lines, oldest first, in the order the server numbered them.
-    pub lines: VecDeque<PartyChatMessage>,
-    /// The players of this party the player muted.
-    pub muted: Vec<PlayerId>,
-    /// A line is being typed (letters go to it, not to the keys).
-    pub typing: bool,
-    pub input: String,
-}
-
-impl PartyChat {
-    /// Adds a line unless it is here already (the reply to sending it and
-    /// the socket both bring the player's own), keeping the order.
-    fn add(&mut self, message: PartyChatMessage) {
-        if self.muted.contains(&message.player_id)
-            || self
-                .lines
-                .iter()
-                .any(|m| m.message_id == message.message_id)
-        {
-            return;
-        }
-        let at = self
-            .lines
-            .iter()
-            .position(|m| m.message_id > message.message_id)
-            .unwrap_or(self.lines.len());
-        self.lines.insert(at, message);
-        while self.lines.len() > CHAT_LINES {
-            self.lines.pop_front();
-        }
-    }
-}
 
 /// Whether the party on screen is where chat is open (lobby, results).
 fn open(app: &App) -> bool {

@@ -13,15 +13,56 @@ use time::OffsetDateTime;
 
 use party_protocol::friends::{BlockedPlayer, FriendsResponse, PartyInvite};
 use party_protocol::party_access::PartyAccess;
+use party_protocol::party_chat::PartyChatMessage;
 
 use super::cost::{MatchCost, Prices, Quotas};
-pub use super::party_chat::PartyChat;
 pub use super::prompt::{Prompt, PromptKind};
 pub use super::spectator::{ChatLine, Watch};
 
 /// What the client says, and does instead of offering a party, when the
 /// server reports Party Mode switched off.
 pub const PARTY_MODE_OFF: &str = "Party Mode is switched off on this server.";
+
+/// Chat lines kept on screen (older ones stay on the server).
+pub const CHAT_LINES: usize = 50;
+
+/// The players' chat of the party on screen (its logic: `party_chat`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PartyChat {
+    /// Whose chat this is (`None`: none loaded yet).
+    pub session: Option<SessionId>,
+    /// The latest lines, oldest first, in the order the server numbered them.
+    pub lines: VecDeque<PartyChatMessage>,
+    /// The players of this party the player muted.
+    pub muted: Vec<PlayerId>,
+    /// A line is being typed (letters go to it, not to the keys).
+    pub typing: bool,
+    pub input: String,
+}
+
+impl PartyChat {
+    /// Adds a line unless it is here already (the reply to sending it and
+    /// the socket both bring the player's own), keeping the order.
+    pub(super) fn add(&mut self, message: PartyChatMessage) {
+        if self.muted.contains(&message.player_id)
+            || self
+                .lines
+                .iter()
+                .any(|m| m.message_id == message.message_id)
+        {
+            return;
+        }
+        let at = self
+            .lines
+            .iter()
+            .position(|m| m.message_id > message.message_id)
+            .unwrap_or(self.lines.len());
+        self.lines.insert(at, message);
+        while self.lines.len() > CHAT_LINES {
+            self.lines.pop_front();
+        }
+    }
+}
 
 /// The screens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -397,7 +438,7 @@ impl App {
             live_invites: false,
             player_ws: false,
             watch: None,
-            chat: Default::default(),
+            chat: PartyChat::default(),
         }
     }
 
