@@ -317,6 +317,41 @@ async fn a_muted_player_is_neither_delivered_nor_listed(backend: Backend) {
     assert_eq!(next.seq, seq + 1);
 }
 
+/// A lobby whose last human leaves is deleted, its chat and the mutes'
+/// rows of it with it (the mutes, between players, stay).
+async fn a_deleted_lobby_takes_its_chat_with_it(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let [ann, bob] = <[Player; 2]>::try_from(app.guests(2).await).unwrap();
+    let lobby = crate::support::party::create(&app, &ann, json!({})).await;
+    crate::support::party::join(&app, &bob, &lobby.party_code.to_string())
+        .await
+        .ok::<Value>();
+    said(&app, &ann, lobby.session_id, "anyone?").await;
+    mute(&app, &bob, lobby.session_id, ann.id)
+        .await
+        .ok::<MuteResponse>();
+    leave(&app, &bob, lobby.session_id).await;
+    page(&app, &bob, lobby.session_id, "")
+        .await
+        .err(ErrorCode::NotAParticipant);
+    leave(&app, &ann, lobby.session_id).await;
+    page(&app, &ann, lobby.session_id, "")
+        .await
+        .err(ErrorCode::SessionNotFound);
+    // Bob's mute of Ann outlives the lobby: in their next party, her lines
+    // are not listed for him.
+    let next = Party::gather(
+        &app,
+        vec![ann.clone(), bob.clone(), app.guests(1).await.remove(0)],
+        0,
+    )
+    .await;
+    said(&app, &ann, next.id, "hello again").await;
+    let seen: ChatPage = page(&app, &bob, next.id, "").await.ok();
+    assert!(seen.messages.is_empty());
+    assert_eq!(seen.muted, [ann.id]);
+}
+
 /// With PostgreSQL, a message said through one instance reaches the
 /// sockets held by another (SQLite serves from one process).
 async fn chat_reaches_the_sockets_of_every_instance(backend: Backend) {
@@ -340,5 +375,6 @@ on_both_backends!(
     chat_is_open_in_the_lobby_and_on_the_results_only,
     only_participants_read_the_chat_and_its_pages_hold_every_message,
     a_muted_player_is_neither_delivered_nor_listed,
+    a_deleted_lobby_takes_its_chat_with_it,
     chat_reaches_the_sockets_of_every_instance,
 );
