@@ -135,6 +135,9 @@ pub enum ErrorCode {
     ChatMessageTooLong,
     /// Something other than a ping sent on a (read-only) spectator socket.
     ReadOnlySocket,
+    // Party chat.
+    /// Party chat is closed while rounds are played (PROMPT, COPY, VOTE).
+    ChatClosed,
     // Quick match.
     /// The quick-match wait (`bot_fill_after_seconds`) is out of its range.
     InvalidQuickMatchWait,
@@ -181,6 +184,7 @@ impl ErrorCode {
             | E::SpectatorsFull
             | E::ChatMessageTooLong
             | E::ReadOnlySocket
+            | E::ChatClosed
             | E::InvalidQuickMatchWait => 400,
             E::Unauthorized | E::InvalidCredentials | E::InvalidRefreshToken => 401,
             E::NotHost
@@ -286,6 +290,7 @@ impl ErrorCode {
             E::AlreadyAPlayer => "already_a_player",
             E::ChatMessageTooLong => "chat_message_too_long",
             E::ReadOnlySocket => "read_only_socket",
+            E::ChatClosed => "chat_closed",
             E::InvalidQuickMatchWait => "invalid_quick_match_wait",
             E::NotQueued => "not_queued",
             E::ServiceUnavailable => "service_unavailable",
@@ -374,6 +379,7 @@ mod tests {
         ErrorCode::AlreadyAPlayer,
         ErrorCode::ChatMessageTooLong,
         ErrorCode::ReadOnlySocket,
+        ErrorCode::ChatClosed,
         ErrorCode::InvalidQuickMatchWait,
         ErrorCode::NotQueued,
         ErrorCode::ServiceUnavailable,

@@ -131,6 +131,11 @@ pub enum ServerEvent {
     AccessChanged {
         access: crate::party_access::PartyAccess,
     },
+    /// A player's message in the party chat (lobby and results only).
+    /// Like `pong`, not an event: its `seq` is the last event the socket
+    /// sent, and it does not advance the count. Spectators never get it,
+    /// nor a player who muted the sender.
+    PartyChat(crate::party_chat::PartyChatMessage),
     /// Reply to a client `ping`.
     Pong,
     /// The first message on every socket: the protocol version the server
@@ -165,6 +170,7 @@ impl ServerEvent {
             ServerEvent::Presence { .. } => "presence",
             ServerEvent::PlayAgain { .. } => "play_again",
             ServerEvent::AccessChanged { .. } => "access_changed",
+            ServerEvent::PartyChat(_) => "party_chat",
             ServerEvent::Pong => "pong",
             ServerEvent::Hello { .. } => "hello",
         }

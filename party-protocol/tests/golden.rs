@@ -62,6 +62,9 @@ use party_protocol::party::{
 use party_protocol::party_access::{
     PartyAccess, PartyAccessResponse, PartyPassword, SetPartyAccessRequest,
 };
+use party_protocol::party_chat::{
+    ChatPage, ChatQuery, MuteRequest, MuteResponse, PartyChatMessage,
+};
 use party_protocol::party_history::{
     BestPhrase, HistoryEntry, HistoryPlayer, HistoryQuery, HistoryResponse, LeaderboardBoard,
     LeaderboardPeriod, LeaderboardQuery, LeaderboardResponse, LeaderboardRow, PartyStatsResponse,
@@ -449,6 +452,17 @@ fn party_invite() -> PartyInvite {
         inviter_id: alice(),
         inviter_username: "alice".into(),
         created_at: t0(),
+    }
+}
+
+/// A party chat message, as sent, listed and delivered.
+fn chat_message() -> PartyChatMessage {
+    PartyChatMessage {
+        message_id: 3,
+        player_id: bob(),
+        username: "bob".into(),
+        text: ChatText::parse("good game everyone").expect("a valid chat text"),
+        sent_at: t1(),
     }
 }
 
@@ -1491,6 +1505,10 @@ fn samples() -> Vec<Golden> {
         ),
         golden("party_ws/server/pong", envelope(32, ServerEvent::Pong)),
         golden(
+            "party_ws/server/party_chat",
+            envelope(5, ServerEvent::PartyChat(chat_message())),
+        ),
+        golden(
             "party_ws/server/access_changed",
             envelope(
                 4,
@@ -1579,6 +1597,28 @@ fn samples() -> Vec<Golden> {
         golden(
             "spectate/server/any_message",
             SpectatorSocketMessage::Party(envelope(17, ServerEvent::Pong)),
+        ),
+        // ---- party chat
+        golden("party_chat/chat_message", chat_message()),
+        golden(
+            "party_chat/chat_query",
+            ChatQuery {
+                limit: Some(20),
+                before: Some(41),
+            },
+        ),
+        golden(
+            "party_chat/chat_page",
+            ChatPage {
+                messages: vec![chat_message()],
+                next_before: Some(3),
+                muted: vec![bob()],
+            },
+        ),
+        golden("party_chat/mute_request", MuteRequest { player_id: bob() }),
+        golden(
+            "party_chat/mute_response",
+            MuteResponse { muted: vec![bob()] },
         ),
         // ---- operations
         golden(

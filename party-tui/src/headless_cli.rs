@@ -155,6 +155,8 @@ pub enum HeadlessCommand {
     },
     /// Print your party stats.
     Stats,
+    /// The players' party chat: send, list (also a past party's), mute.
+    Chat(crate::headless_chat::ChatArgs),
     /// Print a party leaderboard and your place on it.
     Leaderboard {
         /// `wins`, `net_coins` or `vote_accuracy`.
@@ -243,6 +245,7 @@ async fn headless_step(p: &mut Player, cmd: HeadlessCommand) -> Result<(), Exit>
     // Every command below is a party command.
     headless::require_party_mode(p)?;
     match cmd {
+        HeadlessCommand::Chat(args) => crate::headless_chat::chat(p, args).await?,
         HeadlessCommand::Create {
             min_players,
             max_players,

@@ -18,6 +18,7 @@ pub mod fixtures;
 #[cfg(test)]
 pub mod fixtures_history;
 pub mod headless;
+pub mod headless_chat;
 pub mod headless_cli;
 pub mod headless_history;
 pub mod headless_spectate;

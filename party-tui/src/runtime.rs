@@ -16,6 +16,7 @@ use crossterm::terminal::{
 };
 use futures::{Stream, StreamExt};
 use party_protocol::friends::PlayerMessage;
+use party_protocol::party_chat::ChatQuery;
 use party_protocol::round::RoundType;
 use party_protocol::spectate::SpectatorSocketMessage;
 use ratatui::Terminal;
@@ -268,6 +269,9 @@ pub async fn perform(api: &ApiClient, call: ApiCall) -> ApiReply {
         ApiCall::PastResults(s) => ApiReply::PastResults(s, api.results(s).await),
         ApiCall::Stats => ApiReply::Stats(api.party_stats().await),
         ApiCall::Leaderboard(query) => ApiReply::Leaderboard(api.leaderboard(&query).await),
+        ApiCall::ChatPage(s) => ApiReply::ChatPage(s, api.chat_page(s, ChatQuery::default()).await),
+        ApiCall::SendChat(s, text) => ApiReply::ChatSent(api.send_chat(s, &text).await),
+        ApiCall::Mute(s, player, mute) => ApiReply::Muted(api.mute(s, player, mute).await),
     }
 }
 

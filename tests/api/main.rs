@@ -24,6 +24,7 @@ mod party;
 mod party_abandoned;
 mod party_again;
 mod party_awards;
+mod party_chat;
 mod party_errors;
 mod party_global;
 mod party_history;

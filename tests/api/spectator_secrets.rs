@@ -253,4 +253,55 @@ async fn spectators_see_only_what_is_public_through_a_whole_game(backend: Backen
     assert_eq!(first_event, Some(snapshot_seq + 1));
 }
 
-on_both_backends!(spectators_see_only_what_is_public_through_a_whole_game);
+/// The players' chat is theirs alone: a spectator's socket never carries
+/// it (it is no event, and spectator sockets do not listen to it), nor does
+/// anything else a spectator reads.
+async fn spectators_never_get_the_players_chat(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let humans = app.guests(3).await;
+    let watcher = app.guests(1).await.remove(0);
+    let party = Party::gather(&app, humans, 0).await;
+    let player = &party.humans[1];
+    let mut player_socket = app.ws_connect(player, party.id, None).await;
+    player_socket.next(WAIT).await.expect("snapshot");
+    app.spectate_ok(&watcher, &party.code.to_string()).await;
+    let mut spectator = app.spectator_connect(&watcher, party.id).await;
+
+    let secret = "psst the answer is GARAGE ECHO";
+    app.post(
+        &party.path("/chat"),
+        &party.humans[0].token,
+        json!({"text": secret}),
+    )
+    .await
+    .ok::<Value>();
+    loop {
+        let m = player_socket.next(WAIT).await.expect("the chat line");
+        if let ServerEvent::PartyChat(message) = m.event {
+            assert_eq!(message.text.as_str(), secret);
+            break;
+        }
+    }
+    // An event after the chat line: the spectator gets it, and nothing of
+    // the chat on the way.
+    app.post(
+        &party.path("/ready"),
+        &party.humans[2].token,
+        json!({"ready": false}),
+    )
+    .await
+    .ok::<Value>();
+    let last = party.status(player).await.seq;
+    spectator.until_seq(last, WAIT).await;
+    for (text, _) in &spectator.received {
+        assert!(!text.contains(secret), "chat leaked to a spectator: {text}");
+        assert!(!text.contains("party_chat"), "{text}");
+    }
+    let status = app.spectator_status(&watcher, party.id).await;
+    assert!(!status.body.to_string().contains(secret));
+}
+
+on_both_backends!(
+    spectators_see_only_what_is_public_through_a_whole_game,
+    spectators_never_get_the_players_chat,
+);

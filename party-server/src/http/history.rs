@@ -14,7 +14,8 @@ use super::party::PartyPlayer;
 use super::state::AppState;
 use crate::error::{Error, Result};
 
-fn query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T> {
+/// A parsed query, or `400 invalid_request` saying what is wrong with it.
+pub(super) fn query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T> {
     query.map(|Query(q)| q).map_err(|rejection| {
         Error::api(
             ErrorCode::InvalidRequest,

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod body_deadline;
+mod chat;
 pub mod client_ip;
 mod detach;
 pub mod extract;

@@ -5,10 +5,12 @@ use std::hash::Hash;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
+use std::time::Duration;
 
 use governor::clock::{Clock as _, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use party_protocol::PlayerId;
+use uuid::Uuid;
 
 use crate::config::GameRules;
 use crate::error::{Error, Result};
@@ -78,6 +80,40 @@ pub fn check_key<K: Hash + Eq + Clone>(
         let wait = not_until.wait_time_from(DefaultClock::default().now());
         (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
     })
+}
+
+/// Chat budgets kept before the ones back at full are forgotten.
+const CHAT_BUDGETS_KEPT: usize = 10_000;
+
+/// A chat budget per party and player: a burst of messages, then one more
+/// every refill period. Kept in memory per instance, like the request
+/// limits, and on even with `--rate-limits off`: it is a rule of the room,
+/// not a load-test knob. Spectator chat and party chat each have one.
+#[derive(Debug)]
+pub struct ChatBudget {
+    limiter: DefaultKeyedRateLimiter<(Uuid, PlayerId)>,
+}
+
+impl ChatBudget {
+    pub fn new(burst: u32, refill: Duration) -> Self {
+        let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
+        let quota = Quota::with_period(refill)
+            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+            .allow_burst(burst);
+        ChatBudget {
+            limiter: RateLimiter::keyed(quota),
+        }
+    }
+
+    /// Takes one message from the player's budget in this party, or says
+    /// in how many whole seconds the next one is allowed.
+    pub fn take(&self, party: Uuid, player: PlayerId) -> std::result::Result<(), u64> {
+        // Forget budgets back at full now and then, so the map stays small.
+        if self.limiter.len() > CHAT_BUDGETS_KEPT {
+            self.limiter.retain_recent();
+        }
+        check_key(&self.limiter, &(party, player))
+    }
 }
 
 #[cfg(test)]

@@ -13,8 +13,8 @@ use tower_http::trace::TraceLayer;
 
 use super::state::AppState;
 use super::{
-    accounts, body_deadline, detach, friends, history, matchmaking, metrics, ops, party, rounds,
-    spectate,
+    accounts, body_deadline, chat, detach, friends, history, matchmaking, metrics, ops, party,
+    rounds, spectate,
 };
 use crate::error::Error;
 
@@ -116,6 +116,12 @@ pub fn router(state: AppState) -> Router {
             post(spectate::next_game),
         )
         .route("/party/{session_id}/spectate/chat", post(spectate::chat))
+        .route("/party/{session_id}/chat", get(chat::page).post(chat::send))
+        .route("/party/{session_id}/chat/mute", post(chat::mute))
+        .route(
+            "/party/{session_id}/chat/mute/{player_id}",
+            delete(chat::unmute),
+        )
         .route("/party/{session_id}/spectate/ws", get(spectate::socket));
     if state.manual_clock.is_some() {
         qf = qf

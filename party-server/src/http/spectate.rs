@@ -9,12 +9,11 @@ use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use party_protocol::ErrorCode;
 use party_protocol::account::SuccessResponse;
 use party_protocol::party::PartyResultsResponse;
 use party_protocol::spectate::{
-    ChatRequest, ChatResponse, ChatText, ChatTextError, NextGameRequest, NextGameResponse,
-    SpectateRequest, SpectatorStatusResponse,
+    ChatRequest, ChatResponse, NextGameRequest, NextGameResponse, SpectateRequest,
+    SpectatorStatusResponse,
 };
 use uuid::Uuid;
 
@@ -94,12 +93,7 @@ pub async fn chat(
     ApiPath(session): ApiPath<Uuid>,
     ApiJson(req): ApiJson<ChatRequest>,
 ) -> Result<Json<ChatResponse>> {
-    let text = ChatText::parse(&req.text).map_err(|err| match err {
-        ChatTextError::TooLong => Error::api(ErrorCode::ChatMessageTooLong, err.to_string()),
-        ChatTextError::Empty | ChatTextError::ControlCharacter => {
-            Error::invalid_request(format!("text: {err}"))
-        }
-    })?;
+    let text = super::chat::chat_text(&req.text)?;
     state
         .hub
         .spectators

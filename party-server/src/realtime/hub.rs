@@ -14,11 +14,14 @@ use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use crate::error::Result;
-use crate::service::Game;
+use crate::service::{ChatNotice, Game};
 use crate::store::CommitHook;
 
 /// Frames buffered per party before a slow socket counts as lagging.
 pub const CHANNEL_CAPACITY: usize = 64;
+/// Party chat messages buffered per party before a slow socket skips some
+/// (chat is no event: nothing is replayed; the history pages hold it).
+const CHAT_CAPACITY: usize = 64;
 
 /// One event, serialized once.
 #[derive(Debug, Clone)]
@@ -66,6 +69,9 @@ struct PartyChannel {
     /// spectators open at once, that is thousands of reads saved on the
     /// next event.
     recent: Backlog,
+    /// The party chat, to the players' sockets only: spectator sockets
+    /// never subscribe to it.
+    chat: broadcast::Sender<Arc<ChatNotice>>,
 }
 
 /// The last [`CHANNEL_CAPACITY`] frames of a party: (seq, text).
@@ -171,9 +177,30 @@ impl Hub {
                 watchers: broadcast::channel(CHANNEL_CAPACITY).0,
                 last_seq: tokio::sync::Mutex::new(current),
                 recent: Backlog::default(),
+                chat: broadcast::channel(CHAT_CAPACITY).0,
             })
         });
         Ok(channel.clone())
+    }
+
+    /// Subscribes a player's socket to the party chat; call after
+    /// [`Hub::subscribe`] (its channel holds the chat), `None` otherwise.
+    pub fn subscribe_chat(&self, party: Uuid) -> Option<broadcast::Receiver<Arc<ChatNotice>>> {
+        self.channel(party).map(|channel| channel.chat.subscribe())
+    }
+
+    /// Hands a committed party chat message (a [`ChatNotice`] as JSON) to
+    /// the party's player sockets here; parsed once for all of them.
+    pub fn party_chat(&self, party: Uuid, notice: &str) {
+        let Some(channel) = self.channel(party) else {
+            return;
+        };
+        match serde_json::from_str::<ChatNotice>(notice) {
+            Ok(notice) => {
+                let _ = channel.chat.send(Arc::new(notice));
+            }
+            Err(err) => tracing::warn!(error = %err, %party, "unreadable party chat notice"),
+        }
     }
 
     /// Drops the party's channel once no socket listens.
@@ -378,6 +405,10 @@ impl CommitHook for HubHook {
 
     fn chat(&self, party: Uuid, frame: &str) {
         self.hub.spectators.chat(party, frame);
+    }
+
+    fn party_chat(&self, party: Uuid, notice: &str) {
+        self.hub.party_chat(party, notice);
     }
 
     fn players(&self, players: &[Uuid]) {

@@ -11,7 +11,9 @@ use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use super::hub::Hub;
-use crate::store::{CHAT_CHANNEL, EVENTS_CHANNEL, PLAYERS_CHANNEL, STANDINGS_CHANNEL};
+use crate::store::{
+    CHAT_CHANNEL, EVENTS_CHANNEL, PARTY_CHAT_CHANNEL, PLAYERS_CHANNEL, STANDINGS_CHANNEL,
+};
 
 /// Runs until `cancel` fires.
 pub async fn run(hub: Arc<Hub>, pool: sqlx::PgPool, cancel: CancellationToken) {
@@ -30,6 +32,7 @@ pub async fn run(hub: Arc<Hub>, pool: sqlx::PgPool, cancel: CancellationToken) {
             .listen_all([
                 EVENTS_CHANNEL,
                 CHAT_CHANNEL,
+                PARTY_CHAT_CHANNEL,
                 PLAYERS_CHANNEL,
                 STANDINGS_CHANNEL,
             ])
@@ -56,6 +59,15 @@ pub async fn run(hub: Arc<Hub>, pool: sqlx::PgPool, cancel: CancellationToken) {
                         }
                     }
                     Ok(Some(n)) if n.channel() == STANDINGS_CHANNEL => hub.standings_changed(),
+                    Ok(Some(n)) if n.channel() == PARTY_CHAT_CHANNEL => {
+                        // Stored before it was sent: a notice lost while
+                        // the link was down is still in the chat's pages.
+                        if let Some((party, notice)) = n.payload().split_once(' ')
+                            && let Ok(party) = party.parse::<Uuid>()
+                        {
+                            hub.party_chat(party, notice);
+                        }
+                    }
                     Ok(Some(n)) if n.channel() == PLAYERS_CHANNEL => {
                         if let Ok(player) = n.payload().parse::<Uuid>() {
                             hub.tell_player(player);

@@ -21,13 +21,14 @@ use axum::response::Response;
 use futures::{SinkExt, StreamExt};
 use party_protocol::party_ws::{ClientMessage, ServerEvent, ServerMessage};
 use party_protocol::{PROTOCOL_VERSION, PlayerId};
+use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::{Instant, timeout};
 use uuid::Uuid;
 
 use super::hub::{Hub, removed_player};
 use crate::error::Result;
-use crate::service::{Game, SocketAdmission};
+use crate::service::{ChatNotice, Game, SocketAdmission};
 
 /// Close codes (api.md). Clients treat 4001–4005 as final.
 pub mod close {
@@ -147,6 +148,9 @@ async fn serve(
     };
     // Subscribe before reading the snapshot: nothing committed in between is missed.
     let mut frames = hub.subscribe(session).await?;
+    let Some(mut chat) = hub.subscribe_chat(session) else {
+        return Ok(());
+    };
     hub.socket_opened(session, player);
     // Presence is written where writes run (see `Game::on_writer`).
     let instance = hub.instance();
@@ -159,7 +163,7 @@ async fn serve(
         })
         .await;
     if !matches!(counted, Ok(true)) {
-        drop(frames);
+        drop((frames, chat));
         hub.release(session);
         hub.socket_closed(session, player);
         counted?;
@@ -171,8 +175,12 @@ async fn serve(
         session,
         player,
     };
-    let outcome = pump(member, since, &mut sink, &mut stream, &mut frames).await;
-    drop(frames);
+    let feeds = Feeds {
+        frames: &mut frames,
+        chat: &mut chat,
+    };
+    let outcome = pump(member, since, &mut sink, &mut stream, feeds).await;
+    drop((frames, chat));
     hub.release(session);
     hub.socket_closed(session, player);
     let closer = game.clone();
@@ -237,13 +245,19 @@ struct Member<'a> {
     player: PlayerId,
 }
 
+/// What a player's socket listens to: the party's events, and its chat.
+struct Feeds<'a> {
+    frames: &'a mut broadcast::Receiver<super::hub::Frame>,
+    chat: &'a mut broadcast::Receiver<Arc<ChatNotice>>,
+}
+
 /// The socket's main loop. `Err(code)` asks for a close with that code (0: none).
 async fn pump(
     member: Member<'_>,
     since: Option<i64>,
     sink: &mut Sink,
     stream: &mut Stream,
-    frames: &mut tokio::sync::broadcast::Receiver<super::hub::Frame>,
+    feeds: Feeds<'_>,
 ) -> std::result::Result<(), u16> {
     let Member {
         game,
@@ -251,6 +265,7 @@ async fn pump(
         session,
         player,
     } = member;
+    let Feeds { frames, chat } = feeds;
     // Before anything else, so a client can refuse a protocol it does not speak.
     let hello = ServerMessage {
         event: ServerEvent::Hello {
@@ -323,6 +338,23 @@ async fn pump(
                     metrics::counter!("ws_resyncs_total").increment(1);
                     last = snapshot(game, session, player, sink).await?;
                 }
+                Err(RecvError::Closed) => return Ok(()),
+            },
+            said = chat.recv() => match said {
+                // Not to a player who muted the sender. Like a pong, its
+                // seq is the last event sent: chat is no event.
+                Ok(notice) if !notice.hidden_from.contains(&player) => {
+                    let message = ServerMessage {
+                        event: ServerEvent::PartyChat(notice.message.clone()),
+                        session_id: session.into(),
+                        seq: last,
+                        timestamp: game.now().to_datetime(),
+                    };
+                    send(sink, &serde_json::to_string(&message).unwrap_or_default()).await?;
+                }
+                // Chat is not replayed: a socket that fell behind skips on
+                // (the chat's pages still hold every message).
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => return Ok(()),
             },
             message = stream.next() => {

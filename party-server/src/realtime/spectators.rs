@@ -4,18 +4,16 @@
 //! sockets themselves are served by [`super::spectator`].
 
 use std::collections::HashMap;
-use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use party_protocol::PlayerId;
 use tokio::sync::broadcast;
 use tokio::time::Instant;
 use uuid::Uuid;
 
-use crate::http::rate_limit::check_key;
+use crate::http::rate_limit::ChatBudget;
 
 /// Chat messages buffered per party before a slow spectator misses some
 /// (chat is not an event: nothing is replayed, a lagging socket skips on).
@@ -27,8 +25,6 @@ const SNAPSHOT_FRESH: Duration = Duration::from_secs(1);
 /// then one more every [`CHAT_REFILL_MS`] milliseconds.
 pub const CHAT_BURST: u32 = 3;
 pub const CHAT_REFILL_MS: u64 = 2000;
-/// Budgets kept before the ones back at full are forgotten.
-const CHAT_BUDGETS_KEPT: usize = 10_000;
 
 /// A spectator `session_update`, serialized once for the sockets opening
 /// within [`SNAPSHOT_FRESH`].
@@ -44,7 +40,7 @@ struct Snapshot {
 pub struct Spectators {
     chat: Mutex<HashMap<Uuid, broadcast::Sender<Arc<str>>>>,
     /// The chat budget of each (party, spectator).
-    chat_budget: DefaultKeyedRateLimiter<(Uuid, PlayerId)>,
+    chat_budget: ChatBudget,
     /// The last spectator snapshot built per party.
     snapshots: Mutex<HashMap<Uuid, Snapshot>>,
     open: AtomicUsize,
@@ -52,13 +48,9 @@ pub struct Spectators {
 
 impl Default for Spectators {
     fn default() -> Self {
-        let burst = NonZeroU32::new(CHAT_BURST).unwrap_or(NonZeroU32::MIN);
-        let quota = Quota::with_period(Duration::from_millis(CHAT_REFILL_MS))
-            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
-            .allow_burst(burst);
         Spectators {
             chat: Mutex::default(),
-            chat_budget: RateLimiter::keyed(quota),
+            chat_budget: ChatBudget::new(CHAT_BURST, Duration::from_millis(CHAT_REFILL_MS)),
             snapshots: Mutex::default(),
             open: AtomicUsize::new(0),
         }
@@ -100,11 +92,7 @@ impl Spectators {
     /// Takes one chat message from the spectator's budget, or says how
     /// many whole seconds until the next one is allowed.
     pub fn allow_chat(&self, party: Uuid, player: PlayerId) -> std::result::Result<(), u64> {
-        // Forget budgets back at full now and then, so the map stays small.
-        if self.chat_budget.len() > CHAT_BUDGETS_KEPT {
-            self.chat_budget.retain_recent();
-        }
-        check_key(&self.chat_budget, &(party, player))
+        self.chat_budget.take(party, player)
     }
 
     pub(super) fn socket_opened(&self) {

@@ -30,11 +30,12 @@ use std::sync::Arc;
 use crate::auth::password::PasswordHasher;
 use crate::clock::{Clock, Millis};
 use crate::config::GameRules;
+use crate::http::rate_limit::ChatBudget;
 use crate::store::Store;
 
 pub use accounts::AuthPlayer;
 pub use inbox::Inbox;
-pub use party::PartySweep;
+pub use party::{ChatNotice, PartySweep};
 pub use realtime::SocketAdmission;
 
 /// Everything the use cases need: storage, time and the rules.
@@ -59,6 +60,8 @@ pub struct Game {
     pub quick_match_players: i64,
     /// The all-time leaderboards as last recounted here.
     pub boards: Arc<party::AllTimeBoards>,
+    /// Party chat messages per player and party (README "Party chat").
+    pub party_chat_budget: Arc<ChatBudget>,
 }
 
 impl Game {
@@ -76,6 +79,10 @@ impl Game {
             password_attempts: Arc::default(),
             quick_match_players: crate::config::DEFAULT_QUICK_MATCH_PLAYERS,
             boards: Arc::default(),
+            party_chat_budget: Arc::new(ChatBudget::new(
+                party_protocol::party_chat::CHAT_BURST,
+                std::time::Duration::from_secs(party_protocol::party_chat::CHAT_REFILL_SECS),
+            )),
         }
     }
 

@@ -55,9 +55,9 @@ pub use house::{HOUSE_COPIERS, HOUSE_WRITER, HouseKey, HouseRounds};
 pub use ledger::{Account, LedgerAudit, SplitPayout, Transfer};
 pub use matchmaking::{ListingRow, MatchRow, QueuePlace, QueueRow};
 pub use party::{
-    AssignmentKind, AssignmentRow, AssignmentStatus, BoardRow, HistoryCursor, HistoryPlayerRow,
-    HistoryRow, MoneyRow, NewSession, ParticipantRow, PhraseRow, QueuedSpectator, SessionRow,
-    StandingRow, StatsRow, SubmissionKind, TotalsRow, VoteStatsRow,
+    AssignmentKind, AssignmentRow, AssignmentStatus, BoardRow, ChatRow, HistoryCursor,
+    HistoryPlayerRow, HistoryRow, MoneyRow, NewSession, ParticipantRow, PhraseRow, QueuedSpectator,
+    SessionRow, StandingRow, StatsRow, SubmissionKind, TotalsRow, VoteStatsRow,
 };
 pub use party_access::{AccessRow, InviteRow};
 pub use phrasesets::{PhrasesetRow, PhrasesetStatus, VoteRow};
@@ -136,6 +136,11 @@ pub trait CommitHook: Send + Sync + std::fmt::Debug {
     /// PostgreSQL it arrives through [`CHAT_CHANNEL`]); must not block.
     fn chat(&self, _party: Uuid, _frame: &str) {}
 
+    /// A party chat notice (see [`Tx::say`]) after its commit (SQLite's one
+    /// process; on PostgreSQL it arrives through [`PARTY_CHAT_CHANNEL`]);
+    /// must not block.
+    fn party_chat(&self, _party: Uuid, _notice: &str) {}
+
     /// Called right after a commit that has news for these players' own
     /// sockets (an invite, a quick match); must not block.
     fn players(&self, _players: &[Uuid]) {}
@@ -149,6 +154,8 @@ pub struct Tx {
     touched: Vec<Uuid>,
     /// Players this transaction has news for (their player sockets read it).
     players: Vec<Uuid>,
+    /// Party chat notices to hand out once this transaction commits.
+    said: Vec<(Uuid, String)>,
     hook: Option<Arc<dyn CommitHook>>,
     /// The store's standings version, moved on if this transaction stored
     /// standings ([`Tx::stored_standings`]) once it commits.
@@ -176,6 +183,12 @@ pub const EVENTS_CHANNEL: &str = "qf_party_events";
 /// Chat is not stored, so the payload is the message itself: the party id,
 /// a space, then the message as sent (far below NOTIFY's 8000 bytes).
 pub const CHAT_CHANNEL: &str = "qf_spectator_chat";
+
+/// The PostgreSQL channel that carries party chat between instances: the
+/// party id, a space, then the notice (the message and who muted its
+/// sender). Sent inside the transaction that stored the message, so it
+/// goes out exactly when the message is committed.
+pub const PARTY_CHAT_CHANNEL: &str = "qf_party_chat";
 
 /// The PostgreSQL channel that carries "player P has news" (an invite, a
 /// quick match) between instances; the payload is only the player id, the
@@ -324,6 +337,7 @@ impl Store {
             conn,
             touched: Vec::new(),
             players: Vec::new(),
+            said: Vec::new(),
             hook: self.hook.get().cloned(),
             standings: self.standings.clone(),
             stored_standings: false,
@@ -414,18 +428,26 @@ impl Tx {
             list.sort_unstable();
             list.dedup();
         }
+        let said = std::mem::take(&mut self.said);
+        let sqlite = matches!(self.conn, Conn::Sqlite(_));
         match self.conn {
             Conn::Sqlite(lease) => lease.commit().await?,
             Conn::Postgres(mut tx) => {
-                let notices = (self.touched.iter().map(|p| (EVENTS_CHANNEL, p)))
-                    .chain(self.players.iter().map(|p| (PLAYERS_CHANNEL, p)));
                 let standings = self
                     .stored_standings
                     .then_some((STANDINGS_CHANNEL, String::new()));
-                for (channel, payload) in notices
-                    .map(|(channel, id)| (channel, id.to_string()))
-                    .chain(standings)
-                {
+                let notices =
+                    (self.touched.iter().map(|p| (EVENTS_CHANNEL, p.to_string())))
+                        .chain(
+                            self.players
+                                .iter()
+                                .map(|p| (PLAYERS_CHANNEL, p.to_string())),
+                        )
+                        .chain(said.iter().map(|(party, notice)| {
+                            (PARTY_CHAT_CHANNEL, format!("{party} {notice}"))
+                        }))
+                        .chain(standings);
+                for (channel, payload) in notices {
                     self.statements += 1;
                     sqlx::query("SELECT pg_notify($1, $2)")
                         .bind(channel)
@@ -449,6 +471,13 @@ impl Tx {
             if !self.players.is_empty() {
                 hook.players(&self.players);
             }
+            // PostgreSQL delivers these through the NOTIFY above, to every
+            // instance this one included.
+            if sqlite {
+                for (party, notice) in &said {
+                    hook.party_chat(*party, notice);
+                }
+            }
         }
         Ok(())
     }
@@ -469,6 +498,12 @@ impl Tx {
     /// Notes that this transaction appended events for `party`.
     pub(crate) fn touch_party(&mut self, party: Uuid) {
         self.touched.push(party);
+    }
+
+    /// Hands a party chat notice to the party's player sockets on every
+    /// instance once this transaction commits (never if it rolls back).
+    pub fn say(&mut self, party: Uuid, notice: String) {
+        self.said.push((party, notice));
     }
 
     /// Notes that this transaction has news for `player`'s own sockets, on

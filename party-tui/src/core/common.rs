@@ -34,4 +34,5 @@ pub(super) fn leave_party_view(app: &mut App) {
     app.confirm_leave = false;
     app.conn = ConnState::Idle;
     app.screen = Screen::Dashboard;
+    app.chat = super::state::PartyChat::default();
 }

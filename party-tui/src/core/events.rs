@@ -6,6 +6,7 @@ use party_protocol::party_ws::{ProgressAction, ServerEvent, ServerMessage};
 
 use super::common::{call, leave_party_view, refresh_status};
 use super::msg::{ApiCall, Effect, WsEvent};
+use super::party_chat;
 use super::replies::apply_status;
 use super::state::{App, ConnState};
 
@@ -38,6 +39,11 @@ pub(super) fn on_socket(app: &mut App, event: WsEvent) -> Vec<Effect> {
 
 fn on_event(app: &mut App, msg: ServerMessage) -> Vec<Effect> {
     if app.session_id() != Some(msg.session_id) {
+        return vec![];
+    }
+    // Chat is no event: it carries the last seq and never advances it.
+    if let ServerEvent::PartyChat(message) = msg.event {
+        party_chat::on_message(app, msg.session_id, message);
         return vec![];
     }
     if let ServerEvent::SessionUpdate(snapshot) = msg.event {

@@ -12,7 +12,9 @@ use party_protocol::round::RoundType;
 use super::common::{call, leave_party_view};
 use super::msg::{ApiCall, Effect};
 use super::state::{App, CreateForm, PARTY_MODE_OFF, PromptKind, Screen};
-use super::{friends, history, invites, matchmaking, prompt, records, reel, reveal, spectator};
+use super::{
+    friends, history, invites, matchmaking, party_chat, prompt, records, reel, reveal, spectator,
+};
 
 pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -47,7 +49,10 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 .round
                 .as_ref()
                 .is_some_and(|r| r.kind != RoundType::Vote));
-    if key.code == KeyCode::F(1) || (key.code == KeyCode::Char('?') && app.screen != Screen::SignIn)
+    // A chat line takes `?` as text.
+    let chatting = matches!(app.screen, Screen::Lobby | Screen::Results) && app.chat.typing;
+    if key.code == KeyCode::F(1)
+        || (key.code == KeyCode::Char('?') && app.screen != Screen::SignIn && !chatting)
     {
         app.help = true;
         return vec![];
@@ -238,6 +243,9 @@ fn join_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 }
 
 fn lobby_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    if let Some(effects) = party_chat::on_key(app, key.code) {
+        return effects;
+    }
     let Some(party) = app.party.clone() else {
         return vec![];
     };
@@ -370,6 +378,16 @@ fn play_key(app: &mut App, key: KeyEvent, ctrl: bool, typing: bool) -> Vec<Effec
 }
 
 fn results_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    // The reel, while it shows, takes every key; else typing goes to the
+    // chat line before the reveal's keys (and `h` opens the reel).
+    if app.reel.is_some()
+        && let Some(effects) = reel::on_key(app, key.code)
+    {
+        return effects;
+    }
+    if let Some(effects) = party_chat::on_key(app, key.code) {
+        return effects;
+    }
     if let Some(effects) = reel::on_key(app, key.code) {
         return effects;
     }

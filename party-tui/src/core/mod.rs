@@ -7,7 +7,8 @@
 //! costs in [`cost`]. Who plays with whom has its own modules: the
 //! friends screen ([`friends`]), invites and the player socket
 //! (`invites`), the one-line dialogs (`prompt`) and watching a party
-//! (`spectator`). The dashboard's other screens have theirs: quick match
+//! (`spectator`); the players' chat in the lobby and on the results is
+//! `party_chat`. The dashboard's other screens have theirs: quick match
 //! and the public lobbies ([`matchmaking`]), the party history and a past
 //! party reopened ([`history`]), the stats and the leaderboards
 //! ([`records`]); what those screens hold is in [`views`].
@@ -21,6 +22,7 @@ mod invites;
 mod keys;
 pub mod matchmaking;
 pub mod msg;
+mod party_chat;
 mod prompt;
 pub mod records;
 mod reel;
@@ -38,6 +40,8 @@ mod history_tests;
 #[cfg(test)]
 mod matchmaking_tests;
 #[cfg(test)]
+mod party_chat_tests;
+#[cfg(test)]
 mod reveal_tests;
 #[cfg(test)]
 mod social_tests;
@@ -48,7 +52,7 @@ mod warn_tests;
 
 pub use msg::{ApiCall, ApiReply, Effect, Msg, SocketEvent, WsEvent};
 pub use state::{
-    App, ChatLine, ConnState, Prompt, PromptKind, Reveal, RevealMode, RevealStep, RoundView,
-    Screen, SetDetails, Watch,
+    App, ChatLine, ConnState, PartyChat, Prompt, PromptKind, Reveal, RevealMode, RevealStep,
+    RoundView, Screen, SetDetails, Watch,
 };
 pub use update::update;

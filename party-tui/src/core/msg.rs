@@ -11,6 +11,7 @@ use party_protocol::party::{
     PartyStatusResponse, PartySubmitResponse, PlayAgainResponse, ReadyResponse, StartPartyResponse,
 };
 use party_protocol::party_access::{PartyAccess, PartyAccessResponse, PartyPassword};
+use party_protocol::party_chat::{ChatPage, MuteResponse, PartyChatMessage};
 use party_protocol::party_history::{
     HistoryQuery, HistoryResponse, LeaderboardQuery, LeaderboardResponse, PartyStatsResponse,
 };
@@ -114,6 +115,12 @@ pub enum ApiCall {
     PastResults(SessionId),
     Stats,
     Leaderboard(LeaderboardQuery),
+    /// The latest page of the party's own chat.
+    ChatPage(SessionId),
+    /// A line in the party's own chat (the spectators' is [`ApiCall::Chat`]).
+    SendChat(SessionId, String),
+    /// Mute (`true`) or unmute a player of the party.
+    Mute(SessionId, PlayerId, bool),
 }
 
 /// A call's answer.
@@ -157,6 +164,9 @@ pub enum ApiReply {
     PastResults(SessionId, ApiResult<PartyResultsResponse>),
     Stats(ApiResult<PartyStatsResponse>),
     Leaderboard(ApiResult<LeaderboardResponse>),
+    ChatPage(SessionId, ApiResult<ChatPage>),
+    ChatSent(ApiResult<PartyChatMessage>),
+    Muted(ApiResult<MuteResponse>),
 }
 
 /// Work for the runtime.

@@ -7,7 +7,7 @@ use party_protocol::round::RoundType;
 use super::common::{call, leave_party_view, refresh_status, show};
 use super::msg::{ApiCall, ApiReply, Effect};
 use super::state::{App, ConnState, Prompt, PromptKind, Screen};
-use super::{friends, history, matchmaking, records, reveal, spectator};
+use super::{friends, history, matchmaking, party_chat, records, reveal, spectator};
 
 pub(super) fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
     match reply {
@@ -242,6 +242,15 @@ pub(super) fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
             records::on_board(app, result);
             vec![]
         }
+        ApiReply::ChatPage(session, result) => {
+            party_chat::on_page(app, session, result);
+            vec![]
+        }
+        ApiReply::ChatSent(result) => {
+            party_chat::on_sent(app, result);
+            vec![]
+        }
+        ApiReply::Muted(result) => party_chat::on_muted(app, result),
         ApiReply::Ready(Ok(_))
         | ApiReply::Started(Ok(_))
         | ApiReply::BotsAdded(Ok(_))
@@ -317,6 +326,7 @@ pub(super) fn apply_status(app: &mut App, status: PartyStatusResponse) -> Vec<Ef
         app.round = None;
     }
     app.party = Some(status);
+    effects.extend(party_chat::load(app));
     match phase {
         PartyPhase::Lobby => app.screen = Screen::Lobby,
         PartyPhase::Prompt | PartyPhase::Copy | PartyPhase::Vote => {

@@ -13,6 +13,7 @@ use time::OffsetDateTime;
 
 use party_protocol::friends::{BlockedPlayer, FriendsResponse, PartyInvite};
 use party_protocol::party_access::PartyAccess;
+use party_protocol::party_chat::PartyChatMessage;
 
 use party_protocol::party_history::PartyStatsResponse;
 
@@ -24,6 +25,47 @@ use super::views::{BoardView, HistoryList, PublicList, QuickWait};
 /// What the client says, and does instead of offering a party, when the
 /// server reports Party Mode switched off.
 pub const PARTY_MODE_OFF: &str = "Party Mode is switched off on this server.";
+
+/// Chat lines kept on screen (older ones stay on the server).
+pub const CHAT_LINES: usize = 50;
+
+/// The players' chat of the party on screen (its logic: `party_chat`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PartyChat {
+    /// Whose chat this is (`None`: none loaded yet).
+    pub session: Option<SessionId>,
+    /// The latest lines, oldest first, in the order the server numbered them.
+    pub lines: VecDeque<PartyChatMessage>,
+    /// The players of this party the player muted.
+    pub muted: Vec<PlayerId>,
+    /// A line is being typed (letters go to it, not to the keys).
+    pub typing: bool,
+    pub input: String,
+}
+
+impl PartyChat {
+    /// Adds a line unless it is here already (the reply to sending it and
+    /// the socket both bring the player's own), keeping the order.
+    pub(super) fn add(&mut self, message: PartyChatMessage) {
+        if self.muted.contains(&message.player_id)
+            || self
+                .lines
+                .iter()
+                .any(|m| m.message_id == message.message_id)
+        {
+            return;
+        }
+        let at = self
+            .lines
+            .iter()
+            .position(|m| m.message_id > message.message_id)
+            .unwrap_or(self.lines.len());
+        self.lines.insert(at, message);
+        while self.lines.len() > CHAT_LINES {
+            self.lines.pop_front();
+        }
+    }
+}
 
 /// The screens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -380,6 +422,8 @@ pub struct App {
     pub reel_scroll: u16,
     pub stats: Option<PartyStatsResponse>,
     pub board: BoardView,
+    /// The players' chat of the party on screen (lobby and results).
+    pub chat: PartyChat,
 }
 
 impl App {
@@ -427,6 +471,7 @@ impl App {
             reel_scroll: 0,
             stats: None,
             board: BoardView::default(),
+            chat: PartyChat::default(),
         }
     }
 

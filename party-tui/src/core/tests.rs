@@ -149,10 +149,14 @@ fn a_first_status_opens_the_socket_from_its_sequence() {
     assert_eq!(a.screen, Screen::Lobby);
     assert_eq!(
         effects,
-        vec![Effect::ConnectWs {
-            session: session(),
-            since: Some(10)
-        }]
+        vec![
+            Effect::ConnectWs {
+                session: session(),
+                since: Some(10)
+            },
+            // The lobby's chat, loaded once.
+            Effect::Call(ApiCall::ChatPage(session())),
+        ]
     );
 }
 
@@ -214,7 +218,8 @@ fn no_round_starts_in_the_lobby_or_when_the_quota_is_met() {
         &mut a,
         reply(ApiReply::Status(Ok(fixtures::status(PartyPhase::Lobby)))),
     );
-    assert!(effects.is_empty());
+    // Only the lobby's chat is loaded.
+    assert_eq!(effects, vec![Effect::Call(ApiCall::ChatPage(session()))]);
     let mut done = fixtures::status(PartyPhase::Copy);
     done.participants[0].phase_complete = true;
     let mut b = in_party(PartyPhase::Copy);

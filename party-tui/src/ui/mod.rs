@@ -3,6 +3,9 @@
 
 #[cfg(test)]
 mod browse_tests;
+mod chat;
+#[cfg(test)]
+mod chat_tests;
 mod friends;
 mod history;
 mod matchmaking;
@@ -139,10 +142,13 @@ pub fn key_hints(app: &App) -> String {
         Screen::Spectate => "t chat · n join next game on/off · l leave · ? help · q quit",
         Screen::Create => "↑↓ field · ←→ value · Enter create · Esc back",
         Screen::Join => "type the code · Enter join · Esc back",
+        Screen::Lobby | Screen::Results if app.chat.typing => {
+            "type a message · Enter send · Esc stop typing"
+        }
         Screen::Lobby if app.is_host() => {
             "r ready · s start · i invite · a access · b bot · k remove · l leave · q quit"
         }
-        Screen::Lobby => "r ready · l leave · ? help · q quit",
+        Screen::Lobby => "r ready · t chat · m mute · l leave · ? help · q quit",
         Screen::Play if app.confirm_leave => "Leave the party? y/n",
         Screen::Play => match &app.round {
             Some(r) if r.kind == party_protocol::round::RoundType::Vote => {

@@ -56,6 +56,16 @@ fn scoreboard(
             banner,
         );
     }
+    // The players' chat beside the rankings (not for spectators: theirs
+    // is their own).
+    let ranks = if app.chat.session == Some(results.session_id) {
+        let [ranks, chat] =
+            Layout::horizontal([Constraint::Min(50), Constraint::Length(30)]).areas(ranks);
+        super::chat::party_chat(frame, chat, app, theme);
+        ranks
+    } else {
+        ranks
+    };
     let me = app.my_id();
     let rows = results
         .rankings
@@ -65,6 +75,9 @@ fn scoreboard(
             let mut name = r.username.clone();
             if r.is_bot {
                 name.push_str(" (bot)");
+            }
+            if app.chat.muted.contains(&r.player_id) {
+                name.push_str(" (muted)");
             }
             let row = Row::new(vec![
                 Cell::from(format!("{}", r.rank)),
@@ -88,18 +101,17 @@ fn scoreboard(
             rows,
             [
                 Constraint::Length(3),
-                Constraint::Min(16),
+                Constraint::Min(12),
                 Constraint::Length(6),
-                Constraint::Length(6),
-                Constraint::Length(7),
+                Constraint::Length(5),
+                Constraint::Length(5),
                 Constraint::Length(5),
                 Constraint::Length(5),
             ],
         )
+        // Short headings: the table shares its width with the chat.
         .header(
-            Row::new(vec![
-                "#", "Player", "Net", "Spent", "Earned", "Bonus", "Acc",
-            ])
+            Row::new(vec!["#", "Player", "Net", "Paid", "Got", "Bonus", "Acc"])
             .style(theme.dim()),
         )
         .block(Block::bordered().title(if app.past.is_some() {

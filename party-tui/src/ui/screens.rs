@@ -299,6 +299,9 @@ pub fn lobby(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     ])
     .areas(area);
     render_code(frame, code, &party.party_code, party.access, share, theme);
+    let [list, chat] =
+        Layout::horizontal([Constraint::Min(36), Constraint::Length(40)]).areas(list);
+    super::chat::party_chat(frame, chat, app, theme);
     let me = app.my_id();
     let rows = party.participants.iter().enumerate().map(|(i, p)| {
         let ready = if p.status == ParticipantStatus::Ready {
@@ -315,6 +318,9 @@ pub fn lobby(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         if Some(p.player_id) == me {
             name.push_str(" (you)");
         }
+        if app.chat.muted.contains(&p.player_id) {
+            name.push_str(" (muted)");
+        }
         let row = Row::new(vec![
             Cell::from(if p.is_host { "★" } else { " " }),
             Cell::from(presence),
@@ -322,7 +328,8 @@ pub fn lobby(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             Cell::from(if p.is_bot { "bot" } else { "" }),
             Cell::from(ready),
         ]);
-        if i == app.selected && app.is_host() {
+        // Everyone selects: the host to remove, anyone to mute.
+        if i == app.selected {
             row.style(theme.selected())
         } else {
             row

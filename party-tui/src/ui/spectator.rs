@@ -7,8 +7,9 @@ use party_protocol::party::{ParticipantStatus, PartyPhase};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
+use super::chat::{ChatBox, chat_box};
 use super::screens::phase_name;
 use super::theme::{Theme, countdown};
 use crate::core::{App, Watch};
@@ -123,35 +124,16 @@ fn render_players(frame: &mut Frame, area: Rect, w: &Watch) {
 }
 
 fn render_chat(frame: &mut Frame, area: Rect, w: &Watch, theme: Theme) {
-    let block = Block::bordered().title(" Spectator chat ");
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let [lines_area, input] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
-    // The newest lines that fit, oldest at the top.
-    let room = lines_area.height as usize;
-    let skip = w.chat.len().saturating_sub(room);
-    let lines: Vec<Line> = w
+    let lines = w
         .chat
         .iter()
-        .skip(skip)
-        .map(|c| {
-            Line::from(vec![
-                Span::styled(format!("{}: ", c.username), theme.accent()),
-                Span::raw(c.text.clone()),
-            ])
-        })
+        .map(|c| (c.username.as_str(), c.text.as_str()))
         .collect();
-    let lines = if lines.is_empty() {
-        vec![Line::styled("No messages yet.", theme.dim())]
-    } else {
-        lines
+    let chat = ChatBox {
+        title: " Spectator chat ",
+        lines,
+        typing: w.typing.then_some(w.input.as_str()),
+        keys: "t: say something",
     };
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), lines_area);
-    let prompt = if w.typing {
-        Line::styled(format!("> {}▏", w.input), theme.accent())
-    } else {
-        Line::styled("t: say something", theme.dim())
-    };
-    frame.render_widget(Paragraph::new(prompt), input);
+    chat_box(frame, area, &chat, theme);
 }

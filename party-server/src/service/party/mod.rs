@@ -14,7 +14,9 @@
 //!   (standings stored at settlement, history, stats, leaderboards) —
 //!   [`history`];
 //! - watching (spectators, their chat and their seats in the next game) —
-//!   [`spectators`].
+//!   [`spectators`];
+//! - the players' own chat in the lobby and on the results, with mutes —
+//!   [`chat`].
 //!
 //! Who may join a lobby (its access mode, invites) is [`privacy`], with
 //! the wrong-password limit in [`attempts`]; quick match and the public
@@ -34,6 +36,7 @@ mod attempts;
 mod autoplay;
 mod boards;
 mod bonuses;
+mod chat;
 mod config;
 mod events;
 mod history;
@@ -55,4 +58,5 @@ mod votes;
 pub use attempts::PasswordAttempts;
 pub use autoplay::PartySweep;
 pub use boards::AllTimeBoards;
+pub use chat::ChatNotice;
 pub(crate) use events::emit;
