@@ -142,6 +142,14 @@ pub enum ErrorCode {
     /// already matched: `GET /party/quick-match` says which).
     NotQueued,
 
+    // Reactions and the favourite phrase (issue 16).
+    /// A reaction name that is none of the fixed set.
+    InvalidReaction,
+    /// The party has no phrase with that phraseset and role.
+    PhraseNotFound,
+    /// A favourite vote for a phrase the caller wrote.
+    OwnPhrase,
+
     // Server side.
     /// The server is shutting down or the database is unavailable.
     ServiceUnavailable,
@@ -181,7 +189,9 @@ impl ErrorCode {
             | E::SpectatorsFull
             | E::ChatMessageTooLong
             | E::ReadOnlySocket
-            | E::InvalidQuickMatchWait => 400,
+            | E::InvalidQuickMatchWait
+            | E::InvalidReaction
+            | E::OwnPhrase => 400,
             E::Unauthorized | E::InvalidCredentials | E::InvalidRefreshToken => 401,
             E::NotHost
             | E::NotAParticipant
@@ -200,7 +210,8 @@ impl ErrorCode {
             | E::FriendRequestNotFound
             | E::NotFriends
             | E::InviteNotFound
-            | E::NotQueued => 404,
+            | E::NotQueued
+            | E::PhraseNotFound => 404,
             E::UsernameTaken
             | E::EmailTaken
             | E::AlreadyInRound
@@ -288,6 +299,9 @@ impl ErrorCode {
             E::ReadOnlySocket => "read_only_socket",
             E::InvalidQuickMatchWait => "invalid_quick_match_wait",
             E::NotQueued => "not_queued",
+            E::InvalidReaction => "invalid_reaction",
+            E::PhraseNotFound => "phrase_not_found",
+            E::OwnPhrase => "own_phrase",
             E::ServiceUnavailable => "service_unavailable",
             E::InternalError => "internal_error",
         }
@@ -376,6 +390,9 @@ mod tests {
         ErrorCode::ReadOnlySocket,
         ErrorCode::InvalidQuickMatchWait,
         ErrorCode::NotQueued,
+        ErrorCode::InvalidReaction,
+        ErrorCode::PhraseNotFound,
+        ErrorCode::OwnPhrase,
         ErrorCode::ServiceUnavailable,
         ErrorCode::InternalError,
     ];

@@ -16,6 +16,7 @@
 //! - [`party_results`]: a party's results (re-exported by [`party`]).
 //! - [`party_history`]: party history, personal party stats and leaderboards.
 //! - [`party_ws`]: the party WebSocket messages.
+//! - [`party_reactions`]: reactions to a party's phrases and its favourite phrase.
 //! - [`party_access`]: a party's access mode and password (issue 15).
 //! - [`friends`]: friends, blocks, party invites and the player socket's messages.
 //! - [`spectate`]: spectators: watching, chat, the read-only socket.
@@ -33,6 +34,7 @@ pub mod ops;
 pub mod party;
 pub mod party_access;
 pub mod party_history;
+pub mod party_reactions;
 pub mod party_results;
 pub mod party_ws;
 pub mod phrase;

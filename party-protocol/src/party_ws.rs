@@ -131,6 +131,13 @@ pub enum ServerEvent {
     AccessChanged {
         access: crate::party_access::PartyAccess,
     },
+    /// Reactions or favourite votes changed (README "Reactions and the
+    /// favourite phrase"): each phrase whose counts changed, with its whole
+    /// counts, and the party's favourite phrase now. Never says who.
+    ReactionsChanged {
+        phrases: Vec<crate::party_reactions::PhraseReactions>,
+        favourite_phrase: Option<crate::party_reactions::FavouritePhrase>,
+    },
     /// Reply to a client `ping`.
     Pong,
     /// The first message on every socket: the protocol version the server
@@ -165,6 +172,7 @@ impl ServerEvent {
             ServerEvent::Presence { .. } => "presence",
             ServerEvent::PlayAgain { .. } => "play_again",
             ServerEvent::AccessChanged { .. } => "access_changed",
+            ServerEvent::ReactionsChanged { .. } => "reactions_changed",
             ServerEvent::Pong => "pong",
             ServerEvent::Hello { .. } => "hello",
         }

@@ -66,6 +66,10 @@ use party_protocol::party_history::{
     BestPhrase, HistoryEntry, HistoryPlayer, HistoryQuery, HistoryResponse, LeaderboardBoard,
     LeaderboardPeriod, LeaderboardQuery, LeaderboardResponse, LeaderboardRow, PartyStatsResponse,
 };
+use party_protocol::party_reactions::{
+    FavouritePhrase, MyReaction, PartyReactionsResponse, PhraseReactions, PhraseRef, ReactRequest,
+    Reaction,
+};
 use party_protocol::party_ws::{
     ClientMessage, PhaseProgress, PlayerCounters, ProgressAction, ServerEvent, ServerMessage,
     SessionSnapshot,
@@ -86,6 +90,10 @@ use party_protocol::{
 
 /// Types that only travel inside a golden body, with the file that shows them.
 const COVERED_INSIDE: &[(&str, &str)] = &[
+    ("PhraseReactions", "party_reactions/reactions_response"),
+    ("MyReaction", "party_reactions/reactions_response"),
+    ("FavouritePhrase", "party_reactions/reactions_response"),
+    ("Reaction", "party_reactions/reactions_response"),
     ("PublicParty", "matchmaking/public_parties_response"),
     ("QueuedStatus", "matchmaking/quick_match_status_queued"),
     ("QuickMatchFormed", "matchmaking/quick_match_status_matched"),
@@ -192,6 +200,37 @@ fn quick_match_formed() -> QuickMatchFormed {
         session_id: session(),
         party_code: code(),
         matched_at: t0(),
+    }
+}
+
+fn phrase_reactions() -> Vec<PhraseReactions> {
+    vec![
+        PhraseReactions {
+            phraseset_id: phraseset(),
+            role: PhraseRole::Original,
+            counts: [(Reaction::Laugh, 2)].into_iter().collect(),
+            favourite_votes: 0,
+        },
+        PhraseReactions {
+            phraseset_id: phraseset(),
+            role: PhraseRole::Copy1,
+            counts: [(Reaction::Fire, 2), (Reaction::Wow, 1)]
+                .into_iter()
+                .collect(),
+            favourite_votes: 2,
+        },
+    ]
+}
+
+fn favourite_phrase() -> FavouritePhrase {
+    FavouritePhrase {
+        phraseset_id: phraseset(),
+        role: PhraseRole::Copy1,
+        phrase: "FREE BAR".into(),
+        prompt_text: PROMPT.into(),
+        author_id: bot(),
+        author_username: "Bot Sparkle".into(),
+        votes: 2,
     }
 }
 
@@ -1205,6 +1244,7 @@ fn samples() -> Vec<Golden> {
                         metric_value: 1.0,
                     }),
                     sharpest_voter: None,
+                    favourite_phrase: Some(favourite_phrase()),
                 },
                 phrasesets_summary: vec![PhrasesetSummary {
                     phraseset_id: phraseset(),
@@ -1217,6 +1257,7 @@ fn samples() -> Vec<Golden> {
                         SummaryPhrase {
                             phrase: "OPEN BAR".into(),
                             is_original: true,
+                            role: PhraseRole::Original,
                             author_id: alice(),
                             author_username: "alice".into(),
                             votes: 2,
@@ -1224,6 +1265,7 @@ fn samples() -> Vec<Golden> {
                         SummaryPhrase {
                             phrase: "FREE BAR".into(),
                             is_original: false,
+                            role: PhraseRole::Copy1,
                             author_id: bot(),
                             author_username: "Bot Sparkle".into(),
                             votes: 1,
@@ -1499,6 +1541,49 @@ fn samples() -> Vec<Golden> {
         golden(
             "spectate/server/any_message",
             SpectatorSocketMessage::Party(envelope(17, ServerEvent::Pong)),
+        ),
+        // ---- reactions and the favourite phrase
+        golden(
+            "party_reactions/react_request",
+            ReactRequest {
+                phraseset_id: phraseset(),
+                role: PhraseRole::Copy1,
+                reaction: "fire".into(),
+            },
+        ),
+        golden(
+            "party_reactions/favourite_request",
+            PhraseRef {
+                phraseset_id: phraseset(),
+                role: PhraseRole::Copy1,
+            },
+        ),
+        golden(
+            "party_reactions/reactions_response",
+            PartyReactionsResponse {
+                session_id: session(),
+                phrases: phrase_reactions(),
+                mine: vec![MyReaction {
+                    phraseset_id: phraseset(),
+                    role: PhraseRole::Copy1,
+                    reaction: Reaction::Fire,
+                }],
+                my_favourite: Some(PhraseRef {
+                    phraseset_id: phraseset(),
+                    role: PhraseRole::Copy1,
+                }),
+                favourite_phrase: Some(favourite_phrase()),
+            },
+        ),
+        golden(
+            "party_ws/server/reactions_changed",
+            envelope(
+                41,
+                ServerEvent::ReactionsChanged {
+                    phrases: phrase_reactions()[1..].to_vec(),
+                    favourite_phrase: Some(favourite_phrase()),
+                },
+            ),
         ),
         // ---- operations
         golden(

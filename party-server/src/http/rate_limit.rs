@@ -5,10 +5,12 @@ use std::hash::Hash;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
+use std::time::Duration;
 
 use governor::clock::{Clock as _, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use party_protocol::PlayerId;
+use uuid::Uuid;
 
 use crate::config::GameRules;
 use crate::error::{Error, Result};
@@ -80,6 +82,40 @@ pub fn check_key<K: Hash + Eq + Clone>(
     })
 }
 
+/// Reaction and favourite writes per participant and party: a burst of
+/// this many, then one more every [`REACTION_REFILL_MS`] milliseconds.
+pub const REACTION_BURST: u32 = 10;
+pub const REACTION_REFILL_MS: u64 = 500;
+/// Budgets kept before the ones back at full are forgotten.
+const BUDGETS_KEPT: usize = 10_000;
+
+/// Each (party, player)'s budget of reaction and favourite writes: every
+/// write is an event every member's socket receives, so one player cannot
+/// flood the party. Kept in memory per instance, and on even with
+/// `--rate-limits off` (a rule of the room, like spectator chat).
+#[derive(Debug)]
+pub struct ReactionBudget(DefaultKeyedRateLimiter<(Uuid, PlayerId)>);
+
+impl Default for ReactionBudget {
+    fn default() -> Self {
+        let burst = NonZeroU32::new(REACTION_BURST).unwrap_or(NonZeroU32::MIN);
+        let quota = Quota::with_period(Duration::from_millis(REACTION_REFILL_MS))
+            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+            .allow_burst(burst);
+        ReactionBudget(RateLimiter::keyed(quota))
+    }
+}
+
+impl ReactionBudget {
+    /// Takes one write from the budget, or `429 rate_limited` with the wait.
+    pub fn allow(&self, party: Uuid, player: PlayerId) -> Result<()> {
+        if self.0.len() > BUDGETS_KEPT {
+            self.0.retain_recent();
+        }
+        check_key(&self.0, &(party, player)).map_err(Error::rate_limited)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,6 +136,19 @@ mod tests {
         assert!(matches!(err, Error::Api { retry_after: Some(s), .. } if s >= 1));
         // Another IP has its own quota.
         assert!(limits.check_auth_ip("127.0.0.2".parse().unwrap()).is_ok());
+    }
+
+    #[test]
+    fn reactions_allow_a_burst_then_a_wait_per_party_and_player() {
+        let budget = ReactionBudget::default();
+        let (party, who) = (Uuid::new_v4(), PlayerId::new());
+        for _ in 0..REACTION_BURST {
+            assert!(budget.allow(party, who).is_ok());
+        }
+        let err = budget.allow(party, who).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::RateLimited);
+        assert!(budget.allow(party, PlayerId::new()).is_ok());
+        assert!(budget.allow(Uuid::new_v4(), who).is_ok());
     }
 
     #[test]

@@ -13,8 +13,8 @@ use tower_http::trace::TraceLayer;
 
 use super::state::AppState;
 use super::{
-    accounts, body_deadline, detach, friends, history, matchmaking, metrics, ops, party, rounds,
-    spectate,
+    accounts, body_deadline, detach, friends, history, matchmaking, metrics, ops, party, reactions,
+    rounds, spectate,
 };
 use crate::error::Error;
 
@@ -116,6 +116,18 @@ pub fn router(state: AppState) -> Router {
             post(spectate::next_game),
         )
         .route("/party/{session_id}/spectate/chat", post(spectate::chat))
+        .route(
+            "/party/{session_id}/reactions",
+            get(reactions::list).post(reactions::react),
+        )
+        .route(
+            "/party/{session_id}/reactions/{phraseset_id}/{role}",
+            delete(reactions::unreact),
+        )
+        .route(
+            "/party/{session_id}/favourite",
+            post(reactions::favourite).delete(reactions::unfavourite),
+        )
         .route("/party/{session_id}/spectate/ws", get(spectate::socket));
     if state.manual_clock.is_some() {
         qf = qf

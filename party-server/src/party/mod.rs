@@ -5,6 +5,7 @@
 pub mod assign;
 pub mod bots;
 pub mod code;
+pub mod favourite;
 pub mod matchmaking;
 pub mod phase;
 pub mod results;

@@ -102,6 +102,8 @@ pub fn awards(ranked: &[(i64, PlayerStats)]) -> Awards {
         best_writer,
         top_impostor,
         sharpest_voter,
+        // Votes, not play: the view fills it in from the stored votes.
+        favourite_phrase: None,
     }
 }
 

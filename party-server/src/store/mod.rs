@@ -55,8 +55,8 @@ pub use ledger::{Account, LedgerAudit, SplitPayout, Transfer};
 pub use matchmaking::{ListingRow, MatchRow, QueuePlace, QueueRow};
 pub use party::{
     AssignmentKind, AssignmentRow, AssignmentStatus, BoardRow, HistoryCursor, HistoryPlayerRow,
-    HistoryRow, MoneyRow, NewSession, ParticipantRow, PhraseRow, QueuedSpectator, SessionRow,
-    StandingRow, StatsRow, SubmissionKind, VoteStatsRow,
+    HistoryRow, MoneyRow, NewSession, ParticipantRow, PhraseKey, PhraseRow, QueuedSpectator,
+    ReactionCountRow, SessionRow, StandingRow, StatsRow, SubmissionKind, VoteStatsRow,
 };
 pub use party_access::{AccessRow, InviteRow};
 pub use phrasesets::{PhrasesetRow, PhrasesetStatus, VoteRow};

@@ -8,6 +8,7 @@ mod assignments;
 mod events;
 mod participants;
 mod phase_end;
+mod reactions;
 mod results;
 mod rounds;
 mod sessions;
@@ -16,6 +17,7 @@ mod standings;
 
 pub use assignments::{AssignmentKind, AssignmentRow, AssignmentStatus};
 pub use participants::{ParticipantRow, SubmissionKind};
+pub use reactions::{PhraseKey, ReactionCountRow};
 pub use results::{MoneyRow, VoteStatsRow};
 pub use sessions::{NewSession, SessionRow};
 pub use spectators::QueuedSpectator;
