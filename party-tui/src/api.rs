@@ -33,6 +33,7 @@ use crate::tls::Trust;
 pub use crate::error::{ApiResult, ClientError};
 
 mod matchmaking;
+mod reactions;
 
 /// A request that got no answer: a refused certificate says so and how to
 /// trust it; anything else is "cannot reach".

@@ -18,6 +18,7 @@ pub mod fixtures;
 pub mod headless;
 pub mod headless_cli;
 pub mod headless_history;
+pub mod headless_reactions;
 pub mod headless_spectate;
 pub mod runtime;
 pub mod share;

@@ -238,6 +238,9 @@ pub async fn perform(api: &ApiClient, call: ApiCall) -> ApiReply {
         ApiCall::NextGame(s, join) => ApiReply::NextGame(api.next_game(s, join).await),
         ApiCall::Chat(s, text) => ApiReply::Chat(api.chat(s, &text).await),
         ApiCall::StopSpectating(s) => ApiReply::StoppedSpectating(api.stop_spectating(s).await),
+        ApiCall::Reactions(s) => ApiReply::Reactions(api.reactions(s).await),
+        ApiCall::React(s, phrase, r) => ApiReply::Reactions(api.react(s, phrase, r).await),
+        ApiCall::Favourite(s, phrase) => ApiReply::Reactions(api.favourite(s, phrase).await),
     }
 }
 

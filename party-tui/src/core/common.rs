@@ -26,6 +26,8 @@ pub(super) fn leave_party_view(app: &mut App) {
     app.results = None;
     app.reveal = None;
     app.set_details.clear();
+    app.reactions = None;
+    app.phrase_pick = 0;
     app.invite = None;
     app.seq = 0;
     app.busy = false;

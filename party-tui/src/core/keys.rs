@@ -11,7 +11,7 @@ use party_protocol::round::RoundType;
 use super::common::{call, leave_party_view};
 use super::msg::{ApiCall, Effect};
 use super::state::{App, CreateForm, PARTY_MODE_OFF, PromptKind, Screen};
-use super::{friends, invites, prompt, reveal, spectator};
+use super::{friends, invites, prompt, reactions, reveal, spectator};
 
 pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -342,6 +342,9 @@ fn play_key(app: &mut App, key: KeyEvent, ctrl: bool, typing: bool) -> Vec<Effec
 }
 
 fn results_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    if let Some(effects) = reactions::on_key(app, key.code) {
+        return effects;
+    }
     if let Some(effects) = reveal::on_key(app, key.code) {
         return effects;
     }

@@ -10,6 +10,7 @@ use party_protocol::party::{
     PartyStatusResponse, PartySubmitResponse, PlayAgainResponse, ReadyResponse, StartPartyResponse,
 };
 use party_protocol::party_access::{PartyAccess, PartyAccessResponse, PartyPassword};
+use party_protocol::party_reactions::{PartyReactionsResponse, PhraseRef, Reaction};
 use party_protocol::party_ws::ServerMessage;
 use party_protocol::round::{PhrasesetResults, RoundType};
 use party_protocol::spectate::{
@@ -97,6 +98,12 @@ pub enum ApiCall {
     NextGame(SessionId, bool),
     Chat(SessionId, String),
     StopSpectating(SessionId),
+    /// The party's reactions and favourite phrase.
+    Reactions(SessionId),
+    /// Give (`Some`) or take back (`None`) a reaction to a phrase.
+    React(SessionId, PhraseRef, Option<Reaction>),
+    /// Vote a phrase the favourite (`Some`), or withdraw the vote.
+    Favourite(SessionId, Option<PhraseRef>),
 }
 
 /// A call's answer.
@@ -130,6 +137,8 @@ pub enum ApiReply {
     NextGame(ApiResult<NextGameResponse>),
     Chat(ApiResult<ChatResponse>),
     StoppedSpectating(ApiResult<()>),
+    /// The answer of every reactions call.
+    Reactions(ApiResult<PartyReactionsResponse>),
 }
 
 /// Work for the runtime.

@@ -2,6 +2,9 @@
 //! are dropped when `NO_COLOR` is set.
 
 mod friends;
+mod reactions;
+#[cfg(test)]
+mod reactions_tests;
 mod results;
 mod reveal;
 #[cfg(test)]
@@ -132,6 +135,9 @@ pub fn key_hints(app: &App) -> String {
             Some(_) => "type your phrase · Enter submit · Ctrl-L leave · ? help",
             None => "waiting… · Ctrl-L leave · ? help · q quit",
         },
+        Screen::Results if crate::core::picked(app).is_some() => {
+            "↑↓ pick · 1-5 react · f favourite · ←→ sets · Esc scores · q quit"
+        }
         Screen::Results => match app.reveal.map(|r| r.mode) {
             Some(RevealMode::Playing) => "Enter/→ next · ← back · s skip to the scores · q quit",
             Some(RevealMode::Browsing) => "←→ phraseset · Esc scoreboard · d dashboard · q quit",

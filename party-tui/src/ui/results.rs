@@ -34,10 +34,11 @@ fn scoreboard(
     results: &PartyResultsResponse,
 ) {
     let abandoned = results.status == SessionStatus::Abandoned;
+    let favourite = super::reactions::favourite_line(results);
     let [banner, ranks, awards, mine] = Layout::vertical([
         Constraint::Length(if abandoned { 2 } else { 0 }),
         Constraint::Min(5),
-        Constraint::Length(5),
+        Constraint::Length(if favourite.is_some() { 6 } else { 5 }),
         Constraint::Length(4),
     ])
     .areas(area);
@@ -104,11 +105,16 @@ fn scoreboard(
         None => Line::styled(format!("{title}: —"), theme.dim()),
     };
     frame.render_widget(
-        Paragraph::new(vec![
-            award("Best Writer", &results.awards.best_writer, " votes"),
-            award("Top Impostor", &results.awards.top_impostor, " fooled"),
-            award("Sharpest Voter", &results.awards.sharpest_voter, "%"),
-        ])
+        Paragraph::new(
+            vec![
+                award("Best Writer", &results.awards.best_writer, " votes"),
+                award("Top Impostor", &results.awards.top_impostor, " fooled"),
+                award("Sharpest Voter", &results.awards.sharpest_voter, "%"),
+            ]
+            .into_iter()
+            .chain(favourite)
+            .collect::<Vec<_>>(),
+        )
         .block(Block::bordered().title(" Awards ")),
         awards,
     );
