@@ -195,7 +195,8 @@ fn events_update_the_counts_and_the_favourite_with_the_awards() {
     assert_eq!(results.awards.favourite_phrase, Some(bob_copy_favourite(2)));
     press(&mut a, KeyCode::Down);
     let screen = draw(&a);
-    assert!(screen.contains("▸  2. GRUMPY ECHO"), "{screen}");
+    assert!(screen.contains(" ▸2. GRUMPY ECHO"), "{screen}");
+    assert!(screen.contains("s skip to the scores"), "{screen}");
     assert!(screen.contains("😂2 😮1 · ♥2"), "{screen}");
     insta::assert_snapshot!("reactions_on_the_reveal", screen);
 

@@ -79,9 +79,10 @@ fn marked<'a>(
         .prize
         .map(|c| format!(" · won {c} FC"))
         .unwrap_or_default();
+    // The cursor sits after the mark, so a marked line still starts `★`.
     let cursor = if picked { "▸" } else { " " };
     let head = format!(
-        "{cursor}{mark} {}. {:<width$}  {role} by {}{prize}",
+        " {mark}{cursor}{}. {:<width$}  {role} by {}{prize}",
         i + 1,
         p.phrase,
         p.author_username
