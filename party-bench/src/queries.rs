@@ -277,6 +277,11 @@ pub async fn run(cfg: &QueriesConfig) -> anyhow::Result<QueriesReport> {
         "leaderboard_vote_accuracy_weekly",
         "leaderboard_vote_accuracy_all_time",
     ];
+    // The server counts the all-time boards once at start-up (and again
+    // after each settlement, timed below), so no request waits for it.
+    let t = Instant::now();
+    game.warm_leaderboards().await?;
+    record(&recorder, RECOUNT, t.elapsed());
     for _ in 0..cfg.repetitions {
         let caller = PlayerId::from_uuid(player_id(rng.random_range(0..cfg.players)));
         let t = Instant::now();
@@ -301,7 +306,7 @@ pub async fn run(cfg: &QueriesConfig) -> anyhow::Result<QueriesReport> {
     // What a settlement costs the all-time boards: their next read
     // recounts every standing (the requests above were served from the
     // recount kept since the first).
-    for _ in 0..cfg.repetitions.clamp(1, RECOUNTS) {
+    for _ in 1..cfg.repetitions.clamp(1, RECOUNTS) {
         game.standings_changed();
         let t = Instant::now();
         game.warm_leaderboards().await?;

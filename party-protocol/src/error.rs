@@ -145,6 +145,14 @@ pub enum ErrorCode {
     /// already matched: `GET /party/quick-match` says which).
     NotQueued,
 
+    // Reactions and the favourite phrase (issue 16).
+    /// A reaction name that is none of the fixed set.
+    InvalidReaction,
+    /// The party has no phrase with that phraseset and role.
+    PhraseNotFound,
+    /// A favourite vote for a phrase the caller wrote.
+    OwnPhrase,
+
     // Server side.
     /// The server is shutting down or the database is unavailable.
     ServiceUnavailable,
@@ -185,7 +193,9 @@ impl ErrorCode {
             | E::ChatMessageTooLong
             | E::ReadOnlySocket
             | E::ChatClosed
-            | E::InvalidQuickMatchWait => 400,
+            | E::InvalidQuickMatchWait
+            | E::InvalidReaction
+            | E::OwnPhrase => 400,
             E::Unauthorized | E::InvalidCredentials | E::InvalidRefreshToken => 401,
             E::NotHost
             | E::NotAParticipant
@@ -204,7 +214,8 @@ impl ErrorCode {
             | E::FriendRequestNotFound
             | E::NotFriends
             | E::InviteNotFound
-            | E::NotQueued => 404,
+            | E::NotQueued
+            | E::PhraseNotFound => 404,
             E::UsernameTaken
             | E::EmailTaken
             | E::AlreadyInRound
@@ -293,6 +304,9 @@ impl ErrorCode {
             E::ChatClosed => "chat_closed",
             E::InvalidQuickMatchWait => "invalid_quick_match_wait",
             E::NotQueued => "not_queued",
+            E::InvalidReaction => "invalid_reaction",
+            E::PhraseNotFound => "phrase_not_found",
+            E::OwnPhrase => "own_phrase",
             E::ServiceUnavailable => "service_unavailable",
             E::InternalError => "internal_error",
         }
@@ -382,6 +396,9 @@ mod tests {
         ErrorCode::ChatClosed,
         ErrorCode::InvalidQuickMatchWait,
         ErrorCode::NotQueued,
+        ErrorCode::InvalidReaction,
+        ErrorCode::PhraseNotFound,
+        ErrorCode::OwnPhrase,
         ErrorCode::ServiceUnavailable,
         ErrorCode::InternalError,
     ];

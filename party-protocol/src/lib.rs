@@ -17,6 +17,7 @@
 //! - [`party_history`]: party history, personal party stats and leaderboards.
 //! - [`party_ws`]: the party WebSocket messages.
 //! - [`party_chat`]: the players' chat of a party, its pages and mutes.
+//! - [`party_reactions`]: reactions to a party's phrases and its favourite phrase.
 //! - [`party_access`]: a party's access mode and password (issue 15).
 //! - [`friends`]: friends, blocks, party invites and the player socket's messages.
 //! - [`spectate`]: spectators: watching, chat, the read-only socket.
@@ -35,6 +36,7 @@ pub mod party;
 pub mod party_access;
 pub mod party_chat;
 pub mod party_history;
+pub mod party_reactions;
 pub mod party_results;
 pub mod party_ws;
 pub mod phrase;

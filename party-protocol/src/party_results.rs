@@ -125,6 +125,10 @@ pub struct Awards {
     /// The copy that fooled the most voters, with a combo.
     #[serde(default)]
     pub best_combo: Option<Award>,
+    /// The participants' favourite phrase (README "Reactions and the
+    /// favourite phrase"); absent until someone votes for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub favourite_phrase: Option<crate::party_reactions::FavouritePhrase>,
 }
 
 /// One phrase of a party phraseset, revealed at RESULTS.
@@ -132,6 +136,8 @@ pub struct Awards {
 pub struct SummaryPhrase {
     pub phrase: String,
     pub is_original: bool,
+    /// Its role in the set: with `phraseset_id`, how reactions name it.
+    pub role: crate::round::PhraseRole,
     pub author_id: PlayerId,
     pub author_username: String,
     pub votes: i64,

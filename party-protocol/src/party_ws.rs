@@ -136,6 +136,13 @@ pub enum ServerEvent {
     /// sent, and it does not advance the count. Spectators never get it,
     /// nor a player who muted the sender.
     PartyChat(crate::party_chat::PartyChatMessage),
+    /// Reactions or favourite votes changed (README "Reactions and the
+    /// favourite phrase"): each phrase whose counts changed, with its whole
+    /// counts, and the party's favourite phrase now. Never says who.
+    ReactionsChanged {
+        phrases: Vec<crate::party_reactions::PhraseReactions>,
+        favourite_phrase: Option<crate::party_reactions::FavouritePhrase>,
+    },
     /// Reply to a client `ping`.
     Pong,
     /// The first message on every socket: the protocol version the server
@@ -171,6 +178,7 @@ impl ServerEvent {
             ServerEvent::PlayAgain { .. } => "play_again",
             ServerEvent::AccessChanged { .. } => "access_changed",
             ServerEvent::PartyChat(_) => "party_chat",
+            ServerEvent::ReactionsChanged { .. } => "reactions_changed",
             ServerEvent::Pong => "pong",
             ServerEvent::Hello { .. } => "hello",
         }

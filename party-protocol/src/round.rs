@@ -224,6 +224,23 @@ pub enum PhraseRole {
     Copy2,
 }
 
+impl PhraseRole {
+    /// The wire name (as serde writes it), also stored by the server.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PhraseRole::Original => "original",
+            PhraseRole::Copy1 => "copy1",
+            PhraseRole::Copy2 => "copy2",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [PhraseRole::Original, PhraseRole::Copy1, PhraseRole::Copy2]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+}
+
 /// One phrase of a finalized phraseset.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PhraseResult {

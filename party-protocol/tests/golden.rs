@@ -69,6 +69,10 @@ use party_protocol::party_history::{
     BestPhrase, HistoryEntry, HistoryPlayer, HistoryQuery, HistoryResponse, LeaderboardBoard,
     LeaderboardPeriod, LeaderboardQuery, LeaderboardResponse, LeaderboardRow, PartyStatsResponse,
 };
+use party_protocol::party_reactions::{
+    FavouritePhrase, MyReaction, PartyReactionsResponse, PhraseReactions, PhraseRef, ReactRequest,
+    Reaction,
+};
 use party_protocol::party_ws::{
     ClientMessage, PhaseProgress, PlayerCounters, ProgressAction, ServerEvent, ServerMessage,
     SessionSnapshot,
@@ -89,6 +93,10 @@ use party_protocol::{
 
 /// Types that only travel inside a golden body, with the file that shows them.
 const COVERED_INSIDE: &[(&str, &str)] = &[
+    ("PhraseReactions", "party_reactions/reactions_response"),
+    ("MyReaction", "party_reactions/reactions_response"),
+    ("FavouritePhrase", "party_reactions/reactions_response"),
+    ("Reaction", "party_reactions/reactions_response"),
     ("PublicParty", "matchmaking/public_parties_response"),
     ("QueuedStatus", "matchmaking/quick_match_status_queued"),
     ("QuickMatchFormed", "matchmaking/quick_match_status_matched"),
@@ -196,6 +204,37 @@ fn quick_match_formed() -> QuickMatchFormed {
         session_id: session(),
         party_code: code(),
         matched_at: t0(),
+    }
+}
+
+fn phrase_reactions() -> Vec<PhraseReactions> {
+    vec![
+        PhraseReactions {
+            phraseset_id: phraseset(),
+            role: PhraseRole::Original,
+            counts: [(Reaction::Laugh, 2)].into_iter().collect(),
+            favourite_votes: 0,
+        },
+        PhraseReactions {
+            phraseset_id: phraseset(),
+            role: PhraseRole::Copy1,
+            counts: [(Reaction::Fire, 2), (Reaction::Wow, 1)]
+                .into_iter()
+                .collect(),
+            favourite_votes: 2,
+        },
+    ]
+}
+
+fn favourite_phrase() -> FavouritePhrase {
+    FavouritePhrase {
+        phraseset_id: phraseset(),
+        role: PhraseRole::Copy1,
+        phrase: "FREE BAR".into(),
+        prompt_text: PROMPT.into(),
+        author_id: bot(),
+        author_username: "Bot Sparkle".into(),
+        votes: 2,
     }
 }
 
@@ -1299,6 +1338,7 @@ fn samples() -> Vec<Golden> {
                         bonus_coins: Some(Coins::new(10)),
                         metric_value: 2.0,
                     }),
+                    favourite_phrase: Some(favourite_phrase()),
                 },
                 phrasesets_summary: vec![PhrasesetSummary {
                     phraseset_id: phraseset(),
@@ -1311,6 +1351,7 @@ fn samples() -> Vec<Golden> {
                         SummaryPhrase {
                             phrase: "OPEN BAR".into(),
                             is_original: true,
+                            role: PhraseRole::Original,
                             author_id: alice(),
                             author_username: "alice".into(),
                             votes: 2,
@@ -1318,6 +1359,7 @@ fn samples() -> Vec<Golden> {
                         SummaryPhrase {
                             phrase: "FREE BAR".into(),
                             is_original: false,
+                            role: PhraseRole::Copy1,
                             author_id: bot(),
                             author_username: "Bot Sparkle".into(),
                             votes: 1,
@@ -1619,6 +1661,49 @@ fn samples() -> Vec<Golden> {
         golden(
             "party_chat/mute_response",
             MuteResponse { muted: vec![bob()] },
+        ),
+        // ---- reactions and the favourite phrase
+        golden(
+            "party_reactions/react_request",
+            ReactRequest {
+                phraseset_id: phraseset(),
+                role: PhraseRole::Copy1,
+                reaction: "fire".into(),
+            },
+        ),
+        golden(
+            "party_reactions/favourite_request",
+            PhraseRef {
+                phraseset_id: phraseset(),
+                role: PhraseRole::Copy1,
+            },
+        ),
+        golden(
+            "party_reactions/reactions_response",
+            PartyReactionsResponse {
+                session_id: session(),
+                phrases: phrase_reactions(),
+                mine: vec![MyReaction {
+                    phraseset_id: phraseset(),
+                    role: PhraseRole::Copy1,
+                    reaction: Reaction::Fire,
+                }],
+                my_favourite: Some(PhraseRef {
+                    phraseset_id: phraseset(),
+                    role: PhraseRole::Copy1,
+                }),
+                favourite_phrase: Some(favourite_phrase()),
+            },
+        ),
+        golden(
+            "party_ws/server/reactions_changed",
+            envelope(
+                41,
+                ServerEvent::ReactionsChanged {
+                    phrases: phrase_reactions()[1..].to_vec(),
+                    favourite_phrase: Some(favourite_phrase()),
+                },
+            ),
         ),
         // ---- operations
         golden(

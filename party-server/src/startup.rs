@@ -81,6 +81,7 @@ impl Application {
             max_sockets_per_player: config.limits.max_sockets_per_player,
             max_spectators_per_party: config.limits.max_spectators_per_party,
             body_timeout: config.limits.body_timeout(),
+            reactions: Arc::default(),
         };
         let listener = TcpListener::bind(config.bind)
             .await

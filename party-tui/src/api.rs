@@ -34,6 +34,7 @@ pub use crate::error::{ApiResult, ClientError};
 
 mod matchmaking;
 mod party_chat;
+mod reactions;
 
 /// A request that got no answer: a refused certificate says so and how to
 /// trust it; anything else is "cannot reach".

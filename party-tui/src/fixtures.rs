@@ -252,6 +252,7 @@ pub fn results() -> PartyResultsResponse {
                 bonus_coins: Some(Coins::new(10)),
                 ..award(3, "BotJollyOtter42", 2.0)
             }),
+            favourite_phrase: None,
         },
         phrasesets_summary: SETS.iter().map(summary).collect(),
     }
@@ -356,6 +357,7 @@ fn summary(spec: &SetSpec) -> PhrasesetSummary {
             .map(|(k, (phrase, author, voters))| SummaryPhrase {
                 phrase: (*phrase).into(),
                 is_original: k == 0,
+                role: [PhraseRole::Original, PhraseRole::Copy1, PhraseRole::Copy2][k],
                 author_id: player(*author as u128 + 1),
                 author_username: NAMES[*author].into(),
                 votes: voters.len() as i64,

@@ -5,17 +5,19 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Subcommand;
-use party_protocol::SessionId;
 use party_protocol::party::PartyPhase;
 use party_protocol::party_access::PartyAccess;
 use party_protocol::party_history::{LeaderboardBoard, LeaderboardPeriod, LeaderboardQuery};
+use party_protocol::party_reactions::{PhraseRef, Reaction};
+use party_protocol::round::PhraseRole;
+use party_protocol::{PhrasesetId, SessionId};
 use serde_json::json;
 
 use crate::api::ApiClient;
 use crate::core::ApiCall;
 use crate::headless::{self, Exit, Player, Strategy, emit};
-use crate::headless_history;
 use crate::tls::Trust;
+use crate::{headless_history, headless_reactions};
 
 #[derive(Debug, Subcommand)]
 pub enum HeadlessCommand {
@@ -153,6 +155,33 @@ pub enum HeadlessCommand {
         #[arg(long)]
         out: Option<std::path::PathBuf>,
     },
+    /// React to a phrase of a party's results (the current party, or the
+    /// last one played, or --party); without --reaction, take yours back.
+    React {
+        /// The phrase's phraseset (`phraseset_id` in the results).
+        #[arg(long)]
+        phraseset: PhrasesetId,
+        /// Its role there: original, copy1 or copy2.
+        #[arg(long, value_parser = headless_reactions::parse_role)]
+        role: PhraseRole,
+        /// laugh, love, wow, fire or facepalm.
+        #[arg(long, value_parser = headless_reactions::parse_reaction)]
+        reaction: Option<Reaction>,
+        #[arg(long)]
+        party: Option<SessionId>,
+    },
+    /// Vote a phrase (not yours) the party's favourite; --remove withdraws
+    /// your vote; with neither, print the party's reactions.
+    Favourite {
+        #[arg(long, requires = "role", conflicts_with = "remove")]
+        phraseset: Option<PhrasesetId>,
+        #[arg(long, requires = "phraseset", value_parser = headless_reactions::parse_role)]
+        role: Option<PhraseRole>,
+        #[arg(long)]
+        remove: bool,
+        #[arg(long)]
+        party: Option<SessionId>,
+    },
     /// Print your party stats.
     Stats,
     /// The players' party chat: send, list (also a past party's), mute.
@@ -244,6 +273,32 @@ async fn headless_step(p: &mut Player, cmd: HeadlessCommand) -> Result<(), Exit>
     }
     // Every command below is a party command.
     headless::require_party_mode(p)?;
+    match cmd {
+        HeadlessCommand::React {
+            phraseset,
+            role,
+            reaction,
+            party,
+        } => {
+            let phrase = PhraseRef {
+                phraseset_id: phraseset,
+                role,
+            };
+            return headless_reactions::react(p, party, phrase, reaction).await;
+        }
+        HeadlessCommand::Favourite {
+            phraseset,
+            role,
+            remove,
+            party,
+        } => {
+            let phrase = phraseset
+                .zip(role)
+                .map(|(phraseset_id, role)| PhraseRef { phraseset_id, role });
+            return headless_reactions::favourite(p, party, phrase, remove).await;
+        }
+        _ => {}
+    }
     match cmd {
         HeadlessCommand::Chat(args) => crate::headless_chat::chat(p, args).await?,
         HeadlessCommand::Create {
@@ -386,6 +441,8 @@ async fn headless_step(p: &mut Player, cmd: HeadlessCommand) -> Result<(), Exit>
         | HeadlessCommand::History { .. }
         | HeadlessCommand::Highlights { .. }
         | HeadlessCommand::Stats
+        | HeadlessCommand::React { .. }
+        | HeadlessCommand::Favourite { .. }
         | HeadlessCommand::Leaderboard { .. } => {}
     }
     Ok(())

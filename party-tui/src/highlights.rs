@@ -1,7 +1,8 @@
 //! The highlight reel (issue 16): a finished party told in a few lines of
 //! plain text, made from its results alone — the podium, the awards, the
-//! copies that fooled the most voters and the closest call — for a player
-//! to copy or save (the results screen's `h`, headless `highlights`).
+//! favourite phrase, the copies that fooled the most voters and the
+//! closest call — for a player to copy or save (the results screen's `h`,
+//! headless `highlights`).
 
 use std::fmt::Write as _;
 
@@ -171,6 +172,17 @@ pub fn reel(results: &PartyResultsResponse) -> String {
         }
     }
 
+    if let Some(f) = &awards.favourite_phrase {
+        let _ = writeln!(
+            out,
+            "\nFavourite phrase\n  \"{}\" by {}, for \"{}\" ({})",
+            f.phrase,
+            f.author_username,
+            f.prompt_text,
+            plural(f.votes, "vote", "votes")
+        );
+    }
+
     let fooled = fooled(results);
     if !fooled.is_empty() {
         out.push_str("\nBest fakes\n");
@@ -220,6 +232,28 @@ mod tests {
         let fakes = fooled(&results);
         assert!(fakes.windows(2).all(|w| w[0].votes >= w[1].votes));
         assert!(fakes.iter().all(|f| f.votes > 0));
+    }
+
+    #[test]
+    fn the_favourite_phrase_is_told_with_its_votes() {
+        let mut results = fixtures::results();
+        let set = &results.phrasesets_summary[0];
+        let copy = &set.phrases[1];
+        results.awards.favourite_phrase = Some(party_protocol::party_reactions::FavouritePhrase {
+            phraseset_id: set.phraseset_id,
+            role: copy.role,
+            phrase: copy.phrase.clone(),
+            author_id: copy.author_id,
+            author_username: copy.author_username.clone(),
+            prompt_text: set.prompt_text.clone(),
+            votes: 2,
+        });
+        let text = reel(&results);
+        let line = format!(
+            "\"{}\" by {}, for \"{}\" (2 votes)",
+            copy.phrase, copy.author_username, set.prompt_text
+        );
+        assert!(text.contains(&line), "{text}");
     }
 
     #[test]

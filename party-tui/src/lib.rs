@@ -21,6 +21,7 @@ pub mod headless;
 pub mod headless_chat;
 pub mod headless_cli;
 pub mod headless_history;
+pub mod headless_reactions;
 pub mod headless_spectate;
 pub mod highlights;
 pub mod runtime;

@@ -272,6 +272,9 @@ pub async fn perform(api: &ApiClient, call: ApiCall) -> ApiReply {
         ApiCall::ChatPage(s) => ApiReply::ChatPage(s, api.chat_page(s, ChatQuery::default()).await),
         ApiCall::SendChat(s, text) => ApiReply::ChatSent(api.send_chat(s, &text).await),
         ApiCall::Mute(s, player, mute) => ApiReply::Muted(api.mute(s, player, mute).await),
+        ApiCall::Reactions(s) => ApiReply::Reactions(api.reactions(s).await),
+        ApiCall::React(s, phrase, r) => ApiReply::Reactions(api.react(s, phrase, r).await),
+        ApiCall::Favourite(s, phrase) => ApiReply::Reactions(api.favourite(s, phrase).await),
     }
 }
 

@@ -32,6 +32,7 @@ mod party_lobby;
 mod party_phase_end;
 mod party_plan;
 mod party_private;
+mod party_reactions;
 mod party_rejoin;
 mod party_submissions;
 mod party_timing;

@@ -15,6 +15,7 @@ pub mod metrics;
 mod ops;
 mod party;
 pub mod rate_limit;
+mod reactions;
 mod rounds;
 mod routes;
 mod spectate;

@@ -116,6 +116,34 @@ impl ChatBudget {
     }
 }
 
+/// Reaction and favourite writes per participant and party: a burst of
+/// this many, then one more every [`REACTION_REFILL_MS`] milliseconds.
+pub const REACTION_BURST: u32 = 10;
+pub const REACTION_REFILL_MS: u64 = 500;
+
+/// Each (party, player)'s budget of reaction and favourite writes: every
+/// write is an event every member's socket receives, so one player cannot
+/// flood the party. A [`ChatBudget`] by another name: on even with
+/// `--rate-limits off` (a rule of the room).
+#[derive(Debug)]
+pub struct ReactionBudget(ChatBudget);
+
+impl Default for ReactionBudget {
+    fn default() -> Self {
+        ReactionBudget(ChatBudget::new(
+            REACTION_BURST,
+            Duration::from_millis(REACTION_REFILL_MS),
+        ))
+    }
+}
+
+impl ReactionBudget {
+    /// Takes one write from the budget, or `429 rate_limited` with the wait.
+    pub fn allow(&self, party: Uuid, player: PlayerId) -> Result<()> {
+        self.0.take(party, player).map_err(Error::rate_limited)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +164,19 @@ mod tests {
         assert!(matches!(err, Error::Api { retry_after: Some(s), .. } if s >= 1));
         // Another IP has its own quota.
         assert!(limits.check_auth_ip("127.0.0.2".parse().unwrap()).is_ok());
+    }
+
+    #[test]
+    fn reactions_allow_a_burst_then_a_wait_per_party_and_player() {
+        let budget = ReactionBudget::default();
+        let (party, who) = (Uuid::new_v4(), PlayerId::new());
+        for _ in 0..REACTION_BURST {
+            assert!(budget.allow(party, who).is_ok());
+        }
+        let err = budget.allow(party, who).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::RateLimited);
+        assert!(budget.allow(party, PlayerId::new()).is_ok());
+        assert!(budget.allow(Uuid::new_v4(), who).is_ok());
     }
 
     #[test]

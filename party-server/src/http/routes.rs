@@ -14,7 +14,7 @@ use tower_http::trace::TraceLayer;
 use super::state::AppState;
 use super::{
     accounts, body_deadline, chat, detach, friends, history, matchmaking, metrics, ops, party,
-    rounds, spectate,
+    reactions, rounds, spectate,
 };
 use crate::error::Error;
 
@@ -121,6 +121,18 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/party/{session_id}/chat/mute/{player_id}",
             delete(chat::unmute),
+        )
+        .route(
+            "/party/{session_id}/reactions",
+            get(reactions::list).post(reactions::react),
+        )
+        .route(
+            "/party/{session_id}/reactions/{phraseset_id}/{role}",
+            delete(reactions::unreact),
+        )
+        .route(
+            "/party/{session_id}/favourite",
+            post(reactions::favourite).delete(reactions::unfavourite),
         )
         .route("/party/{session_id}/spectate/ws", get(spectate::socket));
     if state.manual_clock.is_some() {

@@ -31,6 +31,8 @@ pub struct AppState {
     pub max_spectators_per_party: u32,
     /// How long a request's body may take to arrive (`--body-timeout`).
     pub body_timeout: std::time::Duration,
+    /// Each participant's budget of reaction and favourite writes.
+    pub reactions: Arc<super::rate_limit::ReactionBudget>,
 }
 
 impl AppState {

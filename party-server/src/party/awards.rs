@@ -126,6 +126,8 @@ pub fn awards(ranked: &[(i64, PlayerStats)]) -> Awards {
         comeback,
         hot_streak,
         best_combo,
+        // Votes, not play: the view fills it in from the stored votes.
+        favourite_phrase: None,
     }
 }
 

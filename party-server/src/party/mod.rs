@@ -7,6 +7,7 @@ pub mod awards;
 pub mod bonuses;
 pub mod bots;
 pub mod code;
+pub mod favourite;
 pub mod matchmaking;
 pub mod phase;
 pub mod results;

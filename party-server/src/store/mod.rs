@@ -56,8 +56,9 @@ pub use ledger::{Account, LedgerAudit, SplitPayout, Transfer};
 pub use matchmaking::{ListingRow, MatchRow, QueuePlace, QueueRow};
 pub use party::{
     AssignmentKind, AssignmentRow, AssignmentStatus, BoardRow, ChatRow, HistoryCursor,
-    HistoryPlayerRow, HistoryRow, MoneyRow, NewSession, ParticipantRow, PhraseRow, QueuedSpectator,
-    SessionRow, StandingRow, StatsRow, SubmissionKind, TotalsRow, VoteStatsRow,
+    HistoryPlayerRow, HistoryRow, MoneyRow, NewSession, ParticipantRow, PhraseKey, PhraseRow,
+    QueuedSpectator, ReactionCountRow, SessionRow, StandingRow, StatsRow, SubmissionKind,
+    TotalsRow, VoteStatsRow,
 };
 pub use party_access::{AccessRow, InviteRow};
 pub use phrasesets::{PhrasesetRow, PhrasesetStatus, VoteRow};

@@ -28,6 +28,8 @@ pub(super) fn leave_party_view(app: &mut App) {
     app.reel = None;
     app.past = None;
     app.set_details.clear();
+    app.reactions = None;
+    app.phrase_pick = 0;
     app.invite = None;
     app.seq = 0;
     app.busy = false;

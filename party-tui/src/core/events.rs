@@ -7,6 +7,7 @@ use party_protocol::party_ws::{ProgressAction, ServerEvent, ServerMessage};
 use super::common::{call, leave_party_view, refresh_status};
 use super::msg::{ApiCall, Effect, WsEvent};
 use super::party_chat;
+use super::reactions;
 use super::replies::apply_status;
 use super::state::{App, ConnState};
 
@@ -102,6 +103,13 @@ fn on_event(app: &mut App, msg: ServerMessage) -> Vec<Effect> {
                 };
                 app.toast(format!("{username} {what}"));
             }
+            vec![]
+        }
+        ServerEvent::ReactionsChanged {
+            phrases,
+            favourite_phrase,
+        } => {
+            reactions::on_event(app, &phrases, favourite_phrase.as_ref());
             vec![]
         }
         ServerEvent::PhaseTransition { message, .. } => {

@@ -13,7 +13,8 @@ use super::common::{call, leave_party_view};
 use super::msg::{ApiCall, Effect};
 use super::state::{App, CreateForm, PARTY_MODE_OFF, PromptKind, Screen};
 use super::{
-    friends, history, invites, matchmaking, party_chat, prompt, records, reel, reveal, spectator,
+    friends, history, invites, matchmaking, party_chat, prompt, reactions, records, reel, reveal,
+    spectator,
 };
 
 pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
@@ -389,6 +390,9 @@ fn results_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return effects;
     }
     if let Some(effects) = reel::on_key(app, key.code) {
+        return effects;
+    }
+    if let Some(effects) = reactions::on_key(app, key.code) {
         return effects;
     }
     if let Some(effects) = reveal::on_key(app, key.code) {

@@ -3,7 +3,8 @@
 //! function ([`update`]) that turns a message into a new state and a list of
 //! effects for the runtime to carry out. No I/O here. The update function
 //! hands keys to [`keys`], API replies to [`replies`] and socket events to
-//! [`events`]; the results' reveal is in [`reveal`], and what a match
+//! [`events`]; the results' reveal is in [`reveal`], reactions to its phrases in
+//! [`reactions`], and what a match
 //! costs in [`cost`]. Who plays with whom has its own modules: the
 //! friends screen ([`friends`]), invites and the player socket
 //! (`invites`), the one-line dialogs (`prompt`) and watching a party
@@ -24,6 +25,7 @@ pub mod matchmaking;
 pub mod msg;
 mod party_chat;
 mod prompt;
+mod reactions;
 pub mod records;
 mod reel;
 mod replies;
@@ -51,6 +53,7 @@ mod tests;
 mod warn_tests;
 
 pub use msg::{ApiCall, ApiReply, Effect, Msg, SocketEvent, WsEvent};
+pub use reactions::{picked, shown};
 pub use state::{
     App, ChatLine, ConnState, PartyChat, Prompt, PromptKind, Reveal, RevealMode, RevealStep,
     RoundView, Screen, SetDetails, Watch,

@@ -15,6 +15,7 @@ use party_protocol::party_chat::{ChatPage, MuteResponse, PartyChatMessage};
 use party_protocol::party_history::{
     HistoryQuery, HistoryResponse, LeaderboardQuery, LeaderboardResponse, PartyStatsResponse,
 };
+use party_protocol::party_reactions::{PartyReactionsResponse, PhraseRef, Reaction};
 use party_protocol::party_ws::ServerMessage;
 use party_protocol::round::{PhrasesetResults, RoundType};
 use party_protocol::spectate::{
@@ -121,6 +122,12 @@ pub enum ApiCall {
     SendChat(SessionId, String),
     /// Mute (`true`) or unmute a player of the party.
     Mute(SessionId, PlayerId, bool),
+    /// The party's reactions and favourite phrase.
+    Reactions(SessionId),
+    /// Give (`Some`) or take back (`None`) a reaction to a phrase.
+    React(SessionId, PhraseRef, Option<Reaction>),
+    /// Vote a phrase the favourite (`Some`), or withdraw the vote.
+    Favourite(SessionId, Option<PhraseRef>),
 }
 
 /// A call's answer.
@@ -167,6 +174,8 @@ pub enum ApiReply {
     ChatPage(SessionId, ApiResult<ChatPage>),
     ChatSent(ApiResult<PartyChatMessage>),
     Muted(ApiResult<MuteResponse>),
+    /// The answer of every reactions call.
+    Reactions(ApiResult<PartyReactionsResponse>),
 }
 
 /// Work for the runtime.

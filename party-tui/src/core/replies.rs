@@ -7,7 +7,7 @@ use party_protocol::round::RoundType;
 use super::common::{call, leave_party_view, refresh_status, show};
 use super::msg::{ApiCall, ApiReply, Effect};
 use super::state::{App, ConnState, Prompt, PromptKind, Screen};
-use super::{friends, history, matchmaking, party_chat, records, reveal, spectator};
+use super::{friends, history, matchmaking, party_chat, reactions, records, reveal, spectator};
 
 pub(super) fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
     match reply {
@@ -174,6 +174,7 @@ pub(super) fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
             // reload) leave the screen where the player is.
             if fresh {
                 effects.extend(reveal::start(app));
+                effects.extend(reactions::load(app));
                 // An abandoned party's sets were never voted to the end:
                 // its scoreboard comes first, under the banner that says
                 // what happened; the sets stay browsable from there.
@@ -185,6 +186,10 @@ pub(super) fn on_reply(app: &mut App, reply: ApiReply) -> Vec<Effect> {
         }
         ApiReply::PhrasesetResults(id, result) => {
             reveal::on_details(app, id, result);
+            vec![]
+        }
+        ApiReply::Reactions(result) => {
+            reactions::on_reply(app, result);
             vec![]
         }
         ApiReply::Left(Ok(())) => {

@@ -55,6 +55,8 @@ fn results_start_the_reveal_and_ask_for_every_sets_voters_and_prizes() {
             Effect::Call(ApiCall::Dashboard),
             Effect::Call(ApiCall::PhrasesetResults(set_id(0))),
             Effect::Call(ApiCall::PhrasesetResults(set_id(1))),
+            // The reactions to the phrases, for the reveal and the awards.
+            Effect::Call(ApiCall::Reactions(fixtures::session())),
         ]
     );
 }
@@ -67,7 +69,13 @@ fn results_without_party_phrasesets_show_the_scoreboard_at_once() {
     let effects = update(&mut a, Msg::Api(Box::new(ApiReply::Results(Ok(results)))));
     assert_eq!(a.screen, Screen::Results);
     assert_eq!(a.reveal, None);
-    assert_eq!(effects, vec![Effect::Call(ApiCall::Dashboard)]);
+    assert_eq!(
+        effects,
+        vec![
+            Effect::Call(ApiCall::Dashboard),
+            Effect::Call(ApiCall::Reactions(fixtures::session())),
+        ]
+    );
 }
 
 #[test]

@@ -328,6 +328,24 @@ fn watching(phase: PartyPhase) -> App {
     a
 }
 
+#[test]
+fn a_spectator_takes_reactions_without_asking_for_the_status_again() {
+    let mut a = watching(PartyPhase::Results);
+    let effects = update(
+        &mut a,
+        spectator_event(
+            11,
+            session(),
+            ServerEvent::ReactionsChanged {
+                phrases: vec![],
+                favourite_phrase: None,
+            },
+        ),
+    );
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(a.watch.as_ref().map(|w| w.seq), Some(11));
+}
+
 fn spectator_event(seq: i64, session: SessionId, event: ServerEvent) -> Msg {
     Msg::Spectator(SocketEvent::Message(Box::new(
         SpectatorSocketMessage::Party(ServerMessage {

@@ -353,6 +353,17 @@ fn on_message(app: &mut App, msg: SpectatorSocketMessage) -> Vec<Effect> {
         | ServerEvent::SessionStarted { message, .. } => app.toast(message),
         ServerEvent::PlayerJoined { username, .. } => app.toast(format!("{username} joined")),
         ServerEvent::PlayerLeft { username, .. } => app.toast(format!("{username} left")),
+        // Players' reactions change nothing in the status (thousands of
+        // spectators must not all ask for it again): only the favourite
+        // phrase shown with the awards.
+        ServerEvent::ReactionsChanged {
+            favourite_phrase, ..
+        } => {
+            if let Some(results) = app.results.as_mut() {
+                results.awards.favourite_phrase = favourite_phrase;
+            }
+            return vec![];
+        }
         _ => {}
     }
     vec![refresh]

@@ -371,6 +371,10 @@ pub struct App {
     pub reveal: Option<Reveal>,
     /// Voters and prizes of the results' phrasesets, as they arrive.
     pub set_details: HashMap<PhrasesetId, SetDetails>,
+    /// The results' reactions and favourite phrase, once loaded (players only).
+    pub reactions: Option<party_protocol::party_reactions::PartyReactionsResponse>,
+    /// The phrase picked for a reaction, in the reveal's order of the set shown.
+    pub phrase_pick: usize,
     /// Set by a `play_again` event: the lobby everyone is invited to.
     pub invite: Option<(SessionId, PartyCode)>,
     pub input: String,
@@ -441,6 +445,8 @@ impl App {
             results: None,
             reveal: None,
             set_details: HashMap::new(),
+            reactions: None,
+            phrase_pick: 0,
             invite: None,
             input: String::new(),
             selected: 0,

@@ -9,6 +9,9 @@ mod chat_tests;
 mod friends;
 mod history;
 mod matchmaking;
+mod reactions;
+#[cfg(test)]
+mod reactions_tests;
 mod results;
 mod reveal;
 #[cfg(test)]
@@ -156,6 +159,12 @@ pub fn key_hints(app: &App) -> String {
             }
             Some(_) => "type your phrase · Enter submit · Ctrl-L leave · ? help",
             None => "waiting… · Ctrl-L leave · ? help · q quit",
+        },
+        Screen::Results if crate::core::picked(app).is_some() => match app.reveal.map(|r| r.mode) {
+            Some(RevealMode::Playing) => {
+                "↑↓ pick · 1-5 react · f favourite · Enter/→ next · s skip to the scores"
+            }
+            _ => "↑↓ pick · 1-5 react · f favourite · ←→ phraseset · Esc scoreboard",
         },
         Screen::Results => match app.reveal.map(|r| r.mode) {
             Some(RevealMode::Playing) => "Enter/→ next · ← back · s skip to the scores · q quit",

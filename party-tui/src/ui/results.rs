@@ -34,10 +34,11 @@ fn scoreboard(
     results: &PartyResultsResponse,
 ) {
     let abandoned = results.status == SessionStatus::Abandoned;
+    let favourite = super::reactions::favourite_line(results);
     let [banner, ranks, awards, mine] = Layout::vertical([
         Constraint::Length(if abandoned { 2 } else { 0 }),
         Constraint::Min(5),
-        Constraint::Length(6),
+        Constraint::Length(if favourite.is_some() { 7 } else { 6 }),
         Constraint::Length(4),
     ])
     .areas(area);
@@ -111,8 +112,7 @@ fn scoreboard(
         )
         // Short headings: the table shares its width with the chat.
         .header(
-            Row::new(vec!["#", "Player", "Net", "Paid", "Got", "Bonus", "Acc"])
-            .style(theme.dim()),
+            Row::new(vec!["#", "Player", "Net", "Paid", "Got", "Bonus", "Acc"]).style(theme.dim()),
         )
         .block(Block::bordered().title(if app.past.is_some() {
             format!(" Party {} results · from your history ", results.party_code)
@@ -121,7 +121,7 @@ fn scoreboard(
         })),
         ranks,
     );
-    awards_box(frame, awards, theme, &results.awards);
+    awards_box(frame, awards, theme, &results.awards, favourite);
     let line = match results.rankings.iter().find(|r| Some(r.player_id) == me) {
         Some(r) => format!(
             "You: rank {} · net {:+} FC · {} prompt, {} copies, {} votes · {:.0}% right",
@@ -203,7 +203,13 @@ fn bonus(coins: i64) -> String {
 
 /// The awards in two columns: the party's best writer, impostor and voter
 /// on the left; the MVP, the comeback and the two bonus awards on the right.
-fn awards_box(frame: &mut Frame, area: Rect, theme: Theme, awards: &Awards) {
+fn awards_box(
+    frame: &mut Frame,
+    area: Rect,
+    theme: Theme,
+    awards: &Awards,
+    favourite: Option<Line<'_>>,
+) {
     let line = |title: &str, a: &Option<Award>, detail: &dyn Fn(&Award) -> String| match a {
         Some(a) => Line::raw(format!("{title}: {} ({})", a.username, detail(a))),
         None => Line::styled(format!("{title}: —"), theme.dim()),
@@ -246,7 +252,16 @@ fn awards_box(frame: &mut Frame, area: Rect, theme: Theme, awards: &Awards) {
     let block = Block::bordered().title(" Awards ");
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let [l, r] = Layout::horizontal([Constraint::Length(33), Constraint::Min(20)]).areas(inner);
+    // The favourite phrase, when voted, gets the last line to itself.
+    let [columns, below] = Layout::vertical([
+        Constraint::Min(0),
+        Constraint::Length(u16::from(favourite.is_some())),
+    ])
+    .areas(inner);
+    let [l, r] = Layout::horizontal([Constraint::Length(33), Constraint::Min(20)]).areas(columns);
     frame.render_widget(Paragraph::new(left), l);
     frame.render_widget(Paragraph::new(right), r);
+    if let Some(line) = favourite {
+        frame.render_widget(Paragraph::new(line), below);
+    }
 }

@@ -62,7 +62,13 @@ fn votes(n: i64) -> String {
 
 /// The two lines of a phrase with the original marked: the phrase, its
 /// role, author and prize; then its votes and who cast them.
-fn marked<'a>(i: usize, r: &Revealed<'_>, width: usize, theme: Theme) -> [Line<'a>; 2] {
+fn marked<'a>(
+    i: usize,
+    r: &Revealed<'_>,
+    width: usize,
+    theme: Theme,
+    (picked, tally): (bool, String),
+) -> [Line<'a>; 2] {
     let p = r.phrase;
     let (mark, role) = if p.is_original {
         ("★", "ORIGINAL")
@@ -73,8 +79,10 @@ fn marked<'a>(i: usize, r: &Revealed<'_>, width: usize, theme: Theme) -> [Line<'
         .prize
         .map(|c| format!(" · won {c} FC"))
         .unwrap_or_default();
+    // The cursor sits after the mark, so a marked line still starts `★`.
+    let cursor = if picked { "▸" } else { " " };
     let head = format!(
-        " {mark} {}. {:<width$}  {role} by {}{prize}",
+        " {mark}{cursor}{}. {:<width$}  {role} by {}{prize}",
         i + 1,
         p.phrase,
         p.author_username
@@ -91,7 +99,7 @@ fn marked<'a>(i: usize, r: &Revealed<'_>, width: usize, theme: Theme) -> [Line<'
         } else {
             Line::raw(head)
         },
-        Line::styled(format!("       {cast}"), theme.dim()),
+        Line::styled(format!("       {cast}{tally}"), theme.dim()),
     ]
 }
 
@@ -172,9 +180,11 @@ pub fn reveal(
                 .unwrap_or(0)
                 .min(30);
             for (i, r) in phrases.iter().enumerate() {
-                lines.extend(marked(i, r, width, theme));
+                let marks = super::reactions::marks(app, set, r.phrase, i);
+                lines.extend(marked(i, r, width, theme, marks));
             }
             lines.extend(footer(set, details, theme));
+            lines.extend(super::reactions::hint(app, theme));
         }
     }
     let (title, bottom) = match reveal.mode {

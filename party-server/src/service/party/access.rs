@@ -1,7 +1,7 @@
 //! Loading a party for a request: the session locked, the caller checked as
 //! a participant or its host, and the errors for those who are not.
 
-use party_protocol::party::{PartyCode, SessionStatus};
+use party_protocol::party::{PartyCode, PartyPhase, SessionStatus};
 use party_protocol::{ErrorCode, PlayerId};
 use uuid::Uuid;
 
@@ -71,4 +71,25 @@ pub(super) fn ended(s: &SessionRow) -> bool {
         s.state(),
         SessionStatus::Completed | SessionStatus::Abandoned
     )
+}
+
+/// Whether a session has results, and the status they carry: a party that
+/// reached RESULTS (`COMPLETED`), or one abandoned after it started, whose
+/// pools were paid and open rounds refunded at the abandonment
+/// (`ABANDONED`). A lobby abandoned before the start has nothing to show.
+pub(super) fn results_status(s: &SessionRow) -> Result<SessionStatus> {
+    match (s.state(), s.phase()) {
+        (_, PartyPhase::Results | PartyPhase::Completed) => Ok(SessionStatus::Completed),
+        (SessionStatus::Abandoned, PartyPhase::Prompt | PartyPhase::Copy | PartyPhase::Vote) => {
+            Ok(SessionStatus::Abandoned)
+        }
+        (SessionStatus::Abandoned, PartyPhase::Lobby) => Err(Error::api(
+            ErrorCode::WrongPhase,
+            "This party ended in the lobby, before anyone played: it has no results.",
+        )),
+        _ => Err(Error::api(
+            ErrorCode::WrongPhase,
+            "Results are shown once the party reaches RESULTS.",
+        )),
+    }
 }

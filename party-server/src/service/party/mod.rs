@@ -13,6 +13,8 @@
 //! - scoring (status, rankings, awards) — [`view`], and after the party
 //!   (standings stored at settlement, history, stats, leaderboards) —
 //!   [`history`];
+//! - reactions to the phrases and the favourite phrase, once a party has
+//!   results — [`reactions`];
 //! - watching (spectators, their chat and their seats in the next game) —
 //!   [`spectators`];
 //! - the players' own chat in the lobby and on the results, with mutes —
@@ -48,6 +50,7 @@ mod players;
 mod presence;
 mod privacy;
 mod progress;
+mod reactions;
 mod rejoin;
 mod roster;
 mod spectators;

@@ -7,18 +7,18 @@ use std::collections::HashMap;
 use party_protocol::party::{
     Bonuses, ConnectionStatus, LobbyParticipant, ParticipantStatus, PartyPhase, PartyProgress,
     PartyResultsResponse, PartySessionResponse, PartyStatusResponse, PhrasesetSummary,
-    RankingEntry, SPECTATOR_NAMES_SHOWN, SessionStatus, SpectatorList, StatusParticipant,
-    SummaryPhrase,
+    RankingEntry, SPECTATOR_NAMES_SHOWN, SpectatorList, StatusParticipant, SummaryPhrase,
 };
-use party_protocol::{Coins, ErrorCode, PhrasesetId, PlayerId};
+use party_protocol::round::PhraseRole;
+use party_protocol::{Coins, PhrasesetId, PlayerId};
 use uuid::Uuid;
 
-use super::access::{not_found, not_participant};
+use super::access::{not_found, not_participant, results_status};
 use super::bonuses::{bonus_facts, votes_in_order};
 use super::progress::progress_of;
 use crate::clock::Millis;
 use crate::config::GameRules;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::party::awards;
 use crate::party::results::{self, PlayerStats};
 use crate::service::Game;
@@ -210,27 +210,6 @@ pub(super) async fn public_status(tx: &mut Tx, s: &SessionRow) -> Result<PartySt
     })
 }
 
-/// Whether a session has results, and the status they carry: a party that
-/// reached RESULTS (`COMPLETED`), or one abandoned after it started, whose
-/// pools were paid and open rounds refunded at the abandonment
-/// (`ABANDONED`). A lobby abandoned before the start has nothing to show.
-fn results_status(s: &SessionRow) -> Result<SessionStatus> {
-    match (s.state(), s.phase()) {
-        (_, PartyPhase::Results | PartyPhase::Completed) => Ok(SessionStatus::Completed),
-        (SessionStatus::Abandoned, PartyPhase::Prompt | PartyPhase::Copy | PartyPhase::Vote) => {
-            Ok(SessionStatus::Abandoned)
-        }
-        (SessionStatus::Abandoned, PartyPhase::Lobby) => Err(Error::api(
-            ErrorCode::WrongPhase,
-            "This party ended in the lobby, before anyone played: it has no results.",
-        )),
-        _ => Err(Error::api(
-            ErrorCode::WrongPhase,
-            "Results are shown once the party reaches RESULTS.",
-        )),
-    }
-}
-
 /// `GET /party/{id}/results`: rankings by net coins in this session,
 /// awards, and a summary of every party phraseset — final at RESULTS, as
 /// they stood for an abandoned party.
@@ -304,7 +283,8 @@ pub(super) async fn public_results(tx: &mut Tx, s: &SessionRow) -> Result<PartyR
         })
         .collect();
     let ranked = results::rank(stats);
-    let awards = awards::awards(&ranked);
+    let mut awards = awards::awards(&ranked);
+    awards.favourite_phrase = super::reactions::favourite_phrase(tx, session, &sets).await?;
     let mut authors: Vec<Uuid> = Vec::new();
     for ps in &sets {
         authors.extend([ps.original_player_id, ps.copy_player_1, ps.copy_player_2]);
@@ -314,9 +294,10 @@ pub(super) async fn public_results(tx: &mut Tx, s: &SessionRow) -> Result<PartyR
     let phrasesets_summary = sets
         .iter()
         .map(|ps| {
-            let phrase = |text: &str, author: Uuid, votes: i32, is_original: bool| SummaryPhrase {
+            let phrase = |text: &str, author: Uuid, votes: i32, role: PhraseRole| SummaryPhrase {
                 phrase: text.to_owned(),
-                is_original,
+                is_original: role == PhraseRole::Original,
+                role,
                 author_id: PlayerId::from_uuid(author),
                 author_username: name_of.get(&author).cloned().unwrap_or_default(),
                 votes: i64::from(votes),
@@ -340,10 +321,20 @@ pub(super) async fn public_results(tx: &mut Tx, s: &SessionRow) -> Result<PartyR
                         &ps.original_phrase,
                         ps.original_player_id,
                         ps.original_votes,
-                        true,
+                        PhraseRole::Original,
                     ),
-                    phrase(&ps.copy_phrase_1, ps.copy_player_1, ps.copy_votes_1, false),
-                    phrase(&ps.copy_phrase_2, ps.copy_player_2, ps.copy_votes_2, false),
+                    phrase(
+                        &ps.copy_phrase_1,
+                        ps.copy_player_1,
+                        ps.copy_votes_1,
+                        PhraseRole::Copy1,
+                    ),
+                    phrase(
+                        &ps.copy_phrase_2,
+                        ps.copy_player_2,
+                        ps.copy_votes_2,
+                        PhraseRole::Copy2,
+                    ),
                 ],
             }
         })
