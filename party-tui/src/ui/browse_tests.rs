@@ -3,22 +3,13 @@
 //! history, a past party reopened from it, the stats and the leaderboards.
 
 use party_protocol::party_history::{LeaderboardBoard, LeaderboardPeriod};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
-use super::{Theme, key_hints, render};
+use super::key_hints;
+use super::tests::draw;
 use crate::core::views::{PublicList, QuickWait};
-use crate::core::{App, Prompt, PromptKind, Screen};
+use crate::core::{Prompt, PromptKind, Screen};
 use crate::fixtures::{self, app};
 use crate::fixtures_history::{board, history_page, public_page, queued, stats};
-
-fn draw(app: &App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
-    terminal
-        .draw(|f| render(f, app, Theme { color: false }))
-        .expect("draw");
-    terminal.backend().to_string()
-}
 
 #[test]
 fn dashboard_lists_every_screen_with_its_key() {

@@ -6,20 +6,10 @@ use std::collections::VecDeque;
 
 use party_protocol::party::{PartyPhase, SessionStatus};
 use party_protocol::party_chat::{ChatText, PartyChatMessage};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
-use super::{Theme, render};
-use crate::core::{App, ConnState, PartyChat, Screen};
+use super::tests::draw;
+use crate::core::{ConnState, PartyChat, Screen};
 use crate::fixtures::{self, NOW, app, player, session};
-
-fn draw(app: &App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
-    terminal
-        .draw(|f| render(f, app, Theme { color: false }))
-        .expect("draw");
-    terminal.backend().to_string()
-}
 
 fn chat(lines: &[(u128, &str, &str)]) -> PartyChat {
     PartyChat {

@@ -13,20 +13,10 @@ use party_protocol::party_reactions::{
 };
 use party_protocol::party_ws::{ServerEvent, ServerMessage};
 use party_protocol::round::PhraseRole;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
-use super::{Theme, render};
+use super::tests::draw;
 use crate::core::{ApiCall, ApiReply, App, ConnState, Effect, Msg, RevealStep, Screen, update};
 use crate::fixtures::{self, NOW, app, player, session, set_id, set_results};
-
-fn draw(app: &App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
-    terminal
-        .draw(|f| render(f, app, Theme { color: false }))
-        .expect("draw");
-    terminal.backend().to_string()
-}
 
 fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
     update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))

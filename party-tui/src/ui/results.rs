@@ -59,7 +59,8 @@ fn scoreboard(
     }
     // The players' chat beside the rankings (not for spectators: theirs
     // is their own).
-    let ranks = if app.chat.session == Some(results.session_id) {
+    let with_chat = app.chat.session == Some(results.session_id);
+    let ranks = if with_chat {
         let [ranks, chat] =
             Layout::horizontal([Constraint::Min(50), Constraint::Length(30)]).areas(ranks);
         super::chat::party_chat(frame, chat, app, theme);
@@ -80,45 +81,52 @@ fn scoreboard(
             if app.chat.muted.contains(&r.player_id) {
                 name.push_str(" (muted)");
             }
-            let row = Row::new(vec![
+            let mut cells = vec![
                 Cell::from(format!("{}", r.rank)),
                 Cell::from(name),
                 Cell::from(format!("{:+}", r.net_coins.get())),
-                Cell::from(format!("{}", r.coins_spent.get())),
-                Cell::from(format!("{}", r.coins_earned.get())),
-                Cell::from(bonus(
-                    r.bonuses.streak_coins.get() + r.bonuses.combo_coins.get(),
-                )),
-                Cell::from(format!("{:.0}%", r.vote_accuracy)),
-            ]);
+            ];
+            // Beside the chat, the names keep their room (a bot's name and
+            // its mark are 20 characters) and what was paid and got goes.
+            if !with_chat {
+                cells.push(Cell::from(format!("{}", r.coins_spent.get())));
+                cells.push(Cell::from(format!("{}", r.coins_earned.get())));
+            }
+            cells.push(Cell::from(bonus(
+                r.bonuses.streak_coins.get() + r.bonuses.combo_coins.get(),
+            )));
+            cells.push(Cell::from(format!("{:.0}%", r.vote_accuracy)));
+            let row = Row::new(cells);
             if Some(r.player_id) == me {
                 row.style(theme.accent())
             } else {
                 row
             }
         });
+    let (widths, headings) = if with_chat {
+        (
+            vec![3, 0, 6, 5, 5],
+            vec!["#", "Player", "Net", "Bonus", "Acc"],
+        )
+    } else {
+        (
+            vec![3, 0, 6, 6, 7, 5, 5],
+            vec!["#", "Player", "Net", "Spent", "Earned", "Bonus", "Acc"],
+        )
+    };
+    // 0: the player's column, which takes what the others leave.
+    let widths = widths.into_iter().map(|w| match w {
+        0 => Constraint::Min(12),
+        w => Constraint::Length(w),
+    });
     frame.render_widget(
-        Table::new(
-            rows,
-            [
-                Constraint::Length(3),
-                Constraint::Min(12),
-                Constraint::Length(6),
-                Constraint::Length(5),
-                Constraint::Length(5),
-                Constraint::Length(5),
-                Constraint::Length(5),
-            ],
-        )
-        // Short headings: the table shares its width with the chat.
-        .header(
-            Row::new(vec!["#", "Player", "Net", "Paid", "Got", "Bonus", "Acc"]).style(theme.dim()),
-        )
-        .block(Block::bordered().title(if app.past.is_some() {
-            format!(" Party {} results · from your history ", results.party_code)
-        } else {
-            format!(" Party {} results ", results.party_code)
-        })),
+        Table::new(rows, widths)
+            .header(Row::new(headings).style(theme.dim()))
+            .block(Block::bordered().title(if app.past.is_some() {
+                format!(" Party {} results · from your history ", results.party_code)
+            } else {
+                format!(" Party {} results ", results.party_code)
+            })),
         ranks,
     );
     awards_box(frame, awards, theme, &results.awards, favourite);
@@ -238,12 +246,14 @@ fn awards_box(
                 crate::highlights::ordinal(from - a.rank_gain.unwrap_or_default())
             )
         }),
-        line("Hot Streak", &awards.hot_streak, &|a| {
-            format!("{} right, +{}", a.streak.unwrap_or_default(), coins(a))
+        // Short titles on this side: a bot's name is 15 characters, and
+        // the highlight reel and the README give the awards' full names.
+        line("Streak", &awards.hot_streak, &|a| {
+            format!("{} right +{}", a.streak.unwrap_or_default(), coins(a))
         }),
-        line("Best Combo", &awards.best_combo, &|a| {
+        line("Combo", &awards.best_combo, &|a| {
             format!(
-                "{} fooled, +{}",
+                "{} fooled +{}",
                 a.votes_fooled.unwrap_or_default(),
                 coins(a)
             )
@@ -258,7 +268,7 @@ fn awards_box(
         Constraint::Length(u16::from(favourite.is_some())),
     ])
     .areas(inner);
-    let [l, r] = Layout::horizontal([Constraint::Length(33), Constraint::Min(20)]).areas(columns);
+    let [l, r] = Layout::horizontal([Constraint::Length(41), Constraint::Min(20)]).areas(columns);
     frame.render_widget(Paragraph::new(left), l);
     frame.render_widget(Paragraph::new(right), r);
     if let Some(line) = favourite {

@@ -4,20 +4,10 @@
 
 use party_protocol::party::PartyPhase;
 use party_protocol::party_access::PartyAccess;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
-use super::{Theme, render};
+use super::tests::draw;
 use crate::core::{App, ChatLine, ConnState, Prompt, PromptKind, Screen, Watch};
 use crate::fixtures::{self, app, player};
-
-fn draw(app: &App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
-    terminal
-        .draw(|f| render(f, app, Theme { color: false }))
-        .expect("draw");
-    terminal.backend().to_string()
-}
 
 #[test]
 fn password_prompt_after_a_wrong_password() {

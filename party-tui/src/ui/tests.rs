@@ -10,7 +10,9 @@ use super::{Theme, render};
 use crate::core::{App, ConnState, Screen};
 use crate::fixtures::{self, app, player};
 
-fn draw(app: &App) -> String {
+/// The screen `app` draws at 80×24, as text (styles aside): what every
+/// render test snapshots.
+pub(super) fn draw(app: &App) -> String {
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
     terminal
         .draw(|f| render(f, app, Theme { color: false }))
