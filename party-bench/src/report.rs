@@ -270,6 +270,18 @@ pub fn step_table(s: &StepReport) -> String {
     if s.spectators.is_some() {
         row(&mut out, "spect. fan-out", &m.spectator_fanout);
     }
+    for (who, slow) in [
+        ("players", &m.slowest_event),
+        ("spectators", &m.slowest_spectator_event),
+    ] {
+        if let Some(e) = slow {
+            let _ = writeln!(
+                out,
+                "  slowest event for {who}: {} (seq {}) reached the last after {:.1} ms",
+                e.kind, e.seq, e.ms
+            );
+        }
+    }
     let list = |map: &std::collections::BTreeMap<String, u64>| {
         if map.is_empty() {
             "none".to_owned()

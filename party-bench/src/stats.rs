@@ -80,6 +80,8 @@ struct Inner {
     /// Fan-out latency of each event, to the last member that received it.
     fanout: Histogram<u64>,
     spectator_fanout: Histogram<u64>,
+    /// The event each audience got last, the longest after it was sent.
+    slowest: [Option<SlowEvent>; 2],
     spectator_events: u64,
     spectator_lost: u64,
     errors: BTreeMap<String, u64>,
@@ -111,6 +113,7 @@ impl Recorder {
                 service: histogram(),
                 fanout: histogram(),
                 spectator_fanout: histogram(),
+                slowest: [None, None],
                 spectator_events: 0,
                 spectator_lost: 0,
                 errors: BTreeMap::new(),
@@ -197,20 +200,29 @@ impl Recorder {
     }
 
     /// One party's events as `audience` received them: the largest
-    /// receipt delay of each (party, seq), and how many receipts.
+    /// receipt delay of each (party, seq) with the event's type, and how
+    /// many receipts.
     pub fn fanout(
         &self,
         audience: Audience,
-        per_event_max_us: impl IntoIterator<Item = u64>,
+        per_event_max: impl IntoIterator<Item = (i64, (u64, String))>,
         received: u64,
     ) {
         self.with(|i| {
-            let (histogram, count) = match audience {
-                Audience::Players => (&mut i.fanout, &mut i.events_received),
-                Audience::Spectators => (&mut i.spectator_fanout, &mut i.spectator_events),
+            let (histogram, count, slowest) = match audience {
+                Audience::Players => (&mut i.fanout, &mut i.events_received, &mut i.slowest[0]),
+                Audience::Spectators => (
+                    &mut i.spectator_fanout,
+                    &mut i.spectator_events,
+                    &mut i.slowest[1],
+                ),
             };
-            for us in per_event_max_us {
+            for (seq, (us, kind)) in per_event_max {
                 let _ = histogram.record(us.clamp(1, MAX_MICROS));
+                let ms = us as f64 / 1000.0;
+                if slowest.as_ref().is_none_or(|s| ms > s.ms) {
+                    *slowest = Some(SlowEvent { kind, seq, ms });
+                }
             }
             *count += received;
         });
@@ -241,6 +253,8 @@ impl Recorder {
                 service: Summary::of(&i.service),
                 fanout: Summary::of(&i.fanout),
                 spectator_fanout: Summary::of(&i.spectator_fanout),
+                slowest_event: i.slowest[0].clone(),
+                slowest_spectator_event: i.slowest[1].clone(),
                 spectator_events_received: i.spectator_events,
                 spectator_lost_events: i.spectator_lost,
                 events_received: i.events_received,
@@ -279,6 +293,13 @@ pub struct Measured {
     /// Event messages received over all spectator sockets.
     #[serde(default)]
     pub spectator_events_received: u64,
+    /// The event whose last player got it latest: what the fan-out's
+    /// tail is made of.
+    #[serde(default)]
+    pub slowest_event: Option<SlowEvent>,
+    /// The same for spectators.
+    #[serde(default)]
+    pub slowest_spectator_event: Option<SlowEvent>,
     /// Events a spectator socket never saw.
     #[serde(default)]
     pub spectator_lost_events: u64,
@@ -294,6 +315,15 @@ impl Measured {
     }
 }
 
+/// One event's fan-out: its type, its seq in its party, and how long
+/// after it was sent its last receiver got it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SlowEvent {
+    pub kind: String,
+    pub seq: i64,
+    pub ms: f64,
+}
+
 /// Who received a party's events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
@@ -301,21 +331,24 @@ pub enum Audience {
     Spectators,
 }
 
-/// Per-party collection of fan-out delays: (seq → largest delay in µs).
+/// Per event seq: the largest delay in µs and the event's type.
+type Delays = HashMap<i64, (u64, String)>;
+
+/// Per-party collection of fan-out delays, and how many receipts.
 #[derive(Debug, Default)]
 pub struct PartyFanout {
-    inner: Mutex<(HashMap<i64, u64>, u64)>,
+    inner: Mutex<(Delays, u64)>,
 }
 
 impl PartyFanout {
-    /// A member received event `seq` after `delay_us`.
-    pub fn received(&self, seq: i64, delay_us: u64) {
+    /// A member received event `seq` (of type `kind`) after `delay_us`.
+    pub fn received(&self, seq: i64, kind: &str, delay_us: u64) {
         let mut guard = match self.inner.lock() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         };
-        let slot = guard.0.entry(seq).or_default();
-        *slot = (*slot).max(delay_us);
+        let slot = guard.0.entry(seq).or_insert_with(|| (0, kind.to_owned()));
+        slot.0 = slot.0.max(delay_us);
         guard.1 += 1;
     }
 
@@ -330,7 +363,7 @@ impl PartyFanout {
             guard.1 = 0;
             (std::mem::take(&mut guard.0), received)
         };
-        recorder.fanout(audience, events.into_values(), received);
+        recorder.fanout(audience, events, received);
     }
 }
 
@@ -426,13 +459,16 @@ mod tests {
     fn fanout_takes_the_last_receiver_of_each_event() {
         let r = Recorder::new();
         let f = PartyFanout::default();
-        f.received(1, 2_000);
-        f.received(1, 9_000);
-        f.received(2, 1_000);
+        f.received(1, "player_joined", 2_000);
+        f.received(1, "player_joined", 9_000);
+        f.received(2, "phase_transition", 1_000);
         f.flush_into(&r, Audience::Players);
         let m = r.snapshot();
         assert_eq!(m.fanout.count, 2);
         assert!((m.fanout.max_ms - 9.0).abs() < 0.01);
         assert_eq!(m.events_received, 3);
+        let slowest = m.slowest_event.expect("the slowest event");
+        assert_eq!((slowest.kind.as_str(), slowest.seq), ("player_joined", 1));
+        assert_eq!(m.slowest_spectator_event, None);
     }
 }

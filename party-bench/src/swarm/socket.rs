@@ -93,7 +93,7 @@ fn on_message(
             let delay = now - head.timestamp;
             let us = u64::try_from(delay.whole_microseconds().max(0)).unwrap_or(u64::MAX);
             if measure {
-                fanout.received(head.seq, us);
+                fanout.received(head.seq, &head.kind, us);
             }
         }
     }
