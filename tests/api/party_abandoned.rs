@@ -1,8 +1,8 @@
 //! The results of an abandoned party: a party that sat idle too long
 //! after its start still shows what happened — the rankings as they stood,
 //! the refunds of the rounds that were open, the phrasesets that were
-//! complete — under the status ABANDONED, while a lobby abandoned before
-//! the start has no results.
+//! complete — under the status ABANDONED, and in its players' history,
+//! while a lobby abandoned before the start has neither.
 
 use std::collections::HashMap;
 
@@ -156,6 +156,26 @@ async fn an_abandoned_party_shows_its_results_with_the_refunds(backend: Backend)
         assert_eq!(again, results);
     }
     assert_eq!(crate::support::audit::money(&app, &players).await, before);
+
+    // It reaches each player's history as ABANDONED, as its results show
+    // it, and their stats: played, and never won.
+    for p in &players {
+        let page = app.history(p, "").await;
+        let entry = page
+            .parties
+            .iter()
+            .find(|e| e.session_id == results.session_id)
+            .expect("the abandoned party is in the history");
+        assert_eq!(entry.status, SessionStatus::Abandoned);
+        let mine = results
+            .rankings
+            .iter()
+            .find(|r| r.player_id == p.id)
+            .expect("ranked");
+        assert_eq!((entry.rank, entry.net_coins), (mine.rank, mine.net_coins));
+        let stats = app.party_stats(p).await;
+        assert_eq!((stats.parties_played, stats.parties_won), (1, 0));
+    }
     app.assert_conserved().await;
 }
 
@@ -175,6 +195,10 @@ async fn an_abandoned_lobby_has_no_results(backend: Backend) {
         .err(ErrorCode::WrongPhase)
         .to_owned();
     assert!(message.contains("lobby"), "{message}");
+    // Nor a place in anyone's history.
+    for p in &party.humans {
+        assert!(app.history(p, "").await.parties.is_empty());
+    }
     app.assert_conserved().await;
 }
 
