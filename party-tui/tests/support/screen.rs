@@ -208,9 +208,15 @@ pub fn ranked_names(results: &str) -> Vec<String> {
             let row = l.trim_matches('│').trim();
             let (rank, rest) = row.split_once(char::is_whitespace)?;
             rank.parse::<u32>().ok()?;
-            // The name runs up to the net coins (`+150`, `-20`, `+0`).
-            let name = rest.trim().split("  ").next().map(str::trim)?.to_owned();
-            Some(name)
+            // The name runs up to the net coins (`+150`, `-20`, `+0`): a
+            // long name may leave only the one space between them.
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            let net = words.iter().position(|w| {
+                w.len() > 1
+                    && (w.starts_with('+') || w.starts_with('-'))
+                    && w[1..].chars().all(|c| c.is_ascii_digit())
+            })?;
+            Some(words[..net].join(" "))
         })
         .collect()
 }
