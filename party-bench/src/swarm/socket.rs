@@ -64,6 +64,9 @@ pub(crate) struct Head {
     pub participant_count: Option<i64>,
 }
 
+/// How long a spectator stays on after `session_completed`, in ms.
+const SPECTATOR_LINGER_MS: std::ops::Range<u64> = 1_000..3_000;
+
 /// Applies one server message to the view; returns false once the party is over.
 /// `measure`: the fan-out delay counts (inside the measured window).
 fn on_message(
@@ -233,6 +236,14 @@ pub(super) async fn run_socket(
             }
         }
         if over {
+            if let Role::Spectator(_) = role {
+                // A viewer reads the results before leaving: an audience
+                // does not hang up within the millisecond the party ends,
+                // and 10,000 closes at once would be measured as the last
+                // event's fan-out (they share the machine with it).
+                let linger = rand::random_range(SPECTATOR_LINGER_MS);
+                tokio::time::sleep(Duration::from_millis(linger)).await;
+            }
             let _ = timeout(Duration::from_secs(2), stream.close(None)).await;
             let _ = timeout(Duration::from_secs(2), stream.flush()).await;
         }
