@@ -62,6 +62,12 @@ fn award(s: &PlayerStats, metric_value: f64) -> Award {
     }
 }
 
+/// An award's measure that counts only from its threshold on (0: nobody
+/// below it qualifies).
+fn at_least(value: i64, min: i64) -> f64 {
+    if value >= min { value as f64 } else { 0.0 }
+}
+
 /// Every award of the party, from its players in rank order.
 pub fn awards(ranked: &[(i64, PlayerStats)]) -> Awards {
     let best_writer = best_by(ranked, |_, s| s.votes_on_originals as f64).map(|(_, s)| Award {
@@ -94,24 +100,14 @@ pub fn awards(ranked: &[(i64, PlayerStats)]) -> Awards {
         rank_gain: Some(gain(*rank, s)),
         ..award(s, gain(*rank, s) as f64)
     });
-    let hot_streak = best_by(ranked, |_, s| {
-        if s.longest_streak >= STREAK_MIN {
-            s.longest_streak as f64
-        } else {
-            0.0
-        }
-    })
-    .map(|(_, s)| Award {
-        streak: Some(s.longest_streak),
-        bonus_coins: Some(Coins::new(s.streak_coins)),
-        ..award(s, s.longest_streak as f64)
-    });
+    let hot_streak =
+        best_by(ranked, |_, s| at_least(s.longest_streak, STREAK_MIN)).map(|(_, s)| Award {
+            streak: Some(s.longest_streak),
+            bonus_coins: Some(Coins::new(s.streak_coins)),
+            ..award(s, s.longest_streak as f64)
+        });
     let best_combo = best_by(ranked, |_, s| {
-        if s.best_copy_fooled >= COMBO_MIN_FOOLED {
-            s.best_copy_fooled as f64
-        } else {
-            0.0
-        }
+        at_least(s.best_copy_fooled, COMBO_MIN_FOOLED)
     })
     .map(|(_, s)| Award {
         votes_fooled: Some(s.best_copy_fooled),
