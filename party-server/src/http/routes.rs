@@ -13,8 +13,8 @@ use tower_http::trace::TraceLayer;
 
 use super::state::AppState;
 use super::{
-    accounts, body_deadline, chat, detach, friends, history, matchmaking, metrics, ops, party,
-    reactions, rounds, spectate,
+    accounts, body_deadline, chat, detach, extract, friends, history, matchmaking, metrics, ops,
+    party, reactions, rounds, spectate,
 };
 use crate::error::Error;
 
@@ -145,7 +145,8 @@ pub fn router(state: AppState) -> Router {
     // (api.md) and there is no such endpoint, so answer like an unknown route
     // (axum still adds the `Allow` header).
     qf = qf.method_not_allowed_fallback(not_found);
-    Router::new()
+    let on_writer = writer.is_some();
+    let mut app = Router::new()
         .nest(party_protocol::API_PREFIX, qf)
         .fallback(not_found)
         .layer(axum::middleware::from_fn(move |request, next| {
@@ -153,8 +154,16 @@ pub fn router(state: AppState) -> Router {
         }))
         .layer(axum::middleware::from_fn(move |request, next| {
             detach::run_to_completion(writer.clone(), request, next)
-        }))
-        .layer(axum::middleware::from_fn(metrics::track))
+        }));
+    if on_writer {
+        // Outside `detach`: the token is looked up before the request is
+        // handed to the writer thread.
+        app = app.layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            extract::authenticate_ahead,
+        ));
+    }
+    app.layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(CatchPanicLayer::custom(ops::panic_response))
         .layer(
