@@ -43,8 +43,12 @@ const STATEMENT_CACHE: usize = 256;
 /// was at the edge (60 ms), at 16,000 (a WAL of up to ~64 MiB) it held
 /// (46 ms). Pages rewritten between two checkpoints are copied once.
 const WRITER_CHECKPOINT_PAGES: u32 = 16_000;
-/// How often the checkpointer copies the WAL back into the database file.
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
+/// How often the checkpointer copies the WAL back into the database file
+/// (and syncs both files). What it leaves unsynced, the writer's own
+/// checkpoint must sync, with every write waiting: at 1,000 parties, every
+/// 100 ms left the writer in `fsync` about 5 % of the time in stalls of
+/// ~80 ms each (p99 85 ms); every 25 ms, about 1 % (p99 48 ms, held).
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(25);
 /// How long SQLite itself waits on a lock held by another process.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
