@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 
 use crate::coins::Coins;
 use crate::ids::{ParticipantId, PartyRoundId, PhrasesetId, PlayerId, RoundId, SessionId};
-use crate::party_access::{PartyAccess, PartyPassword};
+use crate::party_access::{PartyAccess, PartyListing, PartyPassword};
 use crate::round::RoundDetails;
 
 pub use crate::party_results::{
@@ -302,6 +302,10 @@ pub struct PartySessionResponse {
     /// Who may join; left out when open (never the password).
     #[serde(default, skip_serializing_if = "PartyAccess::is_open")]
     pub access: PartyAccess,
+    /// How the party is listed: `public`, `quick_match`, or left out when
+    /// private (see [`PartyListing`]).
+    #[serde(default, skip_serializing_if = "PartyListing::is_private")]
+    pub listing: PartyListing,
 }
 
 /// Lobby readiness summary.
@@ -403,6 +407,10 @@ pub struct PartyStatusResponse {
     /// Who may join; left out when open (never the password).
     #[serde(default, skip_serializing_if = "PartyAccess::is_open")]
     pub access: PartyAccess,
+    /// How the party is listed: `public`, `quick_match`, or left out when
+    /// private (see [`PartyListing`]).
+    #[serde(default, skip_serializing_if = "PartyListing::is_private")]
+    pub listing: PartyListing,
     /// The party's spectators, apart from its players (servers without
     /// spectators leave it out).
     #[serde(default, skip_serializing_if = "Option::is_none")]

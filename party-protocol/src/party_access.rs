@@ -1,5 +1,5 @@
 //! Who may join a party (issue 15): its access mode, the party password,
-//! and the bodies of `POST /party/{id}/access`.
+//! the bodies of `POST /party/{id}/access`, and how the party is listed.
 
 use std::fmt;
 
@@ -47,6 +47,54 @@ impl PartyAccess {
 }
 
 impl fmt::Display for PartyAccess {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a party came to its players: made by its host and found by its code
+/// alone, listed in `GET /party/public`, or formed by quick match. Set when
+/// the lobby is made and never changed; play-again keeps it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartyListing {
+    /// Not listed: its players came by its code or an invite (every party
+    /// before listings were reported, so an absent field reads as this).
+    #[default]
+    Private,
+    /// Created with `"public": true`: listed while it has a free seat.
+    Public,
+    /// Formed by quick match from the queue (not listed).
+    QuickMatch,
+}
+
+impl PartyListing {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PartyListing::Private => "private",
+            PartyListing::Public => "public",
+            PartyListing::QuickMatch => "quick_match",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            PartyListing::Private,
+            PartyListing::Public,
+            PartyListing::QuickMatch,
+        ]
+        .into_iter()
+        .find(|l| l.as_str() == s)
+    }
+
+    /// Whether this is the private listing (responses leave it out, so a
+    /// private party's bodies are exactly what they were before listings).
+    pub fn is_private(&self) -> bool {
+        *self == PartyListing::Private
+    }
+}
+
+impl fmt::Display for PartyListing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -138,6 +186,22 @@ mod tests {
         }
         assert_eq!(PartyAccess::parse("secret"), None);
         assert_eq!(PartyAccess::default(), PartyAccess::Open);
+    }
+
+    #[test]
+    fn listings_are_snake_case_parse_back_and_default_to_private() {
+        for l in [
+            PartyListing::Private,
+            PartyListing::Public,
+            PartyListing::QuickMatch,
+        ] {
+            let json = serde_json::to_string(&l).unwrap();
+            assert_eq!(json, format!("\"{}\"", l.as_str()));
+            assert_eq!(PartyListing::parse(l.as_str()), Some(l));
+        }
+        assert_eq!(PartyListing::QuickMatch.as_str(), "quick_match");
+        assert_eq!(PartyListing::parse("listed"), None);
+        assert!(PartyListing::default().is_private());
     }
 
     #[test]

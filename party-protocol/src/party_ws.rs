@@ -213,6 +213,12 @@ pub struct SessionSnapshot {
         skip_serializing_if = "crate::party_access::PartyAccess::is_open"
     )]
     pub access: crate::party_access::PartyAccess,
+    /// How the party is listed; left out when private.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::party_access::PartyListing::is_private"
+    )]
+    pub listing: crate::party_access::PartyListing,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spectators: Option<crate::party::SpectatorList>,
 }
@@ -236,6 +242,7 @@ impl From<PartyStatusResponse> for SessionSnapshot {
             active_round: s.active_round,
             next_session_id: s.next_session_id,
             access: s.access,
+            listing: s.listing,
             spectators: s.spectators,
         }
     }
@@ -264,6 +271,7 @@ impl SessionSnapshot {
             active_round: self.active_round,
             next_session_id: self.next_session_id,
             access: self.access,
+            listing: self.listing,
             spectators: self.spectators,
         }
     }
@@ -330,6 +338,7 @@ mod tests {
             active_round: None,
             next_session_id: None,
             access: crate::party_access::PartyAccess::InviteOnly,
+            listing: crate::party_access::PartyListing::QuickMatch,
             spectators: None,
         };
         let msg = ServerMessage {
@@ -375,6 +384,7 @@ mod tests {
             active_round: None,
             next_session_id: Some(SessionId::new()),
             access: crate::party_access::PartyAccess::Password,
+            listing: crate::party_access::PartyListing::Public,
             spectators: Some(crate::party::SpectatorList {
                 count: 1,
                 names: vec!["ann".into()],

@@ -60,7 +60,7 @@ use party_protocol::party::{
     SubmitSessionProgress, SummaryPhrase,
 };
 use party_protocol::party_access::{
-    PartyAccess, PartyAccessResponse, PartyPassword, SetPartyAccessRequest,
+    PartyAccess, PartyAccessResponse, PartyListing, PartyPassword, SetPartyAccessRequest,
 };
 use party_protocol::party_chat::{
     ChatPage, ChatQuery, MuteRequest, MuteResponse, PartyChatMessage,
@@ -147,6 +147,7 @@ const COVERED_INSIDE: &[(&str, &str)] = &[
     ("PendingFriendRequest", "friends/friends_response"),
     ("FriendRequestOutcome", "friends/friend_request_response"),
     ("PartyAccess", "party_access/party_access_response"),
+    ("PartyListing", "party/party_session_response"),
 ];
 
 /// Plain values (a string or a number on the wire) with their own unit tests.
@@ -481,6 +482,7 @@ fn status_response() -> PartyStatusResponse {
         next_session_id: None,
         spectators: None,
         access: PartyAccess::Open,
+        listing: PartyListing::Public,
     }
 }
 
@@ -955,6 +957,7 @@ fn samples() -> Vec<Golden> {
                 votes_per_player: 3,
                 phase_seconds: None,
                 access: PartyAccess::Open,
+                listing: PartyListing::QuickMatch,
             },
         ),
         golden(
@@ -1587,6 +1590,9 @@ fn samples() -> Vec<Golden> {
                         count: 2,
                         names: vec!["carol".into(), "dave".into()],
                     }),
+                    // A private party: no `listing` in the body, as before
+                    // listings were reported.
+                    listing: PartyListing::Private,
                     ..status_response()
                 },
                 join_next_game: true,

@@ -107,6 +107,7 @@ pub fn status(phase: PartyPhase) -> PartyStatusResponse {
         active_round: None,
         next_session_id: None,
         access: party_protocol::party_access::PartyAccess::Open,
+        listing: party_protocol::party_access::PartyListing::Private,
         spectators: None,
     }
 }

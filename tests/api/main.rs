@@ -28,6 +28,7 @@ mod party_chat;
 mod party_errors;
 mod party_global;
 mod party_history;
+mod party_listing;
 mod party_lobby;
 mod party_phase_end;
 mod party_plan;

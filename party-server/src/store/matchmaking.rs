@@ -1,9 +1,10 @@
 //! The quick-match queue, the lobbies it formed and the public lobby list
-//! (see `migrations/*/0010_matchmaking.sql`).
+//! (see `migrations/*/0010_matchmaking.sql`), and how each lobby is listed
+//! (`migrations/*/0015_quick_match_parties.sql`).
 
 use party_protocol::PlayerId;
 use party_protocol::party::PartyCode;
-use party_protocol::party_access::PartyAccess;
+use party_protocol::party_access::{PartyAccess, PartyListing};
 use uuid::Uuid;
 
 use super::{Backend, DbRow, FromRow, Tx, enum_column};
@@ -252,14 +253,41 @@ impl Tx {
         Ok(())
     }
 
-    /// Whether the lobby is listed.
-    pub async fn is_listed(&mut self, session: Uuid) -> Result<bool> {
-        let n: i64 = self
-            .query("SELECT CAST(COUNT(*) AS BIGINT) FROM party_listings WHERE session_id = $1")
+    /// Notes that quick match formed `session` (or that it is the
+    /// play-again lobby of one that was).
+    pub async fn mark_quick_match_party(&mut self, session: Uuid, now: Millis) -> Result<()> {
+        self.query(
+            "INSERT INTO quick_match_parties (session_id, formed_at) VALUES ($1, $2) \
+             ON CONFLICT (session_id) DO NOTHING",
+        )
+        .bind(session)
+        .bind(now.0)
+        .execute()
+        .await?;
+        Ok(())
+    }
+
+    /// How the lobby is listed, in one read of two primary keys. Quick
+    /// match never lists its lobbies, so at most one of the two rows
+    /// exists; were both there, quick match would say more about how the
+    /// players met.
+    pub async fn party_listing(&mut self, session: Uuid) -> Result<PartyListing> {
+        let (quick, public): (i64, i64) = self
+            .query(
+                "SELECT \
+                 CAST((SELECT COUNT(*) FROM quick_match_parties WHERE session_id = $1) AS BIGINT), \
+                 CAST((SELECT COUNT(*) FROM party_listings WHERE session_id = $1) AS BIGINT)",
+            )
             .bind(session)
             .fetch_one()
             .await?;
-        Ok(n > 0)
+        Ok(if quick > 0 {
+            PartyListing::QuickMatch
+        } else if public > 0 {
+            PartyListing::Public
+        } else {
+            PartyListing::Private
+        })
     }
 
     /// Listed lobbies with a free seat, newest first: `limit` of them

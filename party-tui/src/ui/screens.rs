@@ -1,7 +1,7 @@
 //! One function per screen.
 
-use party_protocol::party::{ConnectionStatus, ParticipantStatus, PartyPhase};
-use party_protocol::party_access::PartyAccess;
+use party_protocol::party::{ConnectionStatus, ParticipantStatus, PartyPhase, PartyStatusResponse};
+use party_protocol::party_access::{PartyAccess, PartyListing};
 use party_protocol::round::RoundType;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -246,12 +246,11 @@ fn spaced(code: &str) -> String {
 fn render_code(
     frame: &mut Frame,
     area: Rect,
-    code: &str,
-    access: PartyAccess,
+    party: &PartyStatusResponse,
     share: &[String],
     theme: Theme,
 ) {
-    let mut lines = vec![Line::styled(spaced(code), theme.title()).centered()];
+    let mut lines = vec![Line::styled(spaced(&party.party_code), theme.title()).centered()];
     lines.extend(share.iter().map(|l| Line::raw(format!(" {l}"))));
     let title = if share.is_empty() {
         " Party code — share it "
@@ -259,6 +258,7 @@ fn render_code(
         " Share — the party code and how to join "
     };
     // Who may join, on the box's right edge: always in view in the lobby.
+    let access = party.access;
     let mode = Line::styled(
         format!(" {} ", access_label(access)),
         if access.is_open() {
@@ -268,10 +268,15 @@ fn render_code(
         },
     )
     .right_aligned();
-    frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(title).title(mode)),
-        area,
-    );
+    let mut block = Block::bordered().title(title).title(mode);
+    // How the party is listed, right below the mode (the top edge has no
+    // room for both beside the host's "Share" title); a private party, the
+    // usual kind, shows nothing.
+    if let Some(listed) = listing_label(party.listing) {
+        block =
+            block.title_bottom(Line::styled(format!(" {listed} "), theme.accent()).right_aligned());
+    }
+    frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
 /// The lobby's access mode, short.
@@ -280,6 +285,15 @@ pub(super) fn access_label(access: PartyAccess) -> &'static str {
         PartyAccess::Open => "open: anyone with the code",
         PartyAccess::Password => "password needed",
         PartyAccess::InviteOnly => "invite-only",
+    }
+}
+
+/// How the lobby is listed, short; none for a private party.
+pub(super) fn listing_label(listing: PartyListing) -> Option<&'static str> {
+    match listing {
+        PartyListing::Private => None,
+        PartyListing::Public => Some("Public party: in the public list"),
+        PartyListing::QuickMatch => Some("Quick match: formed from the queue"),
     }
 }
 
@@ -298,7 +312,7 @@ pub fn lobby(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         Constraint::Length(info_height),
     ])
     .areas(area);
-    render_code(frame, code, &party.party_code, party.access, share, theme);
+    render_code(frame, code, party, share, theme);
     let [list, chat] =
         Layout::horizontal([Constraint::Min(36), Constraint::Length(40)]).areas(list);
     super::chat::party_chat(frame, chat, app, theme);

@@ -1,9 +1,10 @@
 //! Render tests of the screens of who plays with whom and of spectators,
 //! at 80×24 like the others: the password dialog, the friends screen, an
-//! invite on the dashboard, the lobby's access mode and the spectator view.
+//! invite on the dashboard, the lobby's access mode and listing, and the
+//! spectator view.
 
 use party_protocol::party::PartyPhase;
-use party_protocol::party_access::PartyAccess;
+use party_protocol::party_access::{PartyAccess, PartyListing};
 
 use super::tests::draw;
 use crate::core::{App, ChatLine, ConnState, Prompt, PromptKind, Screen, Watch};
@@ -58,6 +59,62 @@ fn lobby_shows_its_access_mode() {
     let screen = draw(&a);
     assert!(screen.contains("invite-only"), "{screen}");
     insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn a_quick_match_lobby_says_so() {
+    let mut a = app(Screen::Lobby);
+    let mut status = fixtures::status(PartyPhase::Lobby);
+    status.listing = PartyListing::QuickMatch;
+    a.party = Some(status);
+    a.conn = ConnState::Live;
+    let screen = draw(&a);
+    // Below the access mode, on the code box's bottom edge.
+    let lines: Vec<&str> = screen.lines().collect();
+    assert!(lines[1].contains("open: anyone with the code"), "{screen}");
+    assert!(
+        lines[3].contains(" Quick match: formed from the queue ┘"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
+}
+
+/// The host of a public password party: the "Share" title, the mode and
+/// the listing all fit at 80 columns.
+#[test]
+fn a_public_lobby_of_a_host_shows_share_mode_and_listing() {
+    let mut a = app(Screen::Lobby);
+    let mut status = fixtures::status(PartyPhase::Lobby);
+    status.listing = PartyListing::Public;
+    status.access = PartyAccess::Password;
+    a.party = Some(status);
+    a.conn = ConnState::Live;
+    a.share = crate::share::lines(
+        Some("0.0.0.0:8000".parse().expect("an address")),
+        None,
+        None,
+        &["192.168.1.20".parse().expect("an address")],
+    );
+    let screen = draw(&a);
+    for text in [
+        "┌ Share — the party code and how to join ",
+        " password needed ┐",
+        " Public party: in the public list ┘",
+    ] {
+        assert!(screen.contains(text), "{text:?} missing:\n{screen}");
+    }
+    insta::assert_snapshot!(screen);
+}
+
+/// A private lobby, the usual kind, says nothing of a listing.
+#[test]
+fn a_private_lobby_shows_no_listing() {
+    let mut a = app(Screen::Lobby);
+    a.party = Some(fixtures::status(PartyPhase::Lobby));
+    let screen = draw(&a);
+    for text in ["Public party", "Quick match"] {
+        assert!(!screen.contains(text), "{text:?} shown:\n{screen}");
+    }
 }
 
 /// zed, who plays in none of it, watching the sample party.

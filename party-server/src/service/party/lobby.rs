@@ -6,6 +6,7 @@ use party_protocol::party::{
     ActivePartyResponse, CreatePartyRequest, PartyPhase, PartySessionResponse, PlayAgainResponse,
     ReadyResponse, ReadySummary, StartPartyResponse,
 };
+use party_protocol::party_access::PartyListing;
 use party_protocol::party_ws::ServerEvent;
 use party_protocol::{ErrorCode, PlayerId};
 use uuid::Uuid;
@@ -298,9 +299,13 @@ impl Game {
         // The next lobby is as private as this one was.
         let access = tx.party_access(session).await?;
         tx.set_party_access(next, &access).await?;
-        // And as public.
-        if tx.is_listed(session).await? {
-            tx.list_party(next, now).await?;
+        // And listed as it was: a public party's next lobby is public, and
+        // a quick-match party's says quick_match (the players the queue
+        // matched, playing on; still not listed).
+        match tx.party_listing(session).await? {
+            PartyListing::Public => tx.list_party(next, now).await?,
+            PartyListing::QuickMatch => tx.mark_quick_match_party(next, now).await?,
+            PartyListing::Private => {}
         }
         let skipped = self.bring_along(&mut tx, session, next, host, now).await?;
         self.seat_spectators(&mut tx, session, next, now).await?;

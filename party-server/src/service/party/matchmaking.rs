@@ -188,6 +188,7 @@ impl Game {
             },
         )?;
         let session = self.insert_lobby(tx, host, config, now).await?;
+        tx.mark_quick_match_party(session, now).await?;
         tx.record_quick_match(host, session, now).await?;
         for (seated, &player) in group.players.iter().enumerate().skip(1) {
             self.add_member(tx, session, player, false, false, false, now)

@@ -64,6 +64,7 @@ pub(super) async fn lobby(tx: &mut Tx, session: Uuid) -> Result<PartySessionResp
         votes_per_player: i64::from(s.votes_per_player),
         phase_seconds: s.phase_seconds,
         access: tx.party_access(session).await?.mode,
+        listing: tx.party_listing(session).await?,
     })
 }
 
@@ -206,6 +207,7 @@ pub(super) async fn public_status(tx: &mut Tx, s: &SessionRow) -> Result<PartySt
         active_round: None,
         next_session_id: s.next_session_id.map(Into::into),
         access: tx.party_access(session).await?.mode,
+        listing: tx.party_listing(session).await?,
         spectators: None,
     })
 }
