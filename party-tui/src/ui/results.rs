@@ -68,26 +68,41 @@ fn scoreboard(
     } else {
         ranks
     };
+    let (widths, headings) = if with_chat {
+        (
+            vec![3, 0, 6, 5, 5],
+            vec!["#", "Player", "Net", "Bonus", "Acc"],
+        )
+    } else {
+        (
+            vec![3, 0, 6, 6, 7, 5, 5],
+            vec!["#", "Player", "Net", "Spent", "Earned", "Bonus", "Acc"],
+        )
+    };
+    // The player's column takes what the others (and the borders and the
+    // one-cell gaps between columns) leave.
+    let fixed: u16 = widths.iter().sum::<u16>() + 2 + (widths.len() as u16 - 1);
+    let name_room = usize::from(ranks.width.saturating_sub(fixed).max(12));
     let me = app.my_id();
     let rows = results
         .rankings
         .iter()
         .skip(app.selected.min(results.rankings.len().saturating_sub(1)))
         .map(|r| {
-            let mut name = r.username.clone();
+            let mut marks = String::new();
             if r.is_bot {
-                name.push_str(" (bot)");
+                marks.push_str(" (bot)");
             }
             if app.chat.muted.contains(&r.player_id) {
-                name.push_str(" (muted)");
+                marks.push_str(" (muted)");
             }
             let mut cells = vec![
                 Cell::from(format!("{}", r.rank)),
-                Cell::from(name),
+                Cell::from(fitted_name(r.username.as_str(), &marks, name_room)),
                 Cell::from(format!("{:+}", r.net_coins.get())),
             ];
-            // Beside the chat, the names keep their room (a bot's name and
-            // its mark are 20 characters) and what was paid and got goes.
+            // Beside the chat, the names keep their room and what was
+            // paid and got goes.
             if !with_chat {
                 cells.push(Cell::from(format!("{}", r.coins_spent.get())));
                 cells.push(Cell::from(format!("{}", r.coins_earned.get())));
@@ -103,17 +118,6 @@ fn scoreboard(
                 row
             }
         });
-    let (widths, headings) = if with_chat {
-        (
-            vec![3, 0, 6, 5, 5],
-            vec!["#", "Player", "Net", "Bonus", "Acc"],
-        )
-    } else {
-        (
-            vec![3, 0, 6, 6, 7, 5, 5],
-            vec!["#", "Player", "Net", "Spent", "Earned", "Bonus", "Acc"],
-        )
-    };
     // 0: the player's column, which takes what the others leave.
     let widths = widths.into_iter().map(|w| match w {
         0 => Constraint::Min(12),
@@ -273,5 +277,40 @@ fn awards_box(
     frame.render_widget(Paragraph::new(right), r);
     if let Some(line) = favourite {
         frame.render_widget(Paragraph::new(line), below);
+    }
+}
+
+/// A player's name with its marks (" (bot)", " (muted)") in `room`
+/// columns: the name gives way (cut, with "…") so the marks always show
+/// — a long bot name would otherwise lose the very mark that says it is
+/// a bot.
+pub(super) fn fitted_name(name: &str, marks: &str, room: usize) -> String {
+    let whole = name.chars().count() + marks.chars().count();
+    if whole <= room {
+        return format!("{name}{marks}");
+    }
+    let keep = room.saturating_sub(marks.chars().count() + 1);
+    let cut: String = name.chars().take(keep).collect();
+    format!("{cut}…{marks}")
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::fitted_name;
+
+    #[test]
+    fn a_long_name_gives_way_to_its_marks() {
+        assert_eq!(
+            fitted_name("BotStrangeSquirrel19", " (bot)", 25),
+            "BotStrangeSquirrel… (bot)"
+        );
+        assert_eq!(
+            fitted_name("BotStrangeSquirrel19", " (bot)", 25)
+                .chars()
+                .count(),
+            25
+        );
+        assert_eq!(fitted_name("Ann", " (bot)", 25), "Ann (bot)");
+        assert_eq!(fitted_name("Guest771952", "", 25), "Guest771952");
     }
 }

@@ -103,10 +103,10 @@ fn render_players(frame: &mut Frame, area: Rect, w: &Watch) {
         } else {
             " "
         };
-        let mut name = p.username.clone();
-        if p.is_bot {
-            name.push_str(" (bot)");
-        }
+        let marks = if p.is_bot { " (bot)" } else { "" };
+        // Borders, the mark and state columns and the gaps between them.
+        let room = usize::from(area.width.saturating_sub(11).max(16));
+        let name = super::results::fitted_name(p.username.as_str(), marks, room);
         Row::new(vec![Cell::from(mark), Cell::from(name), Cell::from(state)])
     });
     frame.render_widget(
