@@ -120,17 +120,12 @@ impl FromRequestParts<AppState> for AuthPlayer {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(parse_bearer)
-            .ok_or_else(|| {
-                Error::api(
-                    ErrorCode::Unauthorized,
-                    "Sign in first (Authorization: Bearer <token>).",
-                )
-            })?;
+        let token = bearer(&parts.headers).ok_or_else(|| {
+            Error::api(
+                ErrorCode::Unauthorized,
+                "Sign in first (Authorization: Bearer <token>).",
+            )
+        })?;
         let found = match parts.extensions.remove::<Authenticated>() {
             Some(Authenticated(found)) => found,
             None => state.game.authenticate(token).await?,
@@ -144,6 +139,14 @@ impl FromRequestParts<AppState> for AuthPlayer {
         state.limits.check_player(player.player_id)?;
         Ok(player)
     }
+}
+
+/// The token of the request's `Authorization: Bearer …` header.
+fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_bearer)
 }
 
 /// The owner of a request's bearer token, looked up by
@@ -164,12 +167,7 @@ pub(super) async fn authenticate_ahead(
     next: Next,
 ) -> Response {
     if !request.method().is_safe()
-        && let Some(token) = request
-            .headers()
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(parse_bearer)
-            .map(str::to_owned)
+        && let Some(token) = bearer(request.headers()).map(str::to_owned)
         && let Ok(found) = state.game.authenticate(&token).await
     {
         request.extensions_mut().insert(Authenticated(found));
