@@ -50,7 +50,9 @@ fn a_player_reopens_a_finished_party_from_the_history_and_sees_its_reveal() {
     me.pane.keys(&["d"]);
     me.pane.wait_for("[h] History");
     me.pane.keys(&["h"]);
-    let history = me.pane.wait_for(" Your parties · page 1 ");
+    me.pane.wait_for(" Your parties · page 1 ");
+    // The screen opens on "Loading your parties…": wait for its rows.
+    let history = me.pane.wait_for("completed");
     let top = history
         .lines()
         .find(|l| l.contains("completed"))
